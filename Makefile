@@ -1,0 +1,23 @@
+# Each target is one line; scripts/setup.sh prepares the machine on first use.
+BRIEFING := .venv/bin/briefing
+SETUP := .venv/.installed
+
+.PHONY: all check test lint clean
+
+all: $(SETUP)  ## build every PDF from content/ into output/
+	$(BRIEFING) build
+
+check: $(SETUP)  ## validate all content, write nothing
+	$(BRIEFING) check
+
+test: $(SETUP)  ## run the test suite
+	.venv/bin/python -m pytest
+
+lint: $(SETUP)  ## static checks of the code
+	.venv/bin/ruff check src tests
+
+clean:  ## remove generated PDFs (keeps .venv)
+	find output -mindepth 1 ! -name .gitkeep -delete
+
+$(SETUP): pyproject.toml constraints.txt scripts/setup.sh
+	scripts/setup.sh

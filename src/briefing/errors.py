@@ -1,0 +1,51 @@
+"""Problems found in content: one place for how they are collected and shown.
+
+Expected failures (bad content, bad usage) are `Problem`s reported as one German line each;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(Enum):
+    ERROR = "Fehler"
+    WARNING = "Warnung"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file, pointing at the line staff have to edit."""
+
+    path: str
+    line: int | None
+    message: str
+    severity: Severity = Severity.ERROR
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        prefix = "Warnung: " if self.severity is Severity.WARNING else ""
+        return f"{where}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+class ContentError(Exception):
+    """Raised by a stage when a document cannot go on; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class UsageError(Exception):
+    """The command line or the project set-up is wrong (exit code 2)."""

@@ -1,0 +1,200 @@
+"""Markdown body → safe HTML fragment, with German typography and print footnotes.
+
+Content is not trusted code. Raw HTML in Markdown is not passed through: it is shown as
+the text staff typed (`<b>` appears as »<b>«), so no script, iframe, object, attachment
+link or event handler can reach the PDF. Links may point to `http(s):`, `mailto:`, `tel:`
+and footnotes only; images must be files inside `content/` and need alt text.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from markdown import Extension, Markdown
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import Problem, Severity
+from .model import Document, QuoteStyle
+from .typography import TypographyExtension, quote_style_for
+
+_LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+_HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+@dataclass
+class Body:
+    html: str
+    problems: list[Problem] = field(default_factory=list)
+    images: list[Path] = field(default_factory=list)
+
+
+class _Report:
+    """Collects problems of one body; finds the line of a snippet in the Markdown."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.problems: list[Problem] = []
+
+    def add(self, snippet: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(self.document.display_path, self.line_of(snippet),
+                                     message, severity))
+
+    def line_of(self, snippet: str) -> int:
+        for offset, line in enumerate(self.document.body.split("\n")):
+            if snippet and snippet in line:
+                return self.document.body_line + offset
+        return self.document.body_line
+
+
+class SafetyTreeprocessor(Treeprocessor):
+    """Links and images that staff may use; footnotes moved to where WeasyPrint floats
+    them to the page foot (`float: footnote` needs the note's text at the call)."""
+
+    def __init__(self, md: Markdown, report: _Report, content_dir: Path, images: list[Path]):
+        super().__init__(md)
+        self.report, self.content_dir, self.images = report, content_dir, images
+
+    def run(self, root: ET.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for element in list(root.iter()):
+            if element.tag == "a":
+                self._link(element)
+            elif element.tag == "img":
+                self._image(element, parents)
+        self._footnotes(root, parents)
+
+    def _link(self, element: ET.Element) -> None:
+        href = element.get("href", "")
+        if href.startswith("#"):
+            return
+        scheme = urlsplit(href).scheme.lower()
+        if scheme not in _LINK_SCHEMES:
+            self.report.add(href, f"Link-Ziel »{href}« ist nicht erlaubt; erlaubt sind "
+                                  "Adressen mit https://, http://, mailto: und tel:")
+            element.attrib.pop("href", None)
+            element.tag = "span"
+
+    def _image(self, element: ET.Element, parents: dict) -> None:
+        src, alt = element.get("src", ""), (element.get("alt") or "").strip()
+        if not alt:
+            self.report.add(src or "![", f"Bild »{src}« hat keinen Alternativtext; schreiben "
+                                         "Sie ihn in die eckigen Klammern: ![Beschreibung](datei.png)")
+        target = _inside(self.report.document.source.parent, src, self.content_dir)
+        if target is None:
+            self.report.add(src, f"Bild »{src}« muss eine Datei im Ordner content/ sein "
+                                 "(relativer Pfad, keine Webadresse)")
+        elif not target.is_file():
+            self.report.add(src, f"Bild »{src}« gibt es nicht; prüfen Sie den Dateinamen")
+        else:
+            element.set("src", target.as_uri())
+            self.images.append(target)
+            return
+        parents[element].remove(element)
+
+    def _footnotes(self, root: ET.Element, parents: dict) -> None:
+        container = next((e for e in root.iter("div") if e.get("class") == "footnote"), None)
+        if container is None:
+            return
+        notes = {item.get("id"): item for item in container.iter("li")}
+        for sup in list(root.iter("sup")):
+            link = sup.find("a")
+            if link is None or "footnote-ref" not in (link.get("class") or ""):
+                continue
+            note = notes.get(link.get("href", "").lstrip("#"))
+            if note is None:
+                continue
+            span = ET.Element("span", {"class": "footnote"})
+            for paragraph in note:
+                for backref in paragraph.findall("a"):
+                    if "footnote-backref" in (backref.get("class") or ""):
+                        paragraph.remove(backref)
+                for piece in paragraph.iter():
+                    for attr in ("text", "tail"):
+                        value = getattr(piece, attr)
+                        if value:
+                            setattr(piece, attr, value.replace(NBSP_PLACEHOLDER, ""))
+                _append_inline(span, paragraph)
+            span.tail = sup.tail
+            parent = parents[sup]
+            parent.insert(list(parent).index(sup), span)
+            parent.remove(sup)
+        parents[container].remove(container)
+
+
+class _SafetyExtension(Extension):
+    def __init__(self, report: _Report, content_dir: Path, images: list[Path]):
+        super().__init__()
+        self.args = report, content_dir, images
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # Raw HTML becomes text: no block or inline HTML is recognised at all.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        # After footnotes (50, 15) and inline parsing (20), before typography (5).
+        md.treeprocessors.register(SafetyTreeprocessor(md, *self.args), "safety", 7)
+
+
+def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Body:
+    report = _Report(document)
+    images: list[Path] = []
+    md = Markdown(
+        extensions=[
+            "tables",
+            "sane_lists",
+            "footnotes",
+            _SafetyExtension(report, content_dir, images),
+            TypographyExtension(quote_style_for(document.language, quotes)),
+        ],
+        extension_configs={"footnotes": {"BACKLINK_TEXT": ""}},
+        output_format="html",
+    )
+    html = md.convert(document.body)
+    _check_headings(document, report)
+    return Body(html, report.problems, images)
+
+
+def _check_headings(document: Document, report: _Report) -> None:
+    """Sections start at `##` (the title is the only level 1) and skip no level."""
+    previous, in_fence = 1, False
+    for offset, line in enumerate(document.body.split("\n")):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING.match(line)
+        if not match:
+            continue
+        level, where = len(match[1]), document.body_line + offset
+        if level == 1:
+            report.problems.append(Problem(document.display_path, where,
+                "Überschrift mit »#«: der Titel kommt aus »titel«; beginnen Sie Abschnitte mit »##«"))
+        elif level > previous + 1:
+            report.problems.append(Problem(document.display_path, where,
+                f"Überschrift springt von Ebene {previous} auf {level}; verwenden Sie "
+                f"»{'#' * (previous + 1)}«"))
+        previous = level
+
+
+def _inside(base: Path, src: str, root: Path) -> Path | None:
+    """`src` resolved against `base`, if it is a relative path that stays inside `root`."""
+    parts = urlsplit(src)
+    if not src or parts.scheme or parts.netloc or src.startswith("/"):
+        return None
+    target = (base / parts.path).resolve()
+    return target if target.is_relative_to(root.resolve()) else None
+
+
+def _append_inline(target: ET.Element, source: ET.Element) -> None:
+    """Append `source`'s content (text and children) to `target`, separated by a space."""
+    text = (source.text or "").rstrip() if not len(source) else (source.text or "")
+    if len(target):
+        last = target[-1]
+        last.tail = (last.tail or "") + (" " if len(target) or target.text else "") + text
+    else:
+        target.text = ((target.text + " ") if target.text else "") + text
+    for child in source:
+        target.append(child)

@@ -1,0 +1,109 @@
+"""The validated document model: what the templates get, nothing that still needs checking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RELEASE = "pressemitteilung"
+BRIEFING = "hintergrund"
+
+#: Document types and the label printed on the page.
+KIND_LABELS = {RELEASE: "Pressemitteilung", BRIEFING: "Hintergrundinformation"}
+
+
+@dataclass(frozen=True)
+class QuoteStyle:
+    """Opening/closing marks for outer and inner quotations."""
+
+    open: str
+    close: str
+    inner_open: str
+    inner_close: str
+
+
+#: The two German styles; the key is what staff write in `briefing.toml`.
+QUOTE_STYLES = {
+    "»…«": QuoteStyle("»", "«", "›", "‹"),
+    "„…“": QuoteStyle("„", "“", "‚", "‘"),
+}
+
+
+@dataclass(frozen=True)
+class Publisher:
+    name: str
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    office: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Embargo:
+    """Either a moment (always timezone-aware) or a free text such as »Redebeginn«."""
+
+    at: dt.datetime | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Priority:
+    key: str
+    title: str
+    number: int
+    total: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    source: Path
+    display_path: str
+    kind: str
+    title: str
+    date: dt.date
+    language: str
+    publisher: Publisher
+    contact: Contact | None
+    body: str
+    body_line: int
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    subtitle: str | None = None
+    place: str | None = None
+    number: str | None = None
+    embargo: Embargo | None = None
+    keywords: tuple[str, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    # A briefing names its release and priority; `link_documents` resolves them.
+    release_ref: str | None = None
+    priority_ref: str | None = None
+    release: Document | None = None
+    priority: Priority | None = None
+
+    @property
+    def slug(self) -> str:
+        """The content file's name without extension: how other documents refer to it."""
+        return self.source.stem
+
+    @property
+    def output_name(self) -> str:
+        return f"{self.slug}.pdf"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def babel_locale(self) -> str:
+        """`de-DE` → `de_DE`, the form Babel expects."""
+        return self.language.replace("-", "_")
+
+    def line_of(self, name: str) -> int | None:
+        return self.lines.get(name)

@@ -1,0 +1,172 @@
+"""Content file → raw front matter (with the line of every field) + Markdown body.
+
+Only this stage reads content files. It accepts what editors produce (UTF-8 BOM, Windows
+line endings) and rejects what would silently go wrong later (other encodings, NUL bytes,
+huge files, broken YAML), always naming the line in the file, not in the YAML block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Problem
+
+#: Larger files are refused before parsing: a press text is a few kB.
+MAX_FILE_BYTES = 1_000_000
+
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    display_path: str
+    meta: dict[str, Any]
+    #: Line in the file of each field; nested fields as `kontakt.telefon`.
+    lines: dict[str, int]
+    body: str
+    body_line: int
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 without its surprises: dates stay text (we validate them ourselves, in
+    German), and only `true`/`false` are booleans (`ja`, `no`, `on` stay words)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
+)
+
+#: PyYAML's problem texts, in German for staff.
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": (
+        "Doppelpunkt an unerwarteter Stelle; steht ein Wert mit »:« ohne Anführungszeichen? "
+        'Setzen Sie ihn in "…"'
+    ),
+    "could not find expected ':'": "hier fehlt der Doppelpunkt nach dem Feldnamen",
+    "found character '\\t' that cannot start any token": (
+        "Tabulator gefunden; rücken Sie mit Leerzeichen ein"
+    ),
+    "did not find expected key": "Einrückung passt nicht; Felder müssen bündig untereinander stehen",
+    "found unexpected end of stream": "Anführungszeichen oder Klammer wird nicht geschlossen",
+    "did not find expected node content": "Wert fehlt oder ist unvollständig",
+    "expected <block end>, but found '<block sequence start>'": (
+        "Listeneintrag »-« an unerwarteter Stelle; prüfen Sie die Einrückung"
+    ),
+    "found undefined alias": "unbekannter Verweis mit »*«",
+}
+
+
+def read_source(path: Path, display_path: str) -> SourceFile:
+    """Read one content file. Raises `ContentError` with every problem that stops it."""
+
+    def fail(line: int | None, message: str) -> ContentError:
+        return ContentError([Problem(display_path, line, message)])
+
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise fail(
+            None,
+            f"Datei ist zu groß ({size:,} Bytes, erlaubt sind {MAX_FILE_BYTES:,}); "
+            "teilen Sie den Text auf".replace(",", "."),
+        )
+    raw = path.read_bytes()
+    text = _decode(raw, fail)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise fail(line, "Datei enthält ein NUL-Zeichen (Binärdaten?); speichern Sie sie als Text")
+
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]) or lines[0].startswith("..."):
+        raise fail(
+            1,
+            "Front Matter fehlt: die Datei muss mit einer Zeile »---« beginnen, "
+            "gefolgt von den Feldern und einer weiteren Zeile »---«",
+        )
+    end = next((i for i in range(1, len(lines)) if _FENCE.match(lines[i])), None)
+    if end is None:
+        raise fail(1, "Front Matter wird nicht geschlossen: es fehlt die zweite Zeile »---«")
+
+    yaml_text = "\n".join(lines[1:end])
+    meta, field_lines = _parse_yaml(yaml_text, 2, display_path, fail)
+    body = "\n".join(lines[end + 1 :])
+    return SourceFile(path, display_path, meta, field_lines, body, body_line=end + 2)
+
+
+def _decode(raw: bytes, fail) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail(
+            line,
+            f"Datei ist nicht UTF-8-kodiert (Byte 0x{raw[exc.start]:02X} in Spalte {column}); "
+            "speichern Sie sie im Editor als »UTF-8«",
+        ) from None
+
+
+def _parse_yaml(
+    text: str, first_line: int, display_path: str, fail
+) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else None
+        problem = (exc.problem or "").strip()
+        german = _YAML_PROBLEMS.get(problem, f"unerwartete Zeichen ({problem})")
+        raise fail(line, f"Front Matter ist kein gültiges YAML: {german}") from None
+    except yaml.YAMLError as exc:
+        raise fail(first_line, f"Front Matter ist kein gültiges YAML: {exc}") from None
+
+    if node is None:
+        raise fail(first_line - 1, "Front Matter ist leer: tragen Sie mindestens »typ«, »titel« "
+                   "und »datum« ein")
+    if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
+        raise fail(
+            first_line + node.start_mark.line,
+            "Front Matter muss aus Feldern der Form »name: wert« bestehen",
+        )
+    field_lines: dict[str, int] = {}
+    duplicates = _collect_lines(node, "", first_line, field_lines)
+    if duplicates:
+        raise ContentError([
+            Problem(display_path, line, f"Feld »{name}« steht doppelt; löschen Sie eines")
+            for name, line in duplicates
+        ])
+    return data, field_lines
+
+
+def _collect_lines(
+    node: yaml.MappingNode, prefix: str, first_line: int, out: dict[str, int]
+) -> list[tuple[str, int]]:
+    """Record where each key stands; return keys that occur twice (YAML would keep the last)."""
+    duplicates = []
+    for key_node, value_node in node.value:
+        name = prefix + str(key_node.value)
+        line = first_line + key_node.start_mark.line
+        if name in out:
+            duplicates.append((name, line))
+        out[name] = line
+        if isinstance(value_node, yaml.MappingNode):
+            duplicates += _collect_lines(value_node, name + ".", first_line, out)
+        elif isinstance(value_node, yaml.SequenceNode):
+            for index, item in enumerate(value_node.value):
+                out[f"{name}[{index}]"] = first_line + item.start_mark.line
+    return duplicates

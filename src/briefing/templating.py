@@ -1,0 +1,80 @@
+"""Document + body HTML → complete HTML page, through the Jinja templates in `templates/`.
+
+Templates are strict (`StrictUndefined`) and autoescaped; front-matter values reach them as
+plain text and are escaped like any text. Content is never evaluated as a template: the
+body arrives as finished HTML from `markup`, marked safe only there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from markupsafe import Markup
+
+from . import formatting
+from .model import BRIEFING, Document
+
+#: Template file for each document type.
+TEMPLATES = {"pressemitteilung": "pressemitteilung.html.j2", BRIEFING: "hintergrund.html.j2"}
+
+
+def _with_locale(function):
+    """A Jinja filter that takes the document's locale from the template context."""
+
+    @pass_context
+    def filter_(context, value, *args, **kwargs):
+        return function(value, context["locale"], *args, **kwargs)
+
+    filter_.__name__ = function.__name__
+    return filter_
+
+
+FILTERS = {
+    name: _with_locale(getattr(formatting, name))
+    for name in ("long_date", "numeric_date", "time", "date_time", "number", "currency",
+                 "percent", "compact_amount", "join_list")
+}
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def subject_of(document: Document) -> str:
+    if document.subtitle:
+        return document.subtitle
+    if document.priority:
+        return f"{document.label} zu Priorität {document.priority.number}: " \
+               f"{document.priority.title}"
+    return f"{document.label} vom {formatting.long_date(document.date, document.babel_locale)}"
+
+
+def keywords_of(document: Document) -> list[str]:
+    if document.keywords:
+        return list(document.keywords)
+    words = [document.label, document.publisher.name]
+    if document.priority:
+        words.append(document.priority.title)
+    words += [priority.title for priority in document.priorities]
+    return words
+
+
+def render_page(env: Environment, document: Document, body_html: str) -> str:
+    template = env.get_template(TEMPLATES[document.kind])
+    return template.render(
+        doc=document,
+        body=Markup(body_html),
+        locale=document.babel_locale,
+        subject=subject_of(document),
+        keywords=keywords_of(document),
+    )

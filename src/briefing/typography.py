@@ -1,0 +1,157 @@
+"""German typography as a Python-Markdown extension.
+
+A `Treeprocessor` walks the text of each block in reading order — skipping `code`, `pre`,
+`kbd` and `samp` — and applies, in this order:
+1. quotation marks in the house style, decided by context, so »…« typed straight (`"…"`),
+   pasted from Word (`„…“`) or from English (`“…”`) all come out the same; `'` between
+   letters is an apostrophe (’), not a closing quote;
+2. dashes and dots: ` - `, ` -- `, ` — ` → ` – `; `...` → `…`;
+3. no-break spaces where German typesetting forbids a break (`29. Oktober`, `z. B.`,
+   `Nr. 12`, `§ 5`, `12 %`, `14:00 Uhr`, `10 €`, `1,5 Mio. Euro`).
+A backslash keeps a character as typed (`\\"`): Markdown's own escapes run after us.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+
+from .model import QUOTE_STYLES, QuoteStyle
+
+NBSP = "\u00a0"
+#: Quote styles for languages other than German, which uses the project's setting.
+LANGUAGE_QUOTES = {
+    "pl": QuoteStyle("„", "”", "«", "»"),
+    "cs": QuoteStyle("„", "“", "‚", "‘"),
+    "en": QuoteStyle("“", "”", "‘", "’"),
+}
+_SKIP = {"code", "pre", "kbd", "samp"}
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquote", "dt", "dd",
+           "figcaption", "caption"}
+_DOUBLE = '"„“”»«'
+_SINGLE = "'‚‘’›‹"
+_OPENING_CONTEXT = set(" \t\n\u00a0([{–—-/") | set(_DOUBLE + _SINGLE)
+
+MONTHS = ("Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
+          "Jan\\.|Feb\\.|Mär\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sep\\.|Sept\\.|Okt\\.|Nov\\.|Dez\\.")
+_NO_BREAK_RULES = [
+    # 29. Oktober
+    (re.compile(rf"\b(\d{{1,2}}\.) (?=(?:{MONTHS}))"), rf"\1{NBSP}"),
+    # z. B., d. h., u. a., i. d. R., o. Ä.
+    (re.compile(r"(?<![\w.])([A-Za-zÄÖÜäöü]\.) (?=[A-Za-zÄÖÜäöü]\.)"), rf"\1{NBSP}"),
+    # Nr. 12, § 5, §§ 3–5, Abs. 2, Art. 3, S. 12
+    (re.compile(r"(?<!\w)(Nr\.|Nrn\.|§§?|Abs\.|Art\.|S\.|Bd\.|Kap\.|Ziff\.|Anl\.) (?=\d)"),
+     rf"\1{NBSP}"),
+    # 12 %, 12%, 10 €, 14:00 Uhr, 5 Mio. Euro
+    (re.compile(r"(\d)(?: ?)(%|‰)"), rf"\1{NBSP}\2"),
+    (re.compile(r"(\d) (?=(?:€|Euro|Prozent|Uhr|Mio\.|Mrd\.|Millionen|Milliarden|km|kg|ha)\b|€)"),
+     rf"\1{NBSP}"),
+    (re.compile(r"\b(Mio\.|Mrd\.|Millionen|Milliarden) (?=Euro\b|€)"), rf"\1{NBSP}"),
+]
+_DASHES = [
+    (re.compile(r"(?<=\s)(?:-{1,3}|—)(?=\s)"), "–"),
+    (re.compile(r"\.\.\."), "…"),
+]
+
+
+def quote_style_for(language: str, house_style: QuoteStyle) -> QuoteStyle:
+    return LANGUAGE_QUOTES.get(language.split("-")[0], house_style)
+
+
+@dataclass
+class QuoteState:
+    """What the text so far has opened; carried across the text pieces of one block."""
+
+    style: QuoteStyle
+    previous: str = " "
+    inner_open: bool = False
+    #: Open double quotes; one typed inside another becomes an inner quote (›…‹).
+    doubles: list[bool] = field(default_factory=list)
+
+
+def set_quotes(text: str, state: QuoteState) -> str:
+    out = []
+    for index, char in enumerate(text):
+        following = text[index + 1] if index + 1 < len(text) else ""
+        opening = state.previous in _OPENING_CONTEXT
+        if char in _DOUBLE:
+            if opening:
+                inner = bool(state.doubles)
+                state.doubles.append(inner)
+                char = state.style.inner_open if inner else state.style.open
+            else:
+                inner = state.doubles.pop() if state.doubles else False
+                char = state.style.inner_close if inner else state.style.close
+        elif char in _SINGLE:
+            if state.previous.isalnum() and following.isalpha():
+                char = "’"
+            elif opening and following and not following.isspace():
+                char = state.style.inner_open
+                state.inner_open = True
+            elif state.inner_open:
+                char = state.style.inner_close
+                state.inner_open = False
+            else:
+                char = "’"
+        out.append(char)
+        state.previous = char
+    return "".join(out)
+
+
+def set_spacing(text: str) -> str:
+    for pattern, replacement in _DASHES + _NO_BREAK_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def typeset(text: str, style: QuoteStyle = QUOTE_STYLES["»…«"]) -> str:
+    """The whole treatment for one piece of plain text (used by tests and templates)."""
+    return set_spacing(set_quotes(text, QuoteState(style)))
+
+
+class TypographyTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, style: QuoteStyle):
+        super().__init__(md)
+        self.style = style
+
+    def run(self, root: ET.Element) -> None:
+        for block in root.iter():
+            if block.tag in _BLOCKS:
+                self._block(block)
+
+    def _block(self, block: ET.Element) -> None:
+        state = QuoteState(self.style)
+        # Quotes need the reading order across inline elements (»**fett**«), spacing rules
+        # only look at one piece at a time. Nested blocks (a list in a list item) get
+        # their own pass, so they are skipped here.
+        pieces = list(_text_pieces(block))
+        for owner, attr in pieces:
+            setattr(owner, attr, set_quotes(getattr(owner, attr), state))
+        for owner, attr in pieces:
+            setattr(owner, attr, set_spacing(getattr(owner, attr)))
+
+
+def _text_pieces(element: ET.Element):
+    """(element, 'text'|'tail') in reading order, not entering code or nested blocks."""
+    if element.text and element.tag not in _SKIP:
+        yield element, "text"
+    for child in element:
+        if child.tag not in _SKIP and child.tag not in _BLOCKS:
+            yield from _text_pieces(child)
+        if child.tail:
+            yield child, "tail"
+
+
+class TypographyExtension(Extension):
+    def __init__(self, style: QuoteStyle, **kwargs):
+        self.style = style
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After inline parsing (20) so emphasis and links exist; before unescape (0) so a
+        # backslash-escaped quote stays straight.
+        md.treeprocessors.register(TypographyTreeprocessor(md, self.style), "typography", 5)
