@@ -15,9 +15,9 @@ from pathlib import Path
 from .config import Config, load_config
 from .errors import ContentError, Problem, Severity, UsageError
 from .hyphenation import install_exceptions, read_exceptions
+from .markup import render_body
 from .model import BRIEFING, RELEASE, Document
 from .reader import read_source
-from .markup import render_body
 from .schema import suggest, validate
 
 
@@ -197,7 +197,7 @@ def build(
     from .pdf import Renderer, write_atomically
     from .templating import make_environment, render_page
 
-    install_exceptions(project.hyphenation)
+    install_exceptions(project.hyphenation, {d.language for d in selected})
     env = make_environment(config.templates_dir)
     renderer = Renderer(config.templates_dir, [config.templates_dir, config.content_dir])
     for document in selected:

@@ -86,7 +86,7 @@ def percent(value: Number, locale: str, digits: int = 0) -> str:
     pattern = None
     if digits:
         pattern = Locale.parse(locale).percent_formats[None].pattern.replace(
-            "0%", "0." + "0" * digits + "%")
+            "0", "0." + "0" * digits, 1)
     with _half_up():
         return _glue(numbers.format_percent(_decimal(value), pattern, locale=locale))
 

@@ -83,8 +83,8 @@ class SafetyTreeprocessor(Treeprocessor):
     def _image(self, element: ET.Element, parents: dict) -> None:
         src, alt = element.get("src", ""), (element.get("alt") or "").strip()
         if not alt:
-            self.report.add(src or "![", f"Bild »{src}« hat keinen Alternativtext; schreiben "
-                                         "Sie ihn in die eckigen Klammern: ![Beschreibung](datei.png)")
+            self.report.add(src or "![", f"Bild »{src}« hat keinen Alternativtext; schreiben Sie "
+                            "ihn in die eckigen Klammern: ![Beschreibung](datei.png)")
         target = _inside(self.report.document.source.parent, src, self.content_dir)
         if target is None:
             self.report.add(src, f"Bild »{src}« muss eine Datei im Ordner content/ sein "
@@ -170,8 +170,10 @@ def _check_headings(document: Document, report: _Report) -> None:
             continue
         level, where = len(match[1]), document.body_line + offset
         if level == 1:
-            report.problems.append(Problem(document.display_path, where,
-                "Überschrift mit »#«: der Titel kommt aus »titel«; beginnen Sie Abschnitte mit »##«"))
+            report.problems.append(Problem(
+                document.display_path, where,
+                "Überschrift mit »#«: der Titel kommt aus »titel«; "
+                "beginnen Sie Abschnitte mit »##«"))
         elif level > previous + 1:
             report.problems.append(Problem(document.display_path, where,
                 f"Überschrift springt von Ebene {previous} auf {level}; verwenden Sie "

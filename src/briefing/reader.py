@@ -60,7 +60,9 @@ _YAML_PROBLEMS = {
     "found character '\\t' that cannot start any token": (
         "Tabulator gefunden; rücken Sie mit Leerzeichen ein"
     ),
-    "did not find expected key": "Einrückung passt nicht; Felder müssen bündig untereinander stehen",
+    "did not find expected key": (
+        "Einrückung passt nicht; Felder müssen bündig untereinander stehen"
+    ),
     "found unexpected end of stream": "Anführungszeichen oder Klammer wird nicht geschlossen",
     "did not find expected node content": "Wert fehlt oder ist unvollständig",
     "expected <block end>, but found '<block sequence start>'": (

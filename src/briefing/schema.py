@@ -57,7 +57,8 @@ def parse_date(value: Any) -> dt.date:
     elif german:
         day, month, year = (int(g) for g in german.groups())
     else:
-        raise FieldError(f"»{text}« ist kein Datum; schreiben Sie es als JJJJ-MM-TT, z. B. 2025-10-29")
+        raise FieldError(
+            f"»{text}« ist kein Datum; schreiben Sie es als JJJJ-MM-TT, z. B. 2025-10-29")
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -79,7 +80,8 @@ def parse_embargo(value: Any) -> Embargo:
     text = parse_text(value)
     if not text[0].isdigit():
         return Embargo(text=text)
-    match = re.fullmatch(r"(\S+)[ T](\d{1,2}[:.]\d{2})(?::00)?(?: Uhr)?\s*(Z|[+-]\d{2}:?\d{2})?", text)
+    match = re.fullmatch(
+        r"(\S+)[ T](\d{1,2}[:.]\d{2})(?::00)?(?: Uhr)?\s*(Z|[+-]\d{2}:?\d{2})?", text)
     if not match:
         raise FieldError(
             f"»{text}« ist kein Zeitpunkt; schreiben Sie JJJJ-MM-TT HH:MM, z. B. 2025-10-29 14:00"
@@ -87,7 +89,7 @@ def parse_embargo(value: Any) -> Embargo:
     day, clock, offset = parse_date(match[1]), parse_time(match[2]), match[3]
     at = dt.datetime.combine(day, clock)
     if offset:
-        tz = dt.timezone.utc if offset == "Z" else dt.datetime.strptime(
+        tz = dt.UTC if offset == "Z" else dt.datetime.strptime(
             offset.replace(":", ""), "%z").tzinfo
         return Embargo(at=at.replace(tzinfo=tz).astimezone(BERLIN))
     return Embargo(at=at.replace(tzinfo=BERLIN))
@@ -106,7 +108,8 @@ def parse_language(value: Any) -> str:
     try:
         locale = Locale.parse(text, sep="-")
     except (UnknownLocaleError, ValueError):
-        raise FieldError(f"»{text}« ist keine bekannte Sprache; Beispiele: de-DE, pl-PL, cs-CZ") from None
+        raise FieldError(
+            f"»{text}« ist keine bekannte Sprache; Beispiele: de-DE, pl-PL, cs-CZ") from None
     if not locale.territory:
         raise FieldError(f"»{text}« braucht eine Region, z. B. {locale.language}-"
                          f"{locale.language.upper()}")

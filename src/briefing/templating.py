@@ -51,12 +51,14 @@ def make_environment(templates_dir: Path) -> Environment:
 
 
 def subject_of(document: Document) -> str:
+    """The PDF's subject line (metadata: plain spaces, no typesetting)."""
     if document.subtitle:
         return document.subtitle
     if document.priority:
         return f"{document.label} zu Priorität {document.priority.number}: " \
                f"{document.priority.title}"
-    return f"{document.label} vom {formatting.long_date(document.date, document.babel_locale)}"
+    day = formatting.long_date(document.date, document.babel_locale).replace("\u00a0", " ")
+    return f"{document.label} vom {day}"
 
 
 def keywords_of(document: Document) -> list[str]:

@@ -34,7 +34,7 @@ _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquot
            "figcaption", "caption"}
 _DOUBLE = '"„“”»«'
 _SINGLE = "'‚‘’›‹"
-_OPENING_CONTEXT = set(" \t\n\u00a0([{–—-/") | set(_DOUBLE + _SINGLE)
+_OPENING_CONTEXT = set(" \t\n\u00a0([{–—-/")
 
 MONTHS = ("Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
           "Jan\\.|Feb\\.|Mär\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sep\\.|Sept\\.|Okt\\.|Nov\\.|Dez\\.")
@@ -48,7 +48,7 @@ _NO_BREAK_RULES = [
      rf"\1{NBSP}"),
     # 12 %, 12%, 10 €, 14:00 Uhr, 5 Mio. Euro
     (re.compile(r"(\d)(?: ?)(%|‰)"), rf"\1{NBSP}\2"),
-    (re.compile(r"(\d) (?=(?:€|Euro|Prozent|Uhr|Mio\.|Mrd\.|Millionen|Milliarden|km|kg|ha)\b|€)"),
+    (re.compile(r"(\d) (?=(?:Euro|Prozent|Uhr|Millionen|Milliarden|km|kg|ha)\b|Mio\.|Mrd\.|€)"),
      rf"\1{NBSP}"),
     (re.compile(r"\b(Mio\.|Mrd\.|Millionen|Milliarden) (?=Euro\b|€)"), rf"\1{NBSP}"),
 ]
@@ -77,7 +77,8 @@ def set_quotes(text: str, state: QuoteState) -> str:
     out = []
     for index, char in enumerate(text):
         following = text[index + 1] if index + 1 < len(text) else ""
-        opening = state.previous in _OPENING_CONTEXT
+        opening = state.previous in _OPENING_CONTEXT or state.previous in (
+            state.style.open, state.style.inner_open)
         if char in _DOUBLE:
             if opening:
                 inner = bool(state.doubles)

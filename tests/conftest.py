@@ -1,0 +1,46 @@
+"""Shared fixtures: throw-away projects built from the real templates and configuration."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "seed" / "pressemitteilung-2025-10-29-internationale-strategie.txt"
+
+RELEASE = """\
+---
+typ: pressemitteilung
+titel: Testmitteilung
+datum: 2025-10-29
+ort: Dresden
+---
+
+Dresden (29. Oktober 2025) – Ein kurzer Text.
+"""
+
+
+def make_project(root: Path, files: dict[str, str] | None = None, content: bool = False) -> Path:
+    """A project in `root` with the repo's templates and briefing.toml; `files` are written
+    relative to `root` (dedented); `content=True` copies the real content/ too."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "briefing.toml", root / "briefing.toml")
+    if content:
+        shutil.copytree(REPO / "content", root / "content")
+    (root / "content").mkdir(exist_ok=True)
+    for name, text in (files or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    def factory(files: dict[str, str] | None = None, content: bool = False) -> Path:
+        return make_project(tmp_path, files, content)
+
+    return factory

@@ -1,0 +1,185 @@
+"""Builds that lose nothing, links between documents, and the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.build import build, check
+from briefing.cli import main
+
+from .conftest import RELEASE
+
+PM = "content/pm.md"
+BRIEFING = """\
+---
+typ: hintergrund
+titel: Hintergrund {key}
+datum: 2025-10-29
+pressemitteilung: pm
+priorität: {key}
+---
+
+## Abschnitt
+
+Text.
+"""
+RELEASE_WITH_PRIORITIES = RELEASE.replace(
+    "ort: Dresden\n", "ort: Dresden\nprioritäten:\n  eins: Erste\n  zwei: Zweite\n")
+
+
+def run(root: Path, *args: str, capsys) -> tuple[int, str, str]:
+    code = main([*args, "--root", str(root)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_broken_document_does_not_stop_the_others(project, capsys):
+    root = project({PM: RELEASE, "content/kaputt.md": RELEASE.replace("2025-10-29", "2025-13-01")})
+    code, out, err = run(root, "build", capsys=capsys)
+    assert code == 1
+    assert "erstellt  output/pm.pdf  (1 Seite, " in out
+    assert err.strip() == ("content/kaputt.md:4: Feld »datum« »2025-13-01« ist kein gültiges "
+                           "Datum (diesen Tag gibt es nicht)")
+    assert "Fertig: 1 PDF erstellt, 0 fehlgeschlagen; 1 Fehler, 0 Warnungen;" in out
+    assert not (root / "output" / "kaputt.pdf").exists()
+
+
+def test_failed_rebuild_keeps_previous_pdf(project):
+    root = project({PM: RELEASE})
+    assert build(root).exit_code() == 0
+    before = (root / "output" / "pm.pdf").read_bytes()
+    (root / PM).write_text(RELEASE.replace("titel: Testmitteilung", "titel:"), encoding="utf-8")
+    report = build(root)
+    assert report.exit_code() == 1
+    assert (root / "output" / "pm.pdf").read_bytes() == before
+    assert sorted(p.name for p in (root / "output").iterdir()) == ["pm.pdf"]
+
+
+def test_build_only_named_files(project):
+    root = project({PM: RELEASE, "content/zwei.md": RELEASE})
+    report = build(root, [root / "content" / "zwei.md"])
+    assert [o.output.name for o in report.outcomes] == ["zwei.pdf"]
+    assert not (root / "output" / "pm.pdf").exists()
+
+
+def test_check_writes_nothing(project, capsys):
+    root = project({PM: RELEASE})
+    code, out, _ = run(root, "check", capsys=capsys)
+    assert code == 0
+    assert out.startswith("Prüfung: in Ordnung; 0 Fehler, 0 Warnungen;")
+    assert not (root / "output").exists()
+
+
+def test_priorities_need_exactly_one_briefing_each(project):
+    root = project({
+        PM: RELEASE_WITH_PRIORITIES,
+        "content/b1.md": BRIEFING.format(key="eins"),
+        "content/b1-kopie.md": BRIEFING.format(key="eins"),
+        "content/b3.md": BRIEFING.format(key="drei"),
+    })
+    problems = [str(p) for p in check(root).problems]
+    assert problems == [
+        "content/b1.md:6: Priorität »eins« hat schon content/b1-kopie.md; jede Priorität "
+        "bekommt genau eine Hintergrundinformation",
+        "content/b3.md:6: Priorität »drei« steht nicht in »prioritäten« von content/pm.md "
+        "(vorhanden: eins, zwei)",
+        "content/pm.md:8: Priorität »zwei« hat keine Hintergrundinformation; legen Sie eine an "
+        "mit »pressemitteilung: pm« und »priorität: zwei«",
+    ]
+
+
+def test_briefing_names_unknown_release(project):
+    root = project({PM: RELEASE, "content/b.md": BRIEFING.format(key="eins").replace(
+        "pressemitteilung: pm", "pressemitteilung: pmm")})
+    assert [str(p) for p in check(root).problems] == [
+        "content/b.md:5: Pressemitteilung »pmm« gibt es nicht in content/; meinten Sie »pm«?"]
+
+
+def test_briefing_pdf_shows_priority(project):
+    root = project({PM: RELEASE_WITH_PRIORITIES, "content/b1.md": BRIEFING.format(key="eins"),
+                    "content/b2.md": BRIEFING.format(key="zwei")})
+    assert build(root).exit_code() == 0
+    text = PdfReader(root / "output" / "b2.pdf").pages[0].extract_text()
+    assert "Priorität 2 von 2" in text
+    assert "»Testmitteilung«" in text
+
+
+def test_hostile_content_reaches_nothing(project, tmp_path):
+    secret = tmp_path / "geheim.txt"
+    secret.write_text("GEHEIMNIS-4711", encoding="utf-8")
+    body = (
+        f'<link rel="attachment" href="{secret.as_uri()}">\n\n'
+        f'<img src="{secret.as_uri()}" alt="x">\n\n'
+        '<iframe src="https://example.org"></iframe><script>alert(1)</script>\n\n'
+        '<a rel="attachment" href="file:///etc/hostname">a</a> {{ 7 * 7 }}\n'
+    )
+    root = project({PM: RELEASE.replace("Ein kurzer Text.", body)})
+    report = build(root)
+    assert report.exit_code() == 0, [str(p) for p in report.problems]
+    reader = PdfReader(root / "output" / "pm.pdf")
+    text = reader.pages[0].extract_text()
+    assert "GEHEIMNIS" not in text
+    assert "<script>alert(1)</script>" in text  # shown as the text it is
+    assert "{{ 7 * 7 }}" in text  # content is never a template
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert b"GEHEIMNIS" not in (root / "output" / "pm.pdf").read_bytes()
+
+
+def test_fetcher_refuses_outside_files_and_network(tmp_path):
+    from briefing.pdf import ProjectFetcher
+
+    inside = tmp_path / "templates"
+    inside.mkdir()
+    (inside / "a.css").write_text("p{}", encoding="utf-8")
+    fetcher = ProjectFetcher([inside])
+    assert fetcher.fetch((inside / "a.css").as_uri()).read() == b"p{}"
+    for url in ["file:///etc/hostname", (inside / ".." / "x").as_uri(), "https://example.org/",
+                "ftp://example.org/x"]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 4
+
+
+def test_front_matter_is_plain_text(project):
+    root = project({PM: RELEASE.replace("titel: Testmitteilung",
+                                        'titel: "<b>Fett</b> {{ config }}"')})
+    assert build(root).exit_code() == 0
+    reader = PdfReader(root / "output" / "pm.pdf")
+    assert reader.metadata.title == "<b>Fett</b> {{ config }}"
+    assert "<b>Fett</b> {{ config }}" in reader.pages[0].extract_text()
+
+
+def test_usage_errors(tmp_path, capsys):
+    assert main(["build", "--root", str(tmp_path)]) == 2
+    assert "Keine briefing.toml gefunden" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["bauen"])
+    assert exit_.value.code == 2
+    assert "briefing: Fehler: " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["check", "--help"]])
+def test_help_is_german_with_examples(args):
+    result = subprocess.run([sys.executable, "-m", "briefing.cli", *args],
+                            capture_output=True, text=True, check=True)
+    assert "Beispiele:" in result.stdout
+    assert "Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf." in result.stdout
+
+
+def test_hyphenation_exceptions_apply():
+    import pyphen
+
+    from briefing.build import load_project
+    from briefing.hyphenation import install_exceptions
+
+    project = load_project(Path(__file__).resolve().parents[1])
+    install_exceptions(project.hyphenation, {"de-DE"})
+    dictionary = pyphen.Pyphen(lang="de_DE")
+    assert dictionary.inserted("Investitionsstandort") == "In-ves-ti-ti-ons-stand-ort"
+    assert dictionary.inserted("Zusammenarbeit") == "Zu-sam-men-ar-beit"
+    assert dictionary.inserted("Nachbarländern") == "Nach-bar-län-dern"
