@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SEED = REPO.parent / "shared" / "seed" / "pressemitteilung-2025-10-29-internationale-strategie.txt"
+#: A copy of ../shared/seed/…: the source text the release must reproduce word for word.
+SEED = REPO / "tests" / "data" / "pressemitteilung-2025-10-29-internationale-strategie.txt"
 
 RELEASE = """\
 ---
