@@ -183,3 +183,22 @@ def test_hyphenation_exceptions_apply():
     assert dictionary.inserted("Investitionsstandort") == "In-ves-ti-ti-ons-stand-ort"
     assert dictionary.inserted("Zusammenarbeit") == "Zu-sam-men-ar-beit"
     assert dictionary.inserted("Nachbarländern") == "Nach-bar-län-dern"
+
+
+def test_hyphenation_dictionary_cache(tmp_path, monkeypatch):
+    import pyphen
+
+    from briefing.hyphenation import load_dictionary
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = pyphen.LANGUAGES["de_DE"]
+    monkeypatch.delitem(pyphen.hdcache, path, raising=False)
+    parsed = load_dictionary("de_DE")
+    (cache,) = (tmp_path / "briefing").glob("hyph-de_DE-*.pickle")
+    monkeypatch.delitem(pyphen.hdcache, path)
+    loaded = load_dictionary("de_DE")
+    assert loaded is not parsed
+    assert loaded.patterns == pyphen.HyphDict(path).patterns
+    cache.write_bytes(b"kaputt")  # a broken cache is rebuilt, not an error
+    monkeypatch.delitem(pyphen.hdcache, path)
+    assert load_dictionary("de_DE").patterns == loaded.patterns
