@@ -156,3 +156,5 @@ class TypographyExtension(Extension):
         # After inline parsing (20) so emphasis and links exist; before unescape (0) so a
         # backslash-escaped quote stays straight.
         md.treeprocessors.register(TypographyTreeprocessor(md, self.style), "typography", 5)
+        # `\"` and `\'` keep a straight mark (Markdown does not escape them by default).
+        md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, '"', "'"]

@@ -1,0 +1,34 @@
+"""Markdown body → HTML: typography never inside code, footnotes at their call, safe links."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from briefing.markup import render_body
+from briefing.model import QUOTE_STYLES, RELEASE, Document, Publisher
+
+NB = "\u00a0"
+
+
+def html_of(body: str) -> str:
+    document = Document(source=Path("/p/content/x.md"), display_path="content/x.md",
+                        kind=RELEASE, title="T", date=dt.date(2025, 10, 29), language="de-DE",
+                        publisher=Publisher("P"), contact=None, body=body, body_line=5)
+    return render_body(document, QUOTE_STYLES["»…«"], Path("/p/content")).html
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('Ein "Zitat" und `"Code" z. B. ...`', f"<p>Ein »Zitat« und <code>\"Code\" z. B. ...</code></p>"),
+    ('    "eingerückt" - z. B.', '<pre><code>"eingerückt" - z. B.\n</code></pre>'),
+    ('"**fett**"', "<p>»<strong>fett</strong>«</p>"),
+    ('Ein \\"gerades\\" Zeichen', 'Ein "gerades" Zeichen'),
+    ("Text[^1] weiter.\n\n[^1]: Quelle, 29. Oktober 2025.",
+     f'<p>Text<span class="footnote">Quelle, 29.{NB}Oktober 2025.</span> weiter.</p>'),
+    ("<b>fett</b> & <script>x</script>", "<p>&lt;b&gt;fett&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;</p>"),
+    ("[Link](https://example.org)", '<a href="https://example.org">Link</a>'),
+    ("[Böse](javascript:alert(1))", "<span>Böse</span>"),
+    ("| A | B |\n|---|---|\n| 1 | 2 |", "<td>1</td>"),
+])
+def test_markup(body, expected):
+    assert expected in html_of(body)
