@@ -19,7 +19,7 @@ def html_of(body: str) -> str:
 
 
 @pytest.mark.parametrize(("body", "expected"), [
-    ('Ein "Zitat" und `"Code" z. B. ...`', f"<p>Ein »Zitat« und <code>\"Code\" z. B. ...</code></p>"),
+    ('Ein "Zitat" und `"Code" z. B. ...`', "<p>Ein »Zitat« und <code>\"Code\" z. B. ...</code></p>"),
     ('    "eingerückt" - z. B.', '<pre><code>"eingerückt" - z. B.\n</code></pre>'),
     ('"**fett**"', "<p>»<strong>fett</strong>«</p>"),
     ('Ein \\"gerades\\" Zeichen', 'Ein "gerades" Zeichen'),
