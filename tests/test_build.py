@@ -45,7 +45,8 @@ def test_broken_document_does_not_stop_the_others(project, capsys):
     assert "erstellt  output/pm.pdf  (1 Seite, " in out
     assert err.strip() == ("content/kaputt.md:4: Feld »datum« »2025-13-01« ist kein gültiges "
                            "Datum (diesen Tag gibt es nicht)")
-    assert "Fertig: 1 PDF erstellt, 0 fehlgeschlagen; 1 Fehler, 0 Warnungen;" in out
+    assert "FEHLER    content/kaputt.md: kein PDF erzeugt" in out
+    assert "Fertig: 1 PDF erstellt, 1 fehlgeschlagen; 1 Fehler, 0 Warnungen;" in out
     assert not (root / "output" / "kaputt.pdf").exists()
 
 

@@ -33,7 +33,9 @@ class Project:
 
 @dataclass
 class Outcome:
-    document: Document
+    """What became of one content file in a build."""
+
+    display_path: str
     output: Path | None = None
     pages: int = 0
     seconds: float = 0.0
@@ -190,8 +192,16 @@ def build(
     start = time.perf_counter()
     project = load_project(root)
     config = project.config
-    selected = _select(project, [Path(f) for f in files])
+    files = [Path(f) for f in files]
+    selected = _select(project, files)
     report = Report(list(project.problems))
+    # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
+    wanted = {relative(f, config.root) for f in files}
+    for display_path in sorted(project.blocked):
+        if not files or display_path in wanted:
+            outcome = Outcome(display_path)
+            report.outcomes.append(outcome)
+            on_outcome(outcome)
 
     # WeasyPrint is imported only when there is something to render.
     from .pdf import Renderer, write_atomically
@@ -204,7 +214,7 @@ def build(
         if document.display_path in project.blocked:
             continue
         began = time.perf_counter()
-        outcome = Outcome(document)
+        outcome = Outcome(document.display_path)
         try:
             body = render_body(document, config.quotes, config.content_dir)
             outcome.problems += body.problems

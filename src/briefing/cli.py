@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .build import Outcome, Report, build, check, relative
+from .config import find_root
 from .errors import ContentError, UsageError
 from .formatting import number
 
@@ -82,8 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        from .config import find_root
-
         root = find_root((args.root or Path.cwd()).resolve())
         if args.command == "check":
             report = check(root)
@@ -113,7 +112,7 @@ def _print_outcome(outcome: Outcome, root: Path) -> None:
         print(f"erstellt  {relative(outcome.output, root)}  ({pages}, "
               f"{_seconds(outcome.seconds)})", flush=True)
     else:
-        print(f"FEHLER    {outcome.document.display_path}: kein PDF erzeugt", flush=True)
+        print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt", flush=True)
 
 
 def _print_report(report: Report, command: str, strict: bool) -> None:
