@@ -17,13 +17,15 @@ for lib in "${!LIBS[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   install_cmd="apt-get install -y --no-install-recommends ${missing[*]}"
-  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    echo "Installiere Systembibliotheken: ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive $install_cmd -qq >/dev/null
-  elif command -v apt-get >/dev/null && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    echo "Installiere Systembibliotheken: ${missing[*]}"
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive $install_cmd -qq >/dev/null
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  if command -v apt-get >/dev/null && { [ -z "$sudo" ] || sudo -n true 2>/dev/null; } &&
+     echo "Installiere Systembibliotheken: ${missing[*]}" &&
+     $sudo apt-get update -qq &&
+     $sudo env DEBIAN_FRONTEND=noninteractive $install_cmd -qq >/dev/null; then
+    :
   else
+    # Go on: without libharfbuzz-subset0 PDFs are still right, only slower to make.
     echo "Hinweis: Es fehlen Systembibliotheken (${missing[*]}). Bitte installieren mit:"
     echo "  sudo apt-get update && sudo $install_cmd"
     echo "(Auf anderen Systemen: Pango ≥ 1.44 und HarfBuzz mit Subset-Bibliothek.)"
