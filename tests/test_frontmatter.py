@@ -78,7 +78,9 @@ def test_field_errors(project, front, expected):
      "content/test.md:8: Bild »bild.png« hat keinen Alternativtext; schreiben Sie ihn in die eckigen Klammern: ![Beschreibung](datei.png)"),
 ])
 def test_file_errors(project, text, expected):
-    assert expected in problems_for(project, text)
+    problems = problems_for(project, text)
+    assert expected in problems
+    assert len(problems) == len(set(problems))  # nothing reported twice
 
 
 def test_bytes_errors(project, tmp_path):

@@ -290,6 +290,8 @@ def validate(source: SourceFile, defaults: Defaults) -> tuple[Document | None, l
     values: dict[str, Any] = {}
     for name, raw in meta.items():
         name = str(name)
+        if name == "typ":  # checked above: it decides which fields apply
+            continue
         spec = FIELDS_BY_NAME.get(name)
         if spec is None:
             report(name, f"Feld »{name}« ist unbekannt{suggest(name, FIELDS_BY_NAME)}")
