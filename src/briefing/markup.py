@@ -191,12 +191,15 @@ def _inside(base: Path, src: str, root: Path) -> Path | None:
 
 
 def _append_inline(target: ET.Element, source: ET.Element) -> None:
-    """Append `source`'s content (text and children) to `target`, separated by a space."""
-    text = (source.text or "").rstrip() if not len(source) else (source.text or "")
+    """Append `source`'s text and children to `target`; paragraphs are joined by a space."""
+    text = source.text or ""
     if len(target):
-        last = target[-1]
-        last.tail = (last.tail or "") + (" " if len(target) or target.text else "") + text
+        target[-1].tail = f"{target[-1].tail or ''} {text}"
     else:
-        target.text = ((target.text + " ") if target.text else "") + text
-    for child in source:
-        target.append(child)
+        target.text = f"{target.text} {text}" if target.text else text
+    target.extend(source)
+    # No trailing space before the note ends (it stood before the removed back-link).
+    if len(target):
+        target[-1].tail = (target[-1].tail or "").rstrip() or None
+    else:
+        target.text = target.text.rstrip()

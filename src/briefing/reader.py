@@ -93,7 +93,7 @@ def read_source(path: Path, display_path: str) -> SourceFile:
         raise fail(line, "Datei enthält ein NUL-Zeichen (Binärdaten?); speichern Sie sie als Text")
 
     lines = text.split("\n")
-    if not lines or not _FENCE.match(lines[0]) or lines[0].startswith("..."):
+    if not _FENCE.match(lines[0]) or lines[0].startswith("..."):
         raise fail(
             1,
             "Front Matter fehlt: die Datei muss mit einer Zeile »---« beginnen, "

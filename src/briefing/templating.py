@@ -13,10 +13,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from markupsafe import Markup
 
 from . import formatting
-from .model import BRIEFING, Document
+from .model import BRIEFING, RELEASE, Document
 
 #: Template file for each document type.
-TEMPLATES = {"pressemitteilung": "pressemitteilung.html.j2", BRIEFING: "hintergrund.html.j2"}
+TEMPLATES = {RELEASE: "pressemitteilung.html.j2", BRIEFING: "hintergrund.html.j2"}
 
 
 def _with_locale(function):
