@@ -203,3 +203,16 @@ def test_hyphenation_dictionary_cache(tmp_path, monkeypatch):
     cache.write_bytes(b"kaputt")  # a broken cache is rebuilt, not an error
     monkeypatch.delitem(pyphen.hdcache, path)
     assert load_dictionary("de_DE").patterns == loaded.patterns
+
+
+def test_symlink_out_of_the_project_is_not_read(project, tmp_path, capsys):
+    outside = tmp_path.parent / f"{tmp_path.name}-draussen.md"
+    outside.write_text(RELEASE, encoding="utf-8")
+    root = project({PM: RELEASE})
+    (root / "content" / "link.md").symlink_to(outside)
+    code, _out, err = run(root, "build", capsys=capsys)
+    assert code == 1
+    assert err.strip() == ("content/link.md: verweist auf eine Datei außerhalb von content/; "
+                           "kopieren Sie die Datei stattdessen hierher")
+    assert not (root / "output" / "link.pdf").exists()
+    assert (root / "output" / "pm.pdf").exists()

@@ -84,8 +84,14 @@ def load_project(root: Path) -> Project:
         problems += exc.problems
 
     documents, blocked = [], set()
+    content_dir = config.content_dir.resolve()
     for path in sorted(config.content_dir.rglob("*.md")):
-        display = relative(path, root)
+        display = str(path.relative_to(root))
+        if not path.resolve().is_relative_to(content_dir):  # a symlink leading out
+            problems.append(Problem(display, None, "verweist auf eine Datei außerhalb von "
+                                    "content/; kopieren Sie die Datei stattdessen hierher"))
+            blocked.add(display)
+            continue
         try:
             source = read_source(path, display)
         except ContentError as exc:
