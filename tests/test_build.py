@@ -216,3 +216,14 @@ def test_symlink_out_of_the_project_is_not_read(project, tmp_path, capsys):
                            "kopieren Sie die Datei stattdessen hierher")
     assert not (root / "output" / "link.pdf").exists()
     assert (root / "output" / "pm.pdf").exists()
+
+
+def test_build_named_files_reports_failed_and_unknown(project, capsys):
+    root = project({PM: RELEASE, "content/kaputt.md": RELEASE.replace("titel: Testmitteilung\n", "")})
+    code, out, _ = run(root, "build", str(root / "content" / "kaputt.md"), capsys=capsys)
+    assert code == 1
+    assert "FEHLER    content/kaputt.md: kein PDF erzeugt" in out
+    assert "Fertig: 0 PDF erstellt, 1 fehlgeschlagen;" in out
+    code, _, err = run(root, "build", str(root / "content" / "fehlt.md"), capsys=capsys)
+    assert code == 2
+    assert err.strip() == "briefing: content/fehlt.md: keine Inhaltsdatei unter content/ (*.md)"

@@ -6,6 +6,7 @@ will render. One broken document never stops the others; every problem is report
 
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -24,9 +25,10 @@ from .schema import suggest, validate
 @dataclass
 class Project:
     config: Config
+    #: The documents that can be rendered.
     documents: list[Document]
     problems: list[Problem]
-    #: Documents that must not be rendered (their own or their links' errors).
+    #: Content files that cannot (their own or their links' errors).
     blocked: set[str] = field(default_factory=set)
     hyphenation: dict[str, list[int]] = field(default_factory=dict)
 
@@ -114,7 +116,8 @@ def load_project(root: Path) -> Project:
 def link_documents(
     documents: list[Document],
 ) -> tuple[list[Document], list[Problem], set[str]]:
-    """Resolve each briefing's release and priority; every priority needs exactly one."""
+    """Resolve each briefing's release and priority; every priority needs exactly one.
+    Returns the renderable documents, the problems and the files that cannot render."""
     problems: list[Problem] = []
     blocked: set[str] = set()
     releases = {d.slug: d for d in documents if d.kind == RELEASE}
@@ -165,13 +168,16 @@ def link_documents(
                     f"»priorität: {priority.key}«"))
 
     outputs: dict[str, Document] = {}
+    renderable = []
     for document in linked:
         other = outputs.setdefault(document.output_name, document)
         if other is not document:
             error(document, None, f"schreibt dieselbe Datei output/{document.output_name} wie "
                                   f"{other.display_path}; benennen Sie eine der Dateien um")
             blocked.add(document.display_path)
-    return linked, problems, blocked
+        else:
+            renderable.append(document)
+    return renderable, problems, blocked
 
 
 def check(root: Path) -> Report:
@@ -179,8 +185,6 @@ def check(root: Path) -> Report:
     project = load_project(root)
     report = Report(project.problems)
     for document in project.documents:
-        if document.display_path in project.blocked:
-            continue
         # The body is part of what `check` validates (links, images, headings).
         body = render_body(document, project.config.quotes, project.config.content_dir)
         report.problems += body.problems
@@ -198,16 +202,13 @@ def build(
     start = time.perf_counter()
     project = load_project(root)
     config = project.config
-    files = [Path(f) for f in files]
-    selected = _select(project, files)
+    selected, failed = _select(project, [Path(f) for f in files])
     report = Report(list(project.problems))
     # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
-    wanted = {relative(f, config.root) for f in files}
-    for display_path in sorted(project.blocked):
-        if not files or display_path in wanted:
-            outcome = Outcome(display_path)
-            report.outcomes.append(outcome)
-            on_outcome(outcome)
+    for display_path in failed:
+        outcome = Outcome(display_path)
+        report.outcomes.append(outcome)
+        on_outcome(outcome)
 
     # WeasyPrint is imported only when there is something to render.
     from .pdf import Renderer, write_atomically
@@ -217,8 +218,6 @@ def build(
     env = make_environment(config.templates_dir)
     renderer = Renderer(config.templates_dir, [config.templates_dir, config.content_dir])
     for document in selected:
-        if document.display_path in project.blocked:
-            continue
         began = time.perf_counter()
         outcome = Outcome(document.display_path)
         try:
@@ -245,19 +244,18 @@ def build(
     return report
 
 
-def _select(project: Project, files: list[Path]) -> list[Document]:
+def _select(project: Project, files: list[Path]) -> tuple[list[Document], list[str]]:
+    """The documents to render and the failed files to report: all of them, or those named."""
+    failed = sorted(project.blocked)
     if not files:
-        return project.documents
-    by_path = {d.source.resolve(): d for d in project.documents}
-    known_paths = {d.display_path for d in project.documents} | project.blocked
-    selected = []
-    for file in files:
-        document = by_path.get(file.resolve())
-        if document is not None:
-            selected.append(document)
-        elif relative(file, project.config.root) not in known_paths:
-            raise UsageError(f"{file}: keine Inhaltsdatei unter content/ (*.md)")
-    return selected
+        return project.documents, failed
+    # Named as content/x.md, not resolved: a symlink is named by its own path.
+    wanted = {os.path.relpath(os.path.abspath(f), project.config.root) for f in files}
+    known = {d.display_path for d in project.documents} | project.blocked
+    if unknown := sorted(wanted - known):
+        raise UsageError(f"{', '.join(unknown)}: keine Inhaltsdatei unter content/ (*.md)")
+    return [d for d in project.documents if d.display_path in wanted], \
+        [name for name in failed if name in wanted]
 
 
 def _engine_problems(document: Document, rendered) -> list[Problem]:
