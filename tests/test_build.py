@@ -46,7 +46,7 @@ def test_broken_document_does_not_stop_the_others(project, capsys):
     assert err.strip() == ("content/kaputt.md:4: Feld »datum« »2025-13-01« ist kein gültiges "
                            "Datum (diesen Tag gibt es nicht)")
     assert "FEHLER    content/kaputt.md: kein PDF erzeugt" in out
-    assert "Fertig: 1 PDF erstellt, 1 fehlgeschlagen; 1 Fehler, 0 Warnungen;" in out
+    assert "Fertig: 1 PDF erstellt, 1 fehlgeschlagen, 0 unverändert; 1 Fehler, 0 Warnungen;" in out
     assert not (root / "output" / "kaputt.pdf").exists()
 
 
@@ -58,7 +58,7 @@ def test_failed_rebuild_keeps_previous_pdf(project):
     report = build(root)
     assert report.exit_code() == 1
     assert (root / "output" / "pm.pdf").read_bytes() == before
-    assert sorted(p.name for p in (root / "output").iterdir()) == ["pm.pdf"]
+    assert sorted(p.name for p in (root / "output").iterdir()) == [".briefing-manifest.json", "pm.pdf"]
 
 
 def test_build_only_named_files(project):
@@ -223,7 +223,7 @@ def test_build_named_files_reports_failed_and_unknown(project, capsys):
     code, out, _ = run(root, "build", str(root / "content" / "kaputt.md"), capsys=capsys)
     assert code == 1
     assert "FEHLER    content/kaputt.md: kein PDF erzeugt" in out
-    assert "Fertig: 0 PDF erstellt, 1 fehlgeschlagen;" in out
+    assert "Fertig: 0 PDF erstellt, 1 fehlgeschlagen, 0 unverändert;" in out
     code, _, err = run(root, "build", str(root / "content" / "fehlt.md"), capsys=capsys)
     assert code == 2
     assert err.strip() == "briefing: content/fehlt.md: keine Inhaltsdatei unter content/ (*.md)"

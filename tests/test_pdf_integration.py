@@ -56,7 +56,8 @@ def seed_sentences() -> list[str]:
 def test_six_pdfs_with_readable_names(built):
     names = sorted(p.name for p in (built / "output").glob("*.pdf"))
     assert names == sorted(f"{n}.pdf" for n in [RELEASE, *BRIEFINGS])
-    assert not [p for p in (built / "output").iterdir() if p.name.startswith(".")]
+    stray = [p.name for p in (built / "output").iterdir() if p.name.startswith(".")]
+    assert stray == [".briefing-manifest.json"]  # no temporary files left
 
 
 def test_page_counts(built):

@@ -1,6 +1,7 @@
-"""briefing: German press releases and briefings from Markdown to accessible PDFs."""
+"""briefing: German press releases and briefings from Markdown to accessible PDFs.
 
-from .build import Report, build, check, load_project
+The public API is `build`, `check` and `load_project` in `briefing.build`; this package
+module stays empty so that the command line starts fast.
+"""
 
 __version__ = "0.1.0"
-__all__ = ["Report", "__version__", "build", "check", "load_project"]

@@ -1,7 +1,8 @@
-"""The orchestrator: content/ → validated documents → PDFs in output/.
+"""The orchestrator: validated documents → PDFs in output/, rebuilding only what changed.
 
 `check` and `build` share `load_project`, so what `check` accepts is exactly what `build`
-will render. One broken document never stops the others; every problem is reported.
+will render. One broken document never stops the others; every problem is reported; a
+document that fails keeps its previous PDF.
 """
 
 from __future__ import annotations
@@ -10,27 +11,24 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config, load_config
-from .errors import ContentError, Problem, Severity, UsageError
-from .hyphenation import install_exceptions, read_exceptions
+from .documents import Project, load_project, problem_order, relative
+from .errors import Problem, Severity, UsageError
+from .incremental import (
+    Digests,
+    Entry,
+    Manifest,
+    digest,
+    project_fingerprint,
+    shared_assets_fingerprint,
+    tool_fingerprint,
+)
 from .markup import render_body
-from .model import BRIEFING, RELEASE, Document
-from .reader import read_source
-from .schema import suggest, validate
+from .model import BRIEFING, Document
 
-
-@dataclass
-class Project:
-    config: Config
-    #: The documents that can be rendered.
-    documents: list[Document]
-    problems: list[Problem]
-    #: Content files that cannot (their own or their links' errors).
-    blocked: set[str] = field(default_factory=set)
-    hyphenation: dict[str, list[int]] = field(default_factory=dict)
+__all__ = ["Outcome", "Report", "build", "check", "load_project", "relative"]
 
 
 @dataclass
@@ -42,6 +40,8 @@ class Outcome:
     pages: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    #: The PDF was already up to date and was not rendered again.
+    unchanged: bool = False
 
     @property
     def ok(self) -> bool:
@@ -53,6 +53,10 @@ class Report:
     problems: list[Problem]
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    #: PDFs deleted because their content file is gone.
+    removed: list[str] = field(default_factory=list)
+    #: Peak memory (kB) of each process that rendered, by process id.
+    peak_rss_kb: dict[int, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -62,122 +66,13 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
 
+    def count(self, what: str) -> int:
+        return sum(1 for o in self.outcomes if {
+            "built": o.ok and not o.unchanged, "unchanged": o.unchanged, "failed": not o.ok,
+        }[what])
+
     def exit_code(self, strict: bool = False) -> int:
         return 1 if self.errors or (strict and self.warnings) else 0
-
-
-def relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def load_project(root: Path) -> Project:
-    """Read and check everything under content/; write nothing."""
-    root = root.resolve()
-    config = load_config(root)
-    problems: list[Problem] = []
-    hyphenation: dict[str, list[int]] = {}
-    try:
-        hyphenation = read_exceptions(config.hyphenation_file,
-                                      relative(config.hyphenation_file, root))
-    except ContentError as exc:
-        problems += exc.problems
-
-    documents, blocked = [], set()
-    content_dir = config.content_dir.resolve()
-    for path in sorted(config.content_dir.rglob("*.md")):
-        display = str(path.relative_to(root))
-        if not path.resolve().is_relative_to(content_dir):  # a symlink leading out
-            problems.append(Problem(display, None, "verweist auf eine Datei außerhalb von "
-                                    "content/; kopieren Sie die Datei stattdessen hierher"))
-            blocked.add(display)
-            continue
-        try:
-            source = read_source(path, display)
-        except ContentError as exc:
-            problems += exc.problems
-            blocked.add(display)
-            continue
-        document, found = validate(source, config.defaults)
-        problems += found
-        if document is None:
-            blocked.add(display)
-        else:
-            documents.append(document)
-
-    documents, link_problems, link_blocked = link_documents(documents)
-    problems += link_problems
-    blocked |= link_blocked
-    return Project(config, documents, sorted(problems, key=_problem_order), blocked, hyphenation)
-
-
-def link_documents(
-    documents: list[Document],
-) -> tuple[list[Document], list[Problem], set[str]]:
-    """Resolve each briefing's release and priority; every priority needs exactly one.
-    Returns the renderable documents, the problems and the files that cannot render."""
-    problems: list[Problem] = []
-    blocked: set[str] = set()
-    releases = {d.slug: d for d in documents if d.kind == RELEASE}
-    claimed: dict[tuple[str, str], Document] = {}
-    linked = []
-
-    def error(document: Document, field_name: str | None, message: str) -> None:
-        line = document.line_of(field_name) if field_name else None
-        problems.append(Problem(document.display_path, line or 1, message))
-
-    for document in documents:
-        if document.kind != BRIEFING:
-            linked.append(document)
-            continue
-        release = releases.get(document.release_ref or "")
-        if release is None:
-            hint = suggest(document.release_ref or "", releases)
-            error(document, "pressemitteilung",
-                  f"Pressemitteilung »{document.release_ref}« gibt es nicht in content/{hint}")
-            blocked.add(document.display_path)
-            continue
-        by_key = {p.key: p for p in release.priorities}
-        priority = by_key.get(document.priority_ref or "")
-        if priority is None:
-            known = ", ".join(by_key) or "keine"
-            error(document, "priorität",
-                  f"Priorität »{document.priority_ref}« steht nicht in »prioritäten« von "
-                  f"{release.display_path}{suggest(document.priority_ref or '', by_key)} "
-                  f"(vorhanden: {known})")
-            blocked.add(document.display_path)
-            continue
-        first = claimed.setdefault((release.slug, priority.key), document)
-        if first is not document:
-            error(document, "priorität",
-                  f"Priorität »{priority.key}« hat schon {first.display_path}; "
-                  "jede Priorität bekommt genau eine Hintergrundinformation")
-            blocked.add(document.display_path)
-            continue
-        linked.append(replace(document, release=release, priority=priority))
-
-    for release in releases.values():
-        for priority in release.priorities:
-            if (release.slug, priority.key) not in claimed:
-                problems.append(Problem(
-                    release.display_path, priority.line,
-                    f"Priorität »{priority.key}« hat keine Hintergrundinformation; legen Sie "
-                    f"eine an mit »pressemitteilung: {release.slug}« und "
-                    f"»priorität: {priority.key}«"))
-
-    outputs: dict[str, Document] = {}
-    renderable = []
-    for document in linked:
-        other = outputs.setdefault(document.output_name, document)
-        if other is not document:
-            error(document, None, f"schreibt dieselbe Datei output/{document.output_name} wie "
-                                  f"{other.display_path}; benennen Sie eine der Dateien um")
-            blocked.add(document.display_path)
-        else:
-            renderable.append(document)
-    return renderable, problems, blocked
 
 
 def check(root: Path) -> Report:
@@ -188,60 +83,134 @@ def check(root: Path) -> Report:
         # The body is part of what `check` validates (links, images, headings).
         body = render_body(document, project.config.quotes, project.config.content_dir)
         report.problems += body.problems
-    report.problems.sort(key=_problem_order)
+    report.problems.sort(key=problem_order)
     report.seconds = time.perf_counter() - start
     return report
+
+
+@dataclass
+class _Job:
+    document: Document
+    inputs: str
+    html: str
+    outcome: Outcome
 
 
 def build(
     root: Path,
     files: Iterable[Path] = (),
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+    jobs: int | None = None,
+    force: bool = False,
 ) -> Report:
-    """Render every renderable document (or only `files`) into output/."""
+    """Render every document (or only `files`) whose inputs changed since the last build."""
     start = time.perf_counter()
+    digests = Digests()
     project = load_project(root)
     config = project.config
+    fingerprint = project_fingerprint(config, digests)
+    manifest = Manifest.load(config.manifest)
     selected, failed = _select(project, [Path(f) for f in files])
     report = Report(list(project.problems))
-    # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
-    for display_path in failed:
-        outcome = Outcome(display_path)
+
+    def finish(outcome: Outcome) -> None:
+        report.problems.extend(outcome.problems)
         report.outcomes.append(outcome)
         on_outcome(outcome)
 
-    # WeasyPrint is imported only when there is something to render.
-    from .pdf import Renderer, write_atomically
-    from .templating import make_environment, render_page
+    # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
+    for display_path in failed:
+        finish(Outcome(display_path))
 
-    install_exceptions(project.hyphenation, {d.language for d in selected})
+    from .templating import make_environment, render_page, templates_used
+
     env = make_environment(config.templates_dir)
-    renderer = Renderer(config.templates_dir, [config.templates_dir, config.content_dir])
+    common = digests.combine(
+        tool_fingerprint(digests), shared_assets_fingerprint(config, digests),
+        digests.file(config.config_file), digests.file(config.hyphenation_file))
+    pending: list[_Job] = []
     for document in selected:
         began = time.perf_counter()
         outcome = Outcome(document.display_path)
+        body = render_body(document, config.quotes, config.content_dir)
+        outcome.problems += body.problems
+        if any(p.is_error for p in body.problems):
+            finish(outcome)
+            continue
+        inputs = digests.combine(
+            common, document.kind, digests.file(document.source),
+            digests.file(document.release.source) if document.kind == BRIEFING else "",
+            *(digests.file(config.templates_dir / name)
+              for name in sorted(templates_used(env, document.kind))),
+            *(f"{image}:{digests.file(image)}" for image in body.images))
+        entry = manifest.documents.get(document.display_path)
+        if (not force and entry and entry.inputs == inputs
+                and manifest.output_intact(config, digests, entry)):
+            outcome.output, outcome.pages = config.output_dir / entry.output, entry.pages
+            outcome.unchanged = True
+            finish(outcome)
+            continue
+        html = render_page(env, document, body.html)
+        outcome.seconds = time.perf_counter() - began
+        pending.append(_Job(document, inputs, html, outcome))
+
+    if pending:
+        _render(project, pending, jobs or os.cpu_count() or 1, manifest, report, finish)
+
+    if not files:
+        _remove_stale(project, manifest, report)
+    report.problems.sort(key=problem_order)
+    # After a partial build other documents may be stale: only a full build vouches for all.
+    manifest.project = None if files else fingerprint
+    manifest.errors, manifest.warnings = len(report.errors), len(report.warnings)
+    manifest.problems = [str(p) for p in report.problems]
+    manifest.save(config.manifest)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _render(project: Project, pending: list[_Job], jobs: int, manifest: Manifest,
+            report: Report, finish: Callable[[Outcome], None]) -> None:
+    # WeasyPrint is imported only when something has to be rendered.
+    from .pdf import render_batch, write_atomically
+
+    config = project.config
+    batch = render_batch(
+        [job.html for job in pending], jobs, config.templates_dir,
+        [config.templates_dir, config.content_dir], project.hyphenation,
+        {job.document.language for job in pending})
+    for index, rendered in batch:
+        job = pending[index]
+        outcome, document = job.outcome, job.document
         try:
-            body = render_body(document, config.quotes, config.content_dir)
-            outcome.problems += body.problems
-            if not any(p.is_error for p in body.problems):
-                rendered = renderer.render(render_page(env, document, body.html))
-                outcome.problems += _engine_problems(document, rendered)
-                if not any(p.is_error for p in outcome.problems):
-                    target = config.output_dir / document.output_name
-                    write_atomically(target, rendered.data)
-                    outcome.output, outcome.pages = target, rendered.pages
-        except Exception as exc:  # a bug: keep its traceback, but build the others
+            outcome.problems += _engine_problems(document, rendered)
+            if not any(p.is_error for p in outcome.problems):
+                target = config.output_dir / document.output_name
+                write_atomically(target, rendered.data)
+                outcome.output, outcome.pages = target, rendered.pages
+                manifest.documents[document.display_path] = Entry(
+                    job.inputs, document.output_name, digest(rendered.data), rendered.pages)
+        except Exception as exc:  # a bug: keep its traceback, but finish the others
             traceback.print_exc()
             outcome.problems.append(Problem(
                 document.display_path, None,
                 f"Interner Fehler beim Setzen ({type(exc).__name__}: {exc}); bitte melden"))
-        outcome.seconds = time.perf_counter() - began
-        report.problems += outcome.problems
-        report.outcomes.append(outcome)
-        on_outcome(outcome)
-    report.problems.sort(key=_problem_order)
-    report.seconds = time.perf_counter() - start
-    return report
+        report.peak_rss_kb[rendered.worker] = max(
+            rendered.peak_rss_kb, report.peak_rss_kb.get(rendered.worker, 0))
+        outcome.seconds += rendered.seconds
+        finish(outcome)
+
+
+def _remove_stale(project: Project, manifest: Manifest, report: Report) -> None:
+    """Delete the PDFs this tool wrote for content files that no longer exist."""
+    present = {d.display_path for d in project.documents} | project.blocked
+    digests = Digests()
+    for display_path in sorted(set(manifest.documents) - present):
+        entry = manifest.documents.pop(display_path)
+        target = project.config.output_dir / entry.output
+        if manifest.output_intact(project.config, digests, entry):
+            target.unlink()
+            report.removed.append(relative(target, project.config.root))
 
 
 def _select(project: Project, files: list[Path]) -> tuple[list[Document], list[str]]:
@@ -265,13 +234,8 @@ def _engine_problems(document: Document, rendered) -> list[Problem]:
                 "templates/")
         for url in rendered.refused
     ]
-    for record in rendered.log:
-        severity = Severity.ERROR if record.levelname in ("ERROR", "CRITICAL") else \
-            Severity.WARNING
+    for level, message in rendered.log:
+        severity = Severity.ERROR if level in ("ERROR", "CRITICAL") else Severity.WARNING
         problems.append(Problem(document.display_path, None,
-                                f"WeasyPrint meldet: {record.getMessage()}", severity))
+                                f"WeasyPrint meldet: {message}", severity))
     return problems
-
-
-def _problem_order(problem: Problem) -> tuple:
-    return (problem.path, problem.line or 0, problem.message)

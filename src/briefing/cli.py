@@ -1,25 +1,31 @@
-"""The `briefing` command: parses arguments, delegates to `build`, prints German lines.
+"""The `briefing` command: parses arguments, delegates, prints German lines.
 
 Exit codes: 0 everything fine, 1 content problems, 2 usage error (wrong call, no project).
+Only light modules are imported up front: a build with nothing to do answers from the
+manifest without loading the pipeline or WeasyPrint.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
-from .build import Outcome, Report, build, check, relative
-from .config import find_root
 from .errors import ContentError, UsageError
-from .formatting import number
+from .incremental import unchanged_project
+from .project import Paths, find_root
 
 EXAMPLES = """\
 Beispiele:
-  briefing build                      alle PDF aus content/ nach output/ erzeugen
+  briefing build                      geänderte Dokumente aus content/ nach output/ setzen
+  briefing build --force              alle Dokumente neu setzen
   briefing build content/2025-10-29-pressemitteilung-internationale-strategie.md
-                                      nur dieses Dokument erzeugen
+                                      nur dieses Dokument setzen
+  briefing build --jobs 1             ohne weitere Prozesse setzen
   briefing check                      alles prüfen, nichts schreiben
+  briefing doctor                     Umgebung prüfen (Pango, HarfBuzz, Schriften)
 
 Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf.
 """
@@ -31,36 +37,60 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"briefing: Fehler: {message}\n")
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"»{text}« ist keine Zahl ab 1")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="briefing",
         description="Setzt Pressemitteilungen und Hintergrundinformationen aus Markdown "
                     "als barrierefreie PDF.",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        add_help=False,
-    )
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
     _add_help(parser)
     commands = parser.add_subparsers(dest="command", metavar="BEFEHL", parser_class=_Parser)
 
-    build_parser = commands.add_parser(
-        "build", add_help=False, help="PDF erzeugen",
-        description="Erzeugt die PDF aller Dokumente in content/ (oder nur der genannten) "
-                    "in output/. Dokumente mit Fehlern werden übersprungen; ihr altes PDF "
-                    "bleibt unverändert.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_help(build_parser)
-    build_parser.add_argument("files", nargs="*", metavar="DATEI",
-                              help="nur diese Inhaltsdateien erzeugen")
-    _add_common(build_parser)
+    def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name, add_help=False, help=summary, description=description, epilog=EXAMPLES,
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        _add_help(sub)
+        sub.add_argument("--root", type=Path, default=None, metavar="ORDNER",
+                         help="Projektordner (Standard: der Ordner mit briefing.toml ab hier "
+                              "aufwärts)")
+        return sub
 
-    check_parser = commands.add_parser(
-        "check", add_help=False, help="alles prüfen, nichts schreiben",
-        description="Prüft alle Dokumente in content/ und meldet jedes Problem als "
-                    "»datei:zeile: meldung«. Schreibt keine Datei.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_help(check_parser)
-    _add_common(check_parser)
+    build = command(
+        "build", "PDF setzen",
+        "Setzt die PDF aller Dokumente in content/ (oder nur der genannten) nach output/. "
+        "Ein PDF wird nur neu gesetzt, wenn sich etwas geändert hat, aus dem es entsteht. "
+        "Dokumente mit Fehlern werden übersprungen; ihr altes PDF bleibt unverändert.")
+    build.add_argument("files", nargs="*", metavar="DATEI", help="nur diese Inhaltsdateien")
+    build.add_argument("--force", action="store_true", help="alles neu setzen")
+    build.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                       help="Anzahl paralleler Prozesse (Standard: Anzahl der CPU-Kerne; "
+                            "1 = alles in diesem Prozess)")
+    verbosity = build.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true",
+                           help="nur Probleme ausgeben")
+    verbosity.add_argument("-v", "--verbose", action="store_true",
+                           help="auch unveränderte PDF und Speicherbedarf ausgeben")
+    _add_strict(build)
+
+    check = command("check", "alles prüfen, nichts schreiben",
+                    "Prüft alle Dokumente in content/ und meldet jedes Problem als "
+                    "»datei:zeile: meldung«. Schreibt keine Datei.")
+    _add_strict(check)
+
+    command("doctor", "Umgebung prüfen",
+            "Zeigt WeasyPrint-, Pango- und HarfBuzz-Version, die Schriften der Vorlagen und "
+            "warnt, wenn Schriften langsam (ohne HarfBuzz-Subset) eingebettet werden.")
     return parser
 
 
@@ -68,15 +98,13 @@ def _add_help(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+def _add_strict(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="auch Warnungen als Fehler werten (Rückgabewert 1)")
-    parser.add_argument("--root", type=Path, default=None, metavar="ORDNER",
-                        help="Projektordner (Standard: der Ordner mit briefing.toml ab hier "
-                             "aufwärts)")
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -84,10 +112,21 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         root = find_root((args.root or Path.cwd()).resolve())
+        if args.command == "doctor":
+            from .doctor import run_doctor
+
+            return run_doctor(root)
+        if args.command == "build" and not args.files and not args.force:
+            manifest = unchanged_project(Paths(root))
+            if manifest is not None:
+                return _report_unchanged(manifest, args, time.perf_counter() - started)
+        from .build import build, check
+
         if args.command == "check":
             report = check(root)
         else:
-            report = build(root, args.files, on_outcome=lambda o: _print_outcome(o, root))
+            report = build(root, args.files, jobs=args.jobs, force=args.force,
+                           on_outcome=lambda o: _print_outcome(o, root, args))
     except UsageError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return 2
@@ -98,36 +137,60 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: abgebrochen", file=sys.stderr)
         return 130
-    _print_report(report, args.command, args.strict)
+    _print_report(report, args)
     return report.exit_code(args.strict)
 
 
 def _seconds(value: float) -> str:
-    return f"{number(value, 'de_DE', 2)} s"
+    return f"{value:.2f} s".replace(".", ",")
 
 
-def _print_outcome(outcome: Outcome, root: Path) -> None:
-    if outcome.ok:
+def _summary(errors: int, warnings: int) -> str:
+    return f"{errors} Fehler, {warnings} Warnung{'en' if warnings != 1 else ''}"
+
+
+def _print_outcome(outcome, root: Path, args) -> None:
+    if args.quiet:
+        return
+    name = os.path.relpath(outcome.output, root) if outcome.output else ""
+    if outcome.unchanged:
+        if args.verbose:
+            print(f"aktuell   {name}", flush=True)
+    elif outcome.ok:
         pages = "1 Seite" if outcome.pages == 1 else f"{outcome.pages} Seiten"
-        print(f"erstellt  {relative(outcome.output, root)}  ({pages}, "
-              f"{_seconds(outcome.seconds)})", flush=True)
+        print(f"erstellt  {name}  ({pages}, {_seconds(outcome.seconds)})", flush=True)
     else:
         print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt", flush=True)
 
 
-def _print_report(report: Report, command: str, strict: bool) -> None:
+def _print_report(report, args) -> None:
     for problem in report.problems:
         print(problem, file=sys.stderr)
-    errors, warnings = len(report.errors), len(report.warnings)
-    summary = f"{errors} Fehler, {warnings} Warnung{'en' if warnings != 1 else ''}"
-    if command == "build":
-        built = sum(1 for o in report.outcomes if o.ok)
-        failed = sum(1 for o in report.outcomes if not o.ok)
-        print(f"Fertig: {built} PDF erstellt, {failed} fehlgeschlagen; {summary}; "
-              f"{_seconds(report.seconds)}")
-    else:
-        verdict = "in Ordnung" if report.exit_code(strict) == 0 else "nicht in Ordnung"
+    summary = _summary(len(report.errors), len(report.warnings))
+    if args.command == "check":
+        verdict = "in Ordnung" if report.exit_code(args.strict) == 0 else "nicht in Ordnung"
         print(f"Prüfung: {verdict}; {summary}; {_seconds(report.seconds)}")
+        return
+    if args.quiet:
+        return
+    for removed in report.removed:
+        print(f"entfernt  {removed}  (Inhaltsdatei gelöscht)")
+    if args.verbose and report.peak_rss_kb:
+        peaks = ", ".join(f"{kb // 1024} MB" for kb in report.peak_rss_kb.values())
+        print(f"Speicher je setzendem Prozess (Spitze): {peaks}")
+    print(f"Fertig: {report.count('built')} PDF erstellt, {report.count('failed')} "
+          f"fehlgeschlagen, {report.count('unchanged')} unverändert; {summary}; "
+          f"{_seconds(report.seconds)}")
+
+
+def _report_unchanged(manifest, args, seconds: float) -> int:
+    for problem in manifest.problems:
+        print(problem, file=sys.stderr)
+    if not args.quiet:
+        print(f"Fertig: nichts geändert, {len(manifest.documents)} PDF aktuell; "
+              f"{_summary(manifest.errors, manifest.warnings)} (vom letzten Lauf); "
+              f"{_seconds(seconds)}")
+    return 1 if manifest.errors or (args.strict and manifest.warnings) else 0
 
 
 if __name__ == "__main__":

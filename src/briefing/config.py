@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, Problem, UsageError
+from .errors import ContentError, Problem
 from .model import QUOTE_STYLES, Contact, Publisher, QuoteStyle
+from .project import CONFIG_NAME, Paths
 from .schema import Defaults, FieldError, parse_contact, parse_language, parse_text
-
-CONFIG_NAME = "briefing.toml"
 
 #: key → one line of doc; the README lists these.
 OPTIONS = {
@@ -29,36 +28,9 @@ OPTIONS = {
 
 
 @dataclass(frozen=True)
-class Config:
-    root: Path
+class Config(Paths):
     defaults: Defaults
     quotes: QuoteStyle
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def output_dir(self) -> Path:
-        return self.root / "output"
-
-    @property
-    def hyphenation_file(self) -> Path:
-        return self.content_dir / "silbentrennung.txt"
-
-
-def find_root(start: Path) -> Path:
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise UsageError(
-        f"Keine {CONFIG_NAME} gefunden in {start} oder darüber; "
-        "rufen Sie briefing im Projektordner auf"
-    )
 
 
 def load_config(root: Path) -> Config:

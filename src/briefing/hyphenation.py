@@ -61,6 +61,10 @@ def install_exceptions(exceptions: dict[str, list[int]], languages: set[str]) ->
             dictionary.cache[word] = [pyphen.DataInt(position) for position in positions]
 
 
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
+
+
 def load_dictionary(language: str) -> pyphen.HyphDict:
     """Pyphen's parsed dictionary for `language`, from a pickle in the user's cache folder.
 
@@ -72,15 +76,14 @@ def load_dictionary(language: str) -> pyphen.HyphDict:
     if path in pyphen.hdcache:
         return pyphen.hdcache[path]
     key = hashlib.sha256(pyphen.__version__.encode() + path.read_bytes()).hexdigest()[:16]
-    cache_dir = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
-    cache = cache_dir / f"hyph-{language}-{key}.pickle"
+    cache = cache_dir() / f"hyph-{language}-{key}.pickle"
     try:
         dictionary = pickle.loads(cache.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         dictionary = pyphen.HyphDict(path)
         try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
             with os.fdopen(handle, "wb") as file:
                 pickle.dump(dictionary, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, cache)

@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import multiprocessing
 import os
+import resource
 import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +30,8 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .hyphenation import install_exceptions
 
 
 class ProjectFetcher(URLFetcher):
@@ -52,8 +59,12 @@ class ProjectFetcher(URLFetcher):
 class Rendered:
     data: bytes
     pages: int
-    log: list[logging.LogRecord] = field(default_factory=list)
+    #: WeasyPrint's log records as (level name, message): plain data, so workers can send it.
+    log: list[tuple[str, str]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    worker: int = 0
+    peak_rss_kb: int = 0
+    seconds: float = 0.0
 
 
 class _Capture(logging.Handler):
@@ -95,12 +106,65 @@ class Renderer:
     def render(self, html: str) -> Rendered:
         """The PDF in memory, with what WeasyPrint logged and what the fetcher refused."""
         self.fetcher.refused = []
+        began = time.perf_counter()
         with captured_log() as records:
             document = weasyprint.HTML(
                 string=html, base_url=self.base_url, url_fetcher=self.fetcher
             ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
             data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
-        return Rendered(data, len(document.pages), records, self.fetcher.refused)
+        log = [(record.levelname, record.getMessage()) for record in records]
+        return Rendered(data, len(document.pages), log, self.fetcher.refused, os.getpid(),
+                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                        time.perf_counter() - began)
+
+
+# --- a batch: in this process, or in a pool of warm worker processes ----------------------
+
+_worker_renderer: Renderer | None = None
+
+
+def _start_worker(templates_dir: Path, allowed: list[Path],
+                  hyphenation: dict[str, list[int]], languages: set[str]) -> None:
+    global _worker_renderer
+    install_exceptions(hyphenation, languages)
+    _worker_renderer = Renderer(templates_dir, allowed)
+
+
+def _render_in_worker(html: str) -> Rendered:
+    return _worker_renderer.render(html)
+
+
+def render_batch(
+    pages: list[str], jobs: int, templates_dir: Path, allowed: list[Path],
+    hyphenation: dict[str, list[int]], languages: set[str],
+) -> Iterator[tuple[int, Rendered]]:
+    """Render each HTML page; yield (index, result) as they finish.
+
+    With `jobs` > 1 a pool of processes renders; each worker sets up fonts, stylesheet and
+    hyphenation once. Workers are forked where possible, so they inherit the imported
+    WeasyPrint and the loaded hyphenation dictionary instead of paying for them again.
+    """
+    install_exceptions(hyphenation, languages)
+    jobs = max(1, min(jobs, len(pages)))
+    if jobs == 1:
+        renderer = Renderer(templates_dir, allowed)
+        for index, html in enumerate(pages):
+            yield index, renderer.render(html)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(templates_dir, allowed, hyphenation, languages),
+    ) as pool:
+        futures = {pool.submit(_render_in_worker, html): index for index, html in enumerate(pages)}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    meta,
+    pass_context,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import formatting
@@ -48,6 +55,21 @@ def make_environment(templates_dir: Path) -> Environment:
     )
     env.filters.update(FILTERS)
     return env
+
+
+def templates_used(env: Environment, kind: str) -> set[str]:
+    """Every template file a document type renders with: its own, what it extends and
+    includes, recursively. A change to one of them rebuilds exactly these documents."""
+    seen: set[str] = set()
+    todo = [TEMPLATES[kind]]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = env.loader.get_source(env, name)[0]
+        todo += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
+    return seen
 
 
 def subject_of(document: Document) -> str:
