@@ -2,7 +2,7 @@
 BRIEFING := .venv/bin/briefing
 SETUP := .venv/.installed
 
-.PHONY: all check test lint clean
+.PHONY: all check test lint clean bench doctor
 
 all: $(SETUP)  ## build every PDF from content/ into output/
 	$(BRIEFING) build
@@ -21,3 +21,9 @@ clean:  ## remove generated PDFs (keeps .venv)
 
 $(SETUP): pyproject.toml constraints.txt scripts/setup.sh
 	scripts/setup.sh
+
+bench: $(SETUP)  ## measure speed against the targets; writes bench/RESULTS.md
+	.venv/bin/python bench/run.py
+
+doctor: $(SETUP)  ## what the rendering engine finds on this machine
+	$(BRIEFING) doctor

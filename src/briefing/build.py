@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from .documents import Project, load_project, problem_order, relative
@@ -122,13 +123,36 @@ def build(
     for display_path in failed:
         finish(Outcome(display_path))
 
+    pending = _prepare(project, selected, manifest, digests, force, finish)
+    first = next(pending, None)
+    if first is not None:
+        _render(project, chain([first], pending), jobs or os.cpu_count() or 1,
+                {d.language for d in selected}, manifest, report, finish)
+
+    if not files:
+        _remove_stale(project, manifest, report)
+    report.problems.sort(key=problem_order)
+    # After a partial build other documents may be stale: only a full build vouches for all.
+    manifest.project = None if files else fingerprint
+    manifest.errors, manifest.warnings = len(report.errors), len(report.warnings)
+    manifest.problems = [str(p) for p in report.problems]
+    manifest.save(config.manifest)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _prepare(project: Project, selected: list[Document], manifest: Manifest,
+             digests: Digests, force: bool, finish: Callable[[Outcome], None],
+             ) -> Iterator[_Job]:
+    """The documents that need rendering, as HTML, one at a time; finishes the others
+    (unchanged, or failed in their body) on the way."""
     from .templating import make_environment, render_page, templates_used
 
+    config = project.config
     env = make_environment(config.templates_dir)
     common = digests.combine(
         tool_fingerprint(digests), shared_assets_fingerprint(config, digests),
         digests.file(config.config_file), digests.file(config.hyphenation_file))
-    pending: list[_Job] = []
     for document in selected:
         began = time.perf_counter()
         outcome = Outcome(document.display_path)
@@ -152,33 +176,25 @@ def build(
             continue
         html = render_page(env, document, body.html)
         outcome.seconds = time.perf_counter() - began
-        pending.append(_Job(document, inputs, html, outcome))
-
-    if pending:
-        _render(project, pending, jobs or os.cpu_count() or 1, manifest, report, finish)
-
-    if not files:
-        _remove_stale(project, manifest, report)
-    report.problems.sort(key=problem_order)
-    # After a partial build other documents may be stale: only a full build vouches for all.
-    manifest.project = None if files else fingerprint
-    manifest.errors, manifest.warnings = len(report.errors), len(report.warnings)
-    manifest.problems = [str(p) for p in report.problems]
-    manifest.save(config.manifest)
-    report.seconds = time.perf_counter() - start
-    return report
+        yield _Job(document, inputs, html, outcome)
 
 
-def _render(project: Project, pending: list[_Job], jobs: int, manifest: Manifest,
-            report: Report, finish: Callable[[Outcome], None]) -> None:
+def _render(project: Project, jobs_to_do: Iterator[_Job], jobs: int, languages: set[str],
+            manifest: Manifest, report: Report, finish: Callable[[Outcome], None]) -> None:
     # WeasyPrint is imported only when something has to be rendered.
     from .pdf import render_batch, write_atomically
 
     config = project.config
-    batch = render_batch(
-        [job.html for job in pending], jobs, config.templates_dir,
-        [config.templates_dir, config.content_dir], project.hyphenation,
-        {job.document.language for job in pending})
+    pending: list[_Job] = []
+
+    def pages() -> Iterator[str]:
+        for job in jobs_to_do:
+            pending.append(job)
+            yield job.html
+
+    batch = render_batch(pages(), jobs, config.templates_dir,
+                         [config.templates_dir, config.content_dir], project.hyphenation,
+                         languages)
     for index, rendered in batch:
         job = pending[index]
         outcome, document = job.outcome, job.document

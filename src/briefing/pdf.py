@@ -20,10 +20,11 @@ import os
 import resource
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -135,7 +136,7 @@ def _render_in_worker(html: str) -> Rendered:
 
 
 def render_batch(
-    pages: list[str], jobs: int, templates_dir: Path, allowed: list[Path],
+    pages: Iterable[str], jobs: int, templates_dir: Path, allowed: list[Path],
     hyphenation: dict[str, list[int]], languages: set[str],
 ) -> Iterator[tuple[int, Rendered]]:
     """Render each HTML page; yield (index, result) as they finish.
@@ -143,12 +144,15 @@ def render_batch(
     With `jobs` > 1 a pool of processes renders; each worker sets up fonts, stylesheet and
     hyphenation once. Workers are forked where possible, so they inherit the imported
     WeasyPrint and the loaded hyphenation dictionary instead of paying for them again.
+    `pages` may be a generator: each page goes to a worker as soon as it is made, so
+    preparing the next page overlaps with rendering.
     """
     install_exceptions(hyphenation, languages)
-    jobs = max(1, min(jobs, len(pages)))
-    if jobs == 1:
+    pages = iter(pages)
+    first = list(islice(pages, 2))
+    if jobs == 1 or len(first) < 2:
         renderer = Renderer(templates_dir, allowed)
-        for index, html in enumerate(pages):
+        for index, html in enumerate(chain(first, pages)):
             yield index, renderer.render(html)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -157,7 +161,8 @@ def render_batch(
         initializer=_start_worker,
         initargs=(templates_dir, allowed, hyphenation, languages),
     ) as pool:
-        futures = {pool.submit(_render_in_worker, html): index for index, html in enumerate(pages)}
+        futures = {pool.submit(_render_in_worker, html): index
+                   for index, html in enumerate(chain(first, pages))}
         try:
             for future in as_completed(futures):
                 yield futures[future], future.result()

@@ -1,0 +1,221 @@
+"""`make bench`: measure briefing against its speed targets; print a table and write
+bench/RESULTS.md. Not a test: it reports figures, it does not pass or fail.
+
+Every build is a fresh `briefing` process (cold start), as a user runs it. The floor is
+raw WeasyPrint rendering of the same HTML, with the same options, in a warm process.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BRIEFING = [sys.executable, "-m", "briefing.cli"]
+CORPUS = 200
+
+
+def run(args: list[str]) -> tuple[float, int, str]:
+    """Run a command; wall seconds, peak RSS (MB) of the largest process in its tree, stdout.
+    wait4 reports the child's own peak or that of a worker it reaped, whichever is larger."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        began = time.perf_counter()
+        process = subprocess.Popen(args, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - began
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(args)} failed:\n{err.read()}")
+        return seconds, usage.ru_maxrss // 1024, out.read()
+
+
+def worker_peaks(out: str) -> list[int]:
+    match = re.search(r"Spitze\): (.*)", out)
+    return [int(n) for n in re.findall(r"(\d+) MB", match[1])] if match else []
+
+
+def new_project(folder: Path, content: bool = True) -> Path:
+    shutil.copytree(REPO / "templates", folder / "templates")
+    shutil.copy(REPO / "briefing.toml", folder / "briefing.toml")
+    if content:
+        shutil.copytree(REPO / "content", folder / "content")
+    else:
+        (folder / "content").mkdir()
+        shutil.copy(REPO / "content" / "silbentrennung.txt", folder / "content")
+    return folder
+
+
+def synthetic_corpus(folder: Path, count: int) -> Path:
+    """`count` releases made from the real content: the release's body plus 0–4 copies of
+    a briefing's sections (tables, footnotes), so documents run from 1 to about 6 pages."""
+    root = new_project(folder, content=False)
+    release = (REPO / "content" / "2025-10-29-pressemitteilung-internationale-strategie.md")
+    release_body = release.read_text(encoding="utf-8").split("---\n", 2)[2]
+    briefings = sorted((REPO / "content").glob("*-hintergrund-*.md"))
+    for index in range(count):
+        source = briefings[index % len(briefings)].read_text(encoding="utf-8")
+        sections = source.split("---\n", 2)[2]
+        extra = "\n".join(sections.replace("[^pm]", f"[^pm{copy}]")
+                          for copy in range(index % 5))
+        (root / "content" / f"synthetisch-{index:03}.md").write_text(
+            "---\ntyp: pressemitteilung\n"
+            f"titel: Synthetische Mitteilung {index}\n"
+            "datum: 2025-10-29\nort: Dresden\n---\n" + release_body + "\n" + extra,
+            encoding="utf-8")
+    return root
+
+
+def floor(root: Path) -> tuple[float, int]:
+    """Mean seconds per document of raw WeasyPrint on our HTML, warm; total pages."""
+    sys.path.insert(0, str(REPO / "src"))
+    import weasyprint
+
+    from briefing.build import load_project
+    from briefing.hyphenation import install_exceptions
+    from briefing.markup import render_body
+    from briefing.pdf import ProjectFetcher
+    from briefing.templating import make_environment, render_page
+
+    project = load_project(root)
+    config = project.config
+    install_exceptions(project.hyphenation, {"de-DE"})
+    env = make_environment(config.templates_dir)
+    pages = [render_page(env, d, render_body(d, config.quotes, config.content_dir).html)
+             for d in project.documents]
+    fetcher = ProjectFetcher([config.templates_dir, config.content_dir])
+    fonts = weasyprint.text.fonts.FontConfiguration()
+    css = weasyprint.CSS(filename=str(config.templates_dir / "print.css"),
+                         url_fetcher=fetcher, font_config=fonts)
+    base = config.templates_dir.as_uri() + "/"
+
+    def render(html: str) -> int:
+        document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+            stylesheets=[css], font_config=fonts)
+        document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+        return len(document.pages)
+
+    render(pages[0])  # warm-up
+    began = time.perf_counter()
+    total = sum(render(html) for html in pages)
+    return (time.perf_counter() - began) / len(pages), total
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    subset = "yes" if any(Path(p).glob("libharfbuzz-subset.so*") for p in
+                          ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"))\
+        else "no"
+    import weasyprint
+
+    return (f"{os.cpu_count()} CPUs ({cpu}), {int(memory) // 1024 // 1024} GiB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+            f"WeasyPrint {weasyprint.__version__}, libharfbuzz-subset: {subset}")
+
+
+def main() -> None:
+    jobs = os.cpu_count() or 1
+    rows: list[tuple[str, str, str]] = []
+
+    def row(what: str, value: str, target: str = "") -> None:
+        rows.append((what, value, target))
+        print(f"{what:<58} {value:<28} {target}", flush=True)
+
+    with tempfile.TemporaryDirectory() as temp:
+        temp = Path(temp)
+        real = new_project(temp / "real")
+        walls, peaks = [], []
+        for _ in range(3):
+            wall, peak, out = run([*BRIEFING, "build", "--force", "--root", str(real)])
+            walls.append(wall)
+            peaks.append(peak)
+        row("real content (6 PDFs), full build, cold process",
+            f"{statistics.median(walls):.2f} s wall (median of 3), peak RSS {max(peaks)} MB",
+            "target ≤ 1.0 s")
+        _, _, out = run([*BRIEFING, "build", "--force", "-v", "--root", str(real)])
+        row("real content: peak RSS per rendering worker",
+            ", ".join(f"{mb} MB" for mb in worker_peaks(out)), "target ≤ 250 MB")
+
+        noop = statistics.median(run([*BRIEFING, "build", "--root", str(real)])[0]
+                                 for _ in range(5))
+        row("no-op rebuild", f"{noop:.3f} s wall (median of 5)", "target ≤ 0.2 s")
+        one = next((real / "content").glob("*-hintergrund-2-*.md"))
+        one.write_text(one.read_text(encoding="utf-8") + "\nEin neuer Absatz.\n",
+                       encoding="utf-8")
+        wall, _, out = run([*BRIEFING, "build", "--root", str(real)])
+        row("rebuild after changing one content file",
+            f"{wall:.2f} s wall, {out.count('erstellt ')} PDF rendered")
+        partial = real / "templates" / "partials" / "contact.html.j2"
+        partial.write_text(partial.read_text(encoding="utf-8") + "{# bench #}\n",
+                           encoding="utf-8")
+        wall, _, out = run([*BRIEFING, "build", "--root", str(real)])
+        row("rebuild after changing a shared partial",
+            f"{wall:.2f} s wall, {out.count('erstellt ')} PDF rendered")
+
+        corpus = synthetic_corpus(temp / "corpus", CORPUS)
+        single = synthetic_corpus(temp / "single", 1)
+        one_doc = run([*BRIEFING, "build", "--force", "--jobs", "1", "--root", str(single)])[0]
+        serial, _, out1 = run([*BRIEFING, "build", "--force", "--jobs", "1", "-v",
+                               "--root", str(corpus)])
+        parallel, _, outn = run([*BRIEFING, "build", "--force", "--jobs", str(jobs), "-v",
+                                 "--root", str(corpus)])
+        per_floor, pages = floor(corpus)
+        row(f"synthetic corpus: {CORPUS} documents, {pages} pages", "", "")
+        row("  --jobs 1", f"{serial:.1f} s, {CORPUS / serial:.1f} docs/s")
+        row(f"  --jobs {jobs}", f"{parallel:.1f} s, {CORPUS / parallel:.1f} docs/s")
+        row(f"  speed-up --jobs {jobs} vs --jobs 1", f"{serial / parallel:.2f}×",
+            "target ≥ 1.7× on 2 cores")
+        row("  peak RSS per worker (--jobs 1 / --jobs N)",
+            f"{worker_peaks(out1)} / {worker_peaks(outn)} MB", "target ≤ 250 MB, flat")
+        small = synthetic_corpus(temp / "small", 50)
+        _, _, out50 = run([*BRIEFING, "build", "--force", "--jobs", "1", "-v",
+                           "--root", str(small)])
+        row("  peak RSS, 50 vs 200 documents, --jobs 1",
+            f"{worker_peaks(out50)} vs {worker_peaks(out1)} MB", "flat = no leak")
+        marginal = (serial - one_doc) / (CORPUS - 1)
+        row("floor: raw WeasyPrint per document, warm", f"{per_floor * 1000:.0f} ms")
+        row("ours: marginal cost per document (--jobs 1)",
+            f"{marginal * 1000:.0f} ms = {marginal / per_floor:.2f}× floor",
+            "target ≤ 1.2× floor")
+
+        per_file = []
+        for path in sorted((corpus / "content").glob("synthetisch-*.md"))[:10]:
+            per_file.append(run([*BRIEFING, "build", "--force", "--jobs", "1", "--root",
+                                 str(corpus), str(path)])[0])
+        per_doc_file = statistics.mean(per_file)
+        row("baseline: one fresh briefing process per document",
+            f"{per_doc_file:.2f} s/doc = {per_doc_file / (parallel / CORPUS):.1f}× our batch")
+        pandoc = shutil.which("pandoc")
+        if pandoc:
+            times = []
+            for path in sorted((corpus / "content").glob("synthetisch-*.md"))[:10]:
+                times.append(run([pandoc, str(path), "--pdf-engine=weasyprint",
+                                  "-o", str(temp / "p.pdf")])[0])
+            row("baseline: pandoc --pdf-engine=weasyprint per document",
+                f"{statistics.mean(times):.2f} s/doc")
+        else:
+            row("baseline: pandoc --pdf-engine=weasyprint", "pandoc not installed")
+
+    lines = ["# Benchmark results", "", f"Machine: {machine()}", "",
+             f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench`.",
+             "", "| measurement | result | target |", "|---|---|---|"]
+    lines += [f"| {what} | {value} | {target} |" for what, value, target in rows]
+    (REPO / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\nwritten to bench/RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()
