@@ -2,10 +2,13 @@
 BRIEFING := .venv/bin/briefing
 SETUP := .venv/.installed
 
-.PHONY: all check test lint clean bench doctor
+.PHONY: all final check test lint clean bench doctor
 
 all: $(SETUP)  ## build every PDF from content/ into output/
 	$(BRIEFING) build
+
+final: $(SETUP)  ## build for publication: drafts and placeholders are errors
+	$(BRIEFING) build --final
 
 check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check

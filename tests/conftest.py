@@ -24,6 +24,10 @@ Dresden (29. Oktober 2025) – Ein kurzer Text.
 """
 
 
+#: Files a build keeps in output/ besides the PDFs.
+BOOKKEEPING = [".briefing-manifest.json", ".briefing.lock"]
+
+
 def make_project(root: Path, files: dict[str, str] | None = None, content: bool = False) -> Path:
     """A project in `root` with the repo's templates and briefing.toml; `files` are written
     relative to `root` (dedented); `content=True` copies the real content/ too."""

@@ -122,7 +122,8 @@ def test_valid_release_becomes_the_model(project):
         Text.
         """})
     project_ = load_project(root)
-    assert project_.problems == []
+    assert [str(p) for p in project_.problems] == [
+        "content/pm.md:8: Hinweis: Sperrfrist ohne Zeitzone gilt als Berliner Zeit (14:00 CET)"]
     (doc,) = project_.documents
     assert doc.title == "Titel: mit Doppelpunkt"
     assert doc.date == dt.date(2025, 10, 29)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from briefing.build import build
 
-from .conftest import SEED, make_project
+from .conftest import BOOKKEEPING, SEED, make_project
 
 RELEASE = "2025-10-29-pressemitteilung-internationale-strategie"
 BRIEFINGS = [
@@ -57,7 +57,7 @@ def test_six_pdfs_with_readable_names(built):
     names = sorted(p.name for p in (built / "output").glob("*.pdf"))
     assert names == sorted(f"{n}.pdf" for n in [RELEASE, *BRIEFINGS])
     stray = [p.name for p in (built / "output").iterdir() if p.name.startswith(".")]
-    assert stray == [".briefing-manifest.json"]  # no temporary files left
+    assert sorted(stray) == BOOKKEEPING  # no temporary files left
 
 
 def test_page_counts(built):

@@ -8,6 +8,7 @@ document that fails keeps its previous PDF.
 from __future__ import annotations
 
 import os
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ from .incremental import (
     Entry,
     Manifest,
     digest,
+    locked,
     project_fingerprint,
     shared_assets_fingerprint,
     tool_fingerprint,
@@ -65,7 +67,7 @@ class Report:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
+        return [p for p in self.problems if p.is_warning]
 
     def count(self, what: str) -> int:
         return sum(1 for o in self.outcomes if {
@@ -76,9 +78,9 @@ class Report:
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
-def check(root: Path) -> Report:
+def check(root: Path, final: bool = False) -> Report:
     start = time.perf_counter()
-    project = load_project(root)
+    project = load_project(root, final)
     report = Report(project.problems)
     for document in project.documents:
         # The body is part of what `check` validates (links, images, headings).
@@ -103,15 +105,28 @@ def build(
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
     jobs: int | None = None,
     force: bool = False,
+    final: bool = False,
+    on_wait: Callable[[], None] = lambda: None,
 ) -> Report:
-    """Render every document (or only `files`) whose inputs changed since the last build."""
+    """Render every document (or only `files`) whose inputs changed since the last build.
+    `final`: a build for publication; drafts and placeholders fail. `on_wait` is called
+    when another build holds output/ and this one waits for it."""
     start = time.perf_counter()
-    digests = Digests()
-    project = load_project(root)
+    project = load_project(root, final)
+    selected, failed = _select(project, [Path(f) for f in files])
+    with locked(project.config, on_wait):
+        report = _build_locked(project, selected, failed, bool(files), jobs, force, on_outcome)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _build_locked(project: Project, selected: list[Document], failed: list[str],
+                  partial: bool, jobs: int | None, force: bool,
+                  on_outcome: Callable[[Outcome], None]) -> Report:
     config = project.config
+    digests = Digests()
     fingerprint = project_fingerprint(config, digests)
     manifest = Manifest.load(config.manifest)
-    selected, failed = _select(project, [Path(f) for f in files])
     report = Report(list(project.problems))
 
     def finish(outcome: Outcome) -> None:
@@ -123,21 +138,24 @@ def build(
     for display_path in failed:
         finish(Outcome(display_path))
 
-    pending = _prepare(project, selected, manifest, digests, force, finish)
-    first = next(pending, None)
-    if first is not None:
-        _render(project, chain([first], pending), jobs or os.cpu_count() or 1,
-                {d.language for d in selected}, manifest, report, finish)
-
-    if not files:
-        _remove_stale(project, manifest, report)
-    report.problems.sort(key=problem_order)
-    # After a partial build other documents may be stale: only a full build vouches for all.
-    manifest.project = None if files else fingerprint
-    manifest.errors, manifest.warnings = len(report.errors), len(report.warnings)
-    manifest.problems = [str(p) for p in report.problems]
-    manifest.save(config.manifest)
-    report.seconds = time.perf_counter() - start
+    complete = False
+    try:
+        pending = _prepare(project, selected, manifest, digests, force, finish)
+        first = next(pending, None)
+        if first is not None:
+            _render(project, chain([first], pending), jobs or os.cpu_count() or 1,
+                    {d.language for d in selected}, manifest, report, finish)
+        if not partial:
+            _remove_stale(project, manifest, report)
+        complete = not partial
+    finally:
+        # Also when interrupted: the PDFs written so far are recorded. Only a complete,
+        # full build vouches for every document (and so allows the no-op path next time).
+        report.problems.sort(key=problem_order)
+        manifest.project = fingerprint if complete else None
+        manifest.errors, manifest.warnings = len(report.errors), len(report.warnings)
+        manifest.problems = [str(p) for p in report.problems]
+        manifest.save(config.manifest)
     return report
 
 
@@ -198,8 +216,20 @@ def _render(project: Project, jobs_to_do: Iterator[_Job], jobs: int, languages: 
     for index, rendered in batch:
         job = pending[index]
         outcome, document = job.outcome, job.document
+        for problem in _engine_problems(relative(config.templates_dir / "print.css",
+                                                 config.root), rendered.setup_log):
+            if problem not in report.problems:  # each worker loads the stylesheet
+                report.problems.append(problem)
         try:
-            outcome.problems += _engine_problems(document, rendered)
+            if rendered.crash:
+                raise RuntimeError(rendered.crash)
+            outcome.problems += _engine_problems(document.display_path, rendered.log)
+            outcome.problems += [
+                Problem(document.display_path, None,
+                        f"Zugriff auf »{url}« verweigert: erlaubt sind nur Dateien in content/ "
+                        "und templates/") for url in rendered.refused]
+            if rendered.failure:
+                outcome.problems.append(Problem(document.display_path, None, rendered.failure))
             if not any(p.is_error for p in outcome.problems):
                 target = config.output_dir / document.output_name
                 write_atomically(target, rendered.data)
@@ -207,10 +237,12 @@ def _render(project: Project, jobs_to_do: Iterator[_Job], jobs: int, languages: 
                 manifest.documents[document.display_path] = Entry(
                     job.inputs, document.output_name, digest(rendered.data), rendered.pages)
         except Exception as exc:  # a bug: keep its traceback, but finish the others
-            traceback.print_exc()
+            print(rendered.crash or traceback.format_exc(), file=sys.stderr)
+            summary = str(exc).strip().splitlines()[-1] if rendered.crash else \
+                f"{type(exc).__name__}: {exc}"
             outcome.problems.append(Problem(
                 document.display_path, None,
-                f"Interner Fehler beim Setzen ({type(exc).__name__}: {exc}); bitte melden"))
+                f"Interner Fehler beim Setzen ({summary}); bitte melden"))
         report.peak_rss_kb[rendered.worker] = max(
             rendered.peak_rss_kb, report.peak_rss_kb.get(rendered.worker, 0))
         outcome.seconds += rendered.seconds
@@ -243,15 +275,8 @@ def _select(project: Project, files: list[Path]) -> tuple[list[Document], list[s
         [name for name in failed if name in wanted]
 
 
-def _engine_problems(document: Document, rendered) -> list[Problem]:
-    problems = [
-        Problem(document.display_path, None,
-                f"Zugriff auf »{url}« verweigert: erlaubt sind nur Dateien in content/ und "
-                "templates/")
-        for url in rendered.refused
-    ]
-    for level, message in rendered.log:
-        severity = Severity.ERROR if level in ("ERROR", "CRITICAL") else Severity.WARNING
-        problems.append(Problem(document.display_path, None,
-                                f"WeasyPrint meldet: {message}", severity))
-    return problems
+def _engine_problems(path: str, log: list[tuple[str, str]]) -> list[Problem]:
+    """WeasyPrint's log records as problems: errors fail, warnings fail under --strict."""
+    return [Problem(path, None, f"WeasyPrint meldet: {message}",
+                    Severity.ERROR if level in ("ERROR", "CRITICAL") else Severity.WARNING)
+            for level, message in log]

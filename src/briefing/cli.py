@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,8 @@ Beispiele:
   briefing build content/2025-10-29-pressemitteilung-internationale-strategie.md
                                       nur dieses Dokument setzen
   briefing build --jobs 1             ohne weitere Prozesse setzen
+  briefing build --final              für die Veröffentlichung: Entwürfe und Platzhalter
+                                      sind Fehler
   briefing check                      alles prüfen, nichts schreiben
   briefing doctor                     Umgebung prüfen (Pango, HarfBuzz, Schriften)
 
@@ -82,11 +85,13 @@ def make_parser() -> argparse.ArgumentParser:
     verbosity.add_argument("-v", "--verbose", action="store_true",
                            help="auch unveränderte PDF und Speicherbedarf ausgeben")
     _add_strict(build)
+    _add_final(build)
 
     check = command("check", "alles prüfen, nichts schreiben",
                     "Prüft alle Dokumente in content/ und meldet jedes Problem als "
                     "»datei:zeile: meldung«. Schreibt keine Datei.")
     _add_strict(check)
+    _add_final(check)
 
     command("doctor", "Umgebung prüfen",
             "Zeigt WeasyPrint-, Pango- und HarfBuzz-Version, die Schriften der Vorlagen und "
@@ -103,10 +108,21 @@ def _add_strict(parser: argparse.ArgumentParser) -> None:
                         help="auch Warnungen als Fehler werten (Rückgabewert 1)")
 
 
+def _add_final(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--final", action="store_true",
+                        help="für die Veröffentlichung: Entwürfe und Platzhalter sind Fehler")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     parser = make_parser()
     args = parser.parse_args(argv)
+    # `kill` ends a build like Ctrl-C: temporary files are removed, finished PDFs recorded.
+    signal.signal(signal.SIGTERM, _interrupt)
     if args.command is None:
         parser.print_help()
         return 2
@@ -116,16 +132,17 @@ def main(argv: list[str] | None = None) -> int:
             from .doctor import run_doctor
 
             return run_doctor(root)
-        if args.command == "build" and not args.files and not args.force:
+        if args.command == "build" and not (args.files or args.force or args.final):
             manifest = unchanged_project(Paths(root))
             if manifest is not None:
                 return _report_unchanged(manifest, args, time.perf_counter() - started)
         from .build import build, check
 
         if args.command == "check":
-            report = check(root)
+            report = check(root, final=args.final)
         else:
             report = build(root, args.files, jobs=args.jobs, force=args.force,
+                           final=args.final, on_wait=_print_wait,
                            on_outcome=lambda o: _print_outcome(o, root, args))
     except UsageError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
@@ -139,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     _print_report(report, args)
     return report.exit_code(args.strict)
+
+
+def _print_wait() -> None:
+    print("Ein anderer briefing-Lauf schreibt gerade nach output/; warte, bis er fertig ist …",
+          file=sys.stderr, flush=True)
 
 
 def _seconds(value: float) -> str:

@@ -35,8 +35,9 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def load_project(root: Path) -> Project:
-    """Read and check everything under content/; write nothing."""
+def load_project(root: Path, final: bool = False) -> Project:
+    """Read and check everything under content/; write nothing. `final`: for publication,
+    drafts and placeholders are errors."""
     root = root.resolve()
     config = load_config(root)
     problems: list[Problem] = []
@@ -62,7 +63,7 @@ def load_project(root: Path) -> Project:
             problems += exc.problems
             blocked.add(display)
             continue
-        document, found = validate(source, config.defaults)
+        document, found = validate(source, config.defaults, final)
         problems += found
         if document is None:
             blocked.add(display)

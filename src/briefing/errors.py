@@ -12,7 +12,10 @@ from enum import Enum
 
 class Severity(Enum):
     ERROR = "Fehler"
+    #: Fails only under --strict.
     WARNING = "Warnung"
+    #: Tells what briefing assumed; never fails.
+    NOTE = "Hinweis"
 
 
 @dataclass(frozen=True, order=True)
@@ -31,12 +34,16 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        prefix = "Warnung: " if self.severity is Severity.WARNING else ""
+        prefix = "" if self.is_error else f"{self.severity.value}: "
         return f"{where}: {prefix}{self.message}"
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
 
 
 class ContentError(Exception):

@@ -13,10 +13,13 @@ content or importing WeasyPrint. This module imports nothing heavy on purpose.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -142,3 +145,25 @@ def unchanged_project(paths: Paths) -> Manifest | None:
     if not all(manifest.output_intact(paths, digests, e) for e in manifest.documents.values()):
         return None
     return manifest
+
+
+@contextmanager
+def locked(paths: Paths, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Only one build at a time writes into output/; a second one waits for the first.
+
+    Holding the lock, any temporary file left in output/ belongs to a build that was
+    killed, so it is removed.
+    """
+    paths.output_dir.mkdir(parents=True, exist_ok=True)
+    with open(paths.output_dir / ".briefing.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in paths.output_dir.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

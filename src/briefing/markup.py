@@ -23,6 +23,9 @@ from .model import Document, QuoteStyle
 from .typography import TypographyExtension, quote_style_for
 
 _LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+#: Beyond these a document is not a press text but a way to stall the batch.
+MAX_TABLE_ROWS = 1000
+MAX_LIST_DEPTH = 8
 _HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
 _FENCE = re.compile(r"^(```|~~~)")
 
@@ -67,6 +70,14 @@ class SafetyTreeprocessor(Treeprocessor):
                 self._link(element)
             elif element.tag == "img":
                 self._image(element, parents)
+            elif element.tag == "table":
+                rows = sum(1 for _ in element.iter("tr"))
+                if rows > MAX_TABLE_ROWS:
+                    self.report.add("|", f"Tabelle mit {rows} Zeilen ist zu lang (höchstens "
+                                         f"{MAX_TABLE_ROWS}); teilen Sie sie auf")
+            elif element.tag in ("ul", "ol") and _depth(element, parents) == MAX_LIST_DEPTH + 1:
+                self.report.add("", f"Listen sind mehr als {MAX_LIST_DEPTH} Ebenen tief "
+                                    "verschachtelt; vereinfachen Sie die Gliederung")
         self._footnotes(root, parents)
 
     def _link(self, element: ET.Element) -> None:
@@ -154,7 +165,12 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
         extension_configs={"footnotes": {"BACKLINK_TEXT": ""}},
         output_format="html",
     )
-    html = md.convert(document.body)
+    try:
+        html = md.convert(document.body)
+    except RecursionError:
+        report.add("", "Der Text ist zu tief verschachtelt (Listen oder Zitate in Listen); "
+                       "vereinfachen Sie die Gliederung")
+        html = ""
     _check_headings(document, report)
     return Body(html, report.problems, images)
 
@@ -179,6 +195,15 @@ def _check_headings(document: Document, report: _Report) -> None:
                 f"Überschrift springt von Ebene {previous} auf {level}; verwenden Sie "
                 f"»{'#' * (previous + 1)}«"))
         previous = level
+
+
+def _depth(element: ET.Element, parents: dict) -> int:
+    """How many lists contain this one, itself included."""
+    depth = 0
+    while element is not None:
+        depth += element.tag in ("ul", "ol")
+        element = parents.get(element)
+    return depth
 
 
 def _inside(base: Path, src: str, root: Path) -> Path | None:

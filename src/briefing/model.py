@@ -86,6 +86,7 @@ class Document:
     priority_ref: str | None = None
     release: Document | None = None
     priority: Priority | None = None
+    draft: bool = False
 
     @property
     def slug(self) -> str:

@@ -18,8 +18,11 @@ import mimetypes
 import multiprocessing
 import os
 import resource
+import signal
 import tempfile
+import threading
 import time
+import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -56,6 +59,37 @@ class ProjectFetcher(URLFetcher):
         raise ValueError(f"Zugriff verweigert: {url}")
 
 
+#: Limits for one document, so that a pathological file fails with a clear error instead
+#: of hanging the batch or eating the machine. Real press documents need < 1 s, < 200 MB.
+TIME_LIMIT_SECONDS = 60
+MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024
+
+
+class _TimeUp(Exception):
+    pass
+
+
+def _time_up(signum, frame):
+    raise _TimeUp
+
+
+@contextmanager
+def memory_limit() -> Iterator[None]:
+    """Cap this process's address space at what it uses now plus the per-document budget:
+    a document that needs more gets a MemoryError, not the machine's memory."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    in_use = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize() \
+        if Path("/proc/self/statm").exists() else 0
+    limit = in_use + MEMORY_LIMIT_BYTES
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 @dataclass
 class Rendered:
     data: bytes
@@ -66,6 +100,12 @@ class Rendered:
     worker: int = 0
     peak_rss_kb: int = 0
     seconds: float = 0.0
+    #: Why the document could not be rendered (a budget ran out); German, for staff.
+    failure: str | None = None
+    #: A bug's traceback: the document failed for a reason that is not the content's.
+    crash: str | None = None
+    #: What WeasyPrint logged while loading the stylesheet (first document of a renderer).
+    setup_log: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Capture(logging.Handler):
@@ -98,25 +138,49 @@ class Renderer:
         self.base_url = templates_dir.resolve().as_uri() + "/"
         self.fetcher = ProjectFetcher(allowed)
         self.font_config = FontConfiguration()
-        self.stylesheet = weasyprint.CSS(
-            filename=str(templates_dir / "print.css"),
-            url_fetcher=self.fetcher,
-            font_config=self.font_config,
-        )
+        with captured_log() as records:
+            self.stylesheet = weasyprint.CSS(
+                filename=str(templates_dir / "print.css"),
+                url_fetcher=self.fetcher,
+                font_config=self.font_config,
+            )
+        self.setup_log = [(r.levelname, r.getMessage()) for r in records]
 
     def render(self, html: str) -> Rendered:
-        """The PDF in memory, with what WeasyPrint logged and what the fetcher refused."""
+        """The PDF in memory, with what WeasyPrint logged and what the fetcher refused.
+        Never raises for one document: a budget or a bug is reported in the result."""
         self.fetcher.refused = []
         began = time.perf_counter()
-        with captured_log() as records:
-            document = weasyprint.HTML(
-                string=html, base_url=self.base_url, url_fetcher=self.fetcher
-            ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
-            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
-        log = [(record.levelname, record.getMessage()) for record in records]
-        return Rendered(data, len(document.pages), log, self.fetcher.refused, os.getpid(),
-                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                        time.perf_counter() - began)
+        result = Rendered(b"", 0, worker=os.getpid())
+        result.setup_log, self.setup_log = self.setup_log, []
+        timer = threading.current_thread() is threading.main_thread()
+        if timer:
+            previous = signal.signal(signal.SIGALRM, _time_up)
+            signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_SECONDS)
+        try:
+            with captured_log() as records:
+                document = weasyprint.HTML(
+                    string=html, base_url=self.base_url, url_fetcher=self.fetcher
+                ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
+                result.data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+            result.pages = len(document.pages)
+            result.log = [(record.levelname, record.getMessage()) for record in records]
+        except _TimeUp:
+            result.failure = (f"Setzen dauert länger als {TIME_LIMIT_SECONDS} s und wurde "
+                              "abgebrochen; ist der Text oder eine Tabelle außergewöhnlich lang?")
+        except MemoryError:
+            result.failure = (f"Setzen braucht mehr als {MEMORY_LIMIT_BYTES // 2**20} MB "
+                              "Speicher und wurde abgebrochen; ist der Text außergewöhnlich lang?")
+        except Exception:
+            result.crash = traceback.format_exc()
+        finally:
+            if timer:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        result.refused = list(self.fetcher.refused)
+        result.peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        result.seconds = time.perf_counter() - began
+        return result
 
 
 # --- a batch: in this process, or in a pool of warm worker processes ----------------------
@@ -129,6 +193,7 @@ def _start_worker(templates_dir: Path, allowed: list[Path],
     global _worker_renderer
     install_exceptions(hyphenation, languages)
     _worker_renderer = Renderer(templates_dir, allowed)
+    memory_limit().__enter__()  # for the worker's whole life
 
 
 def _render_in_worker(html: str) -> Rendered:
@@ -153,7 +218,9 @@ def render_batch(
     if jobs == 1 or len(first) < 2:
         renderer = Renderer(templates_dir, allowed)
         for index, html in enumerate(chain(first, pages)):
-            yield index, renderer.render(html)
+            with memory_limit():
+                rendered = renderer.render(html)
+            yield index, rendered
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(

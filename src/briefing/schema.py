@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import Problem
+from .errors import Problem, Severity
 from .formatting import normalize_phone
 from .model import BRIEFING, KIND_LABELS, RELEASE, Contact, Document, Embargo, Priority, Publisher
 from .reader import SourceFile
@@ -122,6 +122,12 @@ def parse_keywords(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise FieldError("muss eine Liste von Stichwörtern sein, z. B. [Sachsen, Strategie]")
     return tuple(parse_text(item) for item in value)
+
+
+def parse_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"muss true oder false sein, nicht {_describe(value)}")
+    return value
 
 
 def parse_priorities(value: Any) -> dict[str, str]:
@@ -250,6 +256,9 @@ FIELDS = (
     Field("prioritäten", parse_priorities, (RELEASE,), (),
           "Schwerpunkte der Mitteilung, je Zeile `kennung: Titel`; jeder braucht eine "
           "Hintergrundinformation", "grenzregion: Grenzregion"),
+    Field("entwurf", parse_bool, BOTH, (),
+          "`true`: ENTWURF auf jeder Seite, Platzhalter erlaubt; `make final` lehnt ab",
+          "true"),
     Field("pressemitteilung", parse_slug, (BRIEFING,), (BRIEFING,),
           "Dateiname der zugehörigen Pressemitteilung (ohne `.md`)",
           "2025-10-29-pressemitteilung-internationale-strategie"),
@@ -268,13 +277,20 @@ class Defaults:
     contact: Contact | None
 
 
-def validate(source: SourceFile, defaults: Defaults) -> tuple[Document | None, list[Problem]]:
-    """Check a source against the schema; return the document, or None and why not."""
+#: Marks of unfinished text: allowed in drafts only.
+PLACEHOLDERS = re.compile(r"\bTODO\b|\bXXX\b|\[…\]|\[\.\.\.\]|\{\{|\{%")
+
+
+def validate(
+    source: SourceFile, defaults: Defaults, final: bool = False,
+) -> tuple[Document | None, list[Problem]]:
+    """Check a source against the schema; return the document, or None and why not.
+    `final`: a build for publication, which refuses drafts and placeholders."""
     problems: list[Problem] = []
 
-    def report(name: str | None, message: str) -> None:
+    def report(name: str | None, message: str, severity: Severity = Severity.ERROR) -> None:
         line = source.lines.get(name) or source.lines.get(name.split(".")[0]) if name else None
-        problems.append(Problem(source.display_path, line or 1, message))
+        problems.append(Problem(source.display_path, line or 1, message, severity))
 
     meta = source.meta
     kind = None
@@ -315,11 +331,25 @@ def validate(source: SourceFile, defaults: Defaults) -> tuple[Document | None, l
     if embargo and embargo.at and date and embargo.at.date() > date:
         report("sperrfrist", "Feld »sperrfrist« liegt nach dem Datum der Mitteilung; "
                              "prüfen Sie »sperrfrist« und »datum«")
+    raw_embargo = str(meta.get("sperrfrist", ""))
+    if embargo and embargo.at and not re.search(r"(Z|[+-]\d{2}:?\d{2})$", raw_embargo):
+        report("sperrfrist", "Sperrfrist ohne Zeitzone gilt als Berliner Zeit "
+                             f"({embargo.at.strftime('%H:%M %Z')})", Severity.NOTE)
+    draft = bool(values.get("entwurf"))
+    if final and draft:
+        report("entwurf", "Dokument ist als Entwurf markiert; für die Veröffentlichung "
+                          "»entwurf: true« entfernen")
+    if not draft or final:
+        for line, token in _placeholders(source):
+            problems.append(Problem(
+                source.display_path, line,
+                f"Platzhalter »{token}« ist noch im Text; ersetzen Sie ihn"
+                + ("" if draft else " oder markieren Sie das Dokument mit »entwurf: true«")))
     if not source.body.strip():
         problems.append(Problem(source.display_path, source.body_line,
                                 "Der Text fehlt: unter dem zweiten »---« steht nichts"))
 
-    if problems or kind is None:
+    if kind is None or any(p.is_error for p in problems):
         return None, problems
     priorities = tuple(
         Priority(key, title, number, len(values["prioritäten"]),
@@ -347,8 +377,20 @@ def validate(source: SourceFile, defaults: Defaults) -> tuple[Document | None, l
         body=source.body,
         body_line=source.body_line,
         lines=source.lines,
+        draft=draft,
     )
-    return document, []
+    return document, problems
+
+
+def _placeholders(source: SourceFile) -> list[tuple[int, str]]:
+    """(line, placeholder) in front-matter text values and in the body."""
+    found = []
+    for name, value in source.meta.items():
+        for match in PLACEHOLDERS.finditer(str(value)):
+            found.append((source.lines.get(str(name), 1), match[0]))
+    for offset, line in enumerate(source.body.split("\n")):
+        found += [(source.body_line + offset, m[0]) for m in PLACEHOLDERS.finditer(line)]
+    return found
 
 
 def field_table() -> str:
