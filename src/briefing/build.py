@@ -115,13 +115,15 @@ def build(
     project = load_project(root, final)
     selected, failed = _select(project, [Path(f) for f in files])
     with locked(project.config, on_wait):
-        report = _build_locked(project, selected, failed, bool(files), jobs, force, on_outcome)
+        # A partial or a publication build does not vouch for what a plain build would say.
+        vouch = not files and not final
+        report = _build_locked(project, selected, failed, vouch, jobs, force, on_outcome)
     report.seconds = time.perf_counter() - start
     return report
 
 
 def _build_locked(project: Project, selected: list[Document], failed: list[str],
-                  partial: bool, jobs: int | None, force: bool,
+                  vouch: bool, jobs: int | None, force: bool,
                   on_outcome: Callable[[Outcome], None]) -> Report:
     config = project.config
     digests = Digests()
@@ -145,12 +147,12 @@ def _build_locked(project: Project, selected: list[Document], failed: list[str],
         if first is not None:
             _render(project, chain([first], pending), jobs or os.cpu_count() or 1,
                     {d.language for d in selected}, manifest, report, finish)
-        if not partial:
+        if len(selected) + len(failed) == len(project.documents) + len(project.blocked):
             _remove_stale(project, manifest, report)
-        complete = not partial
+        complete = vouch
     finally:
         # Also when interrupted: the PDFs written so far are recorded. Only a complete,
-        # full build vouches for every document (and so allows the no-op path next time).
+        # plain, full build vouches for every document (allowing the no-op path next time).
         report.problems.sort(key=problem_order)
         manifest.project = fingerprint if complete else None
         manifest.errors, manifest.warnings = len(report.errors), len(report.warnings)

@@ -76,7 +76,8 @@ class SafetyTreeprocessor(Treeprocessor):
                     self.report.add("|", f"Tabelle mit {rows} Zeilen ist zu lang (höchstens "
                                          f"{MAX_TABLE_ROWS}); teilen Sie sie auf")
             elif element.tag in ("ul", "ol") and _depth(element, parents) == MAX_LIST_DEPTH + 1:
-                self.report.add("", f"Listen sind mehr als {MAX_LIST_DEPTH} Ebenen tief "
+                first_item = "".join(element.itertext()).strip().split("\n")[0]
+                self.report.add(first_item, f"Listen sind mehr als {MAX_LIST_DEPTH} Ebenen tief "
                                     "verschachtelt; vereinfachen Sie die Gliederung")
         self._footnotes(root, parents)
 

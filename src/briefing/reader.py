@@ -80,11 +80,8 @@ def read_source(path: Path, display_path: str) -> SourceFile:
 
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise fail(
-            None,
-            f"Datei ist zu groß ({size:,} Bytes, erlaubt sind {MAX_FILE_BYTES:,}); "
-            "teilen Sie den Text auf".replace(",", "."),
-        )
+        raise fail(None, f"Datei ist zu groß ({_grouped(size)} Bytes, erlaubt sind "
+                         f"{_grouped(MAX_FILE_BYTES)}); teilen Sie den Text auf")
     raw = path.read_bytes()
     text = _decode(raw, fail)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -107,6 +104,10 @@ def read_source(path: Path, display_path: str) -> SourceFile:
     meta, field_lines = _parse_yaml(yaml_text, 2, display_path, fail)
     body = "\n".join(lines[end + 1 :])
     return SourceFile(path, display_path, meta, field_lines, body, body_line=end + 2)
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _decode(raw: bytes, fail) -> str:
