@@ -124,3 +124,16 @@ def test_jobs_must_be_positive(capsys):
         main(["build", "--jobs", "0"])
     assert exit_.value.code == 2
     assert "»0« ist keine Zahl ab 1" in capsys.readouterr().err
+
+
+def test_changed_image_rebuilds_the_document_using_it(project):
+    from .conftest import RELEASE as SMALL
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="{}"/></svg>'
+    root = project({"content/mit-bild.md": SMALL.replace("Ein kurzer Text.", "![Ein Rechteck](bilder/r.svg)"),
+                    "content/ohne-bild.md": SMALL,
+                    "content/bilder/r.svg": svg.format("#1f4e79")})
+    assert len(built_names(build(root))) == 2
+    assert built_names(build(root)) == []
+    (root / "content" / "bilder" / "r.svg").write_text(svg.format("#a4161a"), encoding="utf-8")
+    assert built_names(build(root)) == ["mit-bild.pdf"]

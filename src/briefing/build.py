@@ -97,6 +97,7 @@ class _Job:
     inputs: str
     html: str
     outcome: Outcome
+    images: list[str]
 
 
 def build(
@@ -173,30 +174,38 @@ def _prepare(project: Project, selected: list[Document], manifest: Manifest,
     common = digests.combine(
         tool_fingerprint(digests), shared_assets_fingerprint(config, digests),
         digests.file(config.config_file), digests.file(config.hyphenation_file))
+    templates = {kind: digests.combine(*(digests.file(config.templates_dir / name)
+                                         for name in sorted(templates_used(env, kind))))
+                 for kind in {d.kind for d in selected}}
+
+    def inputs_of(document: Document, images: Iterable[Path]) -> str:
+        return digests.combine(
+            common, document.kind, templates[document.kind], digests.file(document.source),
+            digests.file(document.release.source) if document.kind == BRIEFING else "",
+            *(f"{image.relative_to(config.root)}:{digests.file(image)}" for image in images))
+
     for document in selected:
         began = time.perf_counter()
         outcome = Outcome(document.display_path)
+        entry = manifest.documents.get(document.display_path)
+        if (not force and entry
+                and entry.inputs == inputs_of(document, (config.root / i for i in entry.images))
+                and manifest.output_intact(config, digests, entry)):
+            outcome.output, outcome.pages = config.output_dir / entry.output, entry.pages
+            outcome.problems = [Problem(document.display_path, line, message, Severity(kind))
+                                for line, message, kind in entry.problems]
+            outcome.unchanged = True
+            finish(outcome)
+            continue
         body = render_body(document, config.quotes, config.content_dir)
         outcome.problems += body.problems
         if any(p.is_error for p in body.problems):
             finish(outcome)
             continue
-        inputs = digests.combine(
-            common, document.kind, digests.file(document.source),
-            digests.file(document.release.source) if document.kind == BRIEFING else "",
-            *(digests.file(config.templates_dir / name)
-              for name in sorted(templates_used(env, document.kind))),
-            *(f"{image}:{digests.file(image)}" for image in body.images))
-        entry = manifest.documents.get(document.display_path)
-        if (not force and entry and entry.inputs == inputs
-                and manifest.output_intact(config, digests, entry)):
-            outcome.output, outcome.pages = config.output_dir / entry.output, entry.pages
-            outcome.unchanged = True
-            finish(outcome)
-            continue
         html = render_page(env, document, body.html)
         outcome.seconds = time.perf_counter() - began
-        yield _Job(document, inputs, html, outcome)
+        yield _Job(document, inputs_of(document, body.images), html, outcome,
+                   [str(image.relative_to(config.root)) for image in body.images])
 
 
 def _render(project: Project, jobs_to_do: Iterator[_Job], jobs: int, languages: set[str],
@@ -237,7 +246,9 @@ def _render(project: Project, jobs_to_do: Iterator[_Job], jobs: int, languages: 
                 write_atomically(target, rendered.data)
                 outcome.output, outcome.pages = target, rendered.pages
                 manifest.documents[document.display_path] = Entry(
-                    job.inputs, document.output_name, digest(rendered.data), rendered.pages)
+                    job.inputs, document.output_name, digest(rendered.data), rendered.pages,
+                    job.images, [[p.line, p.message, p.severity.value]
+                                 for p in outcome.problems if p.path == document.display_path])
         except Exception as exc:  # a bug: keep its traceback, but finish the others
             print(rendered.crash or traceback.format_exc(), file=sys.stderr)
             summary = str(exc).strip().splitlines()[-1] if rendered.crash else \

@@ -93,6 +93,12 @@ class Entry:
     output: str
     sha256: str
     pages: int
+    #: Images the document used (relative to the project): while its content file is
+    #: unchanged they are the same, so an unchanged document is recognised unparsed.
+    images: list[str] = field(default_factory=list)
+    #: Its warnings and notes from that build, as (line, message, severity), to report
+    #: again when it is not rendered again.
+    problems: list[list] = field(default_factory=list)
 
 
 @dataclass
