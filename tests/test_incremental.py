@@ -137,3 +137,18 @@ def test_changed_image_rebuilds_the_document_using_it(project):
     assert built_names(build(root)) == []
     (root / "content" / "bilder" / "r.svg").write_text(svg.format("#a4161a"), encoding="utf-8")
     assert built_names(build(root)) == ["mit-bild.pdf"]
+
+
+def test_noop_build_does_not_import_weasyprint(project):
+    import subprocess
+    import sys
+
+    from .conftest import RELEASE as SMALL
+
+    root = project({"content/a.md": SMALL})
+    build(root)
+    probe = ("import sys; from briefing.cli import main; code = main(['build', '--root', "
+             f"{str(root)!r}]); print('weasyprint' in sys.modules, 'markdown' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "False False"
+    assert result.stdout.startswith("Fertig: nichts geändert, 1 PDF aktuell;")

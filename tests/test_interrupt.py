@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from briefing.cli import main
 from briefing.incremental import Manifest
 
 from .conftest import BOOKKEEPING, RELEASE, make_project
@@ -73,3 +74,52 @@ def test_second_build_waits_for_the_first(tmp_path):
     out, _ = build.communicate(timeout=120)
     assert build.returncode == 0
     assert "erstellt  output/a.pdf" in out
+
+
+def test_time_budget(project, monkeypatch, capsys):
+    import briefing.pdf
+
+    monkeypatch.setattr(briefing.pdf, "TIME_LIMIT_SECONDS", 0.001)
+    root = project({"content/a.md": RELEASE})
+    code = main(["build", "--jobs", "1", "--root", str(root)])
+    assert code == 1
+    assert capsys.readouterr().err.strip() == (
+        "content/a.md: Setzen dauert länger als 0.001 s und wurde abgebrochen; ist der Text "
+        "oder eine Tabelle außergewöhnlich lang?")
+    assert not (root / "output" / "a.pdf").exists()
+
+
+def test_memory_budget_caps_the_rendering_process(monkeypatch):
+    import briefing.pdf
+
+    monkeypatch.setattr(briefing.pdf, "MEMORY_LIMIT_BYTES", 20 * 2**20)
+    with briefing.pdf.memory_limit(), pytest.raises(MemoryError):
+        bytearray(200 * 2**20)
+    bytearray(200 * 2**20)  # the limit is lifted again afterwards
+
+
+def _fragile(html: str):
+    """A worker task that dies on one document, as if the kernel had killed it."""
+    import os
+
+    import briefing.pdf
+
+    if "ABSTURZ" in html:
+        os._exit(9)
+    return briefing.pdf._worker_renderer.render(html)
+
+
+def test_a_dying_worker_does_not_crash_the_build(project, monkeypatch, capsys):
+    import briefing.pdf
+
+    monkeypatch.setattr(briefing.pdf, "_render_in_worker", _fragile)
+    root = project({"content/a.md": RELEASE,
+                    "content/b.md": RELEASE.replace("Ein kurzer Text.", "ABSTURZ")})
+    code = main(["build", "--jobs", "2", "--root", str(root)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert ("content/b.md: Der Setzprozess wurde beendet, bevor dieses Dokument fertig war "
+            "(zu wenig Speicher?); bitte erneut bauen") in err
+    assert "Fertig: " in out  # the build reports instead of crashing
+    assert sorted(p.name for p in (root / "output").iterdir() if p.name.startswith(".")) \
+        == BOOKKEEPING

@@ -25,6 +25,7 @@ import time
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -232,7 +233,13 @@ def render_batch(
                    for index, html in enumerate(chain(first, pages))}
         try:
             for future in as_completed(futures):
-                yield futures[future], future.result()
+                try:
+                    result = future.result()
+                except BrokenProcessPool:  # a worker died (killed, out of memory, crash)
+                    result = Rendered(b"", 0, failure=(
+                        "Der Setzprozess wurde beendet, bevor dieses Dokument fertig war "
+                        "(zu wenig Speicher?); bitte erneut bauen"))
+                yield futures[future], result
         except BaseException:
             for future in futures:
                 future.cancel()
