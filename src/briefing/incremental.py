@@ -17,11 +17,11 @@ import fcntl
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from .project import Paths
@@ -54,16 +54,30 @@ class Digests:
         return digest("\n".join(parts).encode())
 
 
+def library_versions() -> list[str]:
+    """`name==version` of each shaping library, read from the names of the installed
+    `*.dist-info` folders (importlib.metadata would cost a third of a no-op build)."""
+    wanted = {name.replace("-", "_") for name in SHAPING_LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                dist, _, version = name.removesuffix(".dist-info").partition("-")
+                key = dist.replace("-", "_").replace(".", "_").lower()
+                if key in wanted:
+                    found.setdefault(key, version)
+    return [f"{name}=={found.get(name, 'fehlt')}" for name in sorted(wanted)]
+
+
 def tool_fingerprint(digests: Digests) -> str:
     """briefing's own code and the versions of the libraries that shape the output."""
     package = Path(__file__).resolve().parent
     parts = [f"{p.name}:{digests.file(p)}" for p in sorted(package.glob("*.py"))]
-    for name in SHAPING_LIBRARIES:
-        try:
-            parts.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{name} fehlt")
-    return digests.combine(*parts)
+    return digests.combine(*parts, *library_versions())
 
 
 def _files_under(folder: Path) -> list[Path]:
