@@ -229,3 +229,18 @@ def test_build_named_files_reports_failed_and_unknown(project, capsys):
     code, _, err = run(root, "build", str(root / "content" / "fehlt.md"), capsys=capsys)
     assert code == 2
     assert err.strip() == "briefing: content/fehlt.md: keine Inhaltsdatei unter content/ (*.md)"
+
+
+def test_warnings_fail_only_when_strict(project, capsys):
+    long_title = "Sehr lange Überschrift " * 6
+    root = project({PM: RELEASE.replace("titel: Testmitteilung", f"titel: {long_title.strip()}")})
+    code, out, err = run(root, "check", capsys=capsys)
+    assert code == 0
+    assert err.strip() == ("content/pm.md:3: Warnung: Titel ist 137 Zeichen lang; Überschriften "
+                           "über 120 Zeichen lesen sich schlecht, kürzen Sie ihn oder nutzen Sie "
+                           "»untertitel«")
+    assert out.startswith("Prüfung: in Ordnung; 0 Fehler, 1 Warnung;")
+    code, out, _ = run(root, "check", "--strict", capsys=capsys)
+    assert code == 1 and out.startswith("Prüfung: nicht in Ordnung; 0 Fehler, 1 Warnung;")
+    assert run(root, "build", capsys=capsys)[0] == 0
+    assert run(root, "build", "--strict", capsys=capsys)[0] == 1  # also from the manifest

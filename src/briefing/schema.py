@@ -277,6 +277,8 @@ class Defaults:
     contact: Contact | None
 
 
+#: Longer headlines are a warning (they fail only with --strict).
+MAX_TITLE = 120
 #: Marks of unfinished text: allowed in drafts only.
 PLACEHOLDERS = re.compile(r"\bTODO\b|\bXXX\b|\[…\]|\[\.\.\.\]|\{\{|\{%")
 
@@ -327,6 +329,11 @@ def validate(
                 report(None, f"Pflichtfeld »{spec.name}« fehlt ({spec.doc.split(';')[0]}), "
                              f"z. B. »{spec.name}: {spec.example}«")
 
+    title = values.get("titel")
+    if title and len(title) > MAX_TITLE:
+        report("titel", f"Titel ist {len(title)} Zeichen lang; Überschriften über {MAX_TITLE} "
+                        "Zeichen lesen sich schlecht, kürzen Sie ihn oder nutzen Sie "
+                        "»untertitel«", Severity.WARNING)
     embargo, date = values.get("sperrfrist"), values.get("datum")
     if embargo and embargo.at and date and embargo.at.date() > date:
         report("sperrfrist", "Feld »sperrfrist« liegt nach dem Datum der Mitteilung; "
