@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+#: The seed content the synthetic corpus is made from (the live content/ may hold anything).
+SEED = REPO / "tests" / "data" / "seed"
 BRIEFING = [sys.executable, "-m", "briefing.cli"]
 CORPUS = 200
 
@@ -51,7 +53,7 @@ def new_project(folder: Path, content: bool = True) -> Path:
         shutil.copytree(REPO / "content", folder / "content")
     else:
         (folder / "content").mkdir()
-        shutil.copy(REPO / "content" / "silbentrennung.txt", folder / "content")
+        shutil.copy(SEED / "silbentrennung.txt", folder / "content")
     return folder
 
 
@@ -59,9 +61,9 @@ def synthetic_corpus(folder: Path, count: int) -> Path:
     """`count` releases made from the real content: the release's body plus 0–4 copies of
     a briefing's sections (tables, footnotes), so documents run from 1 to about 6 pages."""
     root = new_project(folder, content=False)
-    release = (REPO / "content" / "2025-10-29-pressemitteilung-internationale-strategie.md")
+    release = (SEED / "2025-10-29-pressemitteilung-internationale-strategie.md")
     release_body = release.read_text(encoding="utf-8").split("---\n", 2)[2]
-    briefings = sorted((REPO / "content").glob("*-hintergrund-*.md"))
+    briefings = sorted(SEED.glob("*-hintergrund-*.md"))
     for index in range(count):
         source = briefings[index % len(briefings)].read_text(encoding="utf-8")
         sections = source.split("---\n", 2)[2]
@@ -80,17 +82,17 @@ def floor(root: Path) -> tuple[float, int]:
     sys.path.insert(0, str(REPO / "src"))
     import weasyprint
 
-    from briefing.build import load_project
     from briefing.hyphenation import install_exceptions
-    from briefing.markup import render_body
+    from briefing.outputs import PDF
     from briefing.pdf import ProjectFetcher
-    from briefing.templating import make_environment, render_page
+    from briefing.project import load_project
+    from briefing.templating import compose, make_environment
 
     project = load_project(root)
     config = project.config
     install_exceptions(project.hyphenation, {"de-DE"})
     env = make_environment(config.templates_dir)
-    pages = [render_page(env, d, render_body(d, config.quotes, config.content_dir).html)
+    pages = [compose(d, PDF.templates[d.kind], env, config, config.quotes).html
              for d in project.documents]
     fetcher = ProjectFetcher([config.templates_dir, config.content_dir])
     fonts = weasyprint.text.fonts.FontConfiguration()

@@ -11,6 +11,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 #: A copy of ../shared/seed/…: the source text the release must reproduce word for word.
 SEED = REPO / "tests" / "data" / "pressemitteilung-2025-10-29-internationale-strategie.txt"
+#: The seed content (release, five briefings, hyphenation list) as the tests' own fixture:
+#: the suite never reads the live content/, which staff change.
+SEED_CONTENT = REPO / "tests" / "data" / "seed"
 
 RELEASE = """\
 ---
@@ -30,11 +33,11 @@ BOOKKEEPING = [".briefing-manifest.json", ".briefing.lock"]
 
 def make_project(root: Path, files: dict[str, str] | None = None, content: bool = False) -> Path:
     """A project in `root` with the repo's templates and briefing.toml; `files` are written
-    relative to `root` (dedented); `content=True` copies the real content/ too."""
+    relative to `root` (dedented); `content=True` adds the seed content (tests/data/seed)."""
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copy(REPO / "briefing.toml", root / "briefing.toml")
     if content:
-        shutil.copytree(REPO / "content", root / "content")
+        shutil.copytree(SEED_CONTENT, root / "content")
     (root / "content").mkdir(exist_ok=True)
     for name, text in (files or {}).items():
         path = root / name

@@ -174,13 +174,13 @@ def test_help_is_german_with_examples(args):
     assert "Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf." in result.stdout
 
 
-def test_hyphenation_exceptions_apply():
+def test_hyphenation_exceptions_apply(project):
     import pyphen
 
-    from briefing.build import load_project
     from briefing.hyphenation import install_exceptions
+    from briefing.project import load_project
 
-    project = load_project(Path(__file__).resolve().parents[1])
+    project = load_project(project(content=True))
     install_exceptions(project.hyphenation, {"de-DE"})
     dictionary = pyphen.Pyphen(lang="de_DE")
     assert dictionary.inserted("Investitionsstandort") == "In-ves-ti-ti-ons-stand-ort"

@@ -104,7 +104,7 @@ EXPECTED = {
         '7: Der Text fehlt: unter dem zweiten »---« steht nichts',
     ]),
     '28-ueberschrift-ebene-1.md': (1, [
-        '8: Überschrift mit »#«: der Titel kommt aus »titel«; beginnen Sie Abschnitte mit »##«',
+        '8: Überschrift der Ebene 1 (»#« oder mit »===« unterstrichen): der Titel kommt aus »titel«; beginnen Sie Abschnitte mit »##«',
     ]),
     '29-ueberschrift-sprung.md': (1, [
         '10: Überschrift springt von Ebene 2 auf 4; verwenden Sie »###«',

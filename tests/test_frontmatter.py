@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefing.build import check, load_project
+from briefing.build import check
+from briefing.project import load_project
 
 HEAD = "---\ntyp: pressemitteilung\ntitel: Test\nort: Dresden\n"
 
@@ -67,7 +68,7 @@ def test_field_errors(project, front, expected):
     (HEAD + "datum: 2025-10-29\n---\n\n",
      "content/test.md:7: Der Text fehlt: unter dem zweiten »---« steht nichts"),
     (HEAD + "datum: 2025-10-29\n---\n\n# Titel im Text\n",
-     "content/test.md:8: Überschrift mit »#«: der Titel kommt aus »titel«; beginnen Sie Abschnitte mit »##«"),
+     "content/test.md:8: Überschrift der Ebene 1 (»#« oder mit »===« unterstrichen): der Titel kommt aus »titel«; beginnen Sie Abschnitte mit »##«"),
     (HEAD + "datum: 2025-10-29\n---\n\n## A\n\n#### B\n",
      "content/test.md:10: Überschrift springt von Ebene 2 auf 4; verwenden Sie »###«"),
     (HEAD + "datum: 2025-10-29\n---\n\nSiehe [hier](javascript:alert(1)).\n",

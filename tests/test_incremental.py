@@ -89,10 +89,10 @@ def test_noop_build_answers_from_the_manifest(project, capsys, monkeypatch):
     root = project({"content/a.md": SMALL, "content/kaputt.md": SMALL.replace("titel: Testmitteilung\n", "")})
     assert main(["build", "--root", str(root)]) == 1
     first = capsys.readouterr()
-    # The second run must not load the pipeline: make it fail loudly if it tries.
-    import briefing.build
+    # The second run must not load the project: make it fail loudly if it tries.
+    import briefing.project
 
-    monkeypatch.setattr(briefing.build, "build", None)
+    monkeypatch.setattr(briefing.project, "load_project", None)
     assert main(["build", "--root", str(root)]) == 1
     second = capsys.readouterr()
     assert second.err == first.err  # the problems of the last run, again

@@ -41,7 +41,7 @@ def test_terminated_build_leaves_no_stray_files(tmp_path, jobs):
     for name in written:
         assert len(PdfReader(output / name).pages) >= 1  # complete, not truncated
     manifest = Manifest.load(root / "output" / ".briefing-manifest.json")
-    assert sorted(entry.output for entry in manifest.documents.values()) == written
+    assert sorted(entry.output for entry in manifest.files.values()) == written
     assert manifest.project is None  # an interrupted build vouches for nothing
 
     again = start_build(root)
@@ -98,21 +98,21 @@ def test_memory_budget_caps_the_rendering_process(monkeypatch):
     bytearray(200 * 2**20)  # the limit is lifted again afterwards
 
 
-def _fragile(html: str):
+def _fragile(page: tuple[str, str]):
     """A worker task that dies on one document, as if the kernel had killed it."""
     import os
 
     import briefing.pdf
 
-    if "ABSTURZ" in html:
+    if "ABSTURZ" in page[1]:
         os._exit(9)
-    return briefing.pdf._worker_renderer.render(html)
+    return briefing.pdf._renderer.render(*page)
 
 
 def test_a_dying_worker_does_not_crash_the_build(project, monkeypatch, capsys):
     import briefing.pdf
 
-    monkeypatch.setattr(briefing.pdf, "_render_in_worker", _fragile)
+    monkeypatch.setattr(briefing.pdf, "render_page", _fragile)
     root = project({"content/a.md": RELEASE,
                     "content/b.md": RELEASE.replace("Ein kurzer Text.", "ABSTURZ")})
     code = main(["build", "--jobs", "2", "--root", str(root)])

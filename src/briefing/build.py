@@ -1,8 +1,11 @@
-"""The orchestrator: validated documents → PDFs in output/, rebuilding only what changed.
+"""The orchestrator: the project's documents → every output in output/, remaking only what
+is stale.
 
-`check` and `build` share `load_project`, so what `check` accepts is exactly what `build`
-will render. One broken document never stops the others; every problem is reported; a
-document that fails keeps its previous PDF.
+`check` and `build` share `load_project` and `compose`, so what `check` accepts is exactly
+what `build` will render. One broken document never stops the others; every problem is
+reported; a document that fails keeps its previous files. Heavy stages (Markdown, Jinja,
+WeasyPrint) are imported only when there is something to do: a build with no change at
+all answers from the manifest.
 """
 
 from __future__ import annotations
@@ -10,40 +13,30 @@ from __future__ import annotations
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from .documents import Project, load_project, problem_order, relative
-from .errors import Problem, Severity, UsageError
-from .incremental import (
-    Digests,
-    Entry,
-    Manifest,
-    digest,
-    locked,
-    project_fingerprint,
-    shared_assets_fingerprint,
-    tool_fingerprint,
-)
-from .markup import render_body
-from .model import BRIEFING, Document
+from .errors import Problem, UsageError, problem_order
+from .files import cause_of, locked, write_atomically
+from .incremental import Entry, Staleness, digest
+from .outputs import OUTPUTS, Output
+from .paths import Paths
 
-__all__ = ["Outcome", "Report", "build", "check", "load_project", "relative"]
+__all__ = ["Outcome", "Report", "build", "check"]
 
 
 @dataclass
 class Outcome:
-    """What became of one content file in a build."""
+    """What became of one output of one content file in a build."""
 
     display_path: str
     output: Path | None = None
     pages: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
-    #: The PDF was already up to date and was not rendered again.
+    #: The file was already up to date and was not made again.
     unchanged: bool = False
 
     @property
@@ -56,10 +49,12 @@ class Report:
     problems: list[Problem]
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
-    #: PDFs deleted because their content file is gone.
+    #: Files deleted because their content file is gone.
     removed: list[str] = field(default_factory=list)
     #: Peak memory (kB) of each process that rendered, by process id.
     peak_rss_kb: dict[int, int] = field(default_factory=dict)
+    #: Nothing changed: answered from the manifest, with the last run's problems.
+    noop: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -69,35 +64,39 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.is_warning]
 
+    def add(self, problems: Iterable[Problem]) -> None:
+        """Each problem once: a template error shared by several documents is one message."""
+        self.problems += [p for p in problems if p not in self.problems]
+
     def count(self, what: str) -> int:
         return sum(1 for o in self.outcomes if {
             "built": o.ok and not o.unchanged, "unchanged": o.unchanged, "failed": not o.ok,
         }[what])
 
     def exit_code(self, strict: bool = False) -> int:
+        """3 a fault of the machine, 1 problems in the content, 0 fine."""
+        if any(p.fault for p in self.problems):
+            return 3
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
 def check(root: Path, final: bool = False) -> Report:
+    """Validate everything, make every page (Markdown and templates), write nothing."""
+    from .project import load_project
+    from .templating import compose, make_environment
+
     start = time.perf_counter()
     project = load_project(root, final)
-    report = Report(project.problems)
+    config = project.config
+    report = Report(list(project.problems))
+    env = make_environment(config.templates_dir)
     for document in project.documents:
-        # The body is part of what `check` validates (links, images, headings).
-        body = render_body(document, project.config.quotes, project.config.content_dir)
-        report.problems += body.problems
+        for output in OUTPUTS:
+            page = compose(document, output.templates[document.kind], env, config, config.quotes)
+            report.add(page.problems)
     report.problems.sort(key=problem_order)
     report.seconds = time.perf_counter() - start
     return report
-
-
-@dataclass
-class _Job:
-    document: Document
-    inputs: str
-    html: str
-    outcome: Outcome
-    images: list[str]
 
 
 def build(
@@ -109,187 +108,186 @@ def build(
     final: bool = False,
     on_wait: Callable[[], None] = lambda: None,
 ) -> Report:
-    """Render every document (or only `files`) whose inputs changed since the last build.
-    `final`: a build for publication; drafts and placeholders fail. `on_wait` is called
-    when another build holds output/ and this one waits for it."""
+    """Make every output of every document (or only of `files`) whose inputs changed since
+    the last build. `final`: a build for publication; drafts and placeholders fail.
+    `on_wait` is called when another build holds output/ and this one waits for it."""
     start = time.perf_counter()
-    project = load_project(root, final)
-    selected, failed = _select(project, [Path(f) for f in files])
-    with locked(project.config, on_wait):
-        # A partial or a publication build does not vouch for what a plain build would say.
-        vouch = not files and not final
-        report = _build_locked(project, selected, failed, vouch, jobs, force, on_outcome)
+    paths = Paths(Path(root).resolve())
+    files = list(files)
+    report = None if files or force or final else _unchanged(paths, on_outcome)
+    if report is None:
+        from .project import load_project
+
+        project = load_project(paths.root, final)
+        selected, failed = _select(project, files)
+        with locked(paths, on_wait):
+            # A partial or a publication build does not vouch for what a plain build would say.
+            run = _Run(project, Staleness(paths), Report(list(project.problems)), on_outcome)
+            run.make(selected, failed, jobs or os.cpu_count() or 1, force,
+                     vouch=not files and not final)
+            report = run.report
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _build_locked(project: Project, selected: list[Document], failed: list[str],
-                  vouch: bool, jobs: int | None, force: bool,
-                  on_outcome: Callable[[Outcome], None]) -> Report:
-    config = project.config
-    digests = Digests()
-    fingerprint = project_fingerprint(config, digests)
-    manifest = Manifest.load(config.manifest)
-    report = Report(list(project.problems))
-
-    def finish(outcome: Outcome) -> None:
-        report.problems.extend(outcome.problems)
-        report.outcomes.append(outcome)
-        on_outcome(outcome)
-
-    # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
-    for display_path in failed:
-        finish(Outcome(display_path))
-
-    complete = False
-    try:
-        pending = _prepare(project, selected, manifest, digests, force, finish)
-        first = next(pending, None)
-        if first is not None:
-            _render(project, chain([first], pending), jobs or os.cpu_count() or 1,
-                    {d.language for d in selected}, manifest, report, finish)
-        if len(selected) + len(failed) == len(project.documents) + len(project.blocked):
-            _remove_stale(project, manifest, report)
-        complete = vouch
-    finally:
-        # Also when interrupted: the PDFs written so far are recorded. Only a complete,
-        # plain, full build vouches for every document (allowing the no-op path next time).
-        report.problems.sort(key=problem_order)
-        manifest.project = fingerprint if complete else None
-        manifest.errors, manifest.warnings = len(report.errors), len(report.warnings)
-        manifest.problems = [str(p) for p in report.problems]
-        manifest.save(config.manifest)
+def _unchanged(paths: Paths, on_outcome: Callable[[Outcome], None]) -> Report | None:
+    """The last build's report, if nothing at all changed since; else None."""
+    staleness = Staleness(paths)
+    if not staleness.unchanged_project():
+        return None
+    report = Report(staleness.manifest.stored_problems(), noop=True)
+    for entry in staleness.manifest.files.values():
+        report.outcomes.append(Outcome(entry.source, paths.output_dir / entry.output,
+                                       entry.pages, unchanged=True))
+        on_outcome(report.outcomes[-1])
     return report
 
 
-def _prepare(project: Project, selected: list[Document], manifest: Manifest,
-             digests: Digests, force: bool, finish: Callable[[Outcome], None],
-             ) -> Iterator[_Job]:
-    """The documents that need rendering, as HTML, one at a time; finishes the others
-    (unchanged, or failed in their body) on the way."""
-    from .templating import make_environment, render_page, templates_used
+@dataclass
+class _Job:
+    """One output of one document that has to be made."""
 
-    config = project.config
-    env = make_environment(config.templates_dir)
-    common = digests.combine(
-        tool_fingerprint(digests), shared_assets_fingerprint(config, digests),
-        digests.file(config.config_file), digests.file(config.hyphenation_file))
-    templates = {kind: digests.combine(*(digests.file(config.templates_dir / name)
-                                         for name in sorted(templates_used(env, kind))))
-                 for kind in {d.kind for d in selected}}
-
-    def inputs_of(document: Document, images: Iterable[Path]) -> str:
-        return digests.combine(
-            common, document.kind, templates[document.kind], digests.file(document.source),
-            digests.file(document.release.source) if document.kind == BRIEFING else "",
-            *(f"{image.relative_to(config.root)}:{digests.file(image)}" for image in images))
-
-    for document in selected:
-        began = time.perf_counter()
-        outcome = Outcome(document.display_path)
-        entry = manifest.documents.get(document.display_path)
-        if (not force and entry
-                and entry.inputs == inputs_of(document, (config.root / i for i in entry.images))
-                and manifest.output_intact(config, digests, entry)):
-            outcome.output, outcome.pages = config.output_dir / entry.output, entry.pages
-            outcome.problems = [Problem(document.display_path, line, message, Severity(kind))
-                                for line, message, kind in entry.problems]
-            outcome.unchanged = True
-            finish(outcome)
-            continue
-        body = render_body(document, config.quotes, config.content_dir)
-        outcome.problems += body.problems
-        if any(p.is_error for p in body.problems):
-            finish(outcome)
-            continue
-        html = render_page(env, document, body.html)
-        outcome.seconds = time.perf_counter() - began
-        yield _Job(document, inputs_of(document, body.images), html, outcome,
-                   [str(image.relative_to(config.root)) for image in body.images])
+    document: object
+    output: Output
+    inputs: dict
+    images: list[str]
+    outcome: Outcome
 
 
-def _render(project: Project, jobs_to_do: Iterator[_Job], jobs: int, languages: set[str],
-            manifest: Manifest, report: Report, finish: Callable[[Outcome], None]) -> None:
-    # WeasyPrint is imported only when something has to be rendered.
-    from .pdf import render_batch, write_atomically
+class _Run:
+    """One build holding the lock: its staleness answers, its report, its callbacks."""
 
-    config = project.config
-    pending: list[_Job] = []
+    def __init__(self, project, staleness: Staleness, report: Report,
+                 on_outcome: Callable[[Outcome], None]):
+        self.project, self.staleness, self.report = project, staleness, report
+        self.paths: Paths = project.config
+        self.on_outcome = on_outcome
 
-    def pages() -> Iterator[str]:
-        for job in jobs_to_do:
-            pending.append(job)
-            yield job.html
-
-    batch = render_batch(pages(), jobs, config.templates_dir,
-                         [config.templates_dir, config.content_dir], project.hyphenation,
-                         languages)
-    for index, rendered in batch:
-        job = pending[index]
-        outcome, document = job.outcome, job.document
-        for problem in _engine_problems(relative(config.templates_dir / "print.css",
-                                                 config.root), rendered.setup_log):
-            if problem not in report.problems:  # each worker loads the stylesheet
-                report.problems.append(problem)
+    def make(self, selected: list, failed: list[str], workers: int, force: bool,
+             vouch: bool) -> None:
+        self.staleness.project()  # the fingerprint of the inputs before any is read
+        # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
+        for display_path in failed:
+            self.finish(Outcome(display_path))
+        complete = False
         try:
-            if rendered.crash:
-                raise RuntimeError(rendered.crash)
-            outcome.problems += _engine_problems(document.display_path, rendered.log)
-            outcome.problems += [
-                Problem(document.display_path, None,
-                        f"Zugriff auf »{url}« verweigert: erlaubt sind nur Dateien in content/ "
-                        "und templates/") for url in rendered.refused]
-            if rendered.failure:
-                outcome.problems.append(Problem(document.display_path, None, rendered.failure))
-            if not any(p.is_error for p in outcome.problems):
-                target = config.output_dir / document.output_name
-                write_atomically(target, rendered.data)
-                outcome.output, outcome.pages = target, rendered.pages
-                manifest.documents[document.display_path] = Entry(
-                    job.inputs, document.output_name, digest(rendered.data), rendered.pages,
-                    job.images, [[p.line, p.message, p.severity.value]
-                                 for p in outcome.problems if p.path == document.display_path])
-        except Exception as exc:  # a bug: keep its traceback, but finish the others
-            print(rendered.crash or traceback.format_exc(), file=sys.stderr)
-            summary = str(exc).strip().splitlines()[-1] if rendered.crash else \
-                f"{type(exc).__name__}: {exc}"
-            outcome.problems.append(Problem(
-                document.display_path, None,
-                f"Interner Fehler beim Setzen ({summary}); bitte melden"))
-        report.peak_rss_kb[rendered.worker] = max(
-            rendered.peak_rss_kb, report.peak_rss_kb.get(rendered.worker, 0))
-        outcome.seconds += rendered.seconds
-        finish(outcome)
+            for output in OUTPUTS:
+                self.make_output(output, selected, workers, force)
+            if len(selected) + len(failed) == len(self.project.documents) + \
+                    len(self.project.blocked):
+                self.remove_orphans()
+            complete = vouch
+        finally:
+            # Also when interrupted: the files written so far are recorded.
+            self.report.problems.sort(key=problem_order)
+            self.save(complete)
+
+    def finish(self, outcome: Outcome) -> None:
+        self.report.add(outcome.problems)
+        self.report.outcomes.append(outcome)
+        self.on_outcome(outcome)
+
+    def make_output(self, output: Output, selected: list, workers: int, force: bool) -> None:
+        pages = self.stale_pages(output, selected, force)
+        first = next(pages, None)
+        if first is None:
+            return
+        stage = output.load_stage()
+        settings = stage.settings_for(self.project, selected)
+        for job, produced in stage.produce(chain([first], pages), settings, workers):
+            if produced.traceback:  # a bug: keep its traceback
+                print(produced.traceback, file=sys.stderr)
+            job.outcome.problems += produced.problems
+            job.outcome.seconds += produced.seconds
+            self.report.peak_rss_kb[produced.worker] = max(
+                produced.peak_rss_kb, self.report.peak_rss_kb.get(produced.worker, 0))
+            if produced.ok:
+                self.store(job, produced.data, produced.pages)
+            self.finish(job.outcome)
+
+    def stale_pages(self, output: Output, selected: list,
+                    force: bool) -> Iterator[tuple[_Job, tuple[str, str]]]:
+        """The pages of the outputs that must be made, one at a time; finishes the others
+        (current, or failed before rendering) on the way."""
+        from .templating import compose, make_environment
+
+        config, staleness = self.project.config, self.staleness
+        env = make_environment(config.templates_dir)
+        for document in selected:
+            began = time.perf_counter()
+            name, template = output.file_name(document), output.templates[document.kind]
+            templates = staleness.templates(template)
+            outcome = Outcome(document.display_path)
+            if staleness.reason(document, name, templates, force) is None:
+                entry = staleness.entry(name)
+                outcome.output, outcome.pages = config.output_dir / name, entry.pages
+                outcome.problems, outcome.unchanged = entry.stored_problems(), True
+                self.finish(outcome)
+                continue
+            page = compose(document, template, env, config, config.quotes)
+            outcome.problems += page.problems
+            if page.html is None:
+                self.finish(outcome)
+                continue
+            outcome.seconds = time.perf_counter() - began
+            job = _Job(document, output, staleness.inputs(document, templates, page.images),
+                       [config.show(image) for image in page.images], outcome)
+            yield job, (document.display_path, page.html)
+
+    def store(self, job: _Job, data: bytes, pages: int) -> None:
+        """Write the file atomically and record it; a machine fault keeps the old file."""
+        name = job.output.file_name(job.document)
+        target = self.paths.output_dir / name
+        try:
+            write_atomically(target, data)
+        except OSError as exc:
+            job.outcome.problems.append(Problem(
+                self.paths.show(target), None,
+                f"kann nicht geschrieben werden ({len(data) // 1024 + 1} kB): {cause_of(exc)}; "
+                "die bisherige Datei bleibt unverändert", fault=True))
+            return
+        job.outcome.output, job.outcome.pages = target, pages
+        own = [[p.line, p.message, p.severity.value] for p in job.outcome.problems
+               if p.path == job.document.display_path]
+        self.staleness.record(Entry(job.document.display_path, name, job.inputs, digest(data),
+                                    pages, job.images, own))
+
+    def remove_orphans(self) -> None:
+        """Delete the files this tool wrote for content files that no longer exist."""
+        present = {d.display_path for d in self.project.documents} | self.project.blocked
+        for entry in sorted(self.staleness.orphans(present), key=lambda e: e.output):
+            target = self.paths.output_dir / entry.output
+            try:
+                if self.staleness.intact(entry):
+                    target.unlink()
+                    self.report.removed.append(self.paths.show(target))
+            except OSError as exc:
+                self.report.add([Problem(self.paths.show(target), None,
+                                         f"kann nicht gelöscht werden: {cause_of(exc)}",
+                                         fault=True)])
+                continue
+            self.staleness.forget(entry)
+
+    def save(self, complete: bool) -> None:
+        try:
+            self.staleness.save(self.report.problems, complete)
+        except OSError as exc:
+            self.report.add([Problem(
+                self.paths.show(self.paths.manifest), None,
+                f"kann nicht gespeichert werden: {cause_of(exc)}; die alte Fassung bleibt, der "
+                "nächste Lauf setzt die betroffenen Dokumente erneut", fault=True)])
 
 
-def _remove_stale(project: Project, manifest: Manifest, report: Report) -> None:
-    """Delete the PDFs this tool wrote for content files that no longer exist."""
-    present = {d.display_path for d in project.documents} | project.blocked
-    digests = Digests()
-    for display_path in sorted(set(manifest.documents) - present):
-        entry = manifest.documents.pop(display_path)
-        target = project.config.output_dir / entry.output
-        if manifest.output_intact(project.config, digests, entry):
-            target.unlink()
-            report.removed.append(relative(target, project.config.root))
-
-
-def _select(project: Project, files: list[Path]) -> tuple[list[Document], list[str]]:
-    """The documents to render and the failed files to report: all of them, or those named."""
+def _select(project, files: list[Path]) -> tuple[list, list[str]]:
+    """The documents to make and the failed files to report: all of them, or those named."""
     failed = sorted(project.blocked)
     if not files:
         return project.documents, failed
-    # Named as content/x.md, not resolved: a symlink is named by its own path.
-    wanted = {os.path.relpath(os.path.abspath(f), project.config.root) for f in files}
+    config = project.config
     known = {d.display_path for d in project.documents} | project.blocked
+    # Named as content/x.md, not resolved: a symlink is named by its own path.
+    wanted = {config.show(Path(f)) for f in files}
     if unknown := sorted(wanted - known):
         raise UsageError(f"{', '.join(unknown)}: keine Inhaltsdatei unter content/ (*.md)")
     return [d for d in project.documents if d.display_path in wanted], \
         [name for name in failed if name in wanted]
-
-
-def _engine_problems(path: str, log: list[tuple[str, str]]) -> list[Problem]:
-    """WeasyPrint's log records as problems: errors fail, warnings fail under --strict."""
-    return [Problem(path, None, f"WeasyPrint meldet: {message}",
-                    Severity.ERROR if level in ("ERROR", "CRITICAL") else Severity.WARNING)
-            for level, message in log]

@@ -11,12 +11,10 @@ import argparse
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
-from .errors import ContentError, UsageError
-from .incremental import unchanged_project
-from .project import Paths, find_root
+from .errors import ContentError, MachineError, UsageError
+from .paths import find_root
 
 EXAMPLES = """\
 Beispiele:
@@ -118,7 +116,6 @@ def _interrupt(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    started = time.perf_counter()
     parser = make_parser()
     args = parser.parse_args(argv)
     # `kill` ends a build like Ctrl-C: temporary files are removed, finished PDFs recorded.
@@ -132,10 +129,6 @@ def main(argv: list[str] | None = None) -> int:
             from .doctor import run_doctor
 
             return run_doctor(root)
-        if args.command == "build" and not (args.files or args.force or args.final):
-            manifest = unchanged_project(Paths(root))
-            if manifest is not None:
-                return _report_unchanged(manifest, args, time.perf_counter() - started)
         from .build import build, check
 
         if args.command == "check":
@@ -151,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except MachineError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("briefing: abgebrochen", file=sys.stderr)
         return 130
@@ -195,6 +191,10 @@ def _print_report(report, args) -> None:
         return
     if args.quiet:
         return
+    if report.noop:
+        print(f"Fertig: nichts geändert, {len(report.outcomes)} PDF aktuell; {summary} "
+              f"(vom letzten Lauf); {_seconds(report.seconds)}")
+        return
     for removed in report.removed:
         print(f"entfernt  {removed}  (Inhaltsdatei gelöscht)")
     if args.verbose and report.peak_rss_kb:
@@ -203,16 +203,6 @@ def _print_report(report, args) -> None:
     print(f"Fertig: {report.count('built')} PDF erstellt, {report.count('failed')} "
           f"fehlgeschlagen, {report.count('unchanged')} unverändert; {summary}; "
           f"{_seconds(report.seconds)}")
-
-
-def _report_unchanged(manifest, args, seconds: float) -> int:
-    for problem in manifest.problems:
-        print(problem, file=sys.stderr)
-    if not args.quiet:
-        print(f"Fertig: nichts geändert, {len(manifest.documents)} PDF aktuell; "
-              f"{_summary(manifest.errors, manifest.warnings)} (vom letzten Lauf); "
-              f"{_seconds(seconds)}")
-    return 1 if manifest.errors or (args.strict and manifest.warnings) else 0
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .hyphenation import cache_dir
-from .project import Paths
+from .paths import Paths
 
 
 def run_doctor(root: Path) -> int:

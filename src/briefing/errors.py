@@ -27,6 +27,8 @@ class Problem:
     message: str
     severity: Severity = Severity.ERROR
     column: int | None = None
+    #: A fault of the machine (disk full, read-only, no permission), not of the content.
+    fault: bool = False
 
     def __str__(self) -> str:
         where = self.path
@@ -46,6 +48,11 @@ class Problem:
         return self.severity is Severity.WARNING
 
 
+def problem_order(problem: Problem) -> tuple:
+    """Reports list problems by file, then line: the order staff work through them."""
+    return (problem.path, problem.line or 0, problem.message)
+
+
 class ContentError(Exception):
     """Raised by a stage when a document cannot go on; carries every problem found."""
 
@@ -56,3 +63,8 @@ class ContentError(Exception):
 
 class UsageError(Exception):
     """The command line or the project set-up is wrong (exit code 2)."""
+
+
+class MachineError(Exception):
+    """The machine, not the content, stops the work: a full disk, a read-only folder, a
+    missing permission (exit code 3). The message is German and names the path."""

@@ -13,15 +13,16 @@ a word without `-` is never broken; `#` starts a comment.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
 
 import pyphen
 
 from .errors import ContentError, Problem
+from .files import write_atomically
 
 
 def read_exceptions(path: Path, display_path: str) -> dict[str, list[int]]:
@@ -81,13 +82,8 @@ def load_dictionary(language: str) -> pyphen.HyphDict:
         dictionary = pickle.loads(cache.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         dictionary = pyphen.HyphDict(path)
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(dictionary, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, cache)
-        except OSError:
-            pass  # no writable cache folder: parse again next time
+        # No writable cache folder: parse again next time.
+        with contextlib.suppress(OSError):
+            write_atomically(cache, pickle.dumps(dictionary, protocol=pickle.HIGHEST_PROTOCOL))
     pyphen.hdcache[path] = dictionary
     return dictionary

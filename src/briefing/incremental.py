@@ -1,11 +1,12 @@
-"""What changed since the last build: fingerprints of inputs and the manifest in output/.
+"""What is stale, and why: fingerprints of every input and the manifest in output/.
 
-The manifest (`output/.briefing-manifest.json`) records, per content file, the hash of
-everything its PDF was made from and the hash of the PDF. A document is rebuilt only when
-one of its inputs changed: its content file, its release (for a briefing), the templates
-it uses, the shared template assets (CSS, fonts, mark), its images, `briefing.toml`, the
-hyphenation exceptions, briefing's own code and the versions of the libraries that shape
-the output.
+The manifest (`output/.briefing-manifest.json`) records, for every file an output stage
+wrote, the document it came from, the fingerprint of each kind of input it was made from
+and the hash of the file itself. An output is made again only when one of its inputs
+changed: its content file, its release (for a briefing), the templates it uses, the shared
+template assets (CSS, fonts, mark), its images, `briefing.toml`, the hyphenation
+exceptions, briefing's own code or the versions of the libraries that shape the output.
+Because the inputs are kept by kind, the answer says why (`REASONS`).
 
 A project-wide fingerprint lets a build with no change at all finish without parsing any
 content or importing WeasyPrint. This module imports nothing heavy on purpose.
@@ -13,23 +14,37 @@ content or importing WeasyPrint. This module imports nothing heavy on purpose.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .project import Paths
+from .errors import Problem, Severity
+from .files import write_atomically
+from .paths import Paths
 
-FORMAT = 1
-#: Libraries whose version can change the bytes of a PDF.
+FORMAT = 2
+#: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "jinja2", "babel", "pyyaml", "tinyhtml5", "cssselect2")
+
+#: Why an output is made again, in German; the first changed kind of input is named.
+REASONS = {
+    "new": "noch nicht erstellt",
+    "forced": "Neubau erzwungen (--force)",
+    "output": "Ausgabedatei fehlt oder wurde verändert",
+    "content": "Inhaltsdatei geändert",
+    "release": "zugehörige Pressemitteilung geändert",
+    "images": "Bild geändert",
+    "templates": "Vorlage geändert",
+    "assets": "Stil, Schrift oder Bildmarke in templates/ geändert",
+    "config": "briefing.toml geändert",
+    "hyphenation": "Silbentrennliste geändert",
+    "code": "briefing oder eine Bibliothek wurde aktualisiert",
+}
 
 
 def digest(data: bytes) -> str:
@@ -53,6 +68,9 @@ class Digests:
     def combine(self, *parts: str) -> str:
         return digest("\n".join(parts).encode())
 
+    def files(self, paths: Paths, files: Iterable[Path]) -> str:
+        return self.combine(*(f"{paths.show(p)}:{self.file(p)}" for p in files))
+
 
 def library_versions() -> list[str]:
     """`name==version` of each shaping library, read from the names of the installed
@@ -73,117 +91,185 @@ def library_versions() -> list[str]:
     return [f"{name}=={found.get(name, 'fehlt')}" for name in sorted(wanted)]
 
 
-def tool_fingerprint(digests: Digests) -> str:
-    """briefing's own code and the versions of the libraries that shape the output."""
-    package = Path(__file__).resolve().parent
-    parts = [f"{p.name}:{digests.file(p)}" for p in sorted(package.glob("*.py"))]
-    return digests.combine(*parts, *library_versions())
-
-
 def _files_under(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-def project_fingerprint(paths: Paths, digests: Digests) -> str:
-    """Everything any document could depend on, in one hash."""
-    parts = [tool_fingerprint(digests), digests.file(paths.config_file)]
-    for folder in (paths.content_dir, paths.templates_dir):
-        parts += [f"{p.relative_to(paths.root)}:{digests.file(p)}" for p in _files_under(folder)]
-    return digests.combine(*parts)
-
-
-def shared_assets_fingerprint(paths: Paths, digests: Digests) -> str:
-    """Template files every document uses that Jinja does not load: CSS, fonts, the mark."""
-    return digests.combine(*(
-        f"{p.relative_to(paths.root)}:{digests.file(p)}"
-        for p in _files_under(paths.templates_dir) if p.suffix != ".j2"))
-
-
 @dataclass
 class Entry:
-    inputs: str
+    """One file an output stage wrote."""
+
+    source: str
     output: str
+    inputs: dict[str, str]
     sha256: str
-    pages: int
+    pages: int = 0
     #: Images the document used (relative to the project): while its content file is
     #: unchanged they are the same, so an unchanged document is recognised unparsed.
     images: list[str] = field(default_factory=list)
     #: Its warnings and notes from that build, as (line, message, severity), to report
-    #: again when it is not rendered again.
+    #: again when it is not made again.
     problems: list[list] = field(default_factory=list)
+
+    def stored_problems(self) -> list[Problem]:
+        return [Problem(self.source, line, message, Severity(kind))
+                for line, message, kind in self.problems]
 
 
 @dataclass
 class Manifest:
+    #: The project fingerprint of the last complete, plain build; None otherwise.
     project: str | None = None
-    errors: int = 0
-    warnings: int = 0
-    problems: list[str] = field(default_factory=list)
-    documents: dict[str, Entry] = field(default_factory=dict)
+    problems: list[list] = field(default_factory=list)
+    #: Output file name (relative to output/) → what it was made from.
+    files: dict[str, Entry] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        """The last build's manifest; an empty one when missing or unreadable."""
+        """The last build's manifest; an empty one when missing, unreadable or old."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 return cls()
-            return cls(data["project"], data["errors"], data["warnings"], data["problems"],
-                       {k: Entry(**v) for k, v in data["documents"].items()})
+            return cls(data["project"], data["problems"],
+                       {k: Entry(**v) for k, v in data["files"].items()})
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
     def save(self, path: Path) -> None:
-        data = {"format": FORMAT, "project": self.project, "errors": self.errors,
-                "warnings": self.warnings, "problems": self.problems,
-                "documents": {k: vars(v) for k, v in sorted(self.documents.items())}}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(data, file, ensure_ascii=False, indent=1)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        data = {"format": FORMAT, "project": self.project, "problems": self.problems,
+                "files": {k: vars(v) for k, v in sorted(self.files.items())}}
+        write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
 
-    def output_intact(self, paths: Paths, digests: Digests, entry: Entry) -> bool:
-        return digests.file(paths.output_dir / entry.output) == entry.sha256
+    def stored_problems(self) -> list[Problem]:
+        return [Problem(path, line, message, Severity(kind))
+                for path, line, message, kind in self.problems]
 
 
-def unchanged_project(paths: Paths) -> Manifest | None:
-    """The manifest, if nothing at all changed since it was written and every PDF it lists
-    is still there as written; otherwise None."""
-    manifest = Manifest.load(paths.manifest)
-    if manifest.project is None:
-        return None
-    digests = Digests()
-    if project_fingerprint(paths, digests) != manifest.project:
-        return None
-    if not all(manifest.output_intact(paths, digests, e) for e in manifest.documents.values()):
-        return None
-    return manifest
+class Staleness:
+    """Answers, for any output of any document, whether it is current and if not, why;
+    and records what was made. One per run: every file is hashed once."""
 
+    def __init__(self, paths: Paths, manifest: Manifest | None = None):
+        self.paths = paths
+        self.manifest = manifest if manifest is not None else Manifest.load(paths.manifest)
+        self.digests = Digests()
+        self._code: str | None = None
+        self._project: str | None = None
+        self._templates: dict[str, list[str]] = {}
 
-@contextmanager
-def locked(paths: Paths, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
-    """Only one build at a time writes into output/; a second one waits for the first.
+    # --- fingerprints ---------------------------------------------------------------------
 
-    Holding the lock, any temporary file left in output/ belongs to a build that was
-    killed, so it is removed.
-    """
-    paths.output_dir.mkdir(parents=True, exist_ok=True)
-    with open(paths.output_dir / ".briefing.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            on_wait()
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        for stale in paths.output_dir.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    def code(self) -> str:
+        """briefing's own code and the versions of the libraries that shape the output."""
+        if self._code is None:
+            package = Path(__file__).resolve().parent
+            parts = [f"{p.relative_to(package)}:{self.digests.file(p)}"
+                     for p in sorted(package.rglob("*.py"))]
+            self._code = self.digests.combine(*parts, *library_versions())
+        return self._code
+
+    def project(self) -> str:
+        """Everything any output could depend on, in one hash (taken once per run, at the
+        first call: a build calls it before it reads anything else)."""
+        if self._project is None:
+            paths = self.paths
+            self._project = self.digests.combine(
+                self.code(), self.digests.file(paths.config_file),
+                self.digests.files(paths, _files_under(paths.content_dir)),
+                self.digests.files(paths, _files_under(paths.templates_dir)))
+        return self._project
+
+    def inputs(self, document, templates: Iterable[str], images: Iterable[Path]) -> dict:
+        """The fingerprint of each kind of input of one output of `document`."""
+        paths, digests = self.paths, self.digests
+        release = getattr(document.release, "source", None)
+        return {
+            "content": digests.file(document.source),
+            "release": digests.file(release) if release else "",
+            "images": digests.files(paths, images),
+            "templates": digests.files(paths, (paths.templates_dir / t for t in templates)),
+            "assets": digests.files(paths, (p for p in _files_under(paths.templates_dir)
+                                            if p.suffix != ".j2")),
+            "config": digests.file(paths.config_file),
+            "hyphenation": digests.file(paths.hyphenation_file),
+            "code": self.code(),
+        }
+
+    def templates(self, template: str) -> list[str]:
+        """Every template file a page template renders with: itself, what it extends and
+        includes, recursively. A change to one of them remakes exactly these outputs. A
+        template that cannot be parsed counts with every template (its error is reported
+        when the page is made)."""
+        if template not in self._templates:
+            from jinja2 import Environment, FileSystemLoader, TemplateError, meta
+
+            env = Environment(loader=FileSystemLoader(self.paths.templates_dir))
+            seen: set[str] = set()
+            todo = [template]
+            try:
+                while todo:
+                    name = todo.pop()
+                    if name not in seen:
+                        seen.add(name)
+                        source = env.loader.get_source(env, name)[0]
+                        todo += [n for n in meta.find_referenced_templates(env.parse(source))
+                                 if n]
+            except TemplateError:
+                seen |= {str(p.relative_to(self.paths.templates_dir))
+                         for p in _files_under(self.paths.templates_dir) if p.suffix == ".j2"}
+            self._templates[template] = sorted(seen)
+        return self._templates[template]
+
+    # --- questions ------------------------------------------------------------------------
+
+    def entry(self, output_name: str) -> Entry | None:
+        return self.manifest.files.get(output_name)
+
+    def intact(self, entry: Entry) -> bool:
+        """The file is there as it was written."""
+        return self.digests.file(self.paths.output_dir / entry.output) == entry.sha256
+
+    def reason(self, document, output_name: str, templates: Iterable[str],
+               force: bool = False) -> str | None:
+        """Why this output must be made (a key of REASONS), or None when it is current.
+        Decided without parsing the document's Markdown: its images are those recorded."""
+        entry = self.entry(output_name)
+        if entry is None or entry.source != document.display_path:
+            return "new"
+        if force:
+            return "forced"
+        now = self.inputs(document, templates, (self.paths.root / i for i in entry.images))
+        changed = next((kind for kind in now if now[kind] != entry.inputs.get(kind)), None)
+        if changed:
+            return changed
+        return None if self.intact(entry) else "output"
+
+    def orphans(self, present: set[str]) -> list[Entry]:
+        """Files this tool wrote for content files that no longer exist."""
+        return [e for e in self.manifest.files.values() if e.source not in present]
+
+    def unchanged_project(self) -> bool:
+        """Nothing at all changed since the last complete build, and every file it wrote is
+        still there as written."""
+        manifest = self.manifest
+        return (manifest.project is not None and self.project() == manifest.project
+                and all(self.intact(e) for e in manifest.files.values()))
+
+    # --- records --------------------------------------------------------------------------
+
+    def record(self, entry: Entry) -> None:
+        self.manifest.files[entry.output] = entry
+
+    def forget(self, entry: Entry) -> None:
+        self.manifest.files.pop(entry.output, None)
+
+    def save(self, problems: list[Problem], vouch: bool) -> None:
+        """Write the manifest. Only a complete, plain, full build vouches for every
+        document (allowing the no-op path next time)."""
+        self.manifest.project = self.project() if vouch else None
+        self.manifest.problems = [[p.path, p.line, p.message, p.severity.value]
+                                  for p in problems]
+        self.manifest.save(self.paths.manifest)

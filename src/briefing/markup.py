@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,8 +27,8 @@ _LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 #: Beyond these a document is not a press text but a way to stall the batch.
 MAX_TABLE_ROWS = 1000
 MAX_LIST_DEPTH = 8
-_HEADING = re.compile(r"^(#{1,6})[ \t]+\S")
-_FENCE = re.compile(r"^(```|~~~)")
+_HEADINGS = {f"h{level}" for level in range(1, 7)}
+_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 
 
 @dataclass
@@ -47,6 +48,18 @@ class _Report:
     def add(self, snippet: str, message: str, severity: Severity = Severity.ERROR) -> None:
         self.problems.append(Problem(self.document.display_path, self.line_of(snippet),
                                      message, severity))
+
+    def at(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.document.display_path, line, message))
+
+    def heading_line(self, text: str) -> int:
+        """The line of a heading: a `#` line or a line underlined with `===`/`---`."""
+        lines = self.document.body.split("\n")
+        for offset, line in enumerate(lines):
+            below = lines[offset + 1] if offset + 1 < len(lines) else ""
+            if text in line and (line.lstrip().startswith("#") or _UNDERLINE.match(below)):
+                return self.document.body_line + offset
+        return self.line_of(text)
 
     def line_of(self, snippet: str) -> int:
         for offset, line in enumerate(self.document.body.split("\n")):
@@ -79,7 +92,26 @@ class SafetyTreeprocessor(Treeprocessor):
                 first_item = "".join(element.itertext()).strip().split("\n")[0]
                 self.report.add(first_item, f"Listen sind mehr als {MAX_LIST_DEPTH} Ebenen tief "
                                     "verschachtelt; vereinfachen Sie die Gliederung")
+        self._headings(root)
         self._footnotes(root, parents)
+
+    def _headings(self, root: ET.Element) -> None:
+        """Sections start at level 2 (the title is the only level 1) and skip no level.
+        Checked on the tree, so `#` and underlined (`===`, `---`) headings count alike."""
+        previous = 1
+        for element in root.iter():
+            if element.tag not in _HEADINGS:
+                continue
+            level, text = int(element.tag[1]), "".join(element.itertext()).strip()
+            line = self.report.heading_line(text)
+            if level == 1:
+                self.report.at(line, "Überschrift der Ebene 1 (»#« oder mit »===« "
+                                      "unterstrichen): der Titel kommt aus »titel«; beginnen "
+                                      "Sie Abschnitte mit »##«")
+            elif level > previous + 1:
+                self.report.at(line, f"Überschrift springt von Ebene {previous} auf {level}; "
+                                      f"verwenden Sie »{'#' * (previous + 1)}«")
+            previous = level
 
     def _link(self, element: ET.Element) -> None:
         href = element.get("href", "")
@@ -114,14 +146,29 @@ class SafetyTreeprocessor(Treeprocessor):
         if container is None:
             return
         notes = {item.get("id"): item for item in container.iter("li")}
+        numbers: dict[str, int] = {}  # note id → its number, in the order of first calls
+        calls = Counter(a.get("href", "").lstrip("#") for a in root.iter("a")
+                        if "footnote-ref" in (a.get("class") or ""))
         for sup in list(root.iter("sup")):
             link = sup.find("a")
             if link is None or "footnote-ref" not in (link.get("class") or ""):
                 continue
-            note = notes.get(link.get("href", "").lstrip("#"))
+            note_id = link.get("href", "").lstrip("#")
+            note = notes.get(note_id)
             if note is None:
                 continue
+            if note_id in numbers:  # cited again: a call pointing to the first note
+                number = str(numbers[note_id])
+                sup.attrib.clear()
+                sup.set("class", "footnote-again")
+                link.attrib.clear()
+                link.set("href", f"#note-{number}")
+                link.text = number
+                continue
+            numbers[note_id] = len(numbers) + 1
             span = ET.Element("span", {"class": "footnote"})
+            if calls[note_id] > 1:
+                span.set("id", f"note-{numbers[note_id]}")
             for paragraph in note:
                 for backref in paragraph.findall("a"):
                     if "footnote-backref" in (backref.get("class") or ""):
@@ -172,30 +219,7 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
         report.add("", "Der Text ist zu tief verschachtelt (Listen oder Zitate in Listen); "
                        "vereinfachen Sie die Gliederung")
         html = ""
-    _check_headings(document, report)
     return Body(html, report.problems, images)
-
-
-def _check_headings(document: Document, report: _Report) -> None:
-    """Sections start at `##` (the title is the only level 1) and skip no level."""
-    previous, in_fence = 1, False
-    for offset, line in enumerate(document.body.split("\n")):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if not match:
-            continue
-        level, where = len(match[1]), document.body_line + offset
-        if level == 1:
-            report.problems.append(Problem(
-                document.display_path, where,
-                "Überschrift mit »#«: der Titel kommt aus »titel«; "
-                "beginnen Sie Abschnitte mit »##«"))
-        elif level > previous + 1:
-            report.problems.append(Problem(document.display_path, where,
-                f"Überschrift springt von Ebene {previous} auf {level}; verwenden Sie "
-                f"»{'#' * (previous + 1)}«"))
-        previous = level
 
 
 def _depth(element: ET.Element, parents: dict) -> int:

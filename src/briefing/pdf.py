@@ -7,36 +7,37 @@
   captured per document and returned as problems.
 - PDF/UA-1 (tagged, `/Lang`, title shown), a deterministic `/ID`, dates from the content:
   the same input gives the same bytes.
-- The PDF is written to a temporary file beside the target and renamed into place, so a
-  failed or interrupted run never leaves a truncated PDF or replaces a good one.
+- Problems come back as `Problem`s of the document; nothing is written here (the build
+  writes atomically, see `files.py`). Worker processes come from `pool.py`.
 """
 
 from __future__ import annotations
 
 import logging
 import mimetypes
-import multiprocessing
 import os
 import resource
 import signal
-import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, islice
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import pool
+from .errors import Problem, Severity
 from .hyphenation import install_exceptions
+from .paths import display_path
+
+K = TypeVar("K")
 
 
 class ProjectFetcher(URLFetcher):
@@ -92,21 +93,34 @@ def memory_limit() -> Iterator[None]:
 
 
 @dataclass
-class Rendered:
-    data: bytes
-    pages: int
-    #: WeasyPrint's log records as (level name, message): plain data, so workers can send it.
-    log: list[tuple[str, str]] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+class Produced:
+    """What an output stage made of one page: the file's bytes, or the problems why not.
+    Plain data, so that a worker process can send it back."""
+
+    data: bytes = b""
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    #: A bug's traceback, for stderr: the problems then hold one »Interner Fehler«.
+    traceback: str | None = None
     worker: int = 0
     peak_rss_kb: int = 0
     seconds: float = 0.0
-    #: Why the document could not be rendered (a budget ran out); German, for staff.
-    failure: str | None = None
-    #: A bug's traceback: the document failed for a reason that is not the content's.
-    crash: str | None = None
-    #: What WeasyPrint logged while loading the stylesheet (first document of a renderer).
-    setup_log: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every renderer needs; sent once to each worker."""
+
+    root: Path
+    templates_dir: Path
+    #: Folders the fetcher may read.
+    allowed: tuple[Path, ...]
+    hyphenation: dict[str, list[int]]
+    languages: frozenset[str]
 
 
 class _Capture(logging.Handler):
@@ -133,130 +147,101 @@ def captured_log():
 
 
 class Renderer:
-    """One per batch: fonts and the stylesheet are loaded once and shared by every page."""
+    """One per process: fonts and the stylesheet are loaded once and shared by every page."""
 
-    def __init__(self, templates_dir: Path, allowed: list[Path]):
-        self.base_url = templates_dir.resolve().as_uri() + "/"
-        self.fetcher = ProjectFetcher(allowed)
+    def __init__(self, settings: Settings):
+        self.base_url = settings.templates_dir.resolve().as_uri() + "/"
+        self.fetcher = ProjectFetcher(list(settings.allowed))
         self.font_config = FontConfiguration()
+        stylesheet = settings.templates_dir / "print.css"
         with captured_log() as records:
-            self.stylesheet = weasyprint.CSS(
-                filename=str(templates_dir / "print.css"),
-                url_fetcher=self.fetcher,
-                font_config=self.font_config,
-            )
-        self.setup_log = [(r.levelname, r.getMessage()) for r in records]
+            self.stylesheet = weasyprint.CSS(filename=str(stylesheet), url_fetcher=self.fetcher,
+                                             font_config=self.font_config)
+        #: Reported with the first page this renderer makes.
+        self.setup_problems = engine_problems(display_path(stylesheet, settings.root), records)
 
-    def render(self, html: str) -> Rendered:
-        """The PDF in memory, with what WeasyPrint logged and what the fetcher refused.
-        Never raises for one document: a budget or a bug is reported in the result."""
+    def render(self, display: str, html: str) -> Produced:
+        """The PDF in memory, with what WeasyPrint logged and what the fetcher refused, as
+        problems of `display`. Never raises for one document: a budget or a bug is
+        reported in the result."""
         self.fetcher.refused = []
         began = time.perf_counter()
-        result = Rendered(b"", 0, worker=os.getpid())
-        result.setup_log, self.setup_log = self.setup_log, []
+        result = Produced(worker=os.getpid())
+        result.problems, self.setup_problems = self.setup_problems, []
         timer = threading.current_thread() is threading.main_thread()
         if timer:
             previous = signal.signal(signal.SIGALRM, _time_up)
             signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_SECONDS)
         try:
-            with captured_log() as records:
+            with memory_limit(), captured_log() as records:
                 document = weasyprint.HTML(
                     string=html, base_url=self.base_url, url_fetcher=self.fetcher
                 ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
                 result.data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
             result.pages = len(document.pages)
-            result.log = [(record.levelname, record.getMessage()) for record in records]
+            result.problems += engine_problems(display, records)
         except _TimeUp:
-            result.failure = (f"Setzen dauert länger als {TIME_LIMIT_SECONDS} s und wurde "
-                              "abgebrochen; ist der Text oder eine Tabelle außergewöhnlich lang?")
+            result.problems.append(Problem(display, None, (
+                f"Setzen dauert länger als {TIME_LIMIT_SECONDS} s und wurde abgebrochen; ist "
+                "der Text oder eine Tabelle außergewöhnlich lang?")))
         except MemoryError:
-            result.failure = (f"Setzen braucht mehr als {MEMORY_LIMIT_BYTES // 2**20} MB "
-                              "Speicher und wurde abgebrochen; ist der Text außergewöhnlich lang?")
-        except Exception:
-            result.crash = traceback.format_exc()
+            result.problems.append(Problem(display, None, (
+                f"Setzen braucht mehr als {MEMORY_LIMIT_BYTES // 2**20} MB Speicher und wurde "
+                "abgebrochen; ist der Text außergewöhnlich lang?")))
+        except Exception as exc:  # a bug: the traceback goes to stderr, the others go on
+            result.traceback = traceback.format_exc()
+            result.problems.append(Problem(display, None, (
+                f"Interner Fehler beim Setzen ({type(exc).__name__}: {exc}); bitte melden")))
         finally:
             if timer:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
-        result.refused = list(self.fetcher.refused)
+        result.problems += [
+            Problem(display, None, f"Zugriff auf »{url}« verweigert: erlaubt sind nur Dateien "
+                                   "in content/ und templates/") for url in self.fetcher.refused]
         result.peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result.seconds = time.perf_counter() - began
         return result
 
 
-# --- a batch: in this process, or in a pool of warm worker processes ----------------------
-
-_worker_renderer: Renderer | None = None
-
-
-def _start_worker(templates_dir: Path, allowed: list[Path],
-                  hyphenation: dict[str, list[int]], languages: set[str]) -> None:
-    global _worker_renderer
-    install_exceptions(hyphenation, languages)
-    _worker_renderer = Renderer(templates_dir, allowed)
-    memory_limit().__enter__()  # for the worker's whole life
+def engine_problems(display: str, records: list[logging.LogRecord]) -> list[Problem]:
+    """WeasyPrint's log records as problems: errors fail, warnings fail under --strict."""
+    return [Problem(display, None, f"WeasyPrint meldet: {record.getMessage()}",
+                    Severity.ERROR if record.levelno >= logging.ERROR else Severity.WARNING)
+            for record in records]
 
 
-def _render_in_worker(html: str) -> Rendered:
-    return _worker_renderer.render(html)
+# --- the stage: pages in, PDFs out, in this process or in warm workers ---------------------
+
+_renderer: Renderer | None = None
 
 
-def render_batch(
-    pages: Iterable[str], jobs: int, templates_dir: Path, allowed: list[Path],
-    hyphenation: dict[str, list[int]], languages: set[str],
-) -> Iterator[tuple[int, Rendered]]:
-    """Render each HTML page; yield (index, result) as they finish.
-
-    With `jobs` > 1 a pool of processes renders; each worker sets up fonts, stylesheet and
-    hyphenation once. Workers are forked where possible, so they inherit the imported
-    WeasyPrint and the loaded hyphenation dictionary instead of paying for them again.
-    `pages` may be a generator: each page goes to a worker as soon as it is made, so
-    preparing the next page overlaps with rendering.
-    """
-    install_exceptions(hyphenation, languages)
-    pages = iter(pages)
-    first = list(islice(pages, 2))
-    if jobs == 1 or len(first) < 2:
-        renderer = Renderer(templates_dir, allowed)
-        for index, html in enumerate(chain(first, pages)):
-            with memory_limit():
-                rendered = renderer.render(html)
-            yield index, rendered
-        return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context(method),
-        initializer=_start_worker,
-        initargs=(templates_dir, allowed, hyphenation, languages),
-    ) as pool:
-        futures = {pool.submit(_render_in_worker, html): index
-                   for index, html in enumerate(chain(first, pages))}
-        try:
-            for future in as_completed(futures):
-                try:
-                    result = future.result()
-                except BrokenProcessPool:  # a worker died (killed, out of memory, crash)
-                    result = Rendered(b"", 0, failure=(
-                        "Der Setzprozess wurde beendet, bevor dieses Dokument fertig war "
-                        "(zu wenig Speicher?); bitte erneut bauen"))
-                yield futures[future], result
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+def settings_for(project, documents: Iterable) -> Settings:
+    config = project.config
+    return Settings(config.root, config.templates_dir,
+                    (config.templates_dir, config.content_dir), project.hyphenation,
+                    frozenset(d.language for d in documents))
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+def start_renderer(settings: Settings) -> None:
+    """Set up this process: hyphenation exceptions, fonts, stylesheet."""
+    global _renderer
+    install_exceptions(settings.hyphenation, set(settings.languages))
+    _renderer = Renderer(settings)
+
+
+def render_page(page: tuple[str, str]) -> Produced:
+    display, html = page
+    return _renderer.render(display, html)
+
+
+def _lost(page: tuple[str, str]) -> Produced:
+    return Produced(problems=[Problem(page[0], None, (
+        "Der Setzprozess wurde beendet, bevor dieses Dokument fertig war (zu wenig Speicher?); "
+        "bitte erneut bauen"))])
+
+
+def produce(pages: Iterable[tuple[K, tuple[str, str]]], settings: Settings,
+            workers: int) -> Iterator[tuple[K, Produced]]:
+    """Render each (key, (display path, HTML)); yield (key, result) as they finish."""
+    return pool.run(pages, workers, start_renderer, (settings,), render_page, _lost)

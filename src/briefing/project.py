@@ -1,49 +1,137 @@
-"""Where a project's files are. Imports nothing heavy: the no-op build path starts here."""
+"""Content files → the project: validated, linked documents that `check` and `build` share.
+
+Reads every `*.md` under content/, validates each against the schema and links briefings
+to their release and priority. Writes nothing.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import UsageError
-
-CONFIG_NAME = "briefing.toml"
-
-
-@dataclass(frozen=True)
-class Paths:
-    root: Path
-
-    @property
-    def config_file(self) -> Path:
-        return self.root / CONFIG_NAME
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def output_dir(self) -> Path:
-        return self.root / "output"
-
-    @property
-    def hyphenation_file(self) -> Path:
-        return self.content_dir / "silbentrennung.txt"
-
-    @property
-    def manifest(self) -> Path:
-        return self.output_dir / ".briefing-manifest.json"
+from .config import Config, load_config
+from .errors import ContentError, Problem, problem_order
+from .hyphenation import read_exceptions
+from .model import BRIEFING, RELEASE, Document
+from .reader import read_source
+from .schema import validate
+from .values import suggest
 
 
-def find_root(start: Path) -> Path:
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise UsageError(
-        f"Keine {CONFIG_NAME} gefunden in {start} oder darüber; "
-        "rufen Sie briefing im Projektordner auf"
-    )
+@dataclass
+class Project:
+    config: Config
+    #: The documents that can be rendered.
+    documents: list[Document]
+    problems: list[Problem]
+    #: Content files that cannot (their own or their links' errors).
+    blocked: set[str] = field(default_factory=set)
+    hyphenation: dict[str, list[int]] = field(default_factory=dict)
+
+
+def load_project(root: Path, final: bool = False) -> Project:
+    """Read and check everything under content/; write nothing. `final`: for publication,
+    drafts and placeholders are errors."""
+    root = root.resolve()
+    config = load_config(root)
+    problems: list[Problem] = []
+    hyphenation: dict[str, list[int]] = {}
+    try:
+        hyphenation = read_exceptions(config.hyphenation_file,
+                                      config.show(config.hyphenation_file))
+    except ContentError as exc:
+        problems += exc.problems
+
+    documents, blocked = [], set()
+    content_dir = config.content_dir.resolve()
+    for path in sorted(config.content_dir.rglob("*.md")):
+        display = config.show(path)
+        if not path.resolve().is_relative_to(content_dir):  # a symlink leading out
+            problems.append(Problem(display, None, "verweist auf eine Datei außerhalb von "
+                                    "content/; kopieren Sie die Datei stattdessen hierher"))
+            blocked.add(display)
+            continue
+        try:
+            source = read_source(path, display)
+        except ContentError as exc:
+            problems += exc.problems
+            blocked.add(display)
+            continue
+        document, found = validate(source, config.defaults, final)
+        problems += found
+        if document is None:
+            blocked.add(display)
+        else:
+            documents.append(document)
+
+    documents, link_problems, link_blocked = link_documents(documents)
+    problems += link_problems
+    blocked |= link_blocked
+    return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation)
+
+
+def link_documents(
+    documents: list[Document],
+) -> tuple[list[Document], list[Problem], set[str]]:
+    """Resolve each briefing's release and priority; every priority needs exactly one.
+    Returns the renderable documents, the problems and the files that cannot render."""
+    problems: list[Problem] = []
+    blocked: set[str] = set()
+    releases = {d.slug: d for d in documents if d.kind == RELEASE}
+    claimed: dict[tuple[str, str], Document] = {}
+    linked = []
+
+    def error(document: Document, field_name: str | None, message: str) -> None:
+        line = document.line_of(field_name) if field_name else None
+        problems.append(Problem(document.display_path, line or 1, message))
+
+    for document in documents:
+        if document.kind != BRIEFING:
+            linked.append(document)
+            continue
+        release = releases.get(document.release_ref or "")
+        if release is None:
+            hint = suggest(document.release_ref or "", releases)
+            error(document, "pressemitteilung",
+                  f"Pressemitteilung »{document.release_ref}« gibt es nicht in content/{hint}")
+            blocked.add(document.display_path)
+            continue
+        by_key = {p.key: p for p in release.priorities}
+        priority = by_key.get(document.priority_ref or "")
+        if priority is None:
+            known = ", ".join(by_key) or "keine"
+            error(document, "priorität",
+                  f"Priorität »{document.priority_ref}« steht nicht in »prioritäten« von "
+                  f"{release.display_path}{suggest(document.priority_ref or '', by_key)} "
+                  f"(vorhanden: {known})")
+            blocked.add(document.display_path)
+            continue
+        first = claimed.setdefault((release.slug, priority.key), document)
+        if first is not document:
+            error(document, "priorität",
+                  f"Priorität »{priority.key}« hat schon {first.display_path}; "
+                  "jede Priorität bekommt genau eine Hintergrundinformation")
+            blocked.add(document.display_path)
+            continue
+        linked.append(replace(document, release=release, priority=priority))
+
+    for release in releases.values():
+        for priority in release.priorities:
+            if (release.slug, priority.key) not in claimed:
+                problems.append(Problem(
+                    release.display_path, priority.line,
+                    f"Priorität »{priority.key}« hat keine Hintergrundinformation; legen Sie "
+                    f"eine an mit »pressemitteilung: {release.slug}« und "
+                    f"»priorität: {priority.key}«"))
+
+    outputs: dict[str, Document] = {}
+    renderable = []
+    for document in linked:
+        other = outputs.setdefault(document.output_name, document)
+        if other is not document:
+            error(document, None, f"schreibt dieselbe Datei output/{document.output_name} wie "
+                                  f"{other.display_path}; benennen Sie eine der Dateien um")
+            blocked.add(document.display_path)
+        else:
+            renderable.append(document)
+    return renderable, problems, blocked

@@ -1,271 +1,37 @@
-"""Front-matter schema, declared once: every field with its type, where it applies, a line of
-doc. `validate` turns a `SourceFile` into a `Document` or reports every problem at once.
+"""Front-matter schema, declared once: every field with its parser, the model attribute it
+fills, where it applies and a line of doc. `validate` turns a `SourceFile` into a `Document`
+or reports every problem at once.
 
 The README's field table is generated from `FIELDS` (see `field_table`), so the two agree.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from babel import Locale, UnknownLocaleError
 
 from .errors import Problem, Severity
-from .formatting import normalize_phone
-from .model import BRIEFING, KIND_LABELS, RELEASE, Contact, Document, Embargo, Priority, Publisher
+from .model import BRIEFING, KIND_LABELS, RELEASE, Contact, Document, Priority, Publisher
 from .reader import SourceFile
+from .values import (
+    FieldError,
+    parse_bool,
+    parse_contact,
+    parse_date,
+    parse_embargo,
+    parse_keywords,
+    parse_kind,
+    parse_language,
+    parse_number,
+    parse_priorities,
+    parse_slug,
+    parse_text,
+    suggest,
+)
 
-BERLIN = ZoneInfo("Europe/Berlin")
 BOTH = (RELEASE, BRIEFING)
-
-
-class FieldError(ValueError):
-    """A value is wrong; the message says how, in German, without the field name.
-    `subfield` names the nested key (as in `kontakt.telefon`) so the line is exact."""
-
-    def __init__(self, message: str, subfield: str | None = None):
-        super().__init__(message)
-        self.subfield = subfield
-
-
-# --- value parsers: raw YAML value → Python value, or FieldError ---------------------------
-
-
-def parse_text(value: Any) -> str:
-    if value is None:
-        raise FieldError("ist leer; tragen Sie einen Wert ein oder löschen Sie das Feld")
-    if isinstance(value, (bool, list, dict)):
-        raise FieldError(f"muss ein Text sein, nicht {_describe(value)}")
-    text = " ".join(str(value).split())
-    if not text:
-        raise FieldError("ist leer; tragen Sie einen Wert ein oder löschen Sie das Feld")
-    return text
-
-
-def parse_date(value: Any) -> dt.date:
-    text = parse_text(value)
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    if iso:
-        year, month, day = (int(g) for g in iso.groups())
-    elif german:
-        day, month, year = (int(g) for g in german.groups())
-    else:
-        raise FieldError(
-            f"»{text}« ist kein Datum; schreiben Sie es als JJJJ-MM-TT, z. B. 2025-10-29")
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise FieldError(f"»{text}« ist kein gültiges Datum (diesen Tag gibt es nicht)") from None
-
-
-def parse_time(text: str) -> dt.time:
-    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?: Uhr)?", text)
-    if not match:
-        raise FieldError(f"»{text}« ist keine Uhrzeit; schreiben Sie sie als HH:MM, z. B. 14:00")
-    try:
-        return dt.time(int(match[1]), int(match[2]))
-    except ValueError:
-        raise FieldError(f"»{text}« ist keine gültige Uhrzeit (00:00 bis 23:59)") from None
-
-
-def parse_embargo(value: Any) -> Embargo:
-    """`2025-10-29 14:00` (Berlin time), an ISO time with offset, or free text."""
-    text = parse_text(value)
-    if not text[0].isdigit():
-        return Embargo(text=text)
-    match = re.fullmatch(
-        r"(\S+)[ T](\d{1,2}[:.]\d{2})(?::00)?(?: Uhr)?\s*(Z|[+-]\d{2}:?\d{2})?", text)
-    if not match:
-        raise FieldError(
-            f"»{text}« ist kein Zeitpunkt; schreiben Sie JJJJ-MM-TT HH:MM, z. B. 2025-10-29 14:00"
-        )
-    day, clock, offset = parse_date(match[1]), parse_time(match[2]), match[3]
-    at = dt.datetime.combine(day, clock)
-    if offset:
-        tz = dt.UTC if offset == "Z" else dt.datetime.strptime(
-            offset.replace(":", ""), "%z").tzinfo
-        return Embargo(at=at.replace(tzinfo=tz).astimezone(BERLIN))
-    return Embargo(at=at.replace(tzinfo=BERLIN))
-
-
-def parse_number(value: Any) -> str:
-    text = parse_text(value)
-    match = re.fullmatch(r"(?:Nr\.?\s*)?(\d+)\s*/\s*(\d{4})", text)
-    if not match:
-        raise FieldError(f"»{text}« ist keine Nummer der Form »Nr. 123/2025«")
-    return f"Nr.\u00a0{int(match[1])}/{match[2]}"
-
-
-def parse_language(value: Any) -> str:
-    text = parse_text(value).replace("_", "-")
-    try:
-        locale = Locale.parse(text, sep="-")
-    except (UnknownLocaleError, ValueError):
-        raise FieldError(
-            f"»{text}« ist keine bekannte Sprache; Beispiele: de-DE, pl-PL, cs-CZ") from None
-    if not locale.territory:
-        raise FieldError(f"»{text}« braucht eine Region, z. B. {locale.language}-"
-                         f"{locale.language.upper()}")
-    return f"{locale.language}-{locale.territory}"
-
-
-def parse_keywords(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [part for part in value.split(",") if part.strip()]
-    if not isinstance(value, list) or not value:
-        raise FieldError("muss eine Liste von Stichwörtern sein, z. B. [Sachsen, Strategie]")
-    return tuple(parse_text(item) for item in value)
-
-
-def parse_bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise FieldError(f"muss true oder false sein, nicht {_describe(value)}")
-    return value
-
-
-def parse_priorities(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or not value:
-        raise FieldError(
-            "muss eine Liste der Form »kennung: Titel« sein, eine Priorität je Zeile"
-        )
-    out = {}
-    for key, title in value.items():
-        key = str(key)
-        if not re.fullmatch(r"[a-z0-9äöüß-]+", key):
-            raise FieldError(
-                f"Kennung »{key}« darf nur Kleinbuchstaben, Ziffern und »-« enthalten", key
-            )
-        try:
-            out[key] = parse_text(title)
-        except FieldError as exc:
-            raise FieldError(f"Titel von »{key}« {exc}", key) from None
-    return out
-
-
-def parse_slug(value: Any) -> str:
-    text = parse_text(value).removesuffix(".md")
-    if not re.fullmatch(r"[A-Za-z0-9äöüÄÖÜß_-]+", text):
-        raise FieldError(
-            f"»{text}« ist kein Dateiname aus content/ (ohne ».md«, ohne Ordner)"
-        )
-    return text
-
-
-def parse_kind(value: Any) -> str:
-    text = parse_text(value).lower()
-    if text not in KIND_LABELS:
-        raise FieldError(
-            f"»{text}« ist kein bekannter Typ; erlaubt sind: {', '.join(KIND_LABELS)}"
-        )
-    return text
-
-
-@dataclass(frozen=True)
-class SubField:
-    name: str
-    attr: str
-    doc: str
-    parse: Callable[[Any], Any] = parse_text
-
-
-CONTACT_FIELDS = (
-    SubField("stelle", "office", "Pressestelle, z. B. »Pressestelle der Staatskanzlei«"),
-    SubField("name", "name", "Ansprechperson"),
-    SubField("telefon", "phone", "Telefon, wird nach DIN 5008 gesetzt: +49 351 564-12345",
-             lambda v: _phone(v)),
-    SubField("email", "email", "E-Mail-Adresse", lambda v: _email(v)),
-    SubField("anschrift", "address", "Postanschrift in einer Zeile"),
-)
-
-
-def _phone(value: Any) -> str:
-    text = parse_text(value)
-    try:
-        return normalize_phone(text)
-    except ValueError:
-        raise FieldError(
-            f"»{text}« ist keine Telefonnummer; Form nach DIN 5008: +49 351 564-12345"
-        ) from None
-
-
-def _email(value: Any) -> str:
-    text = parse_text(value)
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise FieldError(f"»{text}« ist keine E-Mail-Adresse")
-    return text
-
-
-def parse_contact(value: Any) -> Contact:
-    if not isinstance(value, dict):
-        raise FieldError("muss Unterfelder haben: " + ", ".join(f.name for f in CONTACT_FIELDS))
-    known = {f.name: f for f in CONTACT_FIELDS}
-    values = {}
-    for key, raw in value.items():
-        sub = known.get(str(key))
-        if sub is None:
-            raise FieldError(f"Unterfeld »{key}« ist unbekannt{suggest(str(key), known)}", key)
-        try:
-            values[sub.attr] = sub.parse(raw)
-        except FieldError as exc:
-            raise FieldError(f"Unterfeld »{key}« {exc}", key) from None
-    return Contact(**values)
-
-
-# --- the schema ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    parse: Callable[[Any], Any]
-    kinds: tuple[str, ...]
-    required: tuple[str, ...]
-    doc: str
-    example: str
-
-
-FIELDS = (
-    Field("typ", parse_kind, BOTH, BOTH,
-          "Art des Dokuments: `pressemitteilung` oder `hintergrund`", "pressemitteilung"),
-    Field("titel", parse_text, BOTH, BOTH, "Überschrift", "Kabinett beschließt …"),
-    Field("untertitel", parse_text, BOTH, (), "Unterzeile unter der Überschrift", "…"),
-    Field("datum", parse_date, BOTH, BOTH,
-          "Datum der Mitteilung, bei Hintergrundinformationen der Stand (JJJJ-MM-TT)",
-          "2025-10-29"),
-    Field("ort", parse_text, (RELEASE,), (RELEASE,), "Ort für Kopf und Ortsmarke", "Dresden"),
-    Field("nummer", parse_number, (RELEASE,), (), "Nummer der Mitteilung", "Nr. 123/2025"),
-    Field("sperrfrist", parse_embargo, (RELEASE,), (),
-          "Sperrfrist: Zeitpunkt (JJJJ-MM-TT HH:MM, Berliner Zeit) oder Text",
-          "2025-10-29 14:00"),
-    Field("herausgeber", parse_text, BOTH, (),
-          "Herausgeber; ohne Angabe der aus `briefing.toml`", "Sächsische Staatskanzlei"),
-    Field("kontakt", parse_contact, BOTH, (),
-          "Pressekontakt mit `stelle`, `name`, `telefon`, `email`, `anschrift`; "
-          "ohne Angabe der aus `briefing.toml`", "telefon: 0351 564-12345"),
-    Field("sprache", parse_language, BOTH, (),
-          "Sprache und Region; ohne Angabe die aus `briefing.toml`", "de-DE"),
-    Field("schlagwörter", parse_keywords, BOTH, (), "Stichwörter für die PDF-Metadaten",
-          "[Sachsen, Strategie]"),
-    Field("prioritäten", parse_priorities, (RELEASE,), (),
-          "Schwerpunkte der Mitteilung, je Zeile `kennung: Titel`; jeder braucht eine "
-          "Hintergrundinformation", "grenzregion: Grenzregion"),
-    Field("entwurf", parse_bool, BOTH, (),
-          "`true`: ENTWURF auf jeder Seite, Platzhalter erlaubt; `make final` lehnt ab",
-          "true"),
-    Field("pressemitteilung", parse_slug, (BRIEFING,), (BRIEFING,),
-          "Dateiname der zugehörigen Pressemitteilung (ohne `.md`)",
-          "2025-10-29-pressemitteilung-internationale-strategie"),
-    Field("priorität", parse_slug, (BRIEFING,), (BRIEFING,),
-          "Kennung der Priorität aus `prioritäten` der Pressemitteilung", "grenzregion"),
-)
-FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
 
 @dataclass(frozen=True)
@@ -277,10 +43,91 @@ class Defaults:
     contact: Contact | None
 
 
+@dataclass(frozen=True)
+class Field:
+    name: str
+    parse: Callable[[Any], Any]
+    #: The `Document` attribute the value fills.
+    attr: str
+    kinds: tuple[str, ...]
+    required: tuple[str, ...]
+    doc: str
+    example: str
+    #: Parsed value → model value, where the two differ (with the source for line numbers).
+    to_model: Callable[[Any, SourceFile], Any] | None = None
+    #: The value when the field is left out, from the project's defaults.
+    fallback: Callable[[Defaults], Any] | None = None
+
+
+def _priorities(value: dict[str, str], source: SourceFile) -> tuple[Priority, ...]:
+    return tuple(Priority(key, title, number, len(value),
+                          source.lines.get(f"prioritäten.{key}", 1))
+                 for number, (key, title) in enumerate(value.items(), start=1))
+
+
+FIELDS = (
+    Field("typ", parse_kind, "kind", BOTH, BOTH,
+          "Art des Dokuments: `pressemitteilung` oder `hintergrund`", "pressemitteilung"),
+    Field("titel", parse_text, "title", BOTH, BOTH, "Überschrift", "Kabinett beschließt …"),
+    Field("untertitel", parse_text, "subtitle", BOTH, (), "Unterzeile unter der Überschrift",
+          "…"),
+    Field("datum", parse_date, "date", BOTH, BOTH,
+          "Datum der Mitteilung, bei Hintergrundinformationen der Stand (JJJJ-MM-TT)",
+          "2025-10-29"),
+    Field("ort", parse_text, "place", (RELEASE,), (RELEASE,), "Ort für Kopf und Ortsmarke",
+          "Dresden"),
+    Field("nummer", parse_number, "number", (RELEASE,), (), "Nummer der Mitteilung",
+          "Nr. 123/2025"),
+    Field("sperrfrist", parse_embargo, "embargo", (RELEASE,), (),
+          "Sperrfrist: Zeitpunkt (JJJJ-MM-TT HH:MM, Berliner Zeit) oder Text",
+          "2025-10-29 14:00"),
+    Field("herausgeber", parse_text, "publisher", BOTH, (),
+          "Herausgeber; ohne Angabe der aus `briefing.toml`", "Sächsische Staatskanzlei",
+          to_model=lambda name, _: Publisher(name), fallback=lambda d: d.publisher),
+    Field("kontakt", parse_contact, "contact", BOTH, (),
+          "Pressekontakt mit `stelle`, `name`, `telefon`, `email`, `anschrift`; "
+          "ohne Angabe der aus `briefing.toml`", "telefon: 0351 564-12345",
+          fallback=lambda d: d.contact),
+    Field("sprache", parse_language, "language", BOTH, (),
+          "Sprache und Region; ohne Angabe die aus `briefing.toml`", "de-DE",
+          fallback=lambda d: d.language),
+    Field("schlagwörter", parse_keywords, "keywords", BOTH, (),
+          "Stichwörter für die PDF-Metadaten", "[Sachsen, Strategie]"),
+    Field("prioritäten", parse_priorities, "priorities", (RELEASE,), (),
+          "Schwerpunkte der Mitteilung, je Zeile `kennung: Titel`; jeder braucht eine "
+          "Hintergrundinformation", "grenzregion: Grenzregion", to_model=_priorities),
+    Field("entwurf", parse_bool, "draft", BOTH, (),
+          "`true`: ENTWURF auf jeder Seite, Platzhalter erlaubt; `make final` lehnt ab",
+          "true"),
+    Field("pressemitteilung", parse_slug, "release_ref", (BRIEFING,), (BRIEFING,),
+          "Dateiname der zugehörigen Pressemitteilung (ohne `.md`)",
+          "2025-10-29-pressemitteilung-internationale-strategie"),
+    Field("priorität", parse_slug, "priority_ref", (BRIEFING,), (BRIEFING,),
+          "Kennung der Priorität aus `prioritäten` der Pressemitteilung", "grenzregion"),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+
 #: Longer headlines are a warning (they fail only with --strict).
 MAX_TITLE = 120
 #: Marks of unfinished text: allowed in drafts only.
 PLACEHOLDERS = re.compile(r"\bTODO\b|\bXXX\b|\[…\]|\[\.\.\.\]|\{\{|\{%")
+
+
+class _Problems(list):
+    """The problems of one source, each pointing at the line of its field."""
+
+    def __init__(self, source: SourceFile):
+        super().__init__()
+        self.source = source
+
+    def add(self, name: str | None, message: str, severity: Severity = Severity.ERROR) -> None:
+        lines = self.source.lines
+        line = (lines.get(name) or lines.get(name.split(".")[0])) if name else None
+        self.append(Problem(self.source.display_path, line or 1, message, severity))
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self)
 
 
 def validate(
@@ -288,64 +135,74 @@ def validate(
 ) -> tuple[Document | None, list[Problem]]:
     """Check a source against the schema; return the document, or None and why not.
     `final`: a build for publication, which refuses drafts and placeholders."""
-    problems: list[Problem] = []
+    problems = _Problems(source)
+    kind = _kind(source, problems)
+    values = _parse_fields(source, kind, problems)
+    _check_rules(source, values, final, problems)
+    if kind is None or problems.failed:
+        return None, list(problems)
+    return _document(source, values, defaults), list(problems)
 
-    def report(name: str | None, message: str, severity: Severity = Severity.ERROR) -> None:
-        line = source.lines.get(name) or source.lines.get(name.split(".")[0]) if name else None
-        problems.append(Problem(source.display_path, line or 1, message, severity))
 
-    meta = source.meta
-    kind = None
-    if "typ" not in meta:
-        report(None, "Pflichtfeld »typ« fehlt; tragen Sie »typ: pressemitteilung« oder "
-                     "»typ: hintergrund« ein")
-    else:
-        try:
-            kind = parse_kind(meta["typ"])
-        except FieldError as exc:
-            report("typ", f"Feld »typ« {exc}")
+def _kind(source: SourceFile, problems: _Problems) -> str | None:
+    """The type comes first: it decides which fields apply."""
+    if "typ" not in source.meta:
+        problems.add(None, "Pflichtfeld »typ« fehlt; tragen Sie »typ: pressemitteilung« oder "
+                           "»typ: hintergrund« ein")
+        return None
+    try:
+        return parse_kind(source.meta["typ"])
+    except FieldError as exc:
+        problems.add("typ", f"Feld »typ« {exc}")
+        return None
 
-    values: dict[str, Any] = {}
-    for name, raw in meta.items():
+
+def _parse_fields(source: SourceFile, kind: str | None, problems: _Problems) -> dict[str, Any]:
+    values: dict[str, Any] = {"typ": kind}
+    for name, raw in source.meta.items():
         name = str(name)
-        if name == "typ":  # checked above: it decides which fields apply
+        if name == "typ":
             continue
         spec = FIELDS_BY_NAME.get(name)
         if spec is None:
-            report(name, f"Feld »{name}« ist unbekannt{suggest(name, FIELDS_BY_NAME)}")
-            continue
-        if kind and kind not in spec.kinds:
+            problems.add(name, f"Feld »{name}« ist unbekannt{suggest(name, FIELDS_BY_NAME)}")
+        elif kind and kind not in spec.kinds:
             only = " und ".join(KIND_LABELS[k] for k in spec.kinds)
-            report(name, f"Feld »{name}« gibt es nur bei {only}; löschen Sie es")
-            continue
-        try:
-            values[name] = spec.parse(raw)
-        except FieldError as exc:
-            report(f"{name}.{exc.subfield}" if exc.subfield else name, f"Feld »{name}« {exc}")
-            values[name] = None
-    if kind:
-        for spec in FIELDS:
-            if kind in spec.required and spec.name not in meta:
-                report(None, f"Pflichtfeld »{spec.name}« fehlt ({spec.doc.split(';')[0]}), "
-                             f"z. B. »{spec.name}: {spec.example}«")
+            problems.add(name, f"Feld »{name}« gibt es nur bei {only}; löschen Sie es")
+        else:
+            try:
+                values[name] = spec.parse(raw)
+            except FieldError as exc:
+                where = f"{name}.{exc.subfield}" if exc.subfield else name
+                problems.add(where, f"Feld »{name}« {exc}")
+                values[name] = None
+    for spec in FIELDS:
+        if kind in spec.required and spec.name not in source.meta:
+            problems.add(None, f"Pflichtfeld »{spec.name}« fehlt ({spec.doc.split(';')[0]}), "
+                               f"z. B. »{spec.name}: {spec.example}«")
+    return values
 
+
+def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,
+                 problems: _Problems) -> None:
+    """Rules across fields and the body: headline length, embargo, drafts, placeholders."""
     title = values.get("titel")
     if title and len(title) > MAX_TITLE:
-        report("titel", f"Titel ist {len(title)} Zeichen lang; Überschriften über {MAX_TITLE} "
-                        "Zeichen lesen sich schlecht, kürzen Sie ihn oder nutzen Sie "
-                        "»untertitel«", Severity.WARNING)
+        problems.add("titel", f"Titel ist {len(title)} Zeichen lang; Überschriften über "
+                              f"{MAX_TITLE} Zeichen lesen sich schlecht, kürzen Sie ihn oder "
+                              "nutzen Sie »untertitel«", Severity.WARNING)
     embargo, date = values.get("sperrfrist"), values.get("datum")
     if embargo and embargo.at and date and embargo.at.date() > date:
-        report("sperrfrist", "Feld »sperrfrist« liegt nach dem Datum der Mitteilung; "
-                             "prüfen Sie »sperrfrist« und »datum«")
-    raw_embargo = str(meta.get("sperrfrist", ""))
+        problems.add("sperrfrist", "Feld »sperrfrist« liegt nach dem Datum der Mitteilung; "
+                                   "prüfen Sie »sperrfrist« und »datum«")
+    raw_embargo = str(source.meta.get("sperrfrist", ""))
     if embargo and embargo.at and not re.search(r"(Z|[+-]\d{2}:?\d{2})$", raw_embargo):
-        report("sperrfrist", "Sperrfrist ohne Zeitzone gilt als Berliner Zeit "
-                             f"({embargo.at.strftime('%H:%M %Z')})", Severity.NOTE)
+        problems.add("sperrfrist", "Sperrfrist ohne Zeitzone gilt als Berliner Zeit "
+                                   f"({embargo.at.strftime('%H:%M %Z')})", Severity.NOTE)
     draft = bool(values.get("entwurf"))
     if final and draft:
-        report("entwurf", "Dokument ist als Entwurf markiert; für die Veröffentlichung "
-                          "»entwurf: true« entfernen")
+        problems.add("entwurf", "Dokument ist als Entwurf markiert; für die Veröffentlichung "
+                                "»entwurf: true« entfernen")
     if not draft or final:
         for line, token in _placeholders(source):
             problems.append(Problem(
@@ -356,37 +213,18 @@ def validate(
         problems.append(Problem(source.display_path, source.body_line,
                                 "Der Text fehlt: unter dem zweiten »---« steht nichts"))
 
-    if kind is None or any(p.is_error for p in problems):
-        return None, problems
-    priorities = tuple(
-        Priority(key, title, number, len(values["prioritäten"]),
-                 source.lines.get(f"prioritäten.{key}", 1))
-        for number, (key, title) in enumerate(values.get("prioritäten", {}).items(), start=1)
-    )
-    document = Document(
-        source=source.path,
-        display_path=source.display_path,
-        kind=kind,
-        title=values["titel"],
-        subtitle=values.get("untertitel"),
-        date=values["datum"],
-        place=values.get("ort"),
-        number=values.get("nummer"),
-        embargo=values.get("sperrfrist"),
-        language=values.get("sprache") or defaults.language,
-        publisher=Publisher(values["herausgeber"]) if "herausgeber" in values
-        else defaults.publisher,
-        contact=values.get("kontakt") or defaults.contact,
-        keywords=values.get("schlagwörter", ()),
-        priorities=priorities,
-        release_ref=values.get("pressemitteilung"),
-        priority_ref=values.get("priorität"),
-        body=source.body,
-        body_line=source.body_line,
-        lines=source.lines,
-        draft=draft,
-    )
-    return document, problems
+
+def _document(source: SourceFile, values: dict[str, Any], defaults: Defaults) -> Document:
+    """The model, filled from the field table."""
+    attrs: dict[str, Any] = {}
+    for spec in FIELDS:
+        if spec.name in values:
+            value = values[spec.name]
+            attrs[spec.attr] = spec.to_model(value, source) if spec.to_model else value
+        elif spec.fallback:
+            attrs[spec.attr] = spec.fallback(defaults)
+    return Document(source=source.path, display_path=source.display_path, body=source.body,
+                    body_line=source.body_line, lines=source.lines, **attrs)
 
 
 def _placeholders(source: SourceFile) -> list[tuple[int, str]]:
@@ -411,20 +249,3 @@ def field_table() -> str:
         ]
         rows.append(f"| `{f.name}` | {cells[0]} | {cells[1]} | {f.doc} | `{f.example}` |")
     return "\n".join(rows)
-
-
-def suggest(name: str, known) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"; meinten Sie »{close[0]}«?" if close else ""
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "ja/nein"
-    if isinstance(value, list):
-        return "eine Liste"
-    if isinstance(value, dict):
-        return "eine Gruppe von Feldern"
-    if value is None:
-        return "leer"
-    return f"»{value}«"

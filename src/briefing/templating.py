@@ -1,29 +1,37 @@
-"""Document + body HTML → complete HTML page, through the Jinja templates in `templates/`.
+"""Document → complete HTML page, through the Jinja templates in `templates/`.
 
 Templates are strict (`StrictUndefined`) and autoescaped; front-matter values reach them as
-plain text and are escaped like any text. Content is never evaluated as a template: the
-body arrives as finished HTML from `markup`, marked safe only there.
+plain text, set with the same German typography as the body, and are escaped like any
+text. Content is never evaluated as a template: the body arrives as finished HTML from
+`markup`, marked safe only there. Templates are input too: an error in one is reported as
+`templates/DATEI:ZEILE: …` for the documents that use it, never as a traceback.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
-    meta,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
     pass_context,
     select_autoescape,
 )
 from markupsafe import Markup
 
 from . import formatting
-from .model import BRIEFING, RELEASE, Document
-
-#: Template file for each document type.
-TEMPLATES = {RELEASE: "pressemitteilung.html.j2", BRIEFING: "hintergrund.html.j2"}
+from .errors import Problem
+from .markup import render_body
+from .model import Contact, Document, Publisher, QuoteStyle
+from .paths import Paths
+from .typography import NBSP, quote_style_for, typeset
 
 
 def _with_locale(function):
@@ -44,6 +52,11 @@ FILTERS = {
 }
 
 
+def plain(text: str) -> str:
+    """Metadata text: no-break spaces become plain ones (PDF viewers show them as such)."""
+    return str(text).replace(NBSP, " ")
+
+
 def make_environment(templates_dir: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir),
@@ -54,22 +67,8 @@ def make_environment(templates_dir: Path) -> Environment:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.filters["plain"] = plain
     return env
-
-
-def templates_used(env: Environment, kind: str) -> set[str]:
-    """Every template file a document type renders with: its own, what it extends and
-    includes, recursively. A change to one of them rebuilds exactly these documents."""
-    seen: set[str] = set()
-    todo = [TEMPLATES[kind]]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        source = env.loader.get_source(env, name)[0]
-        todo += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
-    return seen
 
 
 def subject_of(document: Document) -> str:
@@ -79,7 +78,7 @@ def subject_of(document: Document) -> str:
     if document.priority:
         return f"{document.label} zu Priorität {document.priority.number}: " \
                f"{document.priority.title}"
-    day = formatting.long_date(document.date, document.babel_locale).replace("\u00a0", " ")
+    day = formatting.long_date(document.date, document.babel_locale)
     return f"{document.label} vom {day}"
 
 
@@ -93,12 +92,87 @@ def keywords_of(document: Document) -> list[str]:
     return words
 
 
-def render_page(env: Environment, document: Document, body_html: str) -> str:
-    template = env.get_template(TEMPLATES[document.kind])
-    return template.render(
-        doc=document,
-        body=Markup(body_html),
-        locale=document.babel_locale,
-        subject=subject_of(document),
-        keywords=keywords_of(document),
+def typeset_document(document: Document, style: QuoteStyle) -> Document:
+    """The document with every front-matter text that reaches the page typeset like the
+    body: quotes, dashes, ellipses, no-break spaces."""
+
+    def t(text: str | None) -> str | None:
+        return typeset(text, style) if text else text
+
+    def contact(c: Contact | None) -> Contact | None:
+        return c and replace(c, office=t(c.office), name=t(c.name), address=t(c.address))
+
+    return replace(
+        document, title=t(document.title), subtitle=t(document.subtitle),
+        place=t(document.place),
+        embargo=document.embargo and replace(document.embargo, text=t(document.embargo.text)),
+        publisher=Publisher(t(document.publisher.name), t(document.publisher.address)),
+        contact=contact(document.contact),
+        priorities=tuple(replace(p, title=t(p.title)) for p in document.priorities),
+        priority=document.priority and replace(document.priority,
+                                               title=t(document.priority.title)),
+        release=document.release and typeset_document(document.release, style),
     )
+
+
+@dataclass
+class Page:
+    """A document as one HTML page, or the problems that stop it."""
+
+    html: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    images: list[Path] = field(default_factory=list)
+
+
+def compose(document: Document, template: str, env: Environment, paths: Paths,
+            quotes: QuoteStyle) -> Page:
+    """Markdown body and front matter → the page `template` makes of them."""
+    body = render_body(document, quotes, paths.content_dir)
+    page = Page(problems=body.problems, images=body.images)
+    if any(p.is_error for p in body.problems):
+        return page
+    style = quote_style_for(document.language, quotes)
+    shown = typeset_document(document, style)
+    try:
+        page.html = env.get_template(template).render(
+            doc=shown, body=Markup(body.html), locale=document.babel_locale, quotes=style,
+            subject=subject_of(shown), keywords=keywords_of(shown))
+    except TemplateError as exc:
+        page.problems.append(template_problem(exc, paths))
+    return page
+
+
+def template_problem(exc: TemplateError, paths: Paths) -> Problem:
+    """A template error as staff see it: the template file, its line, what is wrong."""
+    name, line = _where(exc)
+    shown = paths.show(paths.templates_dir / name) if name else "templates/"
+    if isinstance(exc, TemplateNotFound):
+        what = f"Vorlage »{exc.name}« gibt es nicht in templates/"
+    elif isinstance(exc, TemplateSyntaxError):
+        what = f"Vorlage ist fehlerhaft (Jinja meldet: {exc.message})"
+    elif isinstance(exc, UndefinedError):
+        what = f"Vorlage verwendet {_undefined(exc.message or '')}, das es nicht gibt"
+    else:
+        what = f"Vorlage kann nicht verwendet werden (Jinja meldet: {exc})"
+    return Problem(shown, line, f"{what}; korrigieren Sie die Vorlage")
+
+
+def _undefined(message: str) -> str:
+    """Jinja's `'X object' has no attribute 'y'` / `'y' is undefined`, as »y«."""
+    match = re.search(r"has no attribute '([^']+)'", message) or \
+        re.fullmatch(r"'([^']+)' is undefined", message)
+    return f"»{match[1]}«" if match else f"etwas ({message})"
+
+
+def _where(exc: TemplateError) -> tuple[str | None, int | None]:
+    """The template and line of an error: from a syntax error itself, or from the last
+    template frame of the traceback Jinja rewrites to point into the template."""
+    if isinstance(exc, TemplateSyntaxError):
+        return exc.name, exc.lineno
+    frame, found = exc.__traceback__, (None, None)
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, frame.tb_lineno)
+        frame = frame.tb_next
+    return found

@@ -1,0 +1,103 @@
+"""Writing into output/: atomic files, the build lock, and faults of the machine in German.
+
+Every file briefing writes (PDFs, the manifest, caches) goes through `write_atomically`: a
+temporary file beside the target, flushed to disk, then renamed into place. A failed or
+interrupted write never leaves a truncated file or replaces a good one.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import MachineError
+from .paths import Paths
+
+#: Temporary files are hidden and end in `.tmp`; the lock holder removes leftovers.
+TEMP_PREFIX, TEMP_SUFFIX = ".", ".tmp"
+
+
+def write_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write `data` to `target` completely or not at all. Raises OSError (with the temporary
+    file removed) when the machine refuses."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
+                                         suffix=TEMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files of a build that was killed (call only while holding the lock)."""
+    for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        stale.unlink(missing_ok=True)
+
+
+@contextmanager
+def locked(paths: Paths, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Only one build at a time writes into output/; a second one waits for the first.
+    A lock held by a process that died is released by the kernel, so it never blocks.
+
+    Holding the lock, any temporary file left in output/ belongs to a build that was
+    killed, so it is removed. Raises MachineError when output/ cannot be written.
+    """
+    try:
+        paths.output_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(paths.lock_file, "a")  # noqa: SIM115 (held for the whole block)
+    except OSError as exc:
+        raise machine_error(exc, paths, paths.output_dir,
+                            "output/ kann nicht beschrieben werden") from None
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            remove_leftovers(paths.output_dir)
+        except OSError as exc:
+            raise machine_error(exc, paths, paths.output_dir,
+                                "output/ kann nicht aufgeräumt werden") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+#: The causes staff can act on, in German.
+CAUSES = {
+    errno.ENOSPC: "der Datenträger ist voll; schaffen Sie Platz und bauen Sie erneut",
+    errno.EDQUOT: "das Speicherkontingent ist erschöpft; schaffen Sie Platz und bauen Sie "
+                  "erneut",
+    errno.EROFS: "der Datenträger ist schreibgeschützt (nur lesbar eingebunden)",
+    errno.EACCES: "keine Berechtigung; prüfen Sie die Rechte der Datei oder des Ordners",
+    errno.EPERM: "keine Berechtigung; prüfen Sie die Rechte der Datei oder des Ordners",
+    errno.ENOENT: "die Datei oder der Ordner fehlt (gelöscht oder umbenannt?)",
+    errno.ENOTDIR: "ein Teil des Pfades ist kein Ordner",
+    errno.EISDIR: "das ist ein Ordner, keine Datei",
+    errno.EIO: "Ein-/Ausgabefehler des Datenträgers",
+    errno.EMFILE: "zu viele offene Dateien",
+}
+
+
+def cause_of(exc: OSError) -> str:
+    return CAUSES.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
+def machine_error(exc: OSError, paths: Paths, path: Path | None, what: str) -> MachineError:
+    """`what` went wrong at `path` because of `exc`: one German line for staff."""
+    shown = paths.show(Path(exc.filename) if path is None and exc.filename else path or Path("."))
+    return MachineError(f"{shown}: {what}: {cause_of(exc)}")

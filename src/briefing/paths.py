@@ -1,0 +1,70 @@
+"""Where a project's files are, and how a path is shown to staff.
+
+Imports nothing heavy: the no-op build path starts here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+
+CONFIG_NAME = "briefing.toml"
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def hyphenation_file(self) -> Path:
+        return self.content_dir / "silbentrennung.txt"
+
+    @property
+    def manifest(self) -> Path:
+        return self.output_dir / ".briefing-manifest.json"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.output_dir / ".briefing.lock"
+
+    def show(self, path: Path) -> str:
+        """`path` as staff see it in messages: relative to the project, as named (a symlink
+        is shown by its own name, not its target)."""
+        return display_path(path, self.root)
+
+
+def display_path(path: Path, root: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path(os.path.abspath(root))))
+    except ValueError:
+        return str(path)
+
+
+def find_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise UsageError(
+        f"Keine {CONFIG_NAME} gefunden in {start} oder darüber; "
+        "rufen Sie briefing im Projektordner auf"
+    )
