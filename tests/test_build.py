@@ -171,7 +171,10 @@ def test_help_is_german_with_examples(args):
     result = subprocess.run([sys.executable, "-m", "briefing.cli", *args],
                             capture_output=True, text=True, check=True)
     assert "Beispiele:" in result.stdout
-    assert "Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf." in result.stdout
+    assert "Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf," in result.stdout
+    assert result.stdout.startswith("Aufruf: briefing")
+    for english in ("usage", "positional arguments", "options:", "show this help", "help message"):
+        assert english not in result.stdout
 
 
 def test_hyphenation_exceptions_apply(project):

@@ -38,6 +38,10 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     #: The file was already up to date and was not made again.
     unchanged: bool = False
+    #: Failed, and the file of an earlier build stays: out of date.
+    stale: Path | None = None
+    #: Failed in a publication build, and the file of an earlier build was deleted.
+    withdrawn: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -122,7 +126,8 @@ def build(
         selected, failed = _select(project, files)
         with locked(paths, on_wait):
             # A partial or a publication build does not vouch for what a plain build would say.
-            run = _Run(project, Staleness(paths), Report(list(project.problems)), on_outcome)
+            run = _Run(project, Staleness(paths), Report(list(project.problems)), on_outcome,
+                       final)
             run.make(selected, failed, jobs or os.cpu_count() or 1, force,
                      vouch=not files and not final)
             report = run.report
@@ -158,10 +163,10 @@ class _Run:
     """One build holding the lock: its staleness answers, its report, its callbacks."""
 
     def __init__(self, project, staleness: Staleness, report: Report,
-                 on_outcome: Callable[[Outcome], None]):
+                 on_outcome: Callable[[Outcome], None], final: bool = False):
         self.project, self.staleness, self.report = project, staleness, report
         self.paths: Paths = project.config
-        self.on_outcome = on_outcome
+        self.on_outcome, self.final = on_outcome, final
 
     def make(self, selected: list, failed: list[str], workers: int, force: bool,
              vouch: bool) -> None:
@@ -183,9 +188,34 @@ class _Run:
             self.save(complete)
 
     def finish(self, outcome: Outcome) -> None:
+        if not outcome.ok:
+            self.earlier_files(outcome)
         self.report.add(outcome.problems)
         self.report.outcomes.append(outcome)
         self.on_outcome(outcome)
+
+    def earlier_files(self, outcome: Outcome) -> None:
+        """A document failed: its files from an earlier build are out of date. A
+        publication build must not leave them (a draft's PDF under the final name)."""
+        stem = Path(outcome.display_path).stem
+        for output in OUTPUTS:
+            target = self.paths.output_dir / f"{stem}{output.suffix}"
+            if not target.exists():
+                continue
+            if not self.final or any(p.fault for p in outcome.problems):
+                outcome.stale = target
+                continue
+            try:
+                target.unlink()
+            except OSError as exc:
+                outcome.problems.append(Problem(self.paths.show(target), None, (
+                    f"abgelehnt, aber die Datei eines früheren Laufs kann nicht gelöscht "
+                    f"werden: {cause_of(exc)}; löschen Sie sie von Hand"), fault=True))
+                continue
+            outcome.withdrawn = target
+            entry = self.staleness.entry(target.name)
+            if entry is not None:
+                self.staleness.forget(entry)
 
     def make_output(self, output: Output, selected: list, workers: int, force: bool) -> None:
         pages = self.stale_pages(output, selected, force)
@@ -285,8 +315,13 @@ def _select(project, files: list[Path]) -> tuple[list, list[str]]:
         return project.documents, failed
     config = project.config
     known = {d.display_path for d in project.documents} | project.blocked
-    # Named as content/x.md, not resolved: a symlink is named by its own path.
-    wanted = {config.show(Path(f)) for f in files}
+    # Named as content/x.md, not resolved: a symlink is named by its own path. A name
+    # without its folder (`x.md`) means the file in content/.
+    wanted = set()
+    for name in files:
+        shown = config.show(Path(name))
+        inside = config.show(config.content_dir / name)
+        wanted.add(inside if shown not in known and inside in known else shown)
     if unknown := sorted(wanted - known):
         raise UsageError(f"{', '.join(unknown)}: keine Inhaltsdatei unter content/ (*.md)")
     return [d for d in project.documents if d.display_path in wanted], \

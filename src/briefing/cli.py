@@ -1,6 +1,7 @@
 """The `briefing` command: parses arguments, delegates, prints German lines.
 
-Exit codes: 0 everything fine, 1 content problems, 2 usage error (wrong call, no project).
+Exit codes: 0 everything fine, 1 content problems, 2 usage error (wrong call, no project),
+3 a fault of the machine (disk full, read-only, no permission), 130 interrupted.
 Only light modules are imported up front: a build with nothing to do answers from the
 manifest without loading the pipeline or WeasyPrint.
 """
@@ -13,6 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
+from . import __version__
 from .errors import ContentError, MachineError, UsageError
 from .paths import find_root
 
@@ -28,8 +30,38 @@ Beispiele:
   briefing check                      alles prüfen, nichts schreiben
   briefing doctor                     Umgebung prüfen (Pango, HarfBuzz, Schriften)
 
-Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf.
+Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf,
+3 Fehler der Maschine (Datenträger voll, schreibgeschützt, keine Berechtigung),
+130 abgebrochen.
 """
+
+#: argparse's own texts, in German: staff see no English (argparse looks `_` up at run time).
+ARGPARSE_GERMAN = {
+    "usage: ": "Aufruf: ",
+    "positional arguments": "Argumente",
+    "options": "Optionen",
+    "optional arguments": "Optionen",
+    "show this help message and exit": "diese Hilfe zeigen und beenden",
+    "show program's version number and exit": "Version zeigen und beenden",
+    "the following arguments are required: %s": "diese Angaben fehlen: %s",
+    "unrecognized arguments: %s": "unbekannte Angaben: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "unbekannt: %(value)r (möglich sind: %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "expected one argument": "hier fehlt ein Wert",
+    "expected at least one argument": "hier fehlt mindestens ein Wert",
+    "expected at most one argument": "hier ist höchstens ein Wert erlaubt",
+    "not allowed with argument %s": "nicht zusammen mit %s möglich",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "mehrdeutige Option %(option)s: gemeint sein könnte %(matches)s",
+    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
+    "one of the arguments %s is required": "eine dieser Angaben ist nötig: %s",
+    "ignored explicit argument %r": "Wert %r wird hier nicht angenommen",
+}
+
+
+def _german(text: str) -> str:
+    return ARGPARSE_GERMAN.get(text, text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,12 +81,15 @@ def _positive(text: str) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
+    argparse._ = _german
     parser = _Parser(
         prog="briefing",
         description="Setzt Pressemitteilungen und Hintergrundinformationen aus Markdown "
                     "als barrierefreie PDF.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
     _add_help(parser)
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}",
+                        help="Version zeigen und beenden")
     commands = parser.add_subparsers(dest="command", metavar="BEFEHL", parser_class=_Parser)
 
     def command(name: str, summary: str, description: str) -> argparse.ArgumentParser:
@@ -177,6 +212,13 @@ def _print_outcome(outcome, root: Path, args) -> None:
     elif outcome.ok:
         pages = "1 Seite" if outcome.pages == 1 else f"{outcome.pages} Seiten"
         print(f"erstellt  {name}  ({pages}, {_seconds(outcome.seconds)})", flush=True)
+    elif outcome.withdrawn:
+        print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt; das PDF eines früheren "
+              f"Laufs ({os.path.relpath(outcome.withdrawn, root)}) wurde entfernt", flush=True)
+    elif outcome.stale:
+        print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt; "
+              f"{os.path.relpath(outcome.stale, root)} ist veraltet (vom letzten erfolgreichen "
+              "Lauf)", flush=True)
     else:
         print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt", flush=True)
 
@@ -200,8 +242,10 @@ def _print_report(report, args) -> None:
     if args.verbose and report.peak_rss_kb:
         peaks = ", ".join(f"{kb // 1024} MB" for kb in report.peak_rss_kb.values())
         print(f"Speicher je setzendem Prozess (Spitze): {peaks}")
+    stale = sum(1 for o in report.outcomes if o.stale)
+    stale_note = f" ({stale} PDF veraltet)" if stale else ""
     print(f"Fertig: {report.count('built')} PDF erstellt, {report.count('failed')} "
-          f"fehlgeschlagen, {report.count('unchanged')} unverändert; {summary}; "
+          f"fehlgeschlagen{stale_note}, {report.count('unchanged')} unverändert; {summary}; "
           f"{_seconds(report.seconds)}")
 
 

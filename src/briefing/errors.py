@@ -49,8 +49,10 @@ class Problem:
 
 
 def problem_order(problem: Problem) -> tuple:
-    """Reports list problems by file, then line: the order staff work through them."""
-    return (problem.path, problem.line or 0, problem.message)
+    """Reports list problems by file, then line: the order staff work through them. Notes
+    come last: they say what follows from the problems above them."""
+    return (problem.severity is Severity.NOTE, problem.path, problem.line or 0,
+            problem.message)
 
 
 class ContentError(Exception):

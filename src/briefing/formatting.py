@@ -62,10 +62,18 @@ def time(value: dt.time | dt.datetime, locale: str) -> str:
     return _glue(text)
 
 
-def date_time(value: dt.datetime, locale: str) -> str:
-    """`29. Oktober 2025, 14:00 Uhr`, always in Berlin time (embargoes)."""
+def date_time(value: dt.datetime, locale: str, weekday: bool = False) -> str:
+    """`29. Oktober 2025, 14:00 Uhr` (with `weekday`: `Mittwoch, 29. Oktober 2025, 14:00
+    Uhr`), always in Berlin time (embargoes)."""
     local = value.astimezone(BERLIN) if value.tzinfo else value.replace(tzinfo=BERLIN)
-    return f"{long_date(local.date(), locale)}, {time(local.time(), locale)}"
+    day = _glue(dates.format_date(local.date(), "full", locale=locale)) if weekday \
+        else long_date(local.date(), locale)
+    return f"{day}, {time(local.time(), locale)}"
+
+
+def embargo(value, locale: str) -> str:
+    """An embargo as printed after »Sperrfrist:«: the moment with weekday, or its text."""
+    return date_time(value.at, locale, weekday=True) if value.at else value.text
 
 
 def number(value: Number, locale: str, digits: int | None = None) -> str:

@@ -135,6 +135,10 @@ class SafetyTreeprocessor(Treeprocessor):
                                  "(relativer Pfad, keine Webadresse)")
         elif not target.is_file():
             self.report.add(src, f"Bild »{src}« gibt es nicht; prüfen Sie den Dateinamen")
+        elif not _decodable(target):
+            self.report.add(src, f"Bild »{src}« ist keine lesbare Bilddatei (beschädigt oder "
+                                 "ein anderes Format als der Name sagt); speichern Sie es "
+                                 "erneut als PNG, JPEG oder SVG")
         else:
             element.set("src", target.as_uri())
             self.images.append(target)
@@ -220,6 +224,22 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
                        "vereinfachen Sie die Gliederung")
         html = ""
     return Body(html, report.problems, images)
+
+
+def _decodable(path: Path) -> bool:
+    """The image can be drawn: an SVG that parses as XML, or a raster image Pillow (which
+    WeasyPrint uses) can decode completely."""
+    try:
+        if path.suffix.lower() == ".svg":
+            ET.parse(path)
+            return True
+        from PIL import Image
+
+        with Image.open(path) as image:
+            image.load()
+        return True
+    except Exception:  # any decoder error means: not an image we can print
+        return False
 
 
 def _depth(element: ET.Element, parents: dict) -> int:

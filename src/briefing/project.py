@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config, load_config
-from .errors import ContentError, Problem, problem_order
+from .errors import ContentError, Problem, Severity, problem_order
 from .hyphenation import read_exceptions
 from .model import BRIEFING, RELEASE, Document
 from .reader import read_source
@@ -29,11 +29,17 @@ class Project:
     hyphenation: dict[str, list[int]] = field(default_factory=dict)
 
 
+#: Files in content/ that are not content and need no warning.
+NOT_CONTENT = {"silbentrennung.txt"}
+#: Suffixes of files that look like content but are not read (only `*.md` is).
+LOOKS_LIKE_CONTENT = (".markdown", ".mdown", ".mkd", ".txt", ".text", ".md.txt", ".rtf",
+                      ".docx", ".doc", ".odt")
+
+
 def load_project(root: Path, final: bool = False) -> Project:
     """Read and check everything under content/; write nothing. `final`: for publication,
     drafts and placeholders are errors."""
-    root = root.resolve()
-    config = load_config(root)
+    config = load_config(root.resolve())
     problems: list[Problem] = []
     hyphenation: dict[str, list[int]] = {}
     try:
@@ -41,7 +47,18 @@ def load_project(root: Path, final: bool = False) -> Project:
                                       config.show(config.hyphenation_file))
     except ContentError as exc:
         problems += exc.problems
+    documents, blocked = _read_documents(config, final, problems)
+    problems += _ignored_files(config)
+    linked = link_documents(documents, {Path(b).stem: b for b in blocked})
+    documents, link_problems, link_blocked = linked
+    problems += link_problems
+    blocked |= link_blocked
+    return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation)
 
+
+def _read_documents(config: Config, final: bool,
+                    problems: list[Problem]) -> tuple[list[Document], set[str]]:
+    """Every `*.md` under content/, validated; the files that failed are `blocked`."""
     documents, blocked = [], set()
     content_dir = config.content_dir.resolve()
     for path in sorted(config.content_dir.rglob("*.md")):
@@ -63,22 +80,38 @@ def load_project(root: Path, final: bool = False) -> Project:
             blocked.add(display)
         else:
             documents.append(document)
+    return documents, blocked
 
-    documents, link_problems, link_blocked = link_documents(documents)
-    problems += link_problems
-    blocked |= link_blocked
-    return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation)
+
+def _ignored_files(config: Config) -> list[Problem]:
+    """Files that look like content but are not read: staff would miss their document."""
+    found = []
+    for path in sorted(config.content_dir.rglob("*")):
+        name = path.name.lower()
+        if path.suffix == ".md" or name in NOT_CONTENT or not path.is_file():
+            continue
+        if name.endswith(".md") or name.endswith(LOOKS_LIKE_CONTENT):
+            found.append(Problem(config.show(path), None, (
+                "wird nicht gelesen: nur Dateien mit der Endung ».md« (klein geschrieben) sind "
+                "Inhalt; benennen Sie die Datei um, wenn sie ein Dokument ist"),
+                Severity.WARNING))
+    return found
 
 
 def link_documents(
-    documents: list[Document],
+    documents: list[Document], broken: dict[str, str] | None = None,
 ) -> tuple[list[Document], list[Problem], set[str]]:
     """Resolve each briefing's release and priority; every priority needs exactly one.
+    A briefing inherits its release's embargo, and its contact and number unless it names
+    its own. `broken`: file stem → path of content files that failed; a briefing of a broken
+    release waits for it (one note, the release's own errors say why).
     Returns the renderable documents, the problems and the files that cannot render."""
+    broken = broken or {}
     problems: list[Problem] = []
     blocked: set[str] = set()
     releases = {d.slug: d for d in documents if d.kind == RELEASE}
     claimed: dict[tuple[str, str], Document] = {}
+    waiting: dict[str, list[Document]] = {}  # broken release → its briefings
     linked = []
 
     def error(document: Document, field_name: str | None, message: str) -> None:
@@ -90,6 +123,10 @@ def link_documents(
             linked.append(document)
             continue
         release = releases.get(document.release_ref or "")
+        if release is None and document.release_ref in broken:
+            waiting.setdefault(broken[document.release_ref], []).append(document)
+            blocked.add(document.display_path)
+            continue
         if release is None:
             hint = suggest(document.release_ref or "", releases)
             error(document, "pressemitteilung",
@@ -113,7 +150,13 @@ def link_documents(
                   "jede Priorität bekommt genau eine Hintergrundinformation")
             blocked.add(document.display_path)
             continue
-        linked.append(replace(document, release=release, priority=priority))
+        linked.append(_inherit(document, release, priority))
+
+    for path, briefings in waiting.items():
+        names = ", ".join(d.display_path for d in briefings)
+        problems.append(Problem(path, None, (
+            f"solange diese Pressemitteilung Fehler hat, werden auch ihre "
+            f"Hintergrundinformationen nicht gesetzt ({names})"), Severity.NOTE))
 
     for release in releases.values():
         for priority in release.priorities:
@@ -135,3 +178,11 @@ def link_documents(
         else:
             renderable.append(document)
     return renderable, problems, blocked
+
+
+def _inherit(document: Document, release: Document, priority) -> Document:
+    """A briefing of an embargoed release is embargoed too: it goes out with it."""
+    return replace(
+        document, release=release, priority=priority, embargo=release.embargo,
+        contact=document.contact if "kontakt" in document.lines else release.contact,
+        number=document.number or release.number)

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Problem
+from .files import cause_of
 
 #: Larger files are refused before parsing: a press text is a few kB.
 MAX_FILE_BYTES = 1_000_000
@@ -50,26 +51,40 @@ _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
 )
 
-#: PyYAML's problem texts, in German for staff.
-_YAML_PROBLEMS = {
-    "mapping values are not allowed here": (
-        "Doppelpunkt an unerwarteter Stelle; steht ein Wert mit »:« ohne Anführungszeichen? "
-        'Setzen Sie ihn in "…"'
-    ),
-    "could not find expected ':'": "hier fehlt der Doppelpunkt nach dem Feldnamen",
-    "found character '\\t' that cannot start any token": (
-        "Tabulator gefunden; rücken Sie mit Leerzeichen ein"
-    ),
-    "did not find expected key": (
-        "Einrückung passt nicht; Felder müssen bündig untereinander stehen"
-    ),
-    "found unexpected end of stream": "Anführungszeichen oder Klammer wird nicht geschlossen",
-    "did not find expected node content": "Wert fehlt oder ist unvollständig",
-    "expected <block end>, but found '<block sequence start>'": (
-        "Listeneintrag »-« an unerwarteter Stelle; prüfen Sie die Einrückung"
-    ),
-    "found undefined alias": "unbekannter Verweis mit »*«",
-}
+#: PyYAML's problem texts (matched from the start), in German for staff.
+_YAML_PROBLEMS = [
+    ("mapping values are not allowed here",
+     "Doppelpunkt an unerwarteter Stelle; steht ein Wert mit »:« ohne Anführungszeichen? "
+     'Setzen Sie ihn in "…"'),
+    ("could not find expected ':'", "hier fehlt der Doppelpunkt nach dem Feldnamen"),
+    ("found character '\\t' that cannot start any token",
+     "Tabulator gefunden; rücken Sie mit Leerzeichen ein"),
+    ("found character", "der Wert beginnt mit einem Zeichen, das in YAML eine besondere "
+     "Bedeutung hat (wie @, `, % oder |); setzen Sie den ganzen Wert in \"…\""),
+    ("did not find expected key",
+     "Einrückung passt nicht, oder ein Wert beginnt mit einem Anführungszeichen und geht "
+     "danach weiter; Felder müssen bündig untereinander stehen, und ein Wert wie "
+     "»\"Sachsen\" ist weltoffen« gehört ganz in einfache Anführungszeichen: "
+     "'\"Sachsen\" ist weltoffen'"),
+    ("expected <block end>, but found '<scalar>'",
+     "ein Wert beginnt mit einem Anführungszeichen und geht danach weiter; setzen Sie den "
+     "ganzen Wert in einfache Anführungszeichen: titel: '\"Sachsen\" ist weltoffen'"),
+    ("expected <block end>, but found '<block sequence start>'",
+     "Listeneintrag »-« an unerwarteter Stelle; prüfen Sie die Einrückung"),
+    ("expected <block end>", "Einrückung passt nicht; Felder müssen bündig untereinander "
+     "stehen"),
+    ("found unexpected end of stream", "Anführungszeichen oder Klammer wird nicht geschlossen"),
+    ("found unknown escape character", "unbekanntes Zeichen nach »\\« in einem Wert in "
+     "doppelten Anführungszeichen; nehmen Sie einfache Anführungszeichen"),
+    ("did not find expected node content", "Wert fehlt oder ist unvollständig"),
+    ("did not find expected ',' or ']'", "eckige Klammer einer Liste wird nicht richtig "
+     "geschlossen; trennen Sie die Einträge mit Kommas: [Sachsen, Strategie]"),
+    ("did not find expected ',' or '}'", "geschweifte Klammer wird nicht richtig geschlossen"),
+    ("found undefined alias", "unbekannter Verweis mit »*«; setzen Sie den Wert in \"…\""),
+    ("found duplicate anchor", "»&« an unerwarteter Stelle; setzen Sie den Wert in \"…\""),
+]
+_YAML_UNKNOWN = ("Zeichen an unerwarteter Stelle; prüfen Sie Doppelpunkte, Anführungszeichen "
+                 "und Einrückung, und setzen Sie Werte mit Sonderzeichen in \"…\"")
 
 
 def read_source(path: Path, display_path: str) -> SourceFile:
@@ -78,11 +93,15 @@ def read_source(path: Path, display_path: str) -> SourceFile:
     def fail(line: int | None, message: str) -> ContentError:
         return ContentError([Problem(display_path, line, message)])
 
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise fail(None, f"Datei ist zu groß ({_grouped(size)} Bytes, erlaubt sind "
-                         f"{_grouped(MAX_FILE_BYTES)}); teilen Sie den Text auf")
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(None, f"Datei ist zu groß ({_grouped(size)} Bytes, erlaubt sind "
+                             f"{_grouped(MAX_FILE_BYTES)}); teilen Sie den Text auf")
+        raw = path.read_bytes()
+    except OSError as exc:  # permissions, or the file vanished since it was listed
+        raise ContentError([Problem(display_path, None, f"kann nicht gelesen werden: "
+                                    f"{cause_of(exc)}", fault=True)]) from None
     text = _decode(raw, fail)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
@@ -133,10 +152,11 @@ def _parse_yaml(
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else None
         problem = (exc.problem or "").strip()
-        german = _YAML_PROBLEMS.get(problem, f"unerwartete Zeichen ({problem})")
+        german = next((text for start, text in _YAML_PROBLEMS if problem.startswith(start)),
+                      _YAML_UNKNOWN)
         raise fail(line, f"Front Matter ist kein gültiges YAML: {german}") from None
-    except yaml.YAMLError as exc:
-        raise fail(first_line, f"Front Matter ist kein gültiges YAML: {exc}") from None
+    except yaml.YAMLError:
+        raise fail(first_line, f"Front Matter ist kein gültiges YAML: {_YAML_UNKNOWN}") from None
 
     if node is None:
         raise fail(first_line - 1, "Front Matter ist leer: tragen Sie mindestens »typ«, »titel« "
@@ -148,12 +168,41 @@ def _parse_yaml(
         )
     field_lines: dict[str, int] = {}
     duplicates = _collect_lines(node, "", first_line, field_lines)
-    if duplicates:
-        raise ContentError([
-            Problem(display_path, line, f"Feld »{name}« steht doppelt; löschen Sie eines")
-            for name, line in duplicates
-        ])
+    problems = [Problem(display_path, line, f"Feld »{name}« steht doppelt; löschen Sie eines")
+                for name, line in duplicates]
+    problems += _cut_comments(node, text, first_line, display_path)
+    if problems:
+        raise ContentError(problems)
     return data, field_lines
+
+
+def _cut_comments(node: yaml.Node, text: str, first_line: int,
+                  display_path: str) -> list[Problem]:
+    """A ` #` after an unquoted value starts a YAML comment: the rest of the line would be
+    lost without a word (`titel: Netz #Wasserstoff` is »Netz«). Never silently."""
+    lines = text.split("\n")
+    problems = []
+    for scalar in _scalars(node):
+        if scalar.style is not None:  # quoted or block scalars keep their #
+            continue
+        end = scalar.end_mark
+        rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+        if re.match(r"\s+#", rest):
+            problems.append(Problem(display_path, first_line + end.line, (
+                f"Text ab »{rest.strip()}« gilt als Kommentar und fiele weg; setzen Sie den "
+                f"ganzen Wert in Anführungszeichen: \"{scalar.value}{rest.rstrip()}\"")))
+    return problems
+
+
+def _scalars(node: yaml.Node):
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.MappingNode):
+        for _key, value in node.value:
+            yield from _scalars(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
 
 
 def _collect_lines(

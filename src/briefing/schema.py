@@ -7,6 +7,7 @@ The README's field table is generated from `FIELDS` (see `field_table`), so the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from .errors import Problem, Severity
 from .model import BRIEFING, KIND_LABELS, RELEASE, Contact, Document, Priority, Publisher
 from .reader import SourceFile
 from .values import (
+    CONTACT_NAMES,
     FieldError,
     parse_bool,
     parse_contact,
@@ -76,17 +78,19 @@ FIELDS = (
           "2025-10-29"),
     Field("ort", parse_text, "place", (RELEASE,), (RELEASE,), "Ort für Kopf und Ortsmarke",
           "Dresden"),
-    Field("nummer", parse_number, "number", (RELEASE,), (), "Nummer der Mitteilung",
-          "Nr. 123/2025"),
+    Field("nummer", parse_number, "number", BOTH, (),
+          "Nummer der Mitteilung; eine Hintergrundinformation ohne Angabe hat die ihrer "
+          "Pressemitteilung", "Nr. 123/2025"),
     Field("sperrfrist", parse_embargo, "embargo", (RELEASE,), (),
-          "Sperrfrist: Zeitpunkt (JJJJ-MM-TT HH:MM, Berliner Zeit) oder Text",
-          "2025-10-29 14:00"),
+          "Sperrfrist: Zeitpunkt (JJJJ-MM-TT HH:MM, ohne Zeitzone Berliner Zeit) oder Text; "
+          "gilt auch für die Hintergrundinformationen der Mitteilung", "2025-10-29 14:00"),
     Field("herausgeber", parse_text, "publisher", BOTH, (),
           "Herausgeber; ohne Angabe der aus `briefing.toml`", "Sächsische Staatskanzlei",
           to_model=lambda name, _: Publisher(name), fallback=lambda d: d.publisher),
     Field("kontakt", parse_contact, "contact", BOTH, (),
-          "Pressekontakt mit `stelle`, `name`, `telefon`, `email`, `anschrift`; "
-          "ohne Angabe der aus `briefing.toml`", "telefon: 0351 564-12345",
+          "Pressekontakt mit den Unterfeldern `stelle`, `name`, `telefon`, `email`, "
+          "`anschrift`; ohne Angabe bei Hintergrundinformationen der ihrer Pressemitteilung, "
+          "sonst der aus `briefing.toml`", "telefon: 0351 564-12345",
           fallback=lambda d: d.contact),
     Field("sprache", parse_language, "language", BOTH, (),
           "Sprache und Region; ohne Angabe die aus `briefing.toml`", "de-DE",
@@ -164,7 +168,11 @@ def _parse_fields(source: SourceFile, kind: str | None, problems: _Problems) -> 
         if name == "typ":
             continue
         spec = FIELDS_BY_NAME.get(name)
-        if spec is None:
+        if spec is None and name in CONTACT_NAMES:
+            problems.add(name, f"Feld »{name}« gehört in den Pressekontakt: schreiben Sie "
+                               f"»kontakt:« in eine eigene Zeile und darunter, eingerückt, "
+                               f"»  {name}: …«")
+        elif spec is None:
             problems.add(name, f"Feld »{name}« ist unbekannt{suggest(name, FIELDS_BY_NAME)}")
         elif kind and kind not in spec.kinds:
             only = " und ".join(KIND_LABELS[k] for k in spec.kinds)
@@ -191,14 +199,7 @@ def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,
         problems.add("titel", f"Titel ist {len(title)} Zeichen lang; Überschriften über "
                               f"{MAX_TITLE} Zeichen lesen sich schlecht, kürzen Sie ihn oder "
                               "nutzen Sie »untertitel«", Severity.WARNING)
-    embargo, date = values.get("sperrfrist"), values.get("datum")
-    if embargo and embargo.at and date and embargo.at.date() > date:
-        problems.add("sperrfrist", "Feld »sperrfrist« liegt nach dem Datum der Mitteilung; "
-                                   "prüfen Sie »sperrfrist« und »datum«")
-    raw_embargo = str(source.meta.get("sperrfrist", ""))
-    if embargo and embargo.at and not re.search(r"(Z|[+-]\d{2}:?\d{2})$", raw_embargo):
-        problems.add("sperrfrist", "Sperrfrist ohne Zeitzone gilt als Berliner Zeit "
-                                   f"({embargo.at.strftime('%H:%M %Z')})", Severity.NOTE)
+    _check_embargo(values, final, problems)
     draft = bool(values.get("entwurf"))
     if final and draft:
         problems.add("entwurf", "Dokument ist als Entwurf markiert; für die Veröffentlichung "
@@ -209,9 +210,56 @@ def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,
                 source.display_path, line,
                 f"Platzhalter »{token}« ist noch im Text; ersetzen Sie ihn"
                 + ("" if draft else " oder markieren Sie das Dokument mit »entwurf: true«")))
+    _check_dateline(source, values, problems)
     if not source.body.strip():
         problems.append(Problem(source.display_path, source.body_line,
                                 "Der Text fehlt: unter dem zweiten »---« steht nichts"))
+
+
+def _check_embargo(values: dict[str, Any], final: bool, problems: _Problems) -> None:
+    """An embargo on the release date or later is normal (the release goes out to
+    journalists before it); one more than a day before the date would be over before the
+    release exists. For publication, an embargo that has passed is worth a note."""
+    embargo, date = values.get("sperrfrist"), values.get("datum")
+    if not (embargo and embargo.at and date):
+        return
+    if embargo.at.date() < date - dt.timedelta(days=1):
+        problems.add("sperrfrist", "Sperrfrist liegt mehr als einen Tag vor dem Datum der "
+                                   "Mitteilung und wäre schon vorbei, bevor es sie gibt; prüfen "
+                                   "Sie »sperrfrist« und »datum«", Severity.WARNING)
+    if final and embargo.at <= now():
+        problems.add("sperrfrist", "Sperrfrist ist bereits abgelaufen "
+                                   f"({embargo.at.strftime('%d.%m.%Y %H:%M')} Uhr); die "
+                                   "Mitteilung darf sofort veröffentlicht werden", Severity.NOTE)
+
+
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+          "Oktober", "November", "Dezember")
+#: A dateline typed by hand at the start of a release: `Dresden (29. Oktober 2025) –`.
+DATELINE = re.compile(r"(?P<place>[^\s(][^(\n]*?)\s*\((?P<date>[^)\n]{6,30})\)\s*[–—-]")
+
+
+def _check_dateline(source: SourceFile, values: dict[str, Any], problems: _Problems) -> None:
+    """A hand-typed dateline must say what `ort` and `datum` say."""
+    place, date = values.get("ort"), values.get("datum")
+    match = DATELINE.match(source.body.lstrip())
+    if not (match and place and date):
+        return
+    typed = match["date"].replace("\u00a0", " ").strip()
+    expected = f"{date.day}. {MONTHS[date.month - 1]} {date.year}"
+    if " ".join(match["place"].split()) != place or typed not in (
+            expected, date.strftime("%d.%m.%Y"), f"{date.day}.{date.month}.{date.year}"):
+        lines = source.body.split("\n")
+        first = next(i for i, text in enumerate(lines) if text.strip())
+        problems.append(Problem(source.display_path, source.body_line + first, (
+            f"Ortsmarke »{match[0].rstrip(' –—-')}« passt nicht zu »ort: {place}« und "
+            f"»datum: {date.isoformat()}«; schreiben Sie »{place} ({expected}) –« oder "
+            "korrigieren Sie »ort« oder »datum«")))
+
+
+def now() -> dt.datetime:
+    """The current time (a function, so tests can fix the clock)."""
+    return dt.datetime.now(dt.UTC)
 
 
 def _document(source: SourceFile, values: dict[str, Any], defaults: Defaults) -> Document:

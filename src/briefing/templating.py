@@ -47,8 +47,8 @@ def _with_locale(function):
 
 FILTERS = {
     name: _with_locale(getattr(formatting, name))
-    for name in ("long_date", "numeric_date", "time", "date_time", "number", "currency",
-                 "percent", "compact_amount", "join_list")
+    for name in ("long_date", "numeric_date", "time", "date_time", "embargo", "number",
+                 "currency", "percent", "compact_amount", "join_list")
 }
 
 
@@ -72,14 +72,19 @@ def make_environment(templates_dir: Path) -> Environment:
 
 
 def subject_of(document: Document) -> str:
-    """The PDF's subject line (metadata: plain spaces, no typesetting)."""
+    """The PDF's subject line; an embargo comes first, so no one misses it."""
     if document.subtitle:
-        return document.subtitle
-    if document.priority:
-        return f"{document.label} zu Priorität {document.priority.number}: " \
-               f"{document.priority.title}"
-    day = formatting.long_date(document.date, document.babel_locale)
-    return f"{document.label} vom {day}"
+        subject = document.subtitle
+    elif document.priority:
+        subject = f"{document.label} zu Priorität {document.priority.number}: " \
+                  f"{document.priority.title}"
+    else:
+        day = formatting.long_date(document.date, document.babel_locale)
+        subject = f"{document.label} vom {day}"
+    if document.embargo:
+        return f"Sperrfrist: {formatting.embargo(document.embargo, document.babel_locale)} – " \
+               f"{subject}"
+    return subject
 
 
 def keywords_of(document: Document) -> list[str]:
