@@ -1,20 +1,25 @@
 # Each target is one line; scripts/setup.sh prepares the machine on first use.
+# DATEI=content/x.md limits `make` and `make final` to that file.
 BRIEFING := .venv/bin/briefing
 SETUP := .venv/.installed
+DATEI ?=
 
-.PHONY: all final check test lint clean bench doctor
+.PHONY: all final check test lint clean bench doctor golden
 
-all: $(SETUP)  ## build every PDF from content/ into output/
-	$(BRIEFING) build
+all: $(SETUP)  ## build every PDF from content/ into output/ (or only DATEI)
+	$(BRIEFING) build $(DATEI)
 
 final: $(SETUP)  ## build for publication: drafts and placeholders are errors
-	$(BRIEFING) build --final
+	$(BRIEFING) build --final $(DATEI)
 
 check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check
 
 test: $(SETUP)  ## run the test suite
 	.venv/bin/python -m pytest
+
+golden: $(SETUP)  ## after an intended template or typography change: rewrite tests/golden/
+	BRIEFING_UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/test_golden.py
 
 lint: $(SETUP)  ## static checks of the code
 	.venv/bin/ruff check src tests

@@ -77,9 +77,9 @@ _YAML_PROBLEMS = [
     ("found unknown escape character", "unbekanntes Zeichen nach »\\« in einem Wert in "
      "doppelten Anführungszeichen; nehmen Sie einfache Anführungszeichen"),
     ("did not find expected node content", "Wert fehlt oder ist unvollständig"),
-    ("did not find expected ',' or ']'", "eckige Klammer einer Liste wird nicht richtig "
+    ("expected ',' or ']'", "eckige Klammer einer Liste wird nicht richtig "
      "geschlossen; trennen Sie die Einträge mit Kommas: [Sachsen, Strategie]"),
-    ("did not find expected ',' or '}'", "geschweifte Klammer wird nicht richtig geschlossen"),
+    ("expected ',' or '}'", "geschweifte Klammer wird nicht richtig geschlossen"),
     ("found undefined alias", "unbekannter Verweis mit »*«; setzen Sie den Wert in \"…\""),
     ("found duplicate anchor", "»&« an unerwarteter Stelle; setzen Sie den Wert in \"…\""),
 ]

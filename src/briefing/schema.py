@@ -236,7 +236,9 @@ def _check_embargo(values: dict[str, Any], final: bool, problems: _Problems) -> 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember")
 #: A dateline typed by hand at the start of a release: `Dresden (29. Oktober 2025) –`.
-DATELINE = re.compile(r"(?P<place>[^\s(][^(\n]*?)\s*\((?P<date>[^)\n]{6,30})\)\s*[–—-]")
+DATELINE = re.compile(r"(?P<place>[^\s(][^(\n]{0,40}?)\s*"
+                      r"\((?P<date>\d{1,2}\.[\s\u00a0]*(?:\w+|\d{1,2}\.)[\s\u00a0]*\d{4})\)"
+                      r"\s*[–—-]")
 
 
 def _check_dateline(source: SourceFile, values: dict[str, Any], problems: _Problems) -> None:
