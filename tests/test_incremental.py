@@ -96,7 +96,7 @@ def test_noop_build_answers_from_the_manifest(project, capsys, monkeypatch):
     assert main(["build", "--root", str(root)]) == 1
     second = capsys.readouterr()
     assert second.err == first.err  # the problems of the last run, again
-    assert second.out.startswith("Fertig: nichts geändert, 1 PDF aktuell; 1 Fehler, 0 Warnungen (vom letzten Lauf);")
+    assert second.out.startswith("Fertig: nichts geändert, 1 PDF aktuell, 1 fehlgeschlagen; 1 Fehler, 0 Warnungen (vom letzten Lauf);")
 
 
 def test_manipulated_pdf_is_rebuilt(project):

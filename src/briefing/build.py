@@ -140,11 +140,14 @@ def _unchanged(paths: Paths, on_outcome: Callable[[Outcome], None]) -> Report | 
     staleness = Staleness(paths)
     if not staleness.unchanged_project():
         return None
-    report = Report(staleness.manifest.stored_problems(), noop=True)
-    for entry in staleness.manifest.files.values():
-        report.outcomes.append(Outcome(entry.source, paths.output_dir / entry.output,
-                                       entry.pages, unchanged=True))
-        on_outcome(report.outcomes[-1])
+    manifest = staleness.manifest
+    report = Report(manifest.stored_problems(), noop=True)
+    report.outcomes = [Outcome(path) for path in manifest.failed]
+    report.outcomes += [Outcome(e.source, paths.output_dir / e.output, e.pages, unchanged=True)
+                        for e in manifest.files.values() if e.source not in manifest.failed]
+    for outcome in report.outcomes:
+        if outcome.ok:  # the failures were reported by the run that had them
+            on_outcome(outcome)
     return report
 
 
@@ -300,7 +303,8 @@ class _Run:
 
     def save(self, complete: bool) -> None:
         try:
-            self.staleness.save(self.report.problems, complete)
+            failed = [o.display_path for o in self.report.outcomes if not o.ok]
+            self.staleness.save(self.report.problems, failed, complete)
         except OSError as exc:
             self.report.add([Problem(
                 self.paths.show(self.paths.manifest), None,

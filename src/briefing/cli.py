@@ -234,8 +234,10 @@ def _print_report(report, args) -> None:
     if args.quiet:
         return
     if report.noop:
-        print(f"Fertig: nichts geändert, {len(report.outcomes)} PDF aktuell; {summary} "
-              f"(vom letzten Lauf); {_seconds(report.seconds)}")
+        failed = report.count("failed")
+        failed_note = f", {failed} fehlgeschlagen" if failed else ""
+        print(f"Fertig: nichts geändert, {report.count('unchanged')} PDF aktuell{failed_note}; "
+              f"{summary} (vom letzten Lauf); {_seconds(report.seconds)}")
         return
     for removed in report.removed:
         print(f"entfernt  {removed}  (Inhaltsdatei gelöscht)")

@@ -79,12 +79,15 @@ def load_config(root: Path) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise ContentError([Problem(CONFIG_NAME, int(match[1]) if match else None,
-                                    f"kein gültiges TOML ({exc})")]) from None
+        match = re.search(r"line (\d+), column (\d+)", str(exc))
+        raise ContentError([Problem(CONFIG_NAME, int(match[1]) if match else None, (
+            f"ist kein gültiges TOML{f' (Spalte {match[2]})' if match else ''}; Texte stehen "
+            'in Anführungszeichen (name = "Sächsische Staatskanzlei"), jeder Schlüssel hat ein '
+            "»=«, Abschnitte stehen in eckigen Klammern ([kontakt])"))]) from None
     problems: list[Problem] = []
-    values = {option.key: _value(option, data, text, problems) for option in OPTIONS}
-    problems += _unknown_keys(data, text)
+    lines = _Lines(text)
+    values = {option.key: _value(option, data, lines, problems) for option in OPTIONS}
+    problems += _unknown_keys(data, lines)
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (p.line or 0, p.message)))
     publisher = Publisher(values["herausgeber.name"], values["herausgeber.anschrift"])
@@ -92,27 +95,34 @@ def load_config(root: Path) -> Config:
                   values["zitate"])
 
 
-def _value(option: Option, data: dict, text: str, problems: list[Problem]) -> Any:
+def _value(option: Option, data: dict, lines: _Lines, problems: list[Problem]) -> Any:
     section, _, name = option.key.rpartition(".")
     table = data.get(section, {}) if section else data
     if not isinstance(table, dict):
-        problems.append(Problem(CONFIG_NAME, _line_of(text, section),
-                                f"»{section}« muss ein Abschnitt [{section}] sein"))
+        problem = Problem(CONFIG_NAME, lines.find(section),
+                          f"»{section}« muss ein Abschnitt [{section}] sein, mit den Schlüsseln "
+                          "darunter, z. B. [herausgeber] und in der nächsten Zeile name = \"…\"")
+        if problem not in problems:
+            problems.append(problem)
         return option.default
     if name not in table:
         if option.required:
             problems.append(Problem(CONFIG_NAME, None,
                                     f"»{option.key}« fehlt; z. B. {option.example}"))
         return option.default
+    if section and isinstance(table[name], dict):
+        problems.append(Problem(CONFIG_NAME, lines.find(option.key),
+                                f"»{option.key}« muss ein Text sein, kein Abschnitt"))
+        return option.default
     try:
         return option.parse(table[name])
     except FieldError as exc:
-        problems.append(Problem(CONFIG_NAME, _line_of(text, exc.subfield or name),
-                                f"»{option.key}« {exc}"))
+        where = f"{option.key}.{exc.subfield}" if exc.subfield else option.key
+        problems.append(Problem(CONFIG_NAME, lines.find(where), f"»{option.key}« {exc}"))
         return option.default
 
 
-def _unknown_keys(data: dict, text: str) -> list[Problem]:
+def _unknown_keys(data: dict, lines: _Lines) -> list[Problem]:
     allowed = {o.key for o in OPTIONS}
     sections = {key.split(".")[0] for key in allowed}
     problems = []
@@ -120,18 +130,33 @@ def _unknown_keys(data: dict, text: str) -> list[Problem]:
         names = [f"{key}.{sub}" for sub in value] if isinstance(value, dict) and \
             key not in allowed and key in sections else [key]
         for name in names:
+            if name in sections and name not in allowed:
+                continue  # a section written as a value: reported by _value
             if name not in allowed and name.split(".")[0] not in allowed:
-                problems.append(Problem(CONFIG_NAME, _line_of(text, name.split(".")[-1]),
+                problems.append(Problem(CONFIG_NAME, lines.find(name),
                                         f"»{name}« ist unbekannt; erlaubt sind: "
                                         f"{', '.join(OPTIONS_BY_KEY)}"))
     return problems
 
 
-def _line_of(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"\s*\[?\"?{re.escape(key)}\"?\]?\s*(=|$)", line):
-            return number
-    return None
+class _Lines:
+    """The line of a dotted key (`kontakt.name`) in the TOML text, section by section."""
+
+    def __init__(self, text: str):
+        self.where: dict[str, int] = {}
+        section = ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
+            if header:
+                section = header[1].strip('"')
+                self.where.setdefault(section, number)
+                continue
+            key = re.match(r"\s*\"?([^\s=\"]+)\"?\s*=", line)
+            if key:
+                self.where.setdefault(f"{section}.{key[1]}" if section else key[1], number)
+
+    def find(self, key: str) -> int | None:
+        return self.where.get(key)
 
 
 def settings_table() -> str:

@@ -57,7 +57,13 @@ def locked(paths: Paths, on_wait: Callable[[], None] = lambda: None) -> Iterator
     try:
         paths.output_dir.mkdir(parents=True, exist_ok=True)
         lock = open(paths.lock_file, "a")  # noqa: SIM115 (held for the whole block)
+        # Before any rendering: can a file be made here at all (permissions, read-only)?
+        with tempfile.TemporaryFile(dir=paths.output_dir, prefix=TEMP_PREFIX,
+                                    suffix=TEMP_SUFFIX):
+            pass
     except OSError as exc:
+        if "lock" in locals():
+            lock.close()
         raise machine_error(exc, paths, paths.output_dir,
                             "output/ kann nicht beschrieben werden") from None
     with lock:
@@ -86,8 +92,9 @@ CAUSES = {
     errno.EACCES: "keine Berechtigung; prüfen Sie die Rechte der Datei oder des Ordners",
     errno.EPERM: "keine Berechtigung; prüfen Sie die Rechte der Datei oder des Ordners",
     errno.ENOENT: "die Datei oder der Ordner fehlt (gelöscht oder umbenannt?)",
-    errno.ENOTDIR: "ein Teil des Pfades ist kein Ordner",
+    errno.ENOTDIR: "ein Teil des Pfades ist eine Datei statt eines Ordners",
     errno.EISDIR: "das ist ein Ordner, keine Datei",
+    errno.EEXIST: "dort liegt eine Datei statt eines Ordners",
     errno.EIO: "Ein-/Ausgabefehler des Datenträgers",
     errno.EMFILE: "zu viele offene Dateien",
 }
@@ -97,7 +104,6 @@ def cause_of(exc: OSError) -> str:
     return CAUSES.get(exc.errno, exc.strerror or type(exc).__name__)
 
 
-def machine_error(exc: OSError, paths: Paths, path: Path | None, what: str) -> MachineError:
+def machine_error(exc: OSError, paths: Paths, path: Path, what: str) -> MachineError:
     """`what` went wrong at `path` because of `exc`: one German line for staff."""
-    shown = paths.show(Path(exc.filename) if path is None and exc.filename else path or Path("."))
-    return MachineError(f"{shown}: {what}: {cause_of(exc)}")
+    return MachineError(f"{paths.show(path)}: {what}: {cause_of(exc)}")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyphen
 
 from .errors import ContentError, Problem
-from .files import write_atomically
+from .files import cause_of, write_atomically
 
 
 def read_exceptions(path: Path, display_path: str) -> dict[str, list[int]]:
@@ -31,7 +31,15 @@ def read_exceptions(path: Path, display_path: str) -> dict[str, list[int]]:
     problems = []
     if not path.is_file():
         return exceptions
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentError([Problem(display_path, None, "ist nicht UTF-8-kodiert; speichern "
+                                    "Sie die Datei im Editor als »UTF-8«")]) from None
+    except OSError as exc:
+        raise ContentError([Problem(display_path, None, f"kann nicht gelesen werden: "
+                                    f"{cause_of(exc)}", fault=True)]) from None
+    for number, line in enumerate(text.splitlines(), start=1):
         entry = line.split("#", 1)[0].strip()
         if not entry:
             continue

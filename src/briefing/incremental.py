@@ -125,6 +125,8 @@ class Manifest:
     problems: list[list] = field(default_factory=list)
     #: Output file name (relative to output/) → what it was made from.
     files: dict[str, Entry] = field(default_factory=dict)
+    #: Content files that failed in the last build (their files above are out of date).
+    failed: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -134,13 +136,14 @@ class Manifest:
             if data.get("format") != FORMAT:
                 return cls()
             return cls(data["project"], data["problems"],
-                       {k: Entry(**v) for k, v in data["files"].items()})
+                       {k: Entry(**v) for k, v in data["files"].items()}, data["failed"])
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
     def save(self, path: Path) -> None:
         data = {"format": FORMAT, "project": self.project, "problems": self.problems,
-                "files": {k: vars(v) for k, v in sorted(self.files.items())}}
+                "files": {k: vars(v) for k, v in sorted(self.files.items())},
+                "failed": self.failed}
         write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
 
     def stored_problems(self) -> list[Problem]:
@@ -266,10 +269,11 @@ class Staleness:
     def forget(self, entry: Entry) -> None:
         self.manifest.files.pop(entry.output, None)
 
-    def save(self, problems: list[Problem], vouch: bool) -> None:
+    def save(self, problems: list[Problem], failed: list[str], vouch: bool) -> None:
         """Write the manifest. Only a complete, plain, full build vouches for every
         document (allowing the no-op path next time)."""
         self.manifest.project = self.project() if vouch else None
+        self.manifest.failed = sorted(failed)
         self.manifest.problems = [[p.path, p.line, p.message, p.severity.value]
                                   for p in problems]
         self.manifest.save(self.paths.manifest)

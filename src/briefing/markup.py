@@ -29,6 +29,9 @@ MAX_TABLE_ROWS = 1000
 MAX_LIST_DEPTH = 8
 _HEADINGS = {f"h{level}" for level in range(1, 7)}
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_ATX = re.compile(r"^ {0,3}#{1,6}([ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LIST_OR_QUOTE = re.compile(r"^ {0,3}([-*+>]|\d+[.)])\s")
 
 
 @dataclass
@@ -52,14 +55,26 @@ class _Report:
     def at(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.document.display_path, line, message))
 
-    def heading_line(self, text: str) -> int:
-        """The line of a heading: a `#` line or a line underlined with `===`/`---`."""
+    def heading_lines(self) -> list[int]:
+        """The lines of the headings in the Markdown, in order: `#` lines and lines
+        underlined with `===`/`---`, outside fenced and indented code."""
         lines = self.document.body.split("\n")
+        found, fence, previous = [], None, ""
         for offset, line in enumerate(lines):
-            below = lines[offset + 1] if offset + 1 < len(lines) else ""
-            if text in line and (line.lstrip().startswith("#") or _UNDERLINE.match(below)):
-                return self.document.body_line + offset
-        return self.line_of(text)
+            marker = _FENCE.match(line)
+            if fence:
+                fence = None if marker and marker[1][0] == fence[0] and \
+                    len(marker[1]) >= len(fence) else fence
+            elif marker:
+                fence = marker[1]
+            elif _ATX.match(line):
+                found.append(offset)
+            elif _UNDERLINE.match(line) and previous.strip() and not _ATX.match(previous) \
+                    and not _LIST_OR_QUOTE.match(previous) and (
+                        line.strip()[0] == "=" or (offset - 1) not in found):
+                found.append(offset - 1)
+            previous = "" if fence else line
+        return [self.document.body_line + offset for offset in found]
 
     def line_of(self, snippet: str) -> int:
         for offset, line in enumerate(self.document.body.split("\n")):
@@ -99,11 +114,12 @@ class SafetyTreeprocessor(Treeprocessor):
         """Sections start at level 2 (the title is the only level 1) and skip no level.
         Checked on the tree, so `#` and underlined (`===`, `---`) headings count alike."""
         previous = 1
-        for element in root.iter():
-            if element.tag not in _HEADINGS:
-                continue
-            level, text = int(element.tag[1]), "".join(element.itertext()).strip()
-            line = self.report.heading_line(text)
+        headings = [e for e in root.iter() if e.tag in _HEADINGS]
+        lines = self.report.heading_lines()
+        if len(lines) != len(headings):  # a heading the scan cannot see: find it by text
+            lines = [self.report.line_of("".join(e.itertext()).strip()) for e in headings]
+        for element, line in zip(headings, lines, strict=True):
+            level = int(element.tag[1])
             if level == 1:
                 self.report.at(line, "Überschrift der Ebene 1 (»#« oder mit »===« "
                                       "unterstrichen): der Titel kommt aus »titel«; beginnen "
@@ -210,6 +226,7 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
         extensions=[
             "tables",
             "sane_lists",
+            "fenced_code",
             "footnotes",
             _SafetyExtension(report, content_dir, images),
             TypographyExtension(quote_style_for(document.language, quotes)),

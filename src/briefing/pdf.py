@@ -33,11 +33,13 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import pool
-from .errors import Problem, Severity
+from .errors import MachineError, Problem, Severity
+from .files import cause_of
 from .hyphenation import install_exceptions
 from .paths import display_path
 
 K = TypeVar("K")
+STYLESHEET = "print.css"
 
 
 class ProjectFetcher(URLFetcher):
@@ -47,6 +49,8 @@ class ProjectFetcher(URLFetcher):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
         self.refused: list[str] = []
+        #: Allowed, but not there (or not readable): a project file went missing.
+        self.missing: list[str] = []
 
     def fetch(self, url: str, headers=None):
         scheme = url.split(":", 1)[0].lower()
@@ -54,9 +58,16 @@ class ProjectFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme == "file":
             path = Path(unquote(urlsplit(url).path)).resolve()
-            if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+            if any(path.is_relative_to(root) for root in self.roots):
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    shown = next(str(path.relative_to(root.parent)) for root in self.roots
+                                 if path.is_relative_to(root))
+                    self.missing.append(shown)
+                    raise ValueError(f"Datei fehlt: {url}") from None
                 content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+                return URLFetcherResponse(url, data, {"Content-Type": content_type})
         self.refused.append(url)
         raise ValueError(f"Zugriff verweigert: {url}")
 
@@ -153,21 +164,27 @@ class Renderer:
         self.base_url = settings.templates_dir.resolve().as_uri() + "/"
         self.fetcher = ProjectFetcher(list(settings.allowed))
         self.font_config = FontConfiguration()
-        stylesheet = settings.templates_dir / "print.css"
+        stylesheet = settings.templates_dir / STYLESHEET
+        shown = display_path(stylesheet, settings.root)
         with captured_log() as records:
-            self.stylesheet = weasyprint.CSS(filename=str(stylesheet), url_fetcher=self.fetcher,
+            self.stylesheet = weasyprint.CSS(string=read_stylesheet(settings),
+                                             base_url=self.base_url, url_fetcher=self.fetcher,
                                              font_config=self.font_config)
-        #: Reported with the first page this renderer makes.
-        self.setup_problems = engine_problems(display_path(stylesheet, settings.root), records)
+        #: Part of every page's result: an error here (a missing font) fails every page, and
+        #: the build reports it once.
+        self.setup_problems = engine_problems(shown, records) + refusals(shown, self.fetcher)
+        #: A fault of the stylesheet (a missing font) is reported once, for the stylesheet,
+        #: not again for every page it spoils.
+        self.known = {p.message for p in self.setup_problems}
 
     def render(self, display: str, html: str) -> Produced:
         """The PDF in memory, with what WeasyPrint logged and what the fetcher refused, as
         problems of `display`. Never raises for one document: a budget or a bug is
         reported in the result."""
-        self.fetcher.refused = []
+        self.fetcher.refused, self.fetcher.missing = [], []
         began = time.perf_counter()
         result = Produced(worker=os.getpid())
-        result.problems, self.setup_problems = self.setup_problems, []
+        result.problems = list(self.setup_problems)
         timer = threading.current_thread() is threading.main_thread()
         if timer:
             previous = signal.signal(signal.SIGALRM, _time_up)
@@ -179,7 +196,8 @@ class Renderer:
                 ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
                 result.data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
             result.pages = len(document.pages)
-            result.problems += engine_problems(display, records)
+            result.problems += [p for p in engine_problems(display, records)
+                                if p.message not in self.known]
         except _TimeUp:
             result.problems.append(Problem(display, None, (
                 f"Setzen dauert länger als {TIME_LIMIT_SECONDS} s und wurde abgebrochen; ist "
@@ -196,12 +214,33 @@ class Renderer:
             if timer:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
-        result.problems += [
-            Problem(display, None, f"Zugriff auf »{url}« verweigert: erlaubt sind nur Dateien "
-                                   "in content/ und templates/") for url in self.fetcher.refused]
+        result.problems += [p for p in refusals(display, self.fetcher)
+                            if p.message not in self.known]
         result.peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result.seconds = time.perf_counter() - began
         return result
+
+
+def refusals(display: str, fetcher: ProjectFetcher) -> list[Problem]:
+    """What the fetcher refused or did not find, as problems of `display`."""
+    problems = [Problem(display, None, f"Zugriff auf »{url}« verweigert: erlaubt sind nur "
+                                       "Dateien in content/ und templates/")
+                for url in fetcher.refused]
+    problems += [Problem(display, None, f"verwendet {url}, aber die Datei fehlt oder ist nicht "
+                                        "lesbar; stellen Sie sie wieder her", fault=True)
+                 for url in fetcher.missing]
+    fetcher.refused, fetcher.missing = [], []
+    return problems
+
+
+def read_stylesheet(settings: Settings) -> str:
+    """The print stylesheet; a missing or unreadable one stops the stage before any work."""
+    path = settings.templates_dir / STYLESHEET
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MachineError(f"{display_path(path, settings.root)}: kann nicht gelesen werden: "
+                           f"{cause_of(exc)}") from None
 
 
 def engine_problems(display: str, records: list[logging.LogRecord]) -> list[Problem]:
@@ -218,9 +257,11 @@ _renderer: Renderer | None = None
 
 def settings_for(project, documents: Iterable) -> Settings:
     config = project.config
-    return Settings(config.root, config.templates_dir,
-                    (config.templates_dir, config.content_dir), project.hyphenation,
-                    frozenset(d.language for d in documents))
+    settings = Settings(config.root, config.templates_dir,
+                        (config.templates_dir, config.content_dir), project.hyphenation,
+                        frozenset(d.language for d in documents))
+    read_stylesheet(settings)  # here, not first in each worker
+    return settings
 
 
 def start_renderer(settings: Settings) -> None:

@@ -68,7 +68,15 @@ def make_environment(templates_dir: Path) -> Environment:
     )
     env.filters.update(FILTERS)
     env.filters["plain"] = plain
+    env.filters["quoted"] = quoted
     return env
+
+
+@pass_context
+def quoted(context, text: str) -> str:
+    """`text` in quotation marks of the document's style; quotes inside become inner ones
+    (»Das ›Wort‹ gilt«), so a typeset title can be quoted again."""
+    return typeset(f'"{text}"', context["quotes"])
 
 
 def subject_of(document: Document) -> str:
@@ -142,12 +150,19 @@ def compose(document: Document, template: str, env: Environment, paths: Paths,
         page.html = env.get_template(template).render(
             doc=shown, body=Markup(body.html), locale=document.babel_locale, quotes=style,
             subject=subject_of(shown), keywords=keywords_of(shown))
-    except TemplateError as exc:
+    except TEMPLATE_FAULTS as exc:
         page.problems.append(template_problem(exc, paths))
     return page
 
 
-def template_problem(exc: TemplateError, paths: Paths) -> Problem:
+#: What a template can get wrong: Jinja's own errors, and Python's from an expression or a
+#: filter call in it (`doc.title + 1`, `1 // 0`, `doc.date | number`). They point into the
+#: template, so they are the template's problems, with its line, not briefing's bugs.
+TEMPLATE_FAULTS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
+                   AttributeError)
+
+
+def template_problem(exc: Exception, paths: Paths) -> Problem:
     """A template error as staff see it: the template file, its line, what is wrong."""
     name, line = _where(exc)
     shown = paths.show(paths.templates_dir / name) if name else "templates/"
@@ -157,8 +172,10 @@ def template_problem(exc: TemplateError, paths: Paths) -> Problem:
         what = f"Vorlage ist fehlerhaft (Jinja meldet: {exc.message})"
     elif isinstance(exc, UndefinedError):
         what = f"Vorlage verwendet {_undefined(exc.message or '')}, das es nicht gibt"
-    else:
+    elif isinstance(exc, TemplateError):
         what = f"Vorlage kann nicht verwendet werden (Jinja meldet: {exc})"
+    else:
+        what = f"Vorlage kann nicht ausgewertet werden ({type(exc).__name__}: {exc})"
     return Problem(shown, line, f"{what}; korrigieren Sie die Vorlage")
 
 
@@ -169,7 +186,7 @@ def _undefined(message: str) -> str:
     return f"»{match[1]}«" if match else f"etwas ({message})"
 
 
-def _where(exc: TemplateError) -> tuple[str | None, int | None]:
+def _where(exc: Exception) -> tuple[str | None, int | None]:
     """The template and line of an error: from a syntax error itself, or from the last
     template frame of the traceback Jinja rewrites to point into the template."""
     if isinstance(exc, TemplateSyntaxError):
