@@ -186,9 +186,11 @@ class _Run:
                 self.remove_orphans()
             complete = vouch
         finally:
-            # Also when interrupted: the files written so far are recorded.
+            # Also when interrupted: the files written so far are recorded. A run stopped
+            # by a fault before it wrote anything leaves the manifest as it was.
             self.report.problems.sort(key=problem_order)
-            self.save(complete)
+            if complete or self.staleness.changed:
+                self.save(complete)
 
     def finish(self, outcome: Outcome) -> None:
         if not outcome.ok:

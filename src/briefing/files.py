@@ -64,8 +64,8 @@ def locked(paths: Paths, on_wait: Callable[[], None] = lambda: None) -> Iterator
     except OSError as exc:
         if "lock" in locals():
             lock.close()
-        raise machine_error(exc, paths, paths.output_dir,
-                            "output/ kann nicht beschrieben werden") from None
+        raise machine_error(exc, paths, paths.output_dir, "kann nicht beschrieben werden") \
+            from None
     with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -75,8 +75,8 @@ def locked(paths: Paths, on_wait: Callable[[], None] = lambda: None) -> Iterator
         try:
             remove_leftovers(paths.output_dir)
         except OSError as exc:
-            raise machine_error(exc, paths, paths.output_dir,
-                                "output/ kann nicht aufgeräumt werden") from None
+            raise machine_error(exc, paths, paths.output_dir, "kann nicht aufgeräumt werden") \
+                from None
         try:
             yield
         finally:
@@ -106,4 +106,5 @@ def cause_of(exc: OSError) -> str:
 
 def machine_error(exc: OSError, paths: Paths, path: Path, what: str) -> MachineError:
     """`what` went wrong at `path` because of `exc`: one German line for staff."""
-    return MachineError(f"{paths.show(path)}: {what}: {cause_of(exc)}")
+    shown = paths.show(path) + ("/" if path.suffix == "" and path != paths.root else "")
+    return MachineError(f"{shown}: {what}: {cause_of(exc)}")

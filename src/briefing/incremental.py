@@ -162,6 +162,8 @@ class Staleness:
         self._code: str | None = None
         self._project: str | None = None
         self._templates: dict[str, list[str]] = {}
+        #: Files were recorded or forgotten since the manifest was loaded.
+        self.changed = False
 
     # --- fingerprints ---------------------------------------------------------------------
 
@@ -265,9 +267,11 @@ class Staleness:
 
     def record(self, entry: Entry) -> None:
         self.manifest.files[entry.output] = entry
+        self.changed = True
 
     def forget(self, entry: Entry) -> None:
         self.manifest.files.pop(entry.output, None)
+        self.changed = True
 
     def save(self, problems: list[Problem], failed: list[str], vouch: bool) -> None:
         """Write the manifest. Only a complete, plain, full build vouches for every
