@@ -106,78 +106,86 @@ def link_documents(
     its own. `broken`: file stem → path of content files that failed; a briefing of a broken
     release waits for it (one note, the release's own errors say why).
     Returns the renderable documents, the problems and the files that cannot render."""
-    broken = broken or {}
-    problems: list[Problem] = []
-    blocked: set[str] = set()
-    releases = {d.slug: d for d in documents if d.kind == RELEASE}
-    claimed: dict[tuple[str, str], Document] = {}
-    waiting: dict[str, list[Document]] = {}  # broken release → its briefings
-    linked = []
+    linker = _Linker(documents, broken or {})
+    linked = [linker.link(d) if d.kind == BRIEFING else d for d in documents]
+    linker.report_waiting()
+    linker.report_unclaimed()
+    renderable = linker.unique_outputs([d for d in linked if d is not None])
+    return renderable, linker.problems, linker.blocked
 
-    def error(document: Document, field_name: str | None, message: str) -> None:
+
+class _Linker:
+    def __init__(self, documents: list[Document], broken: dict[str, str]):
+        self.broken = broken
+        self.releases = {d.slug: d for d in documents if d.kind == RELEASE}
+        self.problems: list[Problem] = []
+        self.blocked: set[str] = set()
+        self.claimed: dict[tuple[str, str], Document] = {}
+        self.waiting: dict[str, list[Document]] = {}  # broken release → its briefings
+
+    def refuse(self, document: Document, field_name: str | None, message: str) -> None:
         line = document.line_of(field_name) if field_name else None
-        problems.append(Problem(document.display_path, line or 1, message))
+        self.problems.append(Problem(document.display_path, line or 1, message))
+        self.blocked.add(document.display_path)
 
-    for document in documents:
-        if document.kind != BRIEFING:
-            linked.append(document)
-            continue
-        release = releases.get(document.release_ref or "")
-        if release is None and document.release_ref in broken:
-            waiting.setdefault(broken[document.release_ref], []).append(document)
-            blocked.add(document.display_path)
-            continue
+    def link(self, document: Document) -> Document | None:
+        """The briefing linked to its release and priority, or None (and why)."""
+        reference = document.release_ref or ""
+        release = self.releases.get(reference)
+        if release is None and reference in self.broken:
+            self.waiting.setdefault(self.broken[reference], []).append(document)
+            self.blocked.add(document.display_path)
+            return None
         if release is None:
-            hint = suggest(document.release_ref or "", releases)
-            error(document, "pressemitteilung",
-                  f"Pressemitteilung »{document.release_ref}« gibt es nicht in content/{hint}")
-            blocked.add(document.display_path)
-            continue
+            self.refuse(document, "pressemitteilung", f"Pressemitteilung »{reference}« gibt es "
+                        f"nicht in content/{suggest(reference, self.releases)}")
+            return None
         by_key = {p.key: p for p in release.priorities}
         priority = by_key.get(document.priority_ref or "")
         if priority is None:
-            known = ", ".join(by_key) or "keine"
-            error(document, "priorität",
-                  f"Priorität »{document.priority_ref}« steht nicht in »prioritäten« von "
-                  f"{release.display_path}{suggest(document.priority_ref or '', by_key)} "
-                  f"(vorhanden: {known})")
-            blocked.add(document.display_path)
-            continue
-        first = claimed.setdefault((release.slug, priority.key), document)
+            self.refuse(document, "priorität",
+                        f"Priorität »{document.priority_ref}« steht nicht in »prioritäten« von "
+                        f"{release.display_path}{suggest(document.priority_ref or '', by_key)} "
+                        f"(vorhanden: {', '.join(by_key) or 'keine'})")
+            return None
+        first = self.claimed.setdefault((release.slug, priority.key), document)
         if first is not document:
-            error(document, "priorität",
-                  f"Priorität »{priority.key}« hat schon {first.display_path}; "
-                  "jede Priorität bekommt genau eine Hintergrundinformation")
-            blocked.add(document.display_path)
-            continue
-        linked.append(_inherit(document, release, priority))
+            self.refuse(document, "priorität",
+                        f"Priorität »{priority.key}« hat schon {first.display_path}; "
+                        "jede Priorität bekommt genau eine Hintergrundinformation")
+            return None
+        return _inherit(document, release, priority)
 
-    for path, briefings in waiting.items():
-        names = ", ".join(d.display_path for d in briefings)
-        problems.append(Problem(path, None, (
-            f"solange diese Pressemitteilung Fehler hat, werden auch ihre "
-            f"Hintergrundinformationen nicht gesetzt ({names})"), Severity.NOTE))
+    def report_waiting(self) -> None:
+        for path, briefings in self.waiting.items():
+            names = ", ".join(d.display_path for d in briefings)
+            self.problems.append(Problem(path, None, (
+                f"solange diese Pressemitteilung Fehler hat, werden auch ihre "
+                f"Hintergrundinformationen nicht gesetzt ({names})"), Severity.NOTE))
 
-    for release in releases.values():
-        for priority in release.priorities:
-            if (release.slug, priority.key) not in claimed:
-                problems.append(Problem(
-                    release.display_path, priority.line,
-                    f"Priorität »{priority.key}« hat keine Hintergrundinformation; legen Sie "
-                    f"eine an mit »pressemitteilung: {release.slug}« und "
-                    f"»priorität: {priority.key}«"))
+    def report_unclaimed(self) -> None:
+        for release in self.releases.values():
+            for priority in release.priorities:
+                if (release.slug, priority.key) not in self.claimed:
+                    self.problems.append(Problem(
+                        release.display_path, priority.line,
+                        f"Priorität »{priority.key}« hat keine Hintergrundinformation; legen "
+                        f"Sie eine an mit »pressemitteilung: {release.slug}« und "
+                        f"»priorität: {priority.key}«"))
 
-    outputs: dict[str, Document] = {}
-    renderable = []
-    for document in linked:
-        other = outputs.setdefault(document.output_name, document)
-        if other is not document:
-            error(document, None, f"schreibt dieselbe Datei output/{document.output_name} wie "
-                                  f"{other.display_path}; benennen Sie eine der Dateien um")
-            blocked.add(document.display_path)
-        else:
-            renderable.append(document)
-    return renderable, problems, blocked
+    def unique_outputs(self, linked: list[Document]) -> list[Document]:
+        """Two content files must not write the same output file."""
+        outputs: dict[str, Document] = {}
+        renderable = []
+        for document in linked:
+            other = outputs.setdefault(document.output_name, document)
+            if other is not document:
+                self.refuse(document, None,
+                            f"schreibt dieselbe Datei output/{document.output_name} wie "
+                            f"{other.display_path}; benennen Sie eine der Dateien um")
+            else:
+                renderable.append(document)
+        return renderable
 
 
 def _inherit(document: Document, release: Document, priority) -> Document:
