@@ -20,7 +20,8 @@ def html_of(body: str) -> str:
 
 @pytest.mark.parametrize(("body", "expected"), [
     ('Ein "Zitat" und `"Code" z. B. ...`', "<p>Ein »Zitat« und <code>\"Code\" z. B. ...</code></p>"),
-    ('    "eingerückt" - z. B.', '<pre><code>"eingerückt" - z. B.\n</code></pre>'),
+    ('    "eingerückt" - z. B.', '<pre data-zeile="5"><code>"eingerückt" - z. B.\n</code></pre>'),
+    ('```\n"umzäunt" - z. B.\n```', '<pre><code>&quot;umzäunt&quot; - z. B.\n</code></pre>'),
     ('"**fett**"', "<p>»<strong>fett</strong>«</p>"),
     ('Ein \\"gerades\\" Zeichen', 'Ein "gerades" Zeichen'),
     ("Text[^1] weiter.\n\n[^1]: Quelle, 29. Oktober 2025.",
@@ -29,6 +30,7 @@ def html_of(body: str) -> str:
     ("[Link](https://example.org)", '<a href="https://example.org">Link</a>'),
     ("[Böse](javascript:alert(1))", "<span>Böse</span>"),
     ("| A | B |\n|---|---|\n| 1 | 2 |", "<td>1</td>"),
+    ("Text.\n\n| A | B |\n|---|---|\n| 1 | 2 |", '<table data-zeile="7">'),
 ])
 def test_markup(body, expected):
     assert expected in html_of(body)

@@ -10,7 +10,7 @@ import platform
 import sys
 from pathlib import Path
 
-from .hyphenation import cache_dir
+from .files import cache_dir
 from .paths import Paths
 
 

@@ -40,6 +40,12 @@ def write_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
         raise
 
 
+def cache_dir() -> Path:
+    """The user's cache folder for briefing (parsed hyphenation patterns, font settings):
+    outside the project, so content cannot plant anything there."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
+
+
 def remove_leftovers(folder: Path) -> None:
     """Temporary files of a build that was killed (call only while holding the lock)."""
     for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
 import pyphen
 
 from .errors import ContentError, Problem
-from .files import cause_of, write_atomically
+from .files import cache_dir, cause_of, write_atomically
 
 
 def read_exceptions(path: Path, display_path: str) -> dict[str, list[int]]:
@@ -68,10 +67,6 @@ def install_exceptions(exceptions: dict[str, list[int]], languages: set[str]) ->
         dictionary = load_dictionary(language)
         for word, positions in exceptions.items():
             dictionary.cache[word] = [pyphen.DataInt(position) for position in positions]
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
 
 
 def load_dictionary(language: str) -> pyphen.HyphDict:

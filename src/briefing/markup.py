@@ -29,6 +29,7 @@ MAX_TABLE_ROWS = 1000
 MAX_LIST_DEPTH = 8
 _HEADINGS = {f"h{level}" for level in range(1, 7)}
 _UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _ATX = re.compile(r"^ {0,3}#{1,6}([ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_OR_QUOTE = re.compile(r"^ {0,3}([-*+>]|\d+[.)])\s")
@@ -54,6 +55,12 @@ class _Report:
 
     def at(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.document.display_path, line, message))
+
+    def table_lines(self) -> list[int]:
+        """The header line of each Markdown table, in order (the line above `|---|`)."""
+        lines = self.document.body.split("\n")
+        return [self.document.body_line + offset - 1 for offset, line in enumerate(lines)
+                if offset and _TABLE_RULE.match(line) and "|" in lines[offset - 1]]
 
     def heading_lines(self) -> list[int]:
         """The lines of the headings in the Markdown, in order: `#` lines and lines
@@ -93,6 +100,7 @@ class SafetyTreeprocessor(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
+        self._mark_lines(root)
         for element in list(root.iter()):
             if element.tag == "a":
                 self._link(element)
@@ -109,6 +117,23 @@ class SafetyTreeprocessor(Treeprocessor):
                                     "verschachtelt; vereinfachen Sie die Gliederung")
         self._headings(root)
         self._footnotes(root, parents)
+
+    def _mark_lines(self, root: ET.Element) -> None:
+        """`data-zeile` on what can be too wide for the page (tables, code, images), so the
+        PDF stage can name the line when something does not fit."""
+        tables = list(root.iter("table"))
+        lines = self.report.table_lines()
+        if len(lines) != len(tables):
+            lines = [self.report.line_of("".join(t.itertext()).strip().split("\n")[0])
+                     for t in tables]
+        for table, line in zip(tables, lines, strict=True):
+            table.set("data-zeile", str(line))
+        for element in root.iter():
+            if element.tag == "pre":
+                first = "".join(element.itertext()).strip().split("\n")[0]
+                element.set("data-zeile", str(self.report.line_of(first)))
+            elif element.tag == "img":
+                element.set("data-zeile", str(self.report.line_of(element.get("src", ""))))
 
     def _headings(self, root: ET.Element) -> None:
         """Sections start at level 2 (the title is the only level 1) and skip no level.

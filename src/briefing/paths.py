@@ -31,6 +31,11 @@ class Paths:
         return self.root / "templates"
 
     @property
+    def fonts_dir(self) -> Path:
+        """Every font file here is a project font; no other font is ever used."""
+        return self.templates_dir / "fonts"
+
+    @property
     def output_dir(self) -> Path:
         return self.root / "output"
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import os
+import re
 import resource
 import signal
 import threading
@@ -32,9 +33,10 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import pool
+from . import overflow, pool
 from .errors import MachineError, Problem, Severity
 from .files import cause_of
+from .fonts import confine
 from .hyphenation import install_exceptions
 from .paths import display_path
 
@@ -163,6 +165,7 @@ class Renderer:
     def __init__(self, settings: Settings):
         self.base_url = settings.templates_dir.resolve().as_uri() + "/"
         self.fetcher = ProjectFetcher(list(settings.allowed))
+        confine(settings.templates_dir / "fonts")
         self.font_config = FontConfiguration()
         stylesheet = settings.templates_dir / STYLESHEET
         shown = display_path(stylesheet, settings.root)
@@ -176,6 +179,26 @@ class Renderer:
         #: A fault of the stylesheet (a missing font) is reported once, for the stylesheet,
         #: not again for every page it spoils.
         self.known = {p.message for p in self.setup_problems}
+
+    def layout(self, display: str, html: str):
+        """The laid-out document, and what of it does not fit the page. A table that is
+        too wide gets a second, tighter layout before it counts as not fitting."""
+        document = self._lay_out(html)
+        sticking_out = overflow.find(document)
+        fits: dict[int, str] = {}
+        for fit in overflow.FITS:
+            tables = {o.line for o in sticking_out if o.tag == "table" and o.line is not None}
+            if not tables:
+                break
+            fits |= dict.fromkeys(tables, fit)
+            document = self._lay_out(overflow.refit(html, fits))
+            sticking_out = overflow.find(document)
+        return document, _fit_problems(display, fits, sticking_out)
+
+    def _lay_out(self, html: str):
+        return weasyprint.HTML(string=html, base_url=self.base_url,
+                               url_fetcher=self.fetcher).render(
+            stylesheets=[self.stylesheet], font_config=self.font_config)
 
     def render(self, display: str, html: str) -> Produced:
         """The PDF in memory, with what WeasyPrint logged and what the fetcher refused, as
@@ -191,11 +214,12 @@ class Renderer:
             signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_SECONDS)
         try:
             with memory_limit(), captured_log() as records:
-                document = weasyprint.HTML(
-                    string=html, base_url=self.base_url, url_fetcher=self.fetcher
-                ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
-                result.data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+                document, fit = self.layout(display, html)
+                if not any(p.is_error for p in fit):
+                    result.data = document.write_pdf(pdf_variant="pdf/ua-1",
+                                                     pdf_identifier=True)
             result.pages = len(document.pages)
+            result.problems += fit
             result.problems += [p for p in engine_problems(display, records)
                                 if p.message not in self.known]
         except _TimeUp:
@@ -221,6 +245,37 @@ class Renderer:
         return result
 
 
+def _fit_problems(display: str, fits: dict[int, str],
+                  remaining: list[overflow.Overflow]) -> list[Problem]:
+    """What did not fit the page, and which tables were set smaller to fit."""
+    how = {"eng": "in kleinerer Schrift", "eng quer": "in kleinerer Schrift auf einer Seite "
+           "im Querformat"}
+    problems = [Problem(display, line, f"Tabelle ist breit und wird {how[fit]} gesetzt, damit "
+                        "sie auf die Seite passt", Severity.NOTE)
+                for line, fit in sorted(fits.items())
+                if line not in {o.line for o in remaining}]
+    for item in remaining:
+        size = _cm(max(item.right, item.bottom))
+        if item.tag == "table":
+            message = (f"Tabelle ist zu breit für die Seite: auch in kleinerer Schrift im "
+                       f"Querformat ragt sie {size} über den Rand; teilen Sie sie auf oder "
+                       "verringern Sie die Zahl der Spalten")
+        elif item.tag == "img":
+            message = (f"Bild ist zu groß für die Seite und würde um {size} abgeschnitten; "
+                       "verkleinern Sie es")
+        elif item.tag == "pre":
+            message = f"Codeblock ragt {size} über den Rand der Seite; kürzen Sie die Zeilen"
+        else:
+            message = (f"Inhalt ragt {size} über den Rand der Seite und würde abgeschnitten: "
+                       f"»{item.text}«; kürzen oder teilen Sie ihn")
+        problems.append(Problem(display, item.line, message))
+    return problems
+
+
+def _cm(value: float) -> str:
+    return f"{value:.1f} cm".replace(".", ",")
+
+
 def refusals(display: str, fetcher: ProjectFetcher) -> list[Problem]:
     """What the fetcher refused or did not find, as problems of `display`."""
     problems = [Problem(display, None, f"Zugriff auf »{url}« verweigert: erlaubt sind nur "
@@ -243,11 +298,41 @@ def read_stylesheet(settings: Settings) -> str:
                            f"{cause_of(exc)}") from None
 
 
+#: WeasyPrint's messages that reach staff, in German; None: reported elsewhere, better.
+ENGINE_MESSAGES = [
+    # Characters without a font: `fonts.missing_glyphs` names them with their line.
+    (re.compile(r"\.notdef glyph rendered.*"), None),
+    (re.compile(r"Font-face '(.+)' cannot be loaded"),
+     r"Schrift »\1« kann nicht geladen werden; prüfen Sie die @font-face-Regel in print.css "
+     r"und die Schriftdatei in templates/fonts/"),
+    (re.compile(r"Ignored `(.+)` at (\d+):(\d+), (.+?)\.?"),
+     r"CSS-Anweisung »\1« (Zeile \2, Spalte \3) wird übergangen (\4)"),
+    (re.compile(r"Failed to load image at '?(.+?)'?: (.+)"),
+     r"Bild \1 kann nicht geladen werden (\2)"),
+    (re.compile(r"Failed to load stylesheet at (.+?) ?: (.+)"),
+     r"Stylesheet \1 kann nicht geladen werden (\2)"),
+    (re.compile(r"Anchor defined twice: (.+)"), r"Sprungmarke \1 ist doppelt vergeben"),
+    (re.compile(r'Image "(.+)" has no required alt description'),
+     r"Bild \1 hat keinen Alternativtext"),
+]
+
+
 def engine_problems(display: str, records: list[logging.LogRecord]) -> list[Problem]:
-    """WeasyPrint's log records as problems: errors fail, warnings fail under --strict."""
-    return [Problem(display, None, f"WeasyPrint meldet: {record.getMessage()}",
-                    Severity.ERROR if record.levelno >= logging.ERROR else Severity.WARNING)
-            for record in records]
+    """WeasyPrint's log records as problems, in German where the message is known: errors
+    fail, warnings fail under --strict."""
+    problems = []
+    for record in records:
+        message = record.getMessage()
+        for pattern, german in ENGINE_MESSAGES:
+            if match := pattern.fullmatch(message):
+                message = match.expand(german) if german else None
+                break
+        else:
+            message = f"Das Setzprogramm (WeasyPrint) meldet: {message}"
+        if message:
+            problems.append(Problem(display, None, message, Severity.ERROR
+                                    if record.levelno >= logging.ERROR else Severity.WARNING))
+    return problems
 
 
 # --- the stage: pages in, PDFs out, in this process or in warm workers ---------------------

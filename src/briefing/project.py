@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .errors import ContentError, Problem, Severity, problem_order
+from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
 from .model import BRIEFING, RELEASE, Document
 from .reader import read_source
@@ -61,6 +62,7 @@ def _read_documents(config: Config, final: bool,
     """Every `*.md` under content/, validated; the files that failed are `blocked`."""
     documents, blocked = [], set()
     content_dir = config.content_dir.resolve()
+    drawable = coverage(config.fonts_dir)
     for path in sorted(config.content_dir.rglob("*.md")):
         display = config.show(path)
         if not path.resolve().is_relative_to(content_dir):  # a symlink leading out
@@ -75,8 +77,9 @@ def _read_documents(config: Config, final: bool,
             blocked.add(display)
             continue
         document, found = validate(source, config.defaults, final)
+        found += missing_glyphs(source, drawable, final)
         problems += found
-        if document is None:
+        if document is None or any(p.is_error for p in found):
             blocked.add(display)
         else:
             documents.append(document)
