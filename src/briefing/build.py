@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from .errors import Problem, UsageError, problem_order
+from .errors import MachineError, Problem, UsageError, problem_order
 from .files import cause_of, locked, write_atomically
 from .incremental import Entry, Staleness, digest
 from .outputs import OUTPUTS, Output
@@ -160,6 +160,8 @@ class _Job:
     inputs: dict
     images: list[str]
     outcome: Outcome
+    release: str | None
+    templates: list[str]
 
 
 class _Run:
@@ -177,7 +179,7 @@ class _Run:
         # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
         for display_path in failed:
             self.finish(Outcome(display_path))
-        complete = False
+        complete = faulted = False
         try:
             for output in OUTPUTS:
                 self.make_output(output, selected, workers, force)
@@ -185,11 +187,14 @@ class _Run:
                     len(self.project.blocked):
                 self.remove_orphans()
             complete = vouch
+        except MachineError:
+            faulted = True
+            raise
         finally:
             # Also when interrupted: the files written so far are recorded. A run stopped
             # by a fault before it wrote anything leaves the manifest as it was.
             self.report.problems.sort(key=problem_order)
-            if complete or self.staleness.changed:
+            if not faulted or self.staleness.changed:
                 self.save(complete)
 
     def finish(self, outcome: Outcome) -> None:
@@ -253,7 +258,9 @@ class _Run:
             name, template = output.file_name(document), output.templates[document.kind]
             templates = staleness.templates(template)
             outcome = Outcome(document.display_path)
-            if staleness.reason(document, name, templates, force) is None:
+            release = document.release.display_path if document.release else None
+            if staleness.reason(document.display_path, release, name, templates,
+                                force) is None:
                 entry = staleness.entry(name)
                 outcome.output, outcome.pages = config.output_dir / name, entry.pages
                 outcome.problems, outcome.unchanged = entry.stored_problems(), True
@@ -265,8 +272,9 @@ class _Run:
                 self.finish(outcome)
                 continue
             outcome.seconds = time.perf_counter() - began
-            job = _Job(document, output, staleness.inputs(document, templates, page.images),
-                       [config.show(image) for image in page.images], outcome)
+            inputs = staleness.inputs(document.display_path, release, templates, page.images)
+            job = _Job(document, output, inputs, [config.show(i) for i in page.images],
+                       outcome, release, templates)
             yield job, (document.display_path, page.html)
 
     def store(self, job: _Job, data: bytes, pages: int) -> None:
@@ -285,7 +293,7 @@ class _Run:
         own = [[p.line, p.message, p.severity.value] for p in job.outcome.problems
                if p.path == job.document.display_path]
         self.staleness.record(Entry(job.document.display_path, name, job.inputs, digest(data),
-                                    pages, job.images, own))
+                                    pages, job.images, own, job.release, job.templates))
 
     def remove_orphans(self) -> None:
         """Delete the files this tool wrote for content files that no longer exist."""
@@ -305,8 +313,10 @@ class _Run:
 
     def save(self, complete: bool) -> None:
         try:
-            failed = [o.display_path for o in self.report.outcomes if not o.ok]
-            self.staleness.save(self.report.problems, failed, complete)
+            outcomes = self.report.outcomes
+            self.staleness.save(self.report.problems, {o.display_path for o in outcomes
+                                                       if not o.ok},
+                                {o.display_path for o in outcomes}, complete)
         except OSError as exc:
             self.report.add([Problem(
                 self.paths.show(self.paths.manifest), None,

@@ -9,6 +9,7 @@ manifest without loading the pipeline or WeasyPrint.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
@@ -28,6 +29,13 @@ Beispiele:
   briefing build --final              für die Veröffentlichung: Entwürfe und Platzhalter
                                       sind Fehler
   briefing check                      alles prüfen, nichts schreiben
+  briefing neu "Sachsen und Tschechien vereinbaren …"
+                                      neue Pressemitteilung als Entwurf anlegen
+  briefing neu --hintergruende content/2025-10-29-pressemitteilung-….md
+                                      fehlende Hintergrundinformationen anlegen
+  briefing vorschau content/….md      Live-Vorschau im Browser
+  briefing status                     was veraltet ist, ohne zu setzen
+  briefing liste --monat 2025-10      Pressemitteilungen eines Monats
   briefing doctor                     Umgebung prüfen (Pango, HarfBuzz, Schriften)
 
 Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf,
@@ -129,7 +137,52 @@ def make_parser() -> argparse.ArgumentParser:
     command("doctor", "Umgebung prüfen",
             "Zeigt WeasyPrint-, Pango- und HarfBuzz-Version, die Schriften der Vorlagen und "
             "warnt, wenn Schriften langsam (ohne HarfBuzz-Subset) eingebettet werden.")
+    _add_loop_commands(command)
     return parser
+
+
+def _add_loop_commands(command) -> None:
+    """The press officer's working loop: new document, preview, status, list."""
+    new = command("neu", "neue Pressemitteilung oder fehlende Hintergrundinformationen anlegen",
+                  "Legt in content/ eine neue Pressemitteilung als Entwurf an (Dateiname aus "
+                  "dem heutigen Datum und dem Titel), mit einem Kommentar zu jedem Feld und TODO, "
+                  "wo etwas fehlt. Mit --hintergruende: für jede Priorität der genannten "
+                  "Pressemitteilung, die noch keine hat, eine Hintergrundinformation. "
+                  "Vorhandene Dateien werden nie überschrieben.")
+    new.add_argument("titel", nargs="*", metavar="TITEL", help="Überschrift der Mitteilung")
+    new.add_argument("--hintergruende", "--hintergründe", metavar="DATEI",
+                     help="fehlende Hintergrundinformationen dieser Pressemitteilung anlegen")
+    preview = command("vorschau", "Live-Vorschau im Browser",
+                      "Zeigt ein Dokument (oder alle) als die Seiten des PDF, das »build« "
+                      "schreiben würde, auf einer Seite nur für diesen Rechner (127.0.0.1), und "
+                      "setzt es neu, sobald Sie die Inhaltsdatei, eine Vorlage, print.css oder "
+                      "briefing.toml speichern. Probleme erscheinen auf der Seite. Schreibt "
+                      "nichts nach output/, außer mit --schreiben. Beenden mit Strg+C.")
+    preview.add_argument("file", nargs="?", metavar="DATEI", help="nur diese Inhaltsdatei")
+    preview.add_argument("--port", type=int, default=0, metavar="N",
+                         help="Port (Standard: ein freier)")
+    preview.add_argument("--schreiben", action="store_true",
+                         help="jede fehlerfreie Fassung auch nach output/ schreiben")
+    preview.add_argument("--ohne-browser", action="store_true",
+                         help="keinen Browser öffnen, nur die Adresse ausgeben")
+    command("status", "was ein Build täte, ohne zu setzen",
+            "Zeigt für jede Inhaltsdatei, ob ihr PDF aktuell, veraltet (und warum), neu oder "
+            "fehlerhaft ist, und PDF ohne Inhaltsdatei. Setzt nichts, schreibt nichts.")
+    listing = command("liste", "Pressemitteilungen auflisten",
+                      "Listet die Pressemitteilungen mit Datum, Nummer, Stand (Entwurf oder "
+                      "endgültig), Sperrfrist (läuft noch oder abgelaufen), Zahl der "
+                      "Hintergrundinformationen und ob ihre PDF aktuell sind.")
+    listing.add_argument("--monat", metavar="JJJJ-MM", help="nur dieser Monat, z. B. 2025-10")
+
+
+#: Commands whose work lives in a module of their own: (module, function(root, args)).
+HANDLERS = {
+    "doctor": ("doctor", "run_doctor"),
+    "neu": ("scaffold", "run"),
+    "vorschau": ("preview", "run"),
+    "status": ("status", "run_status"),
+    "liste": ("status", "run_list"),
+}
 
 
 def _add_help(parser: argparse.ArgumentParser) -> None:
@@ -160,10 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         root = find_root((args.root or Path.cwd()).resolve())
-        if args.command == "doctor":
-            from .doctor import run_doctor
-
-            return run_doctor(root)
+        if args.command in HANDLERS:
+            module, function = HANDLERS[args.command]
+            return getattr(importlib.import_module(f".{module}", __package__), function)(
+                root, args)
         from .build import build, check
 
         if args.command == "check":

@@ -14,7 +14,7 @@ from .files import cache_dir
 from .paths import Paths
 
 
-def run_doctor(root: Path) -> int:
+def run_doctor(root: Path, args=None) -> int:
     import weasyprint
     from fontTools.ttLib import TTFont
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset, pango

@@ -26,7 +26,7 @@ from .errors import Problem, Severity
 from .files import write_atomically
 from .paths import Paths
 
-FORMAT = 2
+FORMAT = 3
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "jinja2", "babel", "pyyaml", "tinyhtml5", "cssselect2")
@@ -112,6 +112,9 @@ class Entry:
     #: Its warnings and notes from that build, as (line, message, severity), to report
     #: again when it is not made again.
     problems: list[list] = field(default_factory=list)
+    #: For a briefing, its release's content file; and the templates the output used.
+    release: str | None = None
+    templates: list[str] = field(default_factory=list)
 
     def stored_problems(self) -> list[Problem]:
         return [Problem(self.source, line, message, Severity(kind))
@@ -125,8 +128,9 @@ class Manifest:
     problems: list[list] = field(default_factory=list)
     #: Output file name (relative to output/) → what it was made from.
     files: dict[str, Entry] = field(default_factory=dict)
-    #: Content files that failed in the last build (their files above are out of date).
-    failed: list[str] = field(default_factory=list)
+    #: Content files that failed in the last build (their files above are out of date),
+    #: with the digest of the content file then: a changed file may be fixed.
+    failed: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -187,21 +191,26 @@ class Staleness:
                 self.digests.files(paths, _files_under(paths.templates_dir)))
         return self._project
 
-    def inputs(self, document, templates: Iterable[str], images: Iterable[Path]) -> dict:
-        """The fingerprint of each kind of input of one output of `document`."""
+    def inputs(self, source: str, release: str | None, templates: Iterable[str],
+               images: Iterable[Path]) -> dict:
+        """The fingerprint of each kind of input of one output of the content file `source`
+        (for a briefing, `release` is its release's file; paths relative to the project)."""
         paths, digests = self.paths, self.digests
-        release = getattr(document.release, "source", None)
         return {
-            "content": digests.file(document.source),
-            "release": digests.file(release) if release else "",
+            "content": digests.file(paths.root / source),
+            "release": digests.file(paths.root / release) if release else "",
             "images": digests.files(paths, images),
             "templates": digests.files(paths, (paths.templates_dir / t for t in templates)),
-            "assets": digests.files(paths, (p for p in _files_under(paths.templates_dir)
-                                            if p.suffix != ".j2")),
+            "assets": self.assets(),
             "config": digests.file(paths.config_file),
             "hyphenation": digests.file(paths.hyphenation_file),
             "code": self.code(),
         }
+
+    def assets(self) -> str:
+        """Template files every output uses that Jinja does not load: CSS, fonts, the mark."""
+        return self.digests.files(self.paths, (p for p in _files_under(self.paths.templates_dir)
+                                               if p.suffix != ".j2"))
 
     def templates(self, template: str) -> list[str]:
         """Every template file a page template renders with: itself, what it extends and
@@ -237,20 +246,26 @@ class Staleness:
         """The file is there as it was written."""
         return self.digests.file(self.paths.output_dir / entry.output) == entry.sha256
 
-    def reason(self, document, output_name: str, templates: Iterable[str],
-               force: bool = False) -> str | None:
+    def reason(self, source: str, release: str | None, output_name: str,
+               templates: Iterable[str], force: bool = False) -> str | None:
         """Why this output must be made (a key of REASONS), or None when it is current.
         Decided without parsing the document's Markdown: its images are those recorded."""
         entry = self.entry(output_name)
-        if entry is None or entry.source != document.display_path:
+        if entry is None or entry.source != source:
             return "new"
         if force:
             return "forced"
-        now = self.inputs(document, templates, (self.paths.root / i for i in entry.images))
+        now = self.inputs(source, release, templates,
+                          (self.paths.root / i for i in entry.images))
         changed = next((kind for kind in now if now[kind] != entry.inputs.get(kind)), None)
         if changed:
             return changed
         return None if self.intact(entry) else "output"
+
+    def recorded_reason(self, entry: Entry) -> str | None:
+        """`reason` for a file the manifest knows, from what it recorded (its release and
+        templates): without reading any content file's front matter."""
+        return self.reason(entry.source, entry.release, entry.output, entry.templates)
 
     def orphans(self, present: set[str]) -> list[Entry]:
         """Files this tool wrote for content files that no longer exist."""
@@ -273,11 +288,15 @@ class Staleness:
         self.manifest.files.pop(entry.output, None)
         self.changed = True
 
-    def save(self, problems: list[Problem], failed: list[str], vouch: bool) -> None:
+    def save(self, problems: list[Problem], failed: set[str], handled: set[str],
+             vouch: bool) -> None:
         """Write the manifest. Only a complete, plain, full build vouches for every
-        document (allowing the no-op path next time)."""
+        document (allowing the no-op path next time). `failed` of the `handled` content
+        files failed in this run; failures of files it did not handle are kept."""
         self.manifest.project = self.project() if vouch else None
-        self.manifest.failed = sorted(failed)
+        kept = {p: d for p, d in self.manifest.failed.items() if p not in handled}
+        self.manifest.failed = dict(sorted((kept | {
+            path: self.digests.file(self.paths.root / path) for path in failed}).items()))
         self.manifest.problems = [[p.path, p.line, p.message, p.severity.value]
                                   for p in problems]
         self.manifest.save(self.paths.manifest)

@@ -1,0 +1,174 @@
+"""`briefing neu`: a new release from its title, and the missing briefings of a release.
+
+The files are drafts (`entwurf: true`) with a comment on every field and `TODO` where staff
+must write; `check` accepts them as drafts and `make final` refuses them until every TODO
+is gone. Nothing is invented: what the tool cannot know stays TODO. Existing files are never
+overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .errors import UsageError
+from .paths import Paths
+
+BERLIN = ZoneInfo("Europe/Berlin")
+#: Letters NFKD does not take apart, spelled as German and Polish readers would.
+_LETTERS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ß": "ss",
+            "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "æ": "ae", "œ": "oe"}
+MAX_SLUG = 60
+
+RELEASE = """\
+---
+# Art des Dokuments (nicht ändern)
+typ: pressemitteilung
+# Überschrift; mit Doppelpunkt oder # in Anführungszeichen: "Sachsen: weltoffen"
+titel: {title}
+# Datum der Mitteilung (JJJJ-MM-TT)
+datum: {date}
+# Ort für Kopf und Ortsmarke
+ort: TODO
+# Nummer der Mitteilung, z. B. Nr. 123/2025 (löschen, wenn es keine gibt)
+# nummer: Nr. 123/2025
+# Sperrfrist: JJJJ-MM-TT HH:MM (Berliner Zeit) oder Text wie Redebeginn (sonst löschen)
+# sperrfrist: {date} 10:00
+# Pressekontakt (ohne Angabe der aus briefing.toml); Unterfelder eingerückt
+# kontakt:
+#   name: TODO
+#   telefon: TODO
+#   email: TODO
+# Schwerpunkte, je Zeile »kennung: Titel«; danach: briefing neu --hintergruende DATEI
+# prioritäten:
+#   erste: TODO
+# Entwurf: ENTWURF auf jeder Seite, TODO erlaubt; vor der Veröffentlichung löschen
+entwurf: true
+---
+
+TODO ({long_date}) – TODO: der erste Absatz mit dem Wichtigsten.
+
+TODO: weitere Absätze.
+"""
+
+BRIEFING = """\
+---
+# Art des Dokuments (nicht ändern)
+typ: hintergrund
+# Überschrift (vorgeschlagen: der Titel der Priorität)
+titel: {title}
+# Stand (JJJJ-MM-TT)
+datum: {date}
+# Die Pressemitteilung (Dateiname ohne .md) und die Kennung der Priorität darin
+pressemitteilung: {release}
+priorität: {key}
+# Entwurf: ENTWURF auf jeder Seite, TODO erlaubt; vor der Veröffentlichung löschen
+entwurf: true
+---
+
+## Das Wichtigste in Kürze
+
+- TODO
+
+## Worum es geht
+
+TODO
+"""
+
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+          "Oktober", "November", "Dezember")
+
+
+def slug(text: str) -> str:
+    """A file-name part from German text: `Sächsische Straße` → `saechsische-strasse`."""
+    text = "".join(_LETTERS.get(c, c) for c in text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    out = ""
+    for word in words:
+        if out and len(out) + 1 + len(word) > MAX_SLUG:
+            break
+        out = f"{out}-{word}" if out else word[:MAX_SLUG]
+    return out or "ohne-titel"
+
+
+def today() -> dt.date:
+    return dt.datetime.now(BERLIN).date()
+
+
+def new_release(paths: Paths, title: str) -> Path:
+    """The new release's file; raises UsageError if it exists."""
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("neu: geben Sie einen Titel an, z. B. briefing neu \"Sachsen und "
+                         "Tschechien vereinbaren …\"")
+    day = today()
+    target = paths.content_dir / f"{day.isoformat()}-pressemitteilung-{slug(title)}.md"
+    text = RELEASE.format(title=_yaml_text(title), date=day.isoformat(),
+                          long_date=f"{day.day}. {MONTHS[day.month - 1]} {day.year}")
+    _create(paths, target, text)
+    return target
+
+
+def new_briefings(paths: Paths, release_file: Path) -> list[Path]:
+    """A briefing for every priority of the release that has none yet."""
+    from .project import load_project
+
+    project = load_project(paths.root)
+    candidates = [release_file, paths.root / release_file, paths.content_dir / release_file]
+    shown = paths.show(next((c for c in candidates if c.is_file()), release_file))
+    release = next((d for d in project.documents if d.display_path == shown), None)
+    if release is None:
+        problems = [str(p) for p in project.problems if p.path == shown and p.is_error]
+        why = ("; zuerst beheben:\n" + "\n".join(problems)) if problems else ""
+        raise UsageError(f"neu: {shown} ist keine fehlerfreie Pressemitteilung in content/{why}")
+    if not release.priorities:
+        raise UsageError(f"neu: {shown} hat keine »prioritäten«; tragen Sie sie zuerst ein")
+    covered = {d.priority.key for d in project.documents
+               if d.release is not None and d.release.slug == release.slug}
+    created = []
+    for priority in release.priorities:
+        if priority.key in covered:
+            continue
+        name = f"{release.date.isoformat()}-hintergrund-{priority.number}-{slug(priority.key)}.md"
+        target = paths.content_dir / name
+        _create(paths, target, BRIEFING.format(
+            title=_yaml_text(priority.title), date=release.date.isoformat(),
+            release=release.slug, key=priority.key))
+        created.append(target)
+    return created
+
+
+def _create(paths: Paths, target: Path, text: str) -> None:
+    try:
+        with open(target, "x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise UsageError(f"neu: {paths.show(target)} gibt es schon; es wird nichts "
+                         "überschrieben") from None
+
+
+def _yaml_text(text: str) -> str:
+    """The title as a YAML value that keeps every character (quoted when needed)."""
+    if re.search(r"[:#\"'\[\]{}&*!|>%@`]|^[-?]", text):
+        return "'" + text.replace("'", "''") + "'"
+    return text
+
+
+def run(root: Path, args) -> int:
+    paths = Paths(root)
+    if args.hintergruende:
+        created = new_briefings(paths, Path(args.hintergruende))
+        if not created:
+            print("Jede Priorität hat schon ihre Hintergrundinformation.")
+    else:
+        created = [new_release(paths, " ".join(args.titel))]
+    for path in created:
+        print(f"angelegt  {paths.show(path)}")
+    if created:
+        print("Nächste Schritte: Datei bearbeiten (jedes TODO ersetzen), ansehen mit "
+              "»make vorschau DATEI=…«, prüfen mit »make check«.")
+    return 0

@@ -1,0 +1,190 @@
+"""The press officer's working loop: neu → vorschau → check → make final, plus status and
+liste. Each against projects in known states."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from briefing.build import build, check
+from briefing.cli import main
+
+from .conftest import RELEASE
+from .test_build import BRIEFING, RELEASE_WITH_PRIORITIES
+
+
+def run(root: Path, capsys, *args: str) -> tuple[int, list[str], list[str]]:
+    code = main([*args, "--root", str(root)])
+    out, err = capsys.readouterr()
+    return code, out.strip().splitlines(), err.strip().splitlines()
+
+
+@pytest.fixture
+def fixed_day(monkeypatch):
+    import briefing.scaffold
+
+    monkeypatch.setattr(briefing.scaffold, "today", lambda: dt.date(2026, 11, 25))
+
+
+# --- neu -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Sachsen und Tschechien vereinbaren Wasserstoff-Kooperation",
+     "sachsen-und-tschechien-vereinbaren-wasserstoff-kooperation"),
+    ("Größere Förderung für Straßen in Görlitz", "groessere-foerderung-fuer-strassen-in-goerlitz"),
+    ("ÄÖÜ äöü ß", "aeoeue-aeoeue-ss"),
+    ("Sachsen: »weltoffen« – 2026!", "sachsen-weltoffen-2026"),
+    ("Ústí nad Labem und Wrocław", "usti-nad-labem-und-wroclaw"),
+    ("Ein sehr langer Titel, der viel länger ist als jeder vernünftige Dateiname sein sollte",
+     "ein-sehr-langer-titel-der-viel-laenger-ist-als-jeder"),
+    ("…", "ohne-titel"),
+])
+def test_slug(title, expected):
+    from briefing.scaffold import slug
+
+    assert slug(title) == expected
+
+
+def test_new_release_is_a_draft_that_check_accepts(project, capsys, fixed_day):
+    root = project()
+    code, out, _ = run(root, capsys, "neu", "Sachsen: Wasserstoff für die Grenzregion")
+    assert code == 0
+    name = "content/2026-11-25-pressemitteilung-sachsen-wasserstoff-fuer-die-grenzregion.md"
+    assert out[0] == f"angelegt  {name}"
+    text = (root / name).read_text(encoding="utf-8")
+    assert "titel: 'Sachsen: Wasserstoff für die Grenzregion'\n" in text
+    assert "datum: 2026-11-25\n" in text and "entwurf: true\n" in text
+    assert "TODO (25. November 2026) – " in text
+    assert [str(p) for p in check(root).problems] == []
+    # For publication every TODO must go.
+    final = [str(p) for p in check(root, final=True).problems]
+    lines = text.split("\n")
+    draft, place = lines.index("entwurf: true") + 1, lines.index("ort: TODO") + 1
+    assert f"{name}:{draft}: Dokument ist als Entwurf markiert; für die Veröffentlichung " \
+           "»entwurf: true« entfernen" in final
+    assert f"{name}:{place}: Platzhalter »TODO« ist noch im Text; ersetzen Sie ihn" in final
+
+
+def test_new_never_overwrites(project, capsys, fixed_day):
+    root = project()
+    assert run(root, capsys, "neu", "Test")[0] == 0
+    path = root / "content" / "2026-11-25-pressemitteilung-test.md"
+    path.write_text("bearbeitet", encoding="utf-8")
+    code, _, err = run(root, capsys, "neu", "Test")
+    assert code == 2
+    assert err == ["briefing: neu: content/2026-11-25-pressemitteilung-test.md gibt es schon; "
+                   "es wird nichts überschrieben"]
+    assert path.read_text(encoding="utf-8") == "bearbeitet"
+
+
+def test_new_briefings_for_the_missing_priorities(project, capsys):
+    root = project({"content/pm.md": RELEASE_WITH_PRIORITIES,
+                    "content/b1.md": BRIEFING.format(key="eins")})
+    code, out, _ = run(root, capsys, "neu", "--hintergruende", "content/pm.md")
+    assert code == 0
+    assert out[0] == "angelegt  content/2025-10-29-hintergrund-2-zwei.md"
+    created = (root / "content" / "2025-10-29-hintergrund-2-zwei.md").read_text(encoding="utf-8")
+    assert "titel: Zweite\n" in created
+    assert "pressemitteilung: pm\npriorität: zwei\n" in created
+    assert [str(p) for p in check(root).problems] == []
+    assert run(root, capsys, "neu", "--hintergruende", "pm.md")[1] == [
+        "Jede Priorität hat schon ihre Hintergrundinformation."]
+
+
+def test_new_briefings_need_a_release_with_priorities(project, capsys):
+    root = project({"content/pm.md": RELEASE})
+    code, _, err = run(root, capsys, "neu", "--hintergruende", "content/pm.md")
+    assert code == 2
+    assert err == ["briefing: neu: content/pm.md hat keine »prioritäten«; tragen Sie sie "
+                   "zuerst ein"]
+
+
+# --- status --------------------------------------------------------------------------------
+
+def test_status_names_every_state_and_why(project, capsys):
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE, "content/c.md": RELEASE,
+                    "content/d.md": RELEASE, "content/weg.md": RELEASE})
+    assert build(root).exit_code() == 0
+    (root / "content" / "b.md").write_text(RELEASE + "\nMehr.\n", encoding="utf-8")
+    (root / "content" / "weg.md").unlink()
+    (root / "content" / "neu.md").write_text(RELEASE, encoding="utf-8")
+    (root / "content" / "d.md").write_text(RELEASE.replace("titel: Testmitteilung\n", ""),
+                                           encoding="utf-8")
+    build(root, [root / "content" / "d.md"])  # d fails; the others are not touched
+    code, out, _ = run(root, capsys, "status")
+    assert code == 0
+    assert out == [
+        "fehlerhaft  content/d.md  (beim letzten Lauf 1 Fehler; Einzelheiten: make check)",
+        "veraltet    content/b.md  (output/b.pdf: Inhaltsdatei geändert)",
+        "neu         content/neu.md  (noch nicht erstellt)",
+        "verwaist    output/weg.pdf  (content/weg.md gibt es nicht mehr; der nächste Lauf "
+        "entfernt es)",
+        "aktuell     content/a.md  (output/a.pdf)",
+        "aktuell     content/c.md  (output/c.pdf)",
+        "Zusammenfassung: 1 fehlerhaft, 1 veraltet, 1 neu, 1 verwaist, 2 aktuell",
+    ]
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ("templates/partials/contact.html.j2", "Vorlage geändert"),
+    ("templates/print.css", "Stil, Schrift oder Bildmarke in templates/ geändert"),
+    ("briefing.toml", "briefing.toml geändert"),
+])
+def test_status_says_which_input_changed(project, capsys, change, reason):
+    root = project({"content/a.md": RELEASE})
+    assert build(root).exit_code() == 0
+    path = root / change
+    path.write_text(path.read_text(encoding="utf-8") + "\n# geändert\n"
+                    if change.endswith(".toml") else path.read_text(encoding="utf-8") + "\n",
+                    encoding="utf-8")
+    assert run(root, capsys, "status")[1][0] == f"veraltet    content/a.md  (output/a.pdf: {reason})"
+
+
+def test_status_does_not_import_weasyprint(project):
+    import subprocess
+    import sys
+
+    root = project({"content/a.md": RELEASE})
+    probe = ("import sys; from briefing.cli import main; main(['status', '--root', "
+             f"{str(root)!r}]); print('weasyprint' in sys.modules, 'markdown' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "False False"
+
+
+# --- liste ---------------------------------------------------------------------------------
+
+def test_list_of_releases(project, capsys, monkeypatch):
+    import briefing.status
+
+    embargoed = RELEASE_WITH_PRIORITIES.replace(
+        "ort: Dresden\n", "ort: Dresden\nnummer: Nr. 7/2025\nsperrfrist: 2025-10-29 14:00\n")
+    november = RELEASE.replace("2025-10-29", "2025-11-03").replace(
+        "Dresden (29. Oktober 2025)", "Dresden (3. November 2025)").replace(
+        "ort: Dresden\n", "ort: Dresden\nentwurf: true\nsperrfrist: 2025-11-04 10:00\n")
+    root = project({"content/pm.md": embargoed, "content/b1.md": BRIEFING.format(key="eins"),
+                    "content/b2.md": BRIEFING.format(key="zwei"),
+                    "content/nov.md": november})
+    assert build(root).exit_code() == 0
+    (root / "content" / "b2.md").write_text(BRIEFING.format(key="zwei") + "\nMehr.\n",
+                                            encoding="utf-8")
+    fixed = dt.datetime(2025, 11, 3, 12, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(briefing.status, "_now", lambda: fixed)
+    code, out, _ = run(root, capsys, "liste")
+    assert code == 0
+    assert out == [
+        "Datum       Nummer         Stand      Sperrfrist                      Hintergr.  PDF"
+        "               Titel",
+        "2025-11-03  –              Entwurf    04.11.2025 10:00 (läuft noch)   0          "
+        "aktuell           Testmitteilung",
+        "2025-10-29  Nr. 7/2025     endgültig  29.10.2025 14:00 (abgelaufen)   2          "
+        "1 nicht aktuell   Testmitteilung",
+    ]
+    assert run(root, capsys, "liste", "--monat", "2025-10")[1][1:] == out[2:]
+    assert run(root, capsys, "liste", "--monat", "2024-01")[1] == [
+        "Keine Pressemitteilungen im 2024-01."]
+    code, _, err = run(root, capsys, "liste", "--monat", "Oktober")
+    assert code == 2
+    assert err == ["briefing: liste: »Oktober« ist kein Monat; schreiben Sie JJJJ-MM, "
+                   "z. B. 2025-10"]
