@@ -1,10 +1,12 @@
 # Each target is one line; scripts/setup.sh prepares the machine on first use.
-# DATEI=content/x.md limits `make` and `make final` to that file.
+# DATEI=content/x.md limits `make`, `make final` and `make vorschau` to that file.
 BRIEFING := .venv/bin/briefing
 SETUP := .venv/.installed
 DATEI ?=
+TITEL ?=
+MONAT ?=
 
-.PHONY: all final check test lint clean bench doctor golden
+.PHONY: all final check test lint clean bench doctor golden neu hintergruende vorschau status liste
 
 all: $(SETUP)  ## build every PDF from content/ into output/ (or only DATEI)
 	$(BRIEFING) build $(DATEI)
@@ -14,6 +16,21 @@ final: $(SETUP)  ## build for publication: drafts and placeholders are errors
 
 check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check
+
+neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…"
+	$(BRIEFING) neu "$(TITEL)"
+
+hintergruende: $(SETUP)  ## the missing briefings of a release: make hintergruende DATEI=…
+	$(BRIEFING) neu --hintergruende "$(DATEI)"
+
+vorschau: $(SETUP)  ## live preview in the browser (127.0.0.1), of DATEI or of everything
+	$(BRIEFING) vorschau $(DATEI)
+
+status: $(SETUP)  ## what a build would do, without doing it
+	$(BRIEFING) status
+
+liste: $(SETUP)  ## the releases (of MONAT=JJJJ-MM) with embargo, state and PDFs
+	$(BRIEFING) liste $(if $(MONAT),--monat $(MONAT))
 
 test: $(SETUP)  ## run the test suite
 	.venv/bin/python -m pytest
