@@ -32,7 +32,7 @@ status: $(SETUP)  ## what a build would do, without doing it
 liste: $(SETUP)  ## the releases (of MONAT=JJJJ-MM) with embargo, state and PDFs
 	$(BRIEFING) liste $(if $(MONAT),--monat $(MONAT))
 
-test: $(SETUP)  ## run the test suite
+test: $(SETUP) .venv/.browser  ## run the test suite
 	.venv/bin/python -m pytest
 
 golden: $(SETUP)  ## after an intended template or typography change: rewrite tests/golden/
@@ -46,6 +46,9 @@ clean:  ## remove generated PDFs (keeps .venv)
 
 $(SETUP): pyproject.toml constraints.txt scripts/setup.sh
 	scripts/setup.sh
+
+.venv/.browser: $(SETUP)
+	scripts/setup.sh browser && touch $@
 
 bench: $(SETUP)  ## measure speed against the targets; writes bench/RESULTS.md
 	.venv/bin/python bench/run.py

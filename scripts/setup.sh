@@ -1,8 +1,31 @@
 #!/usr/bin/env bash
 # Prepares a machine for briefing: system libraries for WeasyPrint, then .venv with the
 # package and its pinned dependencies. Called by make; safe to run again.
+# `scripts/setup.sh browser` only installs Debian's chromium for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# apt-get install as root or with password-less sudo; otherwise print the command.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  if command -v apt-get >/dev/null && { [ -z "$sudo" ] || sudo -n true 2>/dev/null; } &&
+     echo "Installiere Systempakete: $*" &&
+     $sudo apt-get update -qq &&
+     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -qq "$@" >/dev/null; then
+    return 0
+  fi
+  return 1
+}
+
+if [ "${1:-}" = browser ]; then
+  # The preview's browser test drives Debian's chromium (nothing is downloaded by a test tool).
+  if ! command -v chromium >/dev/null && ! apt_install chromium; then
+    echo "Hinweis: chromium fehlt; der Browser-Test wird übersprungen. Installieren mit:"
+    echo "  sudo apt-get update && sudo apt-get install -y chromium"
+  fi
+  exit 0
+fi
 
 # Libraries WeasyPrint loads at run time. libharfbuzz-subset0 is optional for WeasyPrint but
 # without it every render is about five times slower (fonts get subset by fontTools).
@@ -17,12 +40,7 @@ for lib in "${!LIBS[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   install_cmd="apt-get install -y --no-install-recommends ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo -n"
-  if command -v apt-get >/dev/null && { [ -z "$sudo" ] || sudo -n true 2>/dev/null; } &&
-     echo "Installiere Systembibliotheken: ${missing[*]}" &&
-     $sudo apt-get update -qq &&
-     $sudo env DEBIAN_FRONTEND=noninteractive $install_cmd -qq >/dev/null; then
+  if apt_install "${missing[@]}"; then
     :
   else
     # Go on: without libharfbuzz-subset0 PDFs are still right, only slower to make.

@@ -1,0 +1,165 @@
+"""`briefing vorschau` end to end: a real server process on a free port of 127.0.0.1, real
+file edits, the very PDF the build would write, and a real browser where one is installed."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import RELEASE
+
+TIMEOUT = 30
+
+
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read()
+
+
+def state(url: str) -> dict:
+    return json.loads(get(url + "stand"))
+
+
+def pdf_text(url: str) -> str:
+    return PdfReader(io.BytesIO(get(url + "pdf/0.pdf"))).pages[0].extract_text()
+
+
+def wait_for(url: str, condition, previous: int) -> dict:
+    """The first state newer than `previous` that meets `condition`."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        current = state(url)
+        if current["stand"] != previous and condition(current):
+            return current
+        time.sleep(0.05)
+    raise AssertionError(f"keine neue Fassung nach {TIMEOUT} s: {state(url)}")
+
+
+@pytest.fixture
+def preview(project):
+    """A running preview of content/pm.md; yields (root, url, process)."""
+    root = project({"content/pm.md": RELEASE, "content/anderes.md": RELEASE})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefing.cli", "vorschau", "content/pm.md", "--port", "0",
+         "--ohne-browser", "--root", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline()
+        assert first.startswith("Vorschau: http://127.0.0.1:"), first + process.stderr.read()
+        url = first.split()[1]
+        assert process.stdout.readline().startswith("Erste Fassung gesetzt in ")
+        yield root, url, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_preview_follows_edits_and_shows_problems(preview):
+    root, url, process = preview
+    page = get(url).decode()
+    assert '<html lang="de">' in page and "content/pm.md" in page
+    assert "content/anderes.md" not in page  # only the file asked for
+    first = state(url)
+    assert first["dokumente"] == [{"datei": "content/pm.md", "seiten": 1, "probleme": []}]
+    assert "Ein kurzer Text." in pdf_text(url)
+    assert get(url + "seite/0/0.jpg")[:2] == b"\xff\xd8"
+
+    content = root / "content" / "pm.md"
+    content.write_text(RELEASE.replace("Ein kurzer Text.", "Ein neuer Text."), encoding="utf-8")
+    second = wait_for(url, lambda s: True, first["stand"])
+    assert "Ein neuer Text." in pdf_text(url)
+
+    # A mistake: its message appears, the last good rendering stays.
+    content.write_text(RELEASE.replace("datum: 2025-10-29", "datum: 2025-10-32"),
+                       encoding="utf-8")
+    broken = wait_for(url, lambda s: s["dokumente"][0]["probleme"], second["stand"])
+    assert broken["dokumente"][0]["probleme"] == [
+        "content/pm.md:4: Feld »datum« »2025-10-32« ist kein gültiges Datum (diesen Tag gibt "
+        "es nicht)"]
+    assert "Ein neuer Text." in pdf_text(url)
+    assert "ist kein gültiges Datum" in get(url).decode()
+
+    content.write_text(RELEASE.replace("Ein kurzer Text.", "Wieder gut."), encoding="utf-8")
+    fixed = wait_for(url, lambda s: not s["dokumente"][0]["probleme"], broken["stand"])
+    assert fixed["dokumente"][0]["seiten"] == 1
+    assert "Wieder gut." in pdf_text(url)
+
+    # A template change sets it again too; output/ stays untouched.
+    partial = root / "templates" / "partials" / "footer.html.j2"
+    partial.write_text(partial.read_text(encoding="utf-8").replace(" · ", " | "),
+                       encoding="utf-8")
+    wait_for(url, lambda s: True, fixed["stand"])
+    assert "Sächsische Staatskanzlei | Pressemitteilung" in pdf_text(url)
+    assert not (root / "output").exists()
+    assert process.poll() is None  # still serving
+
+
+def test_preview_ends_cleanly(preview):
+    _root, url, process = preview
+    assert state(url)["stand"] >= 1
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 0
+    assert "Vorschau beendet." in process.stderr.read()
+    with pytest.raises(OSError):
+        get(url)
+
+
+def test_preview_listens_on_loopback_only():
+    from briefing.preview import Preview, serve
+
+    server = serve(Preview(Path(".")), 0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+
+
+def _browser():
+    """Debian's chromium driven by Playwright, or a skip that says what to install."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("chromium fehlt: sudo apt-get install chromium (make test installiert ihn, "
+                    "wo es darf)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    return playwright, executable
+
+
+def test_preview_in_a_real_browser(preview):
+    playwright, executable = _browser()
+    root, url, _process = preview
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable,
+                                    args=["--no-sandbox"] if os.geteuid() == 0 else [])
+        try:
+            page = browser.new_page()
+            page.goto(url)
+            image = page.locator("img").first
+            assert image.get_attribute("alt") == "Testmitteilung, Seite 1 von 1"
+            before = image.get_attribute("src")
+            assert page.evaluate("img => img.naturalWidth", image.element_handle()) > 500
+            (root / "content" / "pm.md").write_text(
+                RELEASE.replace("titel: Testmitteilung", "titel: Neue Überschrift"),
+                encoding="utf-8")
+            page.wait_for_function(
+                "before => document.querySelector('img')?.getAttribute('src') !== before",
+                arg=before, timeout=TIMEOUT * 1000)
+            assert page.locator("img").first.get_attribute("alt") == \
+                "Neue Überschrift, Seite 1 von 1"
+        finally:
+            browser.close()
