@@ -19,6 +19,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import loop  # noqa: E402 (bench/ is not a package)
+
 #: The seed content the synthetic corpus is made from (the live content/ may hold anything).
 SEED = REPO / "tests" / "data" / "seed"
 BRIEFING = [sys.executable, "-m", "briefing.cli"]
@@ -166,6 +169,9 @@ def main() -> None:
         wall, _, out = run([*BRIEFING, "build", "--root", str(real)])
         row("rebuild after changing a shared partial",
             f"{wall:.2f} s wall, {out.count('erstellt ')} PDF rendered")
+
+        run([*BRIEFING, "build", "--root", str(real)])  # the loop works on a built project
+        loop.measure(temp, real, row)
 
         corpus = synthetic_corpus(temp / "corpus", CORPUS)
         single = synthetic_corpus(temp / "single", 1)

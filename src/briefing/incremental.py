@@ -159,13 +159,16 @@ class Staleness:
     """Answers, for any output of any document, whether it is current and if not, why;
     and records what was made. One per run: every file is hashed once."""
 
-    def __init__(self, paths: Paths, manifest: Manifest | None = None):
+    def __init__(self, paths: Paths, manifest: Manifest | None = None,
+                 templates: dict[str, list[str]] | None = None):
         self.paths = paths
         self.manifest = manifest if manifest is not None else Manifest.load(paths.manifest)
         self.digests = Digests()
         self._code: str | None = None
         self._project: str | None = None
-        self._templates: dict[str, list[str]] = {}
+        #: Template closures; a long-lived caller (the preview) keeps them between runs.
+        self._templates: dict[str, list[str]] = {} if templates is None else templates
+        self._assets: str | None = None
         #: Files were recorded or forgotten since the manifest was loaded.
         self.changed = False
 
@@ -209,8 +212,11 @@ class Staleness:
 
     def assets(self) -> str:
         """Template files every output uses that Jinja does not load: CSS, fonts, the mark."""
-        return self.digests.files(self.paths, (p for p in _files_under(self.paths.templates_dir)
-                                               if p.suffix != ".j2"))
+        if self._assets is None:
+            self._assets = self.digests.files(
+                self.paths, (p for p in _files_under(self.paths.templates_dir)
+                             if p.suffix != ".j2"))
+        return self._assets
 
     def templates(self, template: str) -> list[str]:
         """Every template file a page template renders with: itself, what it extends and

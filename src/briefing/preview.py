@@ -41,7 +41,9 @@ class View:
     source: str
     title: str = ""
     pdf: bytes = b""
-    pages: list[bytes] = field(default_factory=list)
+    #: The page count; each page's image is made when it is first asked for.
+    pages: int = 0
+    images_of: dict[int, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     fingerprint: dict | None = None
     #: The last attempt failed: try again after any change.
@@ -59,8 +61,10 @@ class Preview:
         self.notes: list[str] = []
         self.version = 0
         self.lock = threading.Lock()
+        self.pdfium = threading.Lock()
         self.renderer_key: str | None = None
         self.env, self.env_key = None, None
+        self.closures: dict[str, list[str]] = {}
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -78,11 +82,12 @@ class Preview:
             return self._publish_notes([str(p) for p in problems])
         config = project.config
         shown = self._shown(project)
-        staleness = Staleness(config)
+        staleness = Staleness(config, templates=self.closures)
         self._restart_renderer(project, staleness)
         templates_key = staleness.digests.files(config, sorted(config.templates_dir.rglob("*.j2")))
         if templates_key != self.env_key:  # Jinja caches compiled templates: renew on change
             self.env, self.env_key = make_environment(config.templates_dir), templates_key
+            self.closures.clear()
         env = self.env
         done = 0
         for source, document in shown.items():
@@ -111,7 +116,7 @@ class Preview:
                 continue
             if self.write:
                 write_atomically(config.output_dir / PDF.file_name(document), produced.data)
-            self._store(view, document.title, produced.data, _page_images(produced.data),
+            self._store(view, document.title, produced.data, produced.pages,
                         [p for p in problems if ": Warnung: " in p or ": Hinweis: " in p],
                         inputs, time.perf_counter() - began)
             done += 1
@@ -150,12 +155,12 @@ class Preview:
                 view.fingerprint = None
 
     def _store(self, view: View, title: str | None = None, data: bytes | None = None,
-               pages: list[bytes] | None = None, problems: list[str] | None = None,
+               pages: int = 0, problems: list[str] | None = None,
                fingerprint: dict | None = None, seconds: float = 0.0) -> None:
         """Publish a new rendering (with `data`), or problems beside the last good one."""
         with self.lock:
             if data is not None:
-                view.title, view.pdf, view.pages = title, data, pages
+                view.title, view.pdf, view.pages, view.images_of = title, data, pages, {}
                 view.fingerprint, view.seconds = fingerprint, seconds
                 view.at = time.strftime("%H:%M:%S")
             view.failed = data is None
@@ -178,7 +183,7 @@ class Preview:
 
         targets = [p for p in (self.paths.content_dir, self.paths.templates_dir,
                                self.paths.config_file) if p.exists()]
-        for _changes in watch(*targets, stop_event=stop, debounce=50, step=20,
+        for _changes in watch(*targets, stop_event=stop, debounce=20, step=10,
                               rust_timeout=500, yield_on_timeout=False, raise_interrupt=False):
             try:
                 self.refresh()
@@ -193,7 +198,7 @@ class Preview:
     def state(self) -> dict:
         with self.lock:
             return {"stand": self.version, "hinweise": self.notes,
-                    "dokumente": [{"datei": v.source, "seiten": len(v.pages),
+                    "dokumente": [{"datei": v.source, "seiten": v.pages,
                                    "probleme": v.problems} for v in self.views.values()]}
 
     def page(self) -> str:
@@ -208,11 +213,27 @@ class Preview:
                              f'{view.seconds:.2f} s'.replace(".", ",") +
                              f' · <a href="/pdf/{index}.pdf">PDF</a></p>')
                 parts += [f'<img src="/seite/{index}/{n}.jpg?stand={version}" '
-                          f'alt="{html.escape(view.title)}, Seite {n + 1} von {len(view.pages)}">'
-                          for n in range(len(view.pages))]
+                          f'alt="{html.escape(view.title)}, Seite {n + 1} von {view.pages}">'
+                          for n in range(view.pages)]
             parts.append("</section>")
         return PAGE.replace("{stand}", str(version)).replace(
             "{inhalt}", "\n".join(parts) or "<p>Keine Dokumente.</p>")
+
+    def image(self, index: int, number: int) -> bytes | None:
+        """Page `number` of document `index` as an image, made on first request. PDFium is
+        not thread-safe: one page at a time."""
+        view = self.view_at(index)
+        if view is None or not 0 <= number < view.pages:
+            return None
+        with self.lock:
+            data, cached = view.pdf, view.images_of.get(number)
+        if cached is None:
+            with self.pdfium:
+                cached = _page_image(data, number)
+            with self.lock:
+                if view.pdf is data:
+                    view.images_of[number] = cached
+        return cached
 
     def view_at(self, index: int) -> View | None:
         with self.lock:
@@ -249,18 +270,15 @@ setInterval(async () => {
 """
 
 
-def _page_images(data: bytes) -> list[bytes]:
+def _page_image(data: bytes, number: int) -> bytes:
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
     try:
-        pages = []
-        for page in document:
-            out = io.BytesIO()
-            # JPEG: ten times faster to encode than PNG at this size, and sharp enough.
-            page.render(scale=SCALE).to_pil().save(out, format="JPEG", quality=90)
-            pages.append(out.getvalue())
-        return pages
+        out = io.BytesIO()
+        # JPEG: ten times faster to encode than PNG at this size, and sharp enough.
+        document[number].render(scale=SCALE).to_pil().save(out, format="JPEG", quality=90)
+        return out.getvalue()
     finally:
         document.close()
 
@@ -276,10 +294,10 @@ def make_handler(preview: Preview):
                            json.dumps(preview.state(), ensure_ascii=False).encode())
             elif path.startswith("/seite/") and path.endswith(".jpg"):
                 doc, _, number = path[len("/seite/"):-len(".jpg")].partition("/")
-                view = preview.view_at(int(doc)) if doc.isdigit() else None
-                n = int(number) if number.isdigit() else -1
-                if view and 0 <= n < len(view.pages):
-                    self._send(200, "image/jpeg", view.pages[n])
+                image = preview.image(int(doc), int(number)) \
+                    if doc.isdigit() and number.isdigit() else None
+                if image is not None:
+                    self._send(200, "image/jpeg", image)
                 else:
                     self._send(404, "text/plain; charset=utf-8", b"Seite gibt es nicht")
             elif path.startswith("/pdf/") and path.endswith(".pdf"):
