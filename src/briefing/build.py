@@ -331,13 +331,7 @@ def _select(project, files: list[Path]) -> tuple[list, list[str]]:
         return project.documents, failed
     config = project.config
     known = {d.display_path for d in project.documents} | project.blocked
-    # Named as content/x.md, not resolved: a symlink is named by its own path. A name
-    # without its folder (`x.md`) means the file in content/.
-    wanted = set()
-    for name in files:
-        shown = config.show(Path(name))
-        inside = config.show(config.content_dir / name)
-        wanted.add(inside if shown not in known and inside in known else shown)
+    wanted = {config.named(name) for name in files}
     if unknown := sorted(wanted - known):
         raise UsageError(f"{', '.join(unknown)}: keine Inhaltsdatei unter content/ (*.md)")
     return [d for d in project.documents if d.display_path in wanted], \

@@ -51,6 +51,14 @@ class Paths:
     def lock_file(self) -> Path:
         return self.output_dir / ".briefing.lock"
 
+    def named(self, name: str | Path) -> str:
+        """A content file as staff name it on the command line — from the current folder,
+        from the project, or inside content/ (`x.md`) — shown as in messages. Not
+        resolved: a symlink is named by its own path."""
+        name = Path(name)
+        candidates = [name, self.root / name, self.content_dir / name]
+        return self.show(next((c for c in candidates if c.exists()), name))
+
     def show(self, path: Path) -> str:
         """`path` as staff see it in messages: relative to the project, as named (a symlink
         is shown by its own name, not its target)."""

@@ -131,10 +131,7 @@ class Preview:
         documents = {d.display_path: d for d in project.documents}
         sources = sorted(documents.keys() | project.blocked)
         if self.file:
-            wanted = self.paths.show(Path(self.file))
-            if wanted not in sources:
-                inside = self.paths.show(self.paths.content_dir / self.file)
-                wanted = inside if inside in sources else wanted
+            wanted = self.paths.named(self.file)
             sources = [wanted] if wanted in sources else []
             if not sources:
                 self._publish_notes([f"{wanted}: gibt es nicht (mehr) in content/"])

@@ -118,8 +118,7 @@ def new_briefings(paths: Paths, release_file: Path) -> list[Path]:
     from .project import load_project
 
     project = load_project(paths.root)
-    candidates = [release_file, paths.root / release_file, paths.content_dir / release_file]
-    shown = paths.show(next((c for c in candidates if c.is_file()), release_file))
+    shown = paths.named(release_file)
     release = next((d for d in project.documents if d.display_path == shown), None)
     if release is None:
         problems = [str(p) for p in project.problems if p.path == shown and p.is_error]
