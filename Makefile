@@ -5,6 +5,8 @@ SETUP := .venv/.installed
 DATEI ?=
 TITEL ?=
 MONAT ?=
+# Passed through the environment, so quotes and backticks in a title stay as typed.
+export DATEI TITEL MONAT
 
 .PHONY: all final check test lint clean bench doctor golden neu hintergruende vorschau status liste
 
@@ -18,10 +20,10 @@ check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check
 
 neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…"
-	$(BRIEFING) neu "$(TITEL)"
+	$(BRIEFING) neu "$$TITEL"
 
 hintergruende: $(SETUP)  ## the missing briefings of a release: make hintergruende DATEI=…
-	$(BRIEFING) neu --hintergruende "$(DATEI)"
+	$(BRIEFING) neu --hintergruende "$$DATEI"
 
 vorschau: $(SETUP)  ## live preview in the browser (127.0.0.1), of DATEI or of everything
 	$(BRIEFING) vorschau $(DATEI)
@@ -48,7 +50,7 @@ $(SETUP): pyproject.toml constraints.txt scripts/setup.sh
 	scripts/setup.sh
 
 .venv/.browser: $(SETUP)
-	scripts/setup.sh browser && touch $@
+	scripts/setup.sh browser && touch $@ || true
 
 bench: $(SETUP)  ## measure speed against the targets; writes bench/RESULTS.md
 	.venv/bin/python bench/run.py

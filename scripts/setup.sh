@@ -23,6 +23,7 @@ if [ "${1:-}" = browser ]; then
   if ! command -v chromium >/dev/null && ! apt_install chromium; then
     echo "Hinweis: chromium fehlt; der Browser-Test wird übersprungen. Installieren mit:"
     echo "  sudo apt-get update && sudo apt-get install -y chromium"
+    exit 1  # make tries again next time
   fi
   exit 0
 fi

@@ -188,3 +188,31 @@ def test_list_of_releases(project, capsys, monkeypatch):
     assert code == 2
     assert err == ["briefing: liste: »Oktober« ist kein Monat; schreiben Sie JJJJ-MM, "
                    "z. B. 2025-10"]
+
+
+def test_new_briefings_without_a_file_says_what_to_give(project, capsys):
+    root = project({"content/pm.md": RELEASE})
+    code, _, err = run(root, capsys, "neu", "--hintergruende", "")
+    assert code == 2
+    assert err == ["briefing: neu: nennen Sie die Pressemitteilung, z. B. make hintergruende "
+                   "DATEI=content/2025-10-29-pressemitteilung-….md"]
+
+
+def test_new_in_a_folder_that_cannot_be_written(project, capsys, monkeypatch, fixed_day):
+    import builtins
+    import errno
+    import os
+
+    root = project()
+    real = builtins.open
+
+    def read_only(file, mode="r", *args, **kwargs):
+        if "x" in mode:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+        return real(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", read_only)
+    code, _, err = run(root, capsys, "neu", "Test")
+    assert code == 3
+    assert err == ["briefing: content/2026-11-25-pressemitteilung-test.md: kann nicht angelegt "
+                   "werden: der Datenträger ist schreibgeschützt (nur lesbar eingebunden)"]

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -121,13 +122,60 @@ def test_preview_ends_cleanly(preview):
 
 
 def test_preview_listens_on_loopback_only():
-    from briefing.preview import Preview, serve
+    from briefing.preview import Preview
+    from briefing.preview_http import serve
 
     server = serve(Preview(Path(".")), 0)
     try:
         assert server.server_address[0] == "127.0.0.1"
     finally:
         server.server_close()
+
+
+def test_preview_answers_only_requests_for_this_machine(preview):
+    _root, url, _process = preview
+    request = urllib.request.Request(url + "stand", headers={"Host": "boese.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
+    for path in ("pdf/7.pdf", "seite/0/9.jpg", "seite/x/0.jpg", "../briefing.toml",
+                 "content/pm.md"):
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            get(url + path)
+        assert missing.value.code == 404
+
+
+def test_settings_and_stylesheet_changes_and_saves_by_rename(preview):
+    root, url, process = preview
+    first = state(url)
+    # An editor that saves by writing a new file and renaming it over the old one.
+    content = root / "content" / "pm.md"
+    temporary = root / "content" / ".pm.md.swp"
+    temporary.write_text(RELEASE.replace("Ein kurzer Text.", "Umbenannt gespeichert."),
+                         encoding="utf-8")
+    os.replace(temporary, content)
+    second = wait_for(url, lambda s: True, first["stand"])
+    assert "Umbenannt gespeichert." in pdf_text(url)
+
+    config = root / "briefing.toml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace('name = "Sächsische Staatskanzlei"',
+                                   'name = "Staatskanzlei Test"'), encoding="utf-8")
+    third = wait_for(url, lambda s: True, second["stand"])
+    assert "Staatskanzlei Test" in pdf_text(url)
+
+    config.write_text(good + "\nfarbe = 1\n", encoding="utf-8")  # a mistake in the settings
+    broken = wait_for(url, lambda s: s["hinweise"], third["stand"])
+    assert broken["hinweise"][0].startswith("briefing.toml:")
+    config.write_text(good, encoding="utf-8")
+    fixed = wait_for(url, lambda s: not s["hinweise"], broken["stand"])
+    assert "Sächsische Staatskanzlei" in pdf_text(url)
+
+    css = root / "templates" / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh1 { font-size: 30pt; }\n",
+                   encoding="utf-8")
+    wait_for(url, lambda s: True, fixed["stand"])
+    assert process.poll() is None
 
 
 def _browser():

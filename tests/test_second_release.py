@@ -353,3 +353,20 @@ def test_suite_does_not_depend_on_live_content():
     needle = "REPO / " + '"content"'
     for source in Path(__file__).parent.glob("*.py"):
         assert needle not in source.read_text(encoding="utf-8"), source.name
+
+
+def test_nested_values_name_their_own_line(project):
+    front = ("kontakt:\n  stelle: Pressestelle\n  name: TODO\nprioritäten:\n  eins: Erste\n"
+             "  zwei: Zweite 湖\n")
+    root = project({"content/pm.md": RELEASE.replace("ort: Dresden\n", "ort: Dresden\n" + front),
+                    "content/b1.md": BRIEF.format(key="eins").replace(
+                        "2026-11-25-pressemitteilung-wasserstoff", "pm").replace(
+                        "2026-11-25", "2025-10-29"),
+                    "content/b2.md": BRIEF.format(key="zwei").replace(
+                        "2026-11-25-pressemitteilung-wasserstoff", "pm").replace(
+                        "2026-11-25", "2025-10-29")})
+    problems = [str(p) for p in check(root).problems]
+    assert "content/pm.md:8: Platzhalter »TODO« ist noch im Text; ersetzen Sie ihn oder " \
+           "markieren Sie das Dokument mit »entwurf: true«" in problems
+    assert any(p.startswith("content/pm.md:11: Warnung: Zeichen ohne Schrift im Projekt: »湖«")
+               for p in problems), problems

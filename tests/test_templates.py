@@ -163,3 +163,15 @@ def test_template_runtime_error_is_a_message(command, project, capsys):
     assert code == 1
     assert len(err) == 1 and err[0].startswith(f"{line}: Vorlage ")
     assert err[0].endswith("; korrigieren Sie die Vorlage")
+
+
+def test_a_template_that_includes_itself_is_a_message(project, capsys):
+    root = project(FILES)
+    footer = root / "templates" / "partials" / "footer.html.j2"
+    footer.write_text(footer.read_text(encoding="utf-8")
+                      + '{% include "partials/footer.html.j2" %}\n', encoding="utf-8")
+    code, _out, err = run(root, capsys, "check")
+    assert code == 1
+    assert len(err) == 1
+    assert err[0].startswith("templates/partials/footer.html.j2:")
+    assert ": Vorlage kann nicht ausgewertet werden (RecursionError: " in err[0]

@@ -118,16 +118,21 @@ def build(
     start = time.perf_counter()
     paths = Paths(Path(root).resolve())
     files = list(files)
-    report = None if files or force or final else _unchanged(paths, on_outcome)
-    if report is None:
+    staleness = Staleness(paths)
+    # Every input is hashed before any is read: a file saved while this build runs is
+    # recorded as changed, so the next build makes it again.
+    staleness.project()
+    if not (files or force or final) and staleness.unchanged_project():
+        report = _unchanged(staleness, on_outcome)
+    else:
         from .project import load_project
 
         project = load_project(paths.root, final)
         selected, failed = _select(project, files)
         with locked(paths, on_wait):
+            staleness.reload()  # as the build we may have waited for left it
+            run = _Run(project, staleness, Report(list(project.problems)), on_outcome, final)
             # A partial or a publication build does not vouch for what a plain build would say.
-            run = _Run(project, Staleness(paths), Report(list(project.problems)), on_outcome,
-                       final)
             run.make(selected, failed, jobs or os.cpu_count() or 1, force,
                      vouch=not files and not final)
             report = run.report
@@ -135,11 +140,9 @@ def build(
     return report
 
 
-def _unchanged(paths: Paths, on_outcome: Callable[[Outcome], None]) -> Report | None:
-    """The last build's report, if nothing at all changed since; else None."""
-    staleness = Staleness(paths)
-    if not staleness.unchanged_project():
-        return None
+def _unchanged(staleness: Staleness, on_outcome: Callable[[Outcome], None]) -> Report:
+    """The last build's report: nothing at all changed since."""
+    paths = staleness.paths
     manifest = staleness.manifest
     report = Report(manifest.stored_problems(), noop=True)
     report.outcomes = [Outcome(path) for path in manifest.failed]
@@ -175,7 +178,6 @@ class _Run:
 
     def make(self, selected: list, failed: list[str], workers: int, force: bool,
              vouch: bool) -> None:
-        self.staleness.project()  # the fingerprint of the inputs before any is read
         # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
         for display_path in failed:
             self.finish(Outcome(display_path))

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 
 from .errors import Problem, Severity
 from .files import cache_dir, write_atomically
-from .reader import SourceFile
+from .reader import SourceFile, front_matter_texts
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 #: Characters that are never drawn (format controls, variation selectors): no font needed.
@@ -100,7 +100,6 @@ def missing_glyphs(source: SourceFile, drawable: frozenset[int],
 
 def _texts(source: SourceFile):
     """(line, text) of everything staff typed: front-matter values and the body."""
-    for name, value in source.meta.items():
-        yield source.lines.get(str(name), 1), str(value)
+    yield from front_matter_texts(source)
     for offset, text in enumerate(source.body.split("\n")):
         yield source.body_line + offset, text

@@ -69,6 +69,12 @@ def install_exceptions(exceptions: dict[str, list[int]], languages: set[str]) ->
             dictionary.cache[word] = [pyphen.DataInt(position) for position in positions]
 
 
+def forget_exceptions() -> None:
+    """Drop the loaded dictionaries (and the exceptions put into them): a long-lived
+    process installs the current list afresh."""
+    pyphen.hdcache.clear()
+
+
 def load_dictionary(language: str) -> pyphen.HyphDict:
     """Pyphen's parsed dictionary for `language`, from a pickle in the user's cache folder.
 

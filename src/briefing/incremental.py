@@ -277,6 +277,11 @@ class Staleness:
         """Files this tool wrote for content files that no longer exist."""
         return [e for e in self.manifest.files.values() if e.source not in present]
 
+    def reload(self) -> None:
+        """The manifest as it is now on disk (another build may have written it)."""
+        self.manifest = Manifest.load(self.paths.manifest)
+        self.changed = False
+
     def unchanged_project(self) -> bool:
         """Nothing at all changed since the last complete build, and every file it wrote is
         still there as written."""

@@ -8,6 +8,7 @@ huge files, broken YAML), always naming the line in the file, not in the YAML bl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,26 @@ class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 
 _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def front_matter_texts(source: SourceFile) -> Iterator[tuple[int, str]]:
+    """(line, text) of every value in the front matter, nested ones (`kontakt.telefon`,
+    `prioritäten.grenzregion`, list items) with their own line."""
+
+    def walk(name: str, value: Any, line: int):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                sub = f"{name}.{key}"
+                yield from walk(sub, item, source.lines.get(sub, line))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                sub = f"{name}[{index}]"
+                yield from walk(sub, item, source.lines.get(sub, line))
+        elif value is not None:
+            yield line, str(value)
+
+    for name, value in source.meta.items():
+        yield from walk(str(name), value, source.lines.get(str(name), 1))
 
 
 def read_meta(path: Path) -> dict[str, Any] | None:

@@ -14,7 +14,8 @@ import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .errors import UsageError
+from .errors import MachineError, UsageError
+from .files import cause_of
 from .paths import Paths
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -148,6 +149,9 @@ def _create(paths: Paths, target: Path, text: str) -> None:
     except FileExistsError:
         raise UsageError(f"neu: {paths.show(target)} gibt es schon; es wird nichts "
                          "überschrieben") from None
+    except OSError as exc:
+        raise MachineError(f"{paths.show(target)}: kann nicht angelegt werden: "
+                           f"{cause_of(exc)}") from None
 
 
 def _yaml_text(text: str) -> str:
@@ -159,7 +163,10 @@ def _yaml_text(text: str) -> str:
 
 def run(root: Path, args) -> int:
     paths = Paths(root)
-    if args.hintergruende:
+    if args.hintergruende is not None:
+        if not args.hintergruende.strip():
+            raise UsageError("neu: nennen Sie die Pressemitteilung, z. B. make hintergruende "
+                             "DATEI=content/2025-10-29-pressemitteilung-….md")
         created = new_briefings(paths, Path(args.hintergruende))
         if not created:
             print("Jede Priorität hat schon ihre Hintergrundinformation.")

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import Problem, Severity
 from .model import BRIEFING, KIND_LABELS, RELEASE, Contact, Document, Priority, Publisher
-from .reader import SourceFile
+from .reader import SourceFile, front_matter_texts
 from .values import (
     CONTACT_NAMES,
     FieldError,
@@ -280,9 +280,8 @@ def _document(source: SourceFile, values: dict[str, Any], defaults: Defaults) ->
 def _placeholders(source: SourceFile) -> list[tuple[int, str]]:
     """(line, placeholder) in front-matter text values and in the body."""
     found = []
-    for name, value in source.meta.items():
-        for match in PLACEHOLDERS.finditer(str(value)):
-            found.append((source.lines.get(str(name), 1), match[0]))
+    for line, text in front_matter_texts(source):
+        found += [(line, match[0]) for match in PLACEHOLDERS.finditer(text)]
     for offset, line in enumerate(source.body.split("\n")):
         found += [(source.body_line + offset, m[0]) for m in PLACEHOLDERS.finditer(line)]
     return found

@@ -159,7 +159,7 @@ def compose(document: Document, template: str, env: Environment, paths: Paths,
 #: filter call in it (`doc.title + 1`, `1 // 0`, `doc.date | number`). They point into the
 #: template, so they are the template's problems, with its line, not briefing's bugs.
 TEMPLATE_FAULTS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
-                   AttributeError)
+                   AttributeError, RecursionError)
 
 
 def template_problem(exc: Exception, paths: Paths) -> Problem:

@@ -1,0 +1,167 @@
+"""The preview's web page: served to this machine only, from memory only.
+
+The server binds 127.0.0.1 and answers only requests addressed to that host (so a web page
+elsewhere cannot read embargoed drafts through DNS rebinding). It serves the page, the
+state (`/stand`), each PDF page as an image and the PDF itself: nothing from disk.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .errors import UsageError
+
+#: Pages are shown at this many pixels per PDF point (1.5 ≈ 108 dpi).
+SCALE = 1.5
+_IMAGE = re.compile(r"/seite/([0-9]+)/([0-9]+)\.jpg")
+_PDF = re.compile(r"/pdf/([0-9]+)\.pdf")
+
+PAGE = """<!DOCTYPE html>
+<html lang="de"><head><meta charset="utf-8"><title>Vorschau – briefing</title>
+<style>
+body { font-family: sans-serif; background: #5b6670; color: #111; margin: 0; padding: 1rem; }
+section { max-width: 900px; margin: 0 auto 2rem; }
+h2 { color: #fff; font-size: 1rem; }
+img { display: block; width: 100%; margin: 0 0 1rem; background: #fff;
+      box-shadow: 0 1px 4px rgba(0,0,0,.4); }
+.problem { background: #fbeaea; color: #6b0f12; border-left: 4px solid #a4161a;
+           padding: .5rem; white-space: pre-wrap; }
+.info { color: #fff; font-size: .85rem; } .info a { color: #fff; }
+</style></head>
+<body data-stand="{stand}"><main>
+{inhalt}
+</main>
+<script>
+// Ask a few times a second whether a newer rendering exists; then show it.
+const stand = document.body.dataset.stand;
+setInterval(async () => {
+  try {
+    const answer = await fetch("/stand", {cache: "no-store"});
+    if ((await answer.json()).stand != stand) location.reload();
+  } catch (error) {}
+}, 250);
+</script>
+</body></html>
+"""
+
+
+def state(preview) -> dict:
+    with preview.lock:
+        return {"stand": preview.version, "hinweise": list(preview.notes),
+                "dokumente": [{"datei": v.source, "seiten": v.pages, "probleme": v.problems}
+                              for v in preview.views.values()]}
+
+
+def page(preview) -> str:
+    with preview.lock:
+        views, notes, version = list(preview.views.values()), list(preview.notes), \
+            preview.version
+        shown = [(v.source, list(v.problems), v.pages, v.title, v.at, v.seconds)
+                 for v in views]
+    parts = [f'<p class="problem">{html.escape(n)}</p>' for n in notes]
+    for index, (source, problems, pages, title, at, seconds) in enumerate(shown):
+        parts.append(f"<section><h2>{html.escape(source)}</h2>")
+        parts += [f'<p class="problem">{html.escape(p)}</p>' for p in problems]
+        if pages:
+            parts.append(f'<p class="info">gesetzt um {at} in {seconds:.2f} s'.replace(".", ",")
+                         + f' · <a href="/pdf/{index}.pdf">PDF</a></p>')
+            parts += [f'<img src="/seite/{index}/{n}.jpg?stand={version}" '
+                      f'alt="{html.escape(title)}, Seite {n + 1} von {pages}">'
+                      for n in range(pages)]
+        parts.append("</section>")
+    return PAGE.replace("{stand}", str(version)).replace(
+        "{inhalt}", "\n".join(parts) or "<p>Keine Dokumente.</p>")
+
+
+def _view(preview, index: int):
+    with preview.lock:
+        views = list(preview.views.values())
+        if not 0 <= index < len(views):
+            return None, b"", 0
+        view = views[index]
+        return view, view.pdf, view.pages
+
+
+def image(preview, index: int, number: int) -> bytes | None:
+    """Page `number` of document `index` as an image, made on first request. PDFium is not
+    thread-safe: one page at a time."""
+    view, data, pages = _view(preview, index)
+    if view is None or not 0 <= number < pages:
+        return None
+    with preview.lock:
+        cached = view.images_of.get(number) if view.pdf is data else None
+    if cached is None:
+        with preview.pdfium:
+            cached = _page_image(data, number)
+        with preview.lock:
+            if view.pdf is data:
+                view.images_of[number] = cached
+    return cached
+
+
+def _page_image(data: bytes, number: int) -> bytes:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        out = io.BytesIO()
+        # JPEG: ten times faster to encode than PNG at this size, and sharp enough.
+        document[number].render(scale=SCALE).to_pil().save(out, format="JPEG", quality=90)
+        return out.getvalue()
+    finally:
+        document.close()
+
+
+def make_handler(preview, port: int):
+    hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.headers.get("Host") not in hosts:
+                return self._send(403, "text/plain; charset=utf-8", b"Forbidden")
+            path = self.path.split("?", 1)[0]
+            if path == "/":
+                return self._send(200, "text/html; charset=utf-8", page(preview).encode())
+            if path == "/stand":
+                return self._send(200, "application/json",
+                                  json.dumps(state(preview), ensure_ascii=False).encode())
+            if match := _IMAGE.fullmatch(path):
+                found = image(preview, int(match[1]), int(match[2]))
+                if found is not None:
+                    return self._send(200, "image/jpeg", found)
+            elif match := _PDF.fullmatch(path):
+                _, data, _ = _view(preview, int(match[1]))
+                if data:
+                    return self._send(200, "application/pdf", data)
+            return self._send(404, "text/plain; charset=utf-8", b"Not found")
+
+        def _send(self, status: int, kind: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:  # no request log on the terminal
+            pass
+
+    return Handler
+
+
+def serve(preview, port: int = 0) -> ThreadingHTTPServer:
+    if not 0 <= port <= 65535:
+        raise UsageError(f"vorschau: Port {port} gibt es nicht; erlaubt sind 1 bis 65535 (oder "
+                         "0 für einen freien)")
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), None)
+    except OSError as exc:
+        raise UsageError(f"vorschau: Port {port} ist nicht frei ({exc.strerror}); nehmen Sie "
+                         "einen anderen mit --port") from None
+    server.RequestHandlerClass = make_handler(preview, server.server_address[1])
+    server.daemon_threads = True
+    return server
