@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .errors import Problem, Severity
@@ -72,9 +73,11 @@ class Digests:
         return self.combine(*(f"{paths.show(p)}:{self.file(p)}" for p in files))
 
 
+@cache
 def library_versions() -> list[str]:
     """`name==version` of each shaping library, read from the names of the installed
-    `*.dist-info` folders (importlib.metadata would cost a third of a no-op build)."""
+    `*.dist-info` folders (importlib.metadata would cost a third of a no-op build). Once
+    per process: a long-lived preview does not list sys.path on every save."""
     wanted = {name.replace("-", "_") for name in SHAPING_LIBRARIES}
     found: dict[str, str] = {}
     for entry in sys.path:
