@@ -28,7 +28,7 @@ from typing import TypeVar
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from . import overflow, pool
+from . import conformance, overflow, pool
 from .engine import ProjectFetcher, captured_log, engine_problems, refusals
 from .errors import MachineError, Problem, Severity
 from .files import cause_of
@@ -159,8 +159,7 @@ class Renderer:
             with memory_limit(), captured_log() as records:
                 document, fit = self.layout(display, html)
                 if not any(p.is_error for p in fit):
-                    result.data = document.write_pdf(pdf_variant="pdf/ua-1",
-                                                     pdf_identifier=True)
+                    result.data = conformance.write(document)
             result.pages = len(document.pages)
             result.problems += fit
             result.problems += [p for p in engine_problems(display, records)
