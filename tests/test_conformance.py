@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import IndirectObject
 
 from briefing.build import build
 
@@ -71,3 +72,57 @@ def test_the_mark_is_described_by_the_publisher(seed_pdfs):
 
     walk(catalog["/StructTreeRoot"])
     assert figures == ["Sächsische Staatskanzlei"]
+
+
+def _claimed(reader) -> set[tuple[int, int]]:
+    """(page object number, MCID) of every marked content the structure tree claims."""
+    claimed = set()
+    todo = [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    while todo:
+        element = todo.pop()
+        kids = element.raw_get("/K") if "/K" in element else []
+        kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, IndirectObject):
+                todo.append(kid.get_object())
+            elif isinstance(kid, int):
+                claimed.add((element.raw_get("/Pg").idnum, int(kid)))
+    return claimed
+
+
+def _marked(reader):
+    """(page object number, tag, properties) of every marked-content sequence."""
+    from pypdf.generic import ContentStream
+
+    for page in reader.pages:
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"BDC":
+                yield page.indirect_reference.idnum, operands[0], operands[1]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_all_content_is_in_the_tree_or_an_artifact(seed_pdfs, index):
+    reader = PdfReader(seed_pdfs[index])
+    claimed = _claimed(reader)
+    pagination = 0
+    for page, tag, properties in _marked(reader):
+        if tag == "/Artifact":
+            pagination += properties.get("/Type") == "/Pagination"
+        else:
+            assert (page, properties["/MCID"]) in claimed, (tag, properties)
+    # The running footer and the page number on every page.
+    assert pagination == 2 * len(reader.pages)
+
+
+def test_table_headers_have_a_scope(seed_pdfs):
+    reader = PdfReader(seed_pdfs[0])  # a briefing with a table
+    scopes = []
+    todo = [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    while todo:
+        element = todo.pop()
+        if element.get("/S") == "/TH":
+            scopes.append(element["/A"]["/Scope"])
+        kids = element.raw_get("/K") if "/K" in element else []
+        todo += [k.get_object() for k in (kids if isinstance(kids, list) else [kids])
+                 if isinstance(k, IndirectObject)]
+    assert scopes == ["/Column", "/Column"]

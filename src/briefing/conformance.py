@@ -5,11 +5,18 @@ PDF/UA catalogue entries (`/Lang`, `/MarkInfo`, `DisplayDocTitle`, the structure
 adds the sRGB OutputIntent and `pdfaid`, but not `pdfuaid` (Kozea/WeasyPrint#2783). This
 finisher, run by `write_pdf` before the file is written, adds to the one XMP packet:
 `pdfuaid:part=1` and the PDF/A extension schema that describes that property (PDF/A allows
-only described properties); and `/Tabs /S` (tab order follows the structure) on every page.
-The bytes stay reproducible: nothing here depends on time or chance.
+only described properties); `/Tabs /S` (tab order follows the structure) on every page;
+the running header, footer and page numbers as pagination artifacts; `/Scope` on table
+headers. The bytes stay reproducible: nothing here depends on time or chance.
+
+Still open (WeasyPrint 70 tags each line as its own span without the space between lines,
+automatic hyphens are real characters, footnotes are not `Note`s, an element split across
+pages becomes two): these need the HTML element behind each structure element.
 """
 
 from __future__ import annotations
+
+import pydyf
 
 #: Declares the pdfuaid namespace to PDF/A validators (ISO 19005-2, 6.6.2.3.2).
 EXTENSION = b"""<rdf:Description rdf:about="" \
@@ -35,6 +42,12 @@ OPTIONS = {"pdf_variant": "pdf/a-2u", "pdf_tags": True, "pdf_identifier": True}
 
 def finish(document, pdf) -> None:
     """Add what PDF/UA-1 needs on top of WeasyPrint's PDF/A-2u (a `write_pdf` finisher)."""
+    _identify(pdf)
+    _pagination_artifacts(pdf)
+    _header_scope(pdf)
+
+
+def _identify(pdf) -> None:
     metadata = _object(pdf, pdf.catalog["Metadata"])
     packet = b"".join(part if isinstance(part, bytes) else str(part).encode()
                       for part in metadata.stream)
@@ -43,6 +56,45 @@ def finish(document, pdf) -> None:
     for item in pdf.objects:
         if isinstance(item, dict) and item.get("Type") == "/Page":
             item["Tabs"] = "/S"
+
+
+def _pagination_artifacts(pdf) -> None:
+    """Running header, footer and page numbers as artifacts. WeasyPrint tags margin boxes
+    but links their structure elements nowhere (Kozea/WeasyPrint#1836): a screen reader
+    meets content that belongs to no element. Marked content whose MCID no element of the
+    structure tree claims becomes `/Artifact <</Type /Pagination>>`."""
+    claimed: set[tuple[bytes, int]] = set()
+    todo = [_object(pdf, _object(pdf, pdf.catalog["StructTreeRoot"])["K"][0])]
+    while todo:
+        element = todo.pop()
+        kids = element.get("K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, int):
+                claimed.add((_ref(element.get("Pg")), kid))
+            elif isinstance(kid, bytes):
+                todo.append(_object(pdf, kid))
+    for page in (o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Page"):
+        stream = _object(pdf, page["Contents"])
+        tokens = stream.stream
+        for index, token in enumerate(tokens):
+            if token == b"BDC" and isinstance(tokens[index - 1], dict) and \
+                    (_ref(page.reference), tokens[index - 1].get("MCID")) not in claimed:
+                tokens[index - 2] = "/Artifact"
+                tokens[index - 1] = pydyf.Dictionary({"Type": "/Pagination"})
+
+
+def _header_scope(pdf) -> None:
+    """`TH` with `/Scope` (Kozea/WeasyPrint#2508): a header in THead heads its column."""
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("S") == "/TH":
+            row = _object(pdf, item["P"])
+            scope = "/Column" if _object(pdf, row["P"]).get("S") == "/THead" else "/Row"
+            attributes = item.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+            attributes["Scope"] = scope
+
+
+def _ref(reference) -> bytes:
+    return reference if isinstance(reference, bytes) else str(reference).encode()
 
 
 def _object(pdf, reference):
