@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
@@ -235,6 +236,13 @@ class Preview:
         return shown == CONFIG_NAME or shown.startswith(("content/", "templates/"))
 
 
+def _desktop() -> bool:
+    """A graphical session to open a browser in (on a server, `webbrowser` would start a
+    text browser in this terminal)."""
+    return sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(root: Path, args) -> int:
     from .preview_http import serve
 
@@ -251,7 +259,7 @@ def run(root: Path, args) -> int:
         preview.refresh()
         print(f"Erste Fassung gesetzt in {time.perf_counter() - began:.2f} s".replace(".", ","),
               flush=True)
-        if not args.ohne_browser:
+        if not args.ohne_browser and _desktop():
             webbrowser.open(url)
         preview.follow(saves)
     except KeyboardInterrupt:
