@@ -108,6 +108,8 @@ def test_all_content_is_in_the_tree_or_an_artifact(seed_pdfs, index):
     for page, tag, properties in _marked(reader):
         if tag == "/Artifact":
             pagination += properties.get("/Type") == "/Pagination"
+        elif "/MCID" not in properties:  # an automatic hyphen inside a claimed line
+            assert properties["/ActualText"] == ""
         else:
             assert (page, properties["/MCID"]) in claimed, (tag, properties)
     # The running footer and the page number on every page.
@@ -126,3 +128,62 @@ def test_table_headers_have_a_scope(seed_pdfs):
         todo += [k.get_object() for k in (kids if isinstance(kids, list) else [kids])
                  if isinstance(k, IndirectObject)]
     assert scopes == ["/Column", "/Column"]
+
+
+def screen_reader_text(path) -> str:
+    """The tagged text of a PDF as a screen reader gets it: marked content in order, each
+    glyph through its font's ToUnicode map, /ActualText instead of what it covers, nothing
+    of artifacts, and no separator added between pieces (PDF readers add none either)."""
+    import re
+
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(path)
+    out = []
+    for page in reader.pages:
+        maps = {}
+        for name, font in page["/Resources"]["/Font"].items():
+            cmap = font.get_object()["/ToUnicode"].get_object().get_data()
+            maps[name] = {code.decode().upper(): bytes.fromhex(text.decode()).decode("utf-16-be")
+                          for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)
+                          for code, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>",
+                                                       block)}
+        font, stack = None, []
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tf":
+                font = operands[0]
+            elif operator in (b"BDC", b"BMC"):
+                properties = operands[1] if len(operands) > 1 else {}
+                actual = properties.get("/ActualText") if hasattr(properties, "get") else None
+                stack.append((operands[0], actual))
+                if actual is not None:
+                    out.append(str(actual))
+            elif operator == b"EMC" and stack:
+                stack.pop()
+            elif operator == b"TJ":
+                if any(tag == "/Artifact" or actual is not None for tag, actual in stack):
+                    continue
+                for item in operands[0]:
+                    if isinstance(item, bytes) or hasattr(item, "original_bytes"):
+                        raw = item.original_bytes if hasattr(item, "original_bytes") else item
+                        hexed = raw.hex().upper()
+                        out += [maps[font].get(hexed[i:i + 4], "") for i in range(0, len(hexed), 4)]
+    return "".join(out)
+
+
+@pytest.mark.parametrize("width", ["30mm", "40mm", "55mm"])
+def test_words_at_line_ends_reach_the_screen_reader_intact(tmp_path, width):
+    from .conftest import RELEASE
+
+    text = ("Die Zusammenarbeit mit Polen und Tschechien soll künftig besser werden. "
+            "Innovations-, Wissenschafts- und Kulturstandort sowie Wasserstoff-Kooperation "
+            "im Investitionsstandort.")
+    root = make_project(tmp_path, {"content/pm.md": RELEASE.replace(
+        "Ein kurzer Text.", text)})
+    css = root / "templates" / "print.css"
+    css.write_text(css.read_text(encoding="utf-8") + f"\n.body p {{ width: {width}; }}\n",
+                   encoding="utf-8")
+    assert build(root).exit_code() == 0
+    read = screen_reader_text(root / "output" / "pm.pdf")
+    assert text in read
+    assert read.count("-") == read.count("-", 0) and "Tsche-chien" not in read
