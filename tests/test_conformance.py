@@ -87,6 +87,8 @@ def _claimed(reader) -> set[tuple[int, int]]:
                 todo.append(kid.get_object())
             elif isinstance(kid, int):
                 claimed.add((element.raw_get("/Pg").idnum, int(kid)))
+            elif isinstance(kid, dict) and "/MCID" in kid:  # marked content on another page
+                claimed.add((kid.raw_get("/Pg").idnum, int(kid["/MCID"])))
     return claimed
 
 
@@ -187,3 +189,48 @@ def test_words_at_line_ends_reach_the_screen_reader_intact(tmp_path, width):
     read = screen_reader_text(root / "output" / "pm.pdf")
     assert text in read
     assert read.count("-") == read.count("-", 0) and "Tsche-chien" not in read
+
+
+def _elements(reader) -> list[tuple[list[str], dict]]:
+    """(path of structure types, element) of every structure element, in tree order."""
+    found = []
+
+    def walk(element, path):
+        element = element.get_object()
+        if not isinstance(element, dict) or "/S" not in element:
+            return
+        found.append(([*path, element["/S"]], element))
+        kids = element.raw_get("/K") if "/K" in element else []
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, IndirectObject):
+                walk(kid, [*path, element["/S"]])
+
+    for kid in reader.trailer["/Root"]["/StructTreeRoot"]["/K"]:
+        walk(kid, [])
+    return found
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_one_structure_element_per_html_element_across_pages(seed_pdfs, index):
+    reader = PdfReader(seed_pdfs[index])
+    elements = _elements(reader)
+    assert sum(1 for path, _ in elements if path[-1] == "/Part") == 1  # <main>, once
+    notes = [element for path, element in elements if path[-1] == "/Note"]
+    ids = [str(note["/ID"]) for note in notes]
+    expected = 0 if "pressemitteilung" in seed_pdfs[index].name else 1
+    assert ids == [f"fussnote-{n}" for n in range(1, expected + 1)]
+
+
+def test_a_paragraph_across_a_page_break_is_one_element(tmp_path):
+    from .conftest import RELEASE
+
+    long = " ".join(["Ein Satz, der sich wiederholt, bis der Absatz die Seite füllt."] * 90)
+    root = make_project(tmp_path, {"content/pm.md": RELEASE.replace("Ein kurzer Text.", long)})
+    assert build(root).exit_code() == 0
+    reader = PdfReader(root / "output" / "pm.pdf")
+    assert len(reader.pages) >= 2
+    paragraphs = [e for path, e in _elements(reader) if path[-1] == "/P"
+                  and "/Part" in path]
+    # Label and date of the document line, and the one body paragraph across both pages.
+    assert len(paragraphs) == 3
+    assert screen_reader_text(root / "output" / "pm.pdf").count(long) == 1

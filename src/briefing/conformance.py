@@ -7,11 +7,11 @@ finisher, run by `write_pdf` before the file is written, adds to the one XMP pac
 `pdfuaid:part=1` and the PDF/A extension schema that describes that property (PDF/A allows
 only described properties); `/Tabs /S` (tab order follows the structure) on every page;
 the running header, footer and page numbers as pagination artifacts; `/Scope` on table
-headers; the space a line break replaced, and automatic hyphens hidden from the text. The
-bytes stay reproducible: nothing here depends on time or chance.
+headers; the space a line break replaced, and automatic hyphens hidden from the text; one
+structure element for an HTML element broken across pages; footnotes as `Note` with `/ID`.
+The bytes stay reproducible: nothing here depends on time or chance.
 
-Still open: footnotes are not `Note`s, and an element split across pages becomes two
-structure elements; both need the HTML element behind each structure element.
+Still open: the footnote call is not linked to its note.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from itertools import pairwise
 
 import pydyf
+from weasyprint.pdf import tags as _weasy_tags
 
 #: Declares the pdfuaid namespace to PDF/A validators (ISO 19005-2, 6.6.2.3.2).
 EXTENSION = b"""<rdf:Description rdf:about="" \
@@ -49,6 +50,93 @@ def finish(document, pdf) -> None:
     claimed = _pagination_artifacts(pdf)
     _header_scope(pdf)
     _line_ends(pdf, document, claimed)
+    _join_split_elements(pdf)
+    _notes(pdf)
+    for item in pdf.objects:  # our marks from _remember_elements: not part of the PDF
+        if isinstance(item, dict):
+            item.pop("BriefingKey", None)
+            item.pop("BriefingNote", None)
+
+
+# --- which HTML element a structure element stands for ---------------------------------
+# WeasyPrint builds one structure element per box; an HTML element broken across a page
+# (main, a list, a paragraph) becomes several (Kozea/WeasyPrint#2482). Wrapping its tree
+# builder records the HTML element of each structure element, so they can be joined.
+
+_build_box_tree = _weasy_tags._build_box_tree
+
+
+def _remember_elements(box, parent, pdf, page_number, nums, annotations, tags):
+    for element in _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+        html = getattr(box, "element", None)
+        if "BriefingKey" not in element and html is not None:
+            keys = pdf.__dict__.setdefault("_briefing_keys", {})
+            tag = str(getattr(box, "element_tag", ""))
+            element["BriefingKey"] = keys.setdefault((id(html), tag), len(keys))
+            # The note itself (markup.py gives it the class); not its call or marker.
+            if "::" not in tag and "footnote" in (html.get("class") or "").split():
+                element["BriefingNote"] = 1
+        yield element
+
+
+_weasy_tags._build_box_tree = _remember_elements
+
+
+def _join_split_elements(pdf) -> None:
+    """Sibling structure elements of one HTML element become one (their content kept in
+    order; marked content from another page keeps its page through an /MCR)."""
+    replaced: dict[bytes, bytes] = {}
+    todo = [_object(pdf, _object(pdf, pdf.catalog["StructTreeRoot"])["K"][0])]
+    while todo:
+        element = todo.pop()
+        kids = element.get("K")
+        if not isinstance(kids, list):
+            continue
+        first: dict[int, bytes] = {}
+        kept = []
+        for kid in kids:
+            child = _object(pdf, kid) if isinstance(kid, bytes) else None
+            key = child.get("BriefingKey") if isinstance(child, dict) else None
+            if key is not None and key in first:
+                _move_into(pdf, child, _object(pdf, first[key]), first[key])
+                replaced[_ref(kid)] = first[key]
+                continue
+            if key is not None:
+                first[key] = _ref(kid)
+            kept.append(kid)
+        element["K"] = pydyf.Array(kept)
+        todo += [_object(pdf, k) for k in kept if isinstance(k, bytes)
+                 and isinstance(_object(pdf, k), dict) and "S" in _object(pdf, k)]
+    if replaced:
+        nums = _object(pdf, _object(pdf, pdf.catalog["StructTreeRoot"])["ParentTree"])["Nums"]
+        for index, value in enumerate(nums):
+            if isinstance(value, list):
+                nums[index] = pydyf.Array(replaced.get(_ref(v), v) if isinstance(v, bytes)
+                                          else v for v in value)
+            elif isinstance(value, bytes):
+                nums[index] = replaced.get(_ref(value), value)
+
+
+def _move_into(pdf, child: dict, target: dict, target_ref: bytes) -> None:
+    page = child.get("Pg")
+    for kid in child.get("K", []):
+        if isinstance(kid, int) and _ref(page) != _ref(target.get("Pg")):
+            kid = pydyf.Dictionary({"Type": "/MCR", "MCID": kid, "Pg": page})
+        elif isinstance(kid, bytes):
+            moved = _object(pdf, kid)
+            if isinstance(moved, dict) and "S" in moved:
+                moved["P"] = target_ref
+        target["K"].append(kid)
+
+
+def _notes(pdf) -> None:
+    """Footnote bodies as `Note` with the `/ID` PDF/UA asks for."""
+    number = 0
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("BriefingNote"):
+            number += 1
+            item["S"] = "/Note"
+            item["ID"] = pydyf.String(f"fussnote-{number}")
 
 
 def _identify(pdf) -> None:
@@ -111,23 +199,25 @@ def _line_ends(pdf, document, claimed: dict) -> None:
     Which is which is decided against the document's own text: `Tsche` + `chien` stands
     there joined, `Wissenschafts-` + `und` with a space."""
     source = " ".join(_source_text(document).split())
+    lines = []  # across pages: a paragraph may go on on the next one
     for page in (o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Page"):
         resources = _resolve(pdf, page["Resources"])
         fonts = {name: _to_unicode(pdf, ref)
                  for name, ref in _resolve(pdf, resources.get("Font", {})).items()}
         tokens = _object(pdf, page["Contents"]).stream
-        lines = list(_lines(tokens, fonts, claimed, _ref(page.reference)))
-        for (parent, end, font, text), (next_parent, _, _, following) in pairwise(lines):
-            if parent != next_parent or not text or not following or text.endswith(" "):
-                continue
-            tail, head = text.split()[-1], following.split()[0]
-            if tail.endswith("-") and tail[:-1] + head in source \
-                    and tail + " " + head not in source and tail + head not in source:
-                tokens[end] = _hide_last_glyph(tokens[end])
-            elif tail + " " + head in source and tail + head not in source:
-                space = fonts[font][1]
-                if space:
-                    tokens[end] = tokens[end].replace(b"] TJ", b"<" + space + b">0] TJ")
+        for parent, end, font, text in _lines(tokens, fonts, claimed, _ref(page.reference)):
+            owner = _object(pdf, parent).get("BriefingKey", parent) if parent else None
+            lines.append((owner, tokens, end, fonts.get(font, ({}, None))[1], text))
+    for (owner, tokens, end, space, text), (next_owner, _, _, _, following) in pairwise(lines):
+        if owner is None or owner != next_owner or not text or not following \
+                or text.endswith(" "):
+            continue
+        tail, head = text.split()[-1], following.split()[0]
+        if tail.endswith("-") and tail[:-1] + head in source \
+                and tail + " " + head not in source and tail + head not in source:
+            tokens[end] = _hide_last_glyph(tokens[end])
+        elif tail + " " + head in source and tail + head not in source and space:
+            tokens[end] = tokens[end].replace(b"] TJ", b"<" + space + b">0] TJ")
 
 
 def _lines(tokens: list, fonts: dict, claimed: dict, page: bytes):
