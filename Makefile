@@ -8,7 +8,7 @@ MONAT ?=
 # Passed through the environment, so quotes and backticks in a title stay as typed.
 export DATEI TITEL MONAT
 
-.PHONY: all final check test lint clean bench doctor golden neu hintergruende vorschau status liste
+.PHONY: all final check test lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
 
 all: $(SETUP)  ## build every PDF from content/ into output/ (or only DATEI)
 	$(BRIEFING) build $(DATEI)
@@ -33,6 +33,9 @@ status: $(SETUP)  ## what a build would do, without doing it
 
 liste: $(SETUP)  ## the releases (of MONAT=JJJJ-MM) with embargo, state and PDFs
 	$(BRIEFING) liste $(if $(MONAT),--monat $(MONAT))
+
+pruefen: $(SETUP)  ## check PDFs for PDF/UA-1 and PDF/A-2: make pruefen [PDF=…], default all in output/
+	$(BRIEFING) prüfen-pdf $(or $(PDF),$(wildcard output/*.pdf))
 
 test: $(SETUP) .venv/.browser  ## run the test suite
 	.venv/bin/python -m pytest

@@ -36,6 +36,7 @@ Beispiele:
   briefing vorschau content/….md      Live-Vorschau im Browser
   briefing status                     was veraltet ist, ohne zu setzen
   briefing liste --monat 2025-10      Pressemitteilungen eines Monats
+  briefing prüfen-pdf output/….pdf    PDF auf Barrierefreiheit prüfen
   briefing doctor                     Umgebung prüfen (Pango, HarfBuzz, Schriften)
 
 Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf,
@@ -173,6 +174,14 @@ def _add_loop_commands(command) -> None:
                       "endgültig), Sperrfrist (läuft noch oder abgelaufen), Zahl der "
                       "Hintergrundinformationen und ob ihre PDF aktuell sind.")
     listing.add_argument("--monat", metavar="JJJJ-MM", help="nur dieser Monat, z. B. 2025-10")
+    audit = command("prüfen-pdf", "PDF auf Barrierefreiheit prüfen (PDF/UA-1, PDF/A-2)",
+                    "Prüft eine oder mehrere PDF-Dateien – auch von anderswo – auf die maschinell "
+                    "prüfbaren Punkte von PDF/UA-1 und PDF/A-2: Kennung, Sprache, Titel, Tags, "
+                    "Tab-Reihenfolge, Inhalt in der Struktur oder als Artefakt, Alternativtexte, "
+                    "Tabellenköpfe, Fußnoten, eingebettete Schriften. Lesereihenfolge, Qualität "
+                    "der Alternativtexte und Kontrast prüft ein Mensch; zertifiziert wird mit "
+                    "veraPDF oder PAC 2024.")
+    audit.add_argument("pdf", nargs="+", metavar="PDF", help="die zu prüfenden PDF-Dateien")
 
 
 #: Commands whose work lives in a module of their own: (module, function(root, args)).
@@ -182,6 +191,7 @@ HANDLERS = {
     "vorschau": ("preview", "run"),
     "status": ("status", "run_status"),
     "liste": ("status", "run_list"),
+    "prüfen-pdf": ("audit", "run"),
 }
 
 
