@@ -52,3 +52,18 @@ def project(tmp_path: Path):
         return make_project(tmp_path, files, content)
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def audit_every_pdf(request, tmp_path):
+    """Every PDF a test builds into an output/ folder passes the PDF/UA + PDF/A audit
+    (`briefing prüfen-pdf`); a test that makes a non-conforming PDF on purpose says so
+    with @pytest.mark.kein_audit."""
+    yield
+    if request.node.get_closest_marker("kein_audit"):
+        return
+    from briefing.audit import audit
+
+    for pdf in sorted(tmp_path.glob("**/output/*.pdf")):
+        problems = [str(p) for p in audit(pdf, pdf.name)]
+        assert problems == [], problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import weasyprint
 
 from briefing.build import build
@@ -57,6 +58,7 @@ def test_not_a_pdf_and_missing_files(project, capsys):
     assert out[1] == "fehlt.pdf: gibt es nicht"
 
 
+@pytest.mark.kein_audit
 def test_the_seed_pdfs_of_the_last_session_fail_on_the_footer(project, capsys):
     """WeasyPrint's own PDF/UA output leaves the running footer outside the tree."""
     root = project(content=True)

@@ -219,6 +219,8 @@ def test_one_structure_element_per_html_element_across_pages(seed_pdfs, index):
     ids = [str(note["/ID"]) for note in notes]
     expected = 0 if "pressemitteilung" in seed_pdfs[index].name else 1
     assert ids == [f"fussnote-{n}" for n in range(1, expected + 1)]
+    # The call to the note, in the running text, cites it.
+    assert sum(1 for path, _ in elements if path[-1] == "/Reference") == expected
 
 
 def test_a_paragraph_across_a_page_break_is_one_element(tmp_path):

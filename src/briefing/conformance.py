@@ -54,8 +54,8 @@ def finish(document, pdf) -> None:
     _notes(pdf)
     for item in pdf.objects:  # our marks from _remember_elements: not part of the PDF
         if isinstance(item, dict):
-            item.pop("BriefingKey", None)
-            item.pop("BriefingNote", None)
+            for key in ("BriefingKey", "BriefingNote", "BriefingCall"):
+                item.pop(key, None)
 
 
 # --- which HTML element a structure element stands for ---------------------------------
@@ -73,9 +73,12 @@ def _remember_elements(box, parent, pdf, page_number, nums, annotations, tags):
             keys = pdf.__dict__.setdefault("_briefing_keys", {})
             tag = str(getattr(box, "element_tag", ""))
             element["BriefingKey"] = keys.setdefault((id(html), tag), len(keys))
-            # The note itself (markup.py gives it the class); not its call or marker.
-            if "::" not in tag and "footnote" in (html.get("class") or "").split():
-                element["BriefingNote"] = 1
+            # The note itself (markup.py gives it the class), and the call to it.
+            if "footnote" in (html.get("class") or "").split():
+                if "::" not in tag:
+                    element["BriefingNote"] = 1
+                elif tag.endswith("::footnote-call"):
+                    element["BriefingCall"] = 1
         yield element
 
 
@@ -130,13 +133,16 @@ def _move_into(pdf, child: dict, target: dict, target_ref: bytes) -> None:
 
 
 def _notes(pdf) -> None:
-    """Footnote bodies as `Note` with the `/ID` PDF/UA asks for."""
+    """Footnote bodies as `Note` with the `/ID` PDF/UA asks for; each call to a note as a
+    `Reference` (a citation of content elsewhere in the document)."""
     number = 0
     for item in pdf.objects:
         if isinstance(item, dict) and item.get("BriefingNote"):
             number += 1
             item["S"] = "/Note"
             item["ID"] = pydyf.String(f"fussnote-{number}")
+        elif isinstance(item, dict) and item.get("BriefingCall"):
+            item["S"] = "/Reference"
 
 
 def _identify(pdf) -> None:
