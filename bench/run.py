@@ -139,7 +139,7 @@ def postprocessing(root: Path) -> tuple[float, float]:
     for document in project.documents:
         html = compose(document, PDF.templates[document.kind], env, config, config.quotes).html
         began = time.perf_counter()
-        pdf._renderer._lay_out(html).write_pdf(finisher=timed, **conformance.OPTIONS)
+        conformance.write(pdf._renderer._lay_out(html), finisher=timed)
         total += time.perf_counter() - began
     return total / len(spent), sum(spent) / len(spent)
 

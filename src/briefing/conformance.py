@@ -66,10 +66,14 @@ def finish(document, pdf) -> None:
 _build_box_tree = _weasy_tags._build_box_tree
 
 
+#: Only while `write` runs: other uses of WeasyPrint in the same process stay untouched.
+_remembering = False
+
+
 def _remember_elements(box, parent, pdf, page_number, nums, annotations, tags):
     for element in _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
         html = getattr(box, "element", None)
-        if "BriefingKey" not in element and html is not None:
+        if _remembering and "BriefingKey" not in element and html is not None:
             keys = pdf.__dict__.setdefault("_briefing_keys", {})
             tag = str(getattr(box, "element_tag", ""))
             element["BriefingKey"] = keys.setdefault((id(html), tag), len(keys))
@@ -297,5 +301,11 @@ def _object(pdf, reference):
     return pdf.objects[int(text.split()[0])]
 
 
-def write(document) -> bytes:
-    return document.write_pdf(finisher=finish, **OPTIONS)
+def write(document, finisher=None) -> bytes:
+    """The PDF bytes; `finisher` replaces `finish` (the benchmark times it)."""
+    global _remembering
+    _remembering = True
+    try:
+        return document.write_pdf(finisher=finisher or finish, **OPTIONS)
+    finally:
+        _remembering = False
