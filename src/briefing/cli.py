@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import signal
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import ContentError, MachineError, UsageError
-from .paths import find_root
+from .paths import Paths, find_root
 
 EXAMPLES = """\
 Beispiele:
@@ -268,7 +267,8 @@ def _summary(errors: int, warnings: int) -> str:
 def _print_outcome(outcome, root: Path, args) -> None:
     if args.quiet:
         return
-    name = os.path.relpath(outcome.output, root) if outcome.output else ""
+    show = Paths(root).show
+    name = show(outcome.output) if outcome.output else ""
     if outcome.unchanged:
         if args.verbose:
             print(f"aktuell   {name}", flush=True)
@@ -277,10 +277,10 @@ def _print_outcome(outcome, root: Path, args) -> None:
         print(f"erstellt  {name}  ({pages}, {_seconds(outcome.seconds)})", flush=True)
     elif outcome.withdrawn:
         print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt; das PDF eines früheren "
-              f"Laufs ({os.path.relpath(outcome.withdrawn, root)}) wurde entfernt", flush=True)
+              f"Laufs ({show(outcome.withdrawn)}) wurde entfernt", flush=True)
     elif outcome.stale:
         print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt; "
-              f"{os.path.relpath(outcome.stale, root)} ist veraltet (vom letzten erfolgreichen "
+              f"{show(outcome.stale)} ist veraltet (vom letzten erfolgreichen "
               "Lauf)", flush=True)
     else:
         print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt", flush=True)

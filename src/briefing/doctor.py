@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .files import cache_dir
+from .fonts import font_files
 from .paths import Paths
 
 
@@ -33,7 +34,7 @@ def run_doctor(root: Path, args=None) -> int:
               "  sudo apt-get install libharfbuzz-subset0")
     else:
         print("HarfBuzz-Subset: vorhanden (schnelles Einbetten der Schriften)")
-    fonts = sorted((paths.templates_dir / "fonts").glob("*.[ot]tf"))
+    fonts = font_files(paths.fonts_dir)
     if not fonts:
         problems += 1
         print("Warnung: keine Schriften in templates/fonts: WeasyPrint nimmt Systemschriften")

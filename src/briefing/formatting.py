@@ -45,6 +45,11 @@ def long_date(value: dt.date, locale: str) -> str:
     return _glue(dates.format_date(value, "long", locale=locale))
 
 
+def german_long_date(value: dt.date) -> str:
+    """`29. Oktober 2025` with plain spaces: as staff type it in a dateline."""
+    return long_date(value, "de_DE").replace(NBSP, " ")
+
+
 def numeric_date(value: dt.date, locale: str) -> str:
     """`29.10.2025`: the locale's short pattern with full year, two-digit day and month."""
     pattern = Locale.parse(locale).date_formats["short"].pattern

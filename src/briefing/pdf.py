@@ -100,6 +100,8 @@ class Settings:
     allowed: tuple[Path, ...]
     hyphenation: dict[str, list[int]]
     languages: frozenset[str]
+    #: The text of print.css.
+    stylesheet: str
 
 
 class Renderer:
@@ -113,7 +115,7 @@ class Renderer:
         stylesheet = settings.templates_dir / STYLESHEET
         shown = display_path(stylesheet, settings.root)
         with captured_log() as records:
-            self.stylesheet = weasyprint.CSS(string=read_stylesheet(settings),
+            self.stylesheet = weasyprint.CSS(string=settings.stylesheet,
                                              base_url=self.base_url, url_fetcher=self.fetcher,
                                              font_config=self.font_config)
         #: Part of every page's result: an error here (a missing font) fails every page, and
@@ -218,13 +220,13 @@ def _cm(value: float) -> str:
     return f"{value:.1f} cm".replace(".", ",")
 
 
-def read_stylesheet(settings: Settings) -> str:
+def read_stylesheet(config) -> str:
     """The print stylesheet; a missing or unreadable one stops the stage before any work."""
-    path = settings.templates_dir / STYLESHEET
+    path = config.templates_dir / STYLESHEET
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise MachineError(f"{display_path(path, settings.root)}: kann nicht gelesen werden: "
+        raise MachineError(f"{config.show(path)}: kann nicht gelesen werden: "
                            f"{cause_of(exc)}") from None
 
 
@@ -235,11 +237,10 @@ _renderer: Renderer | None = None
 
 def settings_for(project, documents: Iterable) -> Settings:
     config = project.config
-    settings = Settings(config.root, config.templates_dir,
-                        (config.templates_dir, config.content_dir), project.hyphenation,
-                        frozenset(d.language for d in documents))
-    read_stylesheet(settings)  # here, not first in each worker
-    return settings
+    # The stylesheet is read here, once, not in each worker.
+    return Settings(config.root, config.templates_dir,
+                    (config.templates_dir, config.content_dir), project.hyphenation,
+                    frozenset(d.language for d in documents), read_stylesheet(config))
 
 
 def start_renderer(settings: Settings) -> None:

@@ -84,9 +84,9 @@ class Preview:
         for source, document in shown.items():
             view = self.views.get(source) or View(source)
             new = 0
-            if document is not None and (view.failed or view.fingerprint != self._inputs(
-                    staleness, document, view)):
-                new = self._render(project, staleness, document, view, notes)
+            inputs = self._inputs(staleness, document, view) if document else None
+            if document is not None and (view.failed or view.fingerprint != inputs):
+                new = self._render(project, document, view, inputs, notes)
             self._store(view, self._problems(project, source, document, view), bool(new))
             done += new
         with self.lock:
@@ -100,15 +100,13 @@ class Preview:
         templates = staleness.templates(PDF.templates[document.kind])
         return staleness.inputs(document.display_path, release, templates, view.images)
 
-    def _render(self, project, staleness: Staleness, document, view: View,
-                notes: list[str]) -> int:
+    def _render(self, project, document, view: View, inputs: dict, notes: list[str]) -> int:
         """Set one document; keep its last good rendering when this one fails."""
         from . import pdf
         from .templating import compose
 
         config = project.config
         began = time.perf_counter()
-        inputs = self._inputs(staleness, document, view)
         page = compose(document, PDF.templates[document.kind], self.env, config, config.quotes)
         view.images = page.images
         view.rendered = [str(p) for p in page.problems]

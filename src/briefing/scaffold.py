@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .errors import MachineError, UsageError
 from .files import cause_of
+from .formatting import german_long_date
 from .paths import Paths
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -79,9 +80,6 @@ entwurf: true
 TODO
 """
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")
-
 
 def slug(text: str) -> str:
     """A file-name part from German text: `Sächsische Straße` → `saechsische-strasse`."""
@@ -109,7 +107,7 @@ def new_release(paths: Paths, title: str) -> Path:
     day = today()
     target = paths.content_dir / f"{day.isoformat()}-pressemitteilung-{slug(title)}.md"
     text = RELEASE.format(title=_yaml_text(title), date=day.isoformat(),
-                          long_date=f"{day.day}. {MONTHS[day.month - 1]} {day.year}")
+                          long_date=german_long_date(day))
     _create(paths, target, text)
     return target
 

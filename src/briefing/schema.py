@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problem, Severity
+from .formatting import german_long_date
 from .model import BRIEFING, KIND_LABELS, RELEASE, Contact, Document, Priority, Publisher
 from .reader import SourceFile, front_matter_texts
 from .values import (
@@ -233,8 +234,6 @@ def _check_embargo(values: dict[str, Any], final: bool, problems: _Problems) -> 
                                    "Mitteilung darf sofort veröffentlicht werden", Severity.NOTE)
 
 
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")
 #: A dateline typed by hand at the start of a release: `Dresden (29. Oktober 2025) –`.
 DATELINE = re.compile(r"(?P<place>[^\s(][^(\n]{0,40}?)\s*"
                       r"\((?P<date>\d{1,2}\.[\s\u00a0]*(?:\w+|\d{1,2}\.)[\s\u00a0]*\d{4})\)"
@@ -248,7 +247,7 @@ def _check_dateline(source: SourceFile, values: dict[str, Any], problems: _Probl
     if not (match and place and date):
         return
     typed = match["date"].replace("\u00a0", " ").strip()
-    expected = f"{date.day}. {MONTHS[date.month - 1]} {date.year}"
+    expected = german_long_date(date)
     if " ".join(match["place"].split()) != place or typed not in (
             expected, date.strftime("%d.%m.%Y"), f"{date.day}.{date.month}.{date.year}"):
         lines = source.body.split("\n")

@@ -42,14 +42,15 @@ def project_status(paths: Paths) -> list[State]:
     entries: dict[str, list] = {}
     for entry in manifest.files.values():
         entries.setdefault(entry.source, []).append(entry)
+    errors: dict[str, int] = {}
+    for problem in manifest.stored_problems():
+        errors[problem.path] = errors.get(problem.path, 0) + problem.is_error
     states = []
     for source in sources:
         failed = manifest.failed.get(source)
         if failed is not None and failed == staleness.digests.file(paths.root / source):
-            errors = sum(1 for p in manifest.stored_problems() if p.path == source
-                         and p.is_error)
-            states.append(State("fehlerhaft", source, f"beim letzten Lauf {errors} Fehler; "
-                                "Einzelheiten: make check"))
+            states.append(State("fehlerhaft", source, f"beim letzten Lauf "
+                                f"{errors.get(source, 0)} Fehler; Einzelheiten: make check"))
         elif source not in entries:
             states.append(State("neu", source, REASONS["new"]))
         else:
