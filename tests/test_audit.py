@@ -79,3 +79,23 @@ def test_the_seed_pdfs_of_the_last_session_fail_on_the_footer(project, capsys):
     assert out == ["output/2025-10-29-pressemitteilung-internationale-strategie.pdf: Seite 1: 2 "
                    "Inhaltsstücke gehören zu keinem Strukturelement und sind kein Artefakt "
                    "(Kopf-/Fußzeile?)"]
+
+
+def test_a_link_outside_the_structure_and_without_words_fails(project, capsys):
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    root = project({"content/pm.md": RELEASE.replace(
+        "Ein kurzer Text.", "Text mit [Verweis](https://example.org).")})
+    assert build(root).exit_code() == 0
+    writer = PdfWriter(clone_from=PdfReader(root / "output" / "pm.pdf"))
+    for annotation in writer.pages[0]["/Annots"]:
+        annotation = annotation.get_object()
+        del annotation[NameObject("/StructParent")]
+        del annotation[NameObject("/Contents")]
+    with open(root / "entkernt.pdf", "wb") as file:
+        writer.write(file)
+    code, out = run(root, capsys, str(root / "entkernt.pdf"))
+    assert code == 1
+    assert out == ["entkernt.pdf: Seite 1: Link gehört zu keinem Link-Strukturelement",
+                   "entkernt.pdf: Seite 1: Link ohne Beschreibung (/Contents)"]

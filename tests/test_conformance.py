@@ -173,15 +173,19 @@ def screen_reader_text(path) -> str:
     return "".join(out)
 
 
-@pytest.mark.parametrize("width", ["30mm", "40mm", "55mm"])
+@pytest.mark.parametrize("width", ["30mm", "34mm", "40mm", "47mm", "55mm"])
 def test_words_at_line_ends_reach_the_screen_reader_intact(tmp_path, width):
     from .conftest import RELEASE
 
     text = ("Die Zusammenarbeit mit Polen und Tschechien soll künftig besser werden. "
             "Innovations-, Wissenschafts- und Kulturstandort sowie Wasserstoff-Kooperation "
-            "im Investitionsstandort.")
+            "im Investitionsstandort. Die Staatskanzlei stellt die Strategie gemeinsam mit "
+            "dem Ministerium vor, die Umsetzung beginnt im ersten Halbjahr 2026.")
+    # Line ends also fall inside, before and after inline elements (bold, a link).
+    markdown = text.replace("die Strategie gemeinsam", "**die Strategie gemeinsam**").replace(
+        "im ersten Halbjahr", "[im ersten Halbjahr](https://example.org/halbjahr)")
     root = make_project(tmp_path, {"content/pm.md": RELEASE.replace(
-        "Ein kurzer Text.", text)})
+        "Ein kurzer Text.", markdown)})
     css = root / "templates" / "print.css"
     css.write_text(css.read_text(encoding="utf-8") + f"\n.body p {{ width: {width}; }}\n",
                    encoding="utf-8")
@@ -219,8 +223,45 @@ def test_one_structure_element_per_html_element_across_pages(seed_pdfs, index):
     ids = [str(note["/ID"]) for note in notes]
     expected = 0 if "pressemitteilung" in seed_pdfs[index].name else 1
     assert ids == [f"fussnote-{n}" for n in range(1, expected + 1)]
-    # The call to the note, in the running text, cites it.
-    assert sum(1 for path, _ in elements if path[-1] == "/Reference") == expected
+    # Both calls to the note (the seed briefings cite it twice) cite it.
+    assert sum(1 for path, _ in elements if path[-1] == "/Reference") == 2 * expected
+
+
+def test_a_footnote_call_links_to_its_note(tmp_path):
+    from .conftest import RELEASE
+
+    body = ("Ein Satz mit Note.[^a] Ein zweiter Satz.[^b] Und wieder die erste.[^a]\n\n"
+            "[^a]: Die erste Notiz.\n[^b]: Die zweite Notiz.\n")
+    root = make_project(tmp_path, {"content/pm.md": RELEASE.replace("Ein kurzer Text.", body)})
+    assert build(root).exit_code() == 0
+    reader = PdfReader(root / "output" / "pm.pdf")
+    elements = _elements(reader)
+    notes = [e for path, e in elements if path[-1] == "/Note"]
+    assert [str(n["/ID"]) for n in notes] == ["fussnote-1", "fussnote-2"]
+    # Each note starts with its number as a label.
+    for number, note in enumerate(notes, start=1):
+        label = note["/K"][0].get_object()
+        assert label["/S"] == "/Lbl"
+    # Three calls, each a Reference holding a Link whose annotation leads to the note.
+    references = [e for path, e in elements if path[-1] == "/Reference"]
+    assert len(references) == 3
+    targets = []
+    for reference in references:
+        (link,) = [k.get_object() for k in reference["/K"]]
+        assert link["/S"] == "/Link"
+        annotation = next(k.get_object()["/Obj"].get_object() for k in link["/K"]
+                          if not isinstance(k, int) and k.get_object().get("/Type") == "/OBJR")
+        targets.append((str(annotation["/Dest"]), str(annotation["/Contents"])))
+        rect = [float(v) for v in annotation["/Rect"]]
+        assert rect[3] > rect[1]  # a clickable area, not a line
+    assert targets == [("note-1", "Fußnote 1"), ("note-2", "Fußnote 2"),
+                       ("note-1", "Fußnote 1")]
+    # The destinations lie in the notes at the foot of the page.
+    names = reader.named_destinations
+    assert {"note-1", "note-2"} <= set(names)
+    assert float(names["note-1"]["/Top"]) < 200
+    read = screen_reader_text(root / "output" / "pm.pdf")
+    assert "Ein Satz mit Note.1 Ein zweiter Satz.2 Und wieder die erste.1" in read
 
 
 def test_a_paragraph_across_a_page_break_is_one_element(tmp_path):

@@ -1,8 +1,8 @@
 """Footnotes cited twice: the note is printed once, the second call repeats its number.
 
 WeasyPrint floats a note to the page foot from where it is called, so each note's text sits
-at its first call; a later call to the same note is a plain superscript number linking to
-it (`note-N`). Numbers follow the order of first calls.
+at its first call. Every call is a superscript number linking to its note (`note-N`); a
+later call to the same note repeats the number. Numbers follow the order of first calls.
 """
 
 from __future__ import annotations
@@ -53,9 +53,13 @@ def test_second_call_links_to_the_first_note(project):
                    config, config.quotes)
     assert page.problems == []
     html = page.html
-    assert html.count('<span class="footnote" id="note-1">Quelle Q: Staatskanzlei 2025.</span>') == 1
-    # Cited once: no id needed.
-    assert html.count('<span class="footnote">Quelle R: Statistisches Landesamt.</span>') == 1
+    # Each first call is a link to its note, which follows it (WeasyPrint floats it).
+    first = ('<sup class="footnote-call"><a href="#note-1">1</a></sup>'
+             '<span class="footnote" id="note-1">Quelle Q: Staatskanzlei 2025.</span>')
+    assert html.count(first) == 1
+    assert html.count('<sup class="footnote-call"><a href="#note-2">2</a></sup>'
+                      '<span class="footnote" id="note-2">Quelle R: Statistisches Landesamt.'
+                      '</span>') == 1
     assert html.count("Quelle Q") == 1
     again = '<sup class="footnote-again"><a href="#note-1">1</a></sup>'
     assert html.count(again) == 1

@@ -25,7 +25,8 @@ def html_of(body: str) -> str:
     ('"**fett**"', "<p>»<strong>fett</strong>«</p>"),
     ('Ein \\"gerades\\" Zeichen', 'Ein "gerades" Zeichen'),
     ("Text[^1] weiter.\n\n[^1]: Quelle, 29. Oktober 2025.",
-     f'<p>Text<span class="footnote">Quelle, 29.{NB}Oktober 2025.</span> weiter.</p>'),
+     f'<p>Text<sup class="footnote-call"><a href="#note-1">1</a></sup>'
+     f'<span class="footnote" id="note-1">Quelle, 29.{NB}Oktober 2025.</span> weiter.</p>'),
     ("<b>fett</b> & <script>x</script>", "<p>&lt;b&gt;fett&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;</p>"),
     ("[Link](https://example.org)", '<a href="https://example.org">Link</a>'),
     ("[Böse](javascript:alert(1))", "<span>Böse</span>"),

@@ -3,8 +3,8 @@
 Checks what a validator reads first and what a screen reader meets: the identification
 (one XMP packet with pdfaid, pdfuaid and its extension schema, the OutputIntent), language,
 title shown, tagging, tab order, every piece of content either in the structure tree or an
-artifact, alternative text of figures, `/Scope` of table headers, `/ID` of notes, fonts
-embedded with a Unicode map. What needs a human (reading order, quality of alt text,
+artifact, alternative text of figures, `/Scope` of table headers, `/ID` of notes, links
+in the structure with a description, fonts embedded with a Unicode map. What needs a human (reading order, quality of alt text,
 colour contrast) is not checked; certification uses veraPDF or PAC 2024.
 """
 
@@ -26,7 +26,7 @@ def audit(path: Path, shown: str) -> list[Problem]:
     except (OSError, PdfReadError, KeyError) as exc:
         return [Problem(shown, None, f"ist keine lesbare PDF-Datei ({exc})")]
     failures = _identification(catalog) + _document(catalog, reader)
-    failures += _structure(catalog, reader) + _fonts(reader)
+    failures += _structure(catalog, reader) + _links(reader) + _fonts(reader)
     return [Problem(shown, None, message) for message in failures]
 
 
@@ -100,6 +100,22 @@ def _structure(catalog, reader) -> list[str]:
         if loose:
             failures.append(f"Seite {number}: {loose} Inhaltsstücke gehören zu keinem "
                             "Strukturelement und sind kein Artefakt (Kopf-/Fußzeile?)")
+    return list(dict.fromkeys(failures))
+
+
+def _links(reader) -> list[str]:
+    """Matterhorn 28-004/28-011: a link is in the structure tree (a `Link` element holds
+    its annotation) and says in words where it leads (`/Contents`)."""
+    failures = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            if "/StructParent" not in annotation:
+                failures.append(f"Seite {number}: Link gehört zu keinem Link-Strukturelement")
+            if not str(annotation.get("/Contents", "")).strip():
+                failures.append(f"Seite {number}: Link ohne Beschreibung (/Contents)")
     return list(dict.fromkeys(failures))
 
 

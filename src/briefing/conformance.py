@@ -8,10 +8,9 @@ finisher, run by `write_pdf` before the file is written, adds to the one XMP pac
 only described properties); `/Tabs /S` (tab order follows the structure) on every page;
 the running header, footer and page numbers as pagination artifacts; `/Scope` on table
 headers; the space a line break replaced, and automatic hyphens hidden from the text; one
-structure element for an HTML element broken across pages; footnotes as `Note` with `/ID`.
+structure element for an HTML element broken across pages; footnotes as `Note` with `/ID`
+and a `Lbl`, their calls as `Reference` holding a link to the note.
 The bytes stay reproducible: nothing here depends on time or chance.
-
-Still open: the footnote call is not linked to its note.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ import re
 from itertools import pairwise
 
 import pydyf
+from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as _weasy_tags
 
 #: Declares the pdfuaid namespace to PDF/A validators (ISO 19005-2, 6.6.2.3.2).
@@ -54,7 +54,7 @@ def finish(document, pdf) -> None:
     _notes(pdf)
     for item in pdf.objects:  # our marks from _remember_elements: not part of the PDF
         if isinstance(item, dict):
-            for key in ("BriefingKey", "BriefingNote", "BriefingCall"):
+            for key in ("BriefingKey", "BriefingNote", "BriefingInline"):
                 item.pop(key, None)
 
 
@@ -77,12 +77,15 @@ def _remember_elements(box, parent, pdf, page_number, nums, annotations, tags):
             keys = pdf.__dict__.setdefault("_briefing_keys", {})
             tag = str(getattr(box, "element_tag", ""))
             element["BriefingKey"] = keys.setdefault((id(html), tag), len(keys))
-            # The note itself (markup.py gives it the class), and the call to it.
-            if "footnote" in (html.get("class") or "").split():
-                if "::" not in tag:
-                    element["BriefingNote"] = 1
-                elif tag.endswith("::footnote-call"):
-                    element["BriefingCall"] = 1
+            if isinstance(box, boxes.InlineBox):  # <strong>, <a>, <sup>: inside a line
+                element["BriefingInline"] = 1
+            # The note (markup.py gives it the class), its number, and the calls to it.
+            classes = (html.get("class") or "").split()
+            if "footnote" in classes:
+                element["BriefingNote"] = {"span": "note", "span::footnote-marker": "label",
+                                           "span::footnote-call": "empty"}.get(tag, "")
+            elif tag == "sup" and {"footnote-call", "footnote-again"} & set(classes):
+                element["BriefingNote"] = "call"
         yield element
 
 
@@ -137,16 +140,30 @@ def _move_into(pdf, child: dict, target: dict, target_ref: bytes) -> None:
 
 
 def _notes(pdf) -> None:
-    """Footnote bodies as `Note` with the `/ID` PDF/UA asks for; each call to a note as a
-    `Reference` (a citation of content elsewhere in the document)."""
+    """Footnote bodies as `Note` with the `/ID` PDF/UA asks for and their number as `Lbl`;
+    each call to a note as a `Reference` (a citation of content elsewhere) holding the link
+    to the note, whose annotation says in words where it leads."""
     number = 0
     for item in pdf.objects:
-        if isinstance(item, dict) and item.get("BriefingNote"):
+        role = item.get("BriefingNote") if isinstance(item, dict) else None
+        if role == "note":
             number += 1
             item["S"] = "/Note"
             item["ID"] = pydyf.String(f"fussnote-{number}")
-        elif isinstance(item, dict) and item.get("BriefingCall"):
+        elif role == "label":
+            item["S"] = "/Lbl"
+        elif role == "call":
             item["S"] = "/Reference"
+        elif role == "empty":  # WeasyPrint's own call, switched off in print.css
+            parent = _object(pdf, item["P"])
+            parent["K"] = pydyf.Array(k for k in parent["K"] if _ref(k) != _ref(item.reference))
+        elif isinstance(item, dict) and item.get("Subtype") == "/Link":
+            target = getattr(item.get("Dest"), "string", "")
+            if target.startswith("note-"):
+                item["Contents"] = pydyf.String(f"Fußnote {target.removeprefix('note-')}")
+            rect = item.get("Rect")
+            if rect and rect[1] == rect[3]:  # a raised call set with line-height 0
+                rect[3] = rect[1] + 7
 
 
 def _identify(pdf) -> None:
@@ -215,12 +232,15 @@ def _line_ends(pdf, document, claimed: dict) -> None:
         fonts = {name: _to_unicode(pdf, ref)
                  for name, ref in _resolve(pdf, resources.get("Font", {})).items()}
         tokens = _object(pdf, page["Contents"]).stream
-        for parent, end, font, text in _lines(tokens, fonts, claimed, _ref(page.reference)):
-            owner = _object(pdf, parent).get("BriefingKey", parent) if parent else None
-            lines.append((owner, tokens, end, fonts.get(font, ({}, None))[1], text))
-    for (owner, tokens, end, space, text), (next_owner, _, _, _, following) in pairwise(lines):
+        for parent, end, font, text, baseline in _lines(tokens, fonts, claimed,
+                                                        _ref(page.reference)):
+            owner = _block_of(pdf, parent) if parent else None
+            lines.append((owner, tokens, end, fonts.get(font, ({}, None))[1], text, baseline))
+    for (owner, tokens, end, space, text, baseline), (next_owner, _, _, _, following, below) \
+            in pairwise(lines):
+        # Spans of one line (a link or bold word amid the text) meet at their own spaces.
         if owner is None or owner != next_owner or not text or not following \
-                or text.endswith(" "):
+                or text[-1].isspace() or following[0].isspace() or baseline == below:
             continue
         tail, head = text.split()[-1], following.split()[0]
         if tail.endswith("-") and tail[:-1] + head in source \
@@ -230,23 +250,36 @@ def _line_ends(pdf, document, claimed: dict) -> None:
             tokens[end] = tokens[end].replace(b"] TJ", b"<" + space + b">0] TJ")
 
 
+def _block_of(pdf, reference: bytes):
+    """The block (paragraph, list item, cell) a line of text belongs to, also when the
+    line ends or begins inside an inline element such as <strong>."""
+    element = _object(pdf, reference)
+    while element.get("BriefingInline") and "P" in element:
+        reference = _ref(element["P"])
+        element = _object(pdf, reference)
+    return element.get("BriefingKey", reference)
+
+
 def _lines(tokens: list, fonts: dict, claimed: dict, page: bytes):
-    """(parent element, index of its last TJ, font, text) of each tagged text span."""
-    font, current = None, None
+    """(parent element, index of its last TJ, font, text, baseline) of each tagged text
+    span."""
+    font, current, baseline = None, None, None
     for index, token in enumerate(tokens):
         if token == b"BDC" and isinstance(tokens[index - 1], dict) \
                 and "MCID" in tokens[index - 1]:
             parent = claimed.get((page, tokens[index - 1]["MCID"]))
-            current = [parent, None, None, ""]
+            current = [parent, None, None, "", None]
         elif isinstance(token, bytes) and token.endswith(b" Tf"):
             match = _FONT.match(token)
             font = match[1].decode() if match else font
+        elif isinstance(token, bytes) and token.endswith(b" Tm"):
+            baseline = token.split()[5]
         elif isinstance(token, bytes) and token.endswith(b"] TJ") and current is not None:
             glyphs = fonts.get(font, ({}, None))[0]
             for group in _GLYPHS.findall(token):
                 for at in range(0, len(group), 4):
                     current[3] += glyphs.get(group[at:at + 4].upper(), "")
-            current[1], current[2] = index, font
+            current[1], current[2], current[4] = index, font, baseline
         elif token == b"EMC" and current is not None:
             if current[1] is not None:
                 yield tuple(current)
@@ -282,7 +315,7 @@ def _source_text(document) -> str:
     for page in document.pages:
         for box in page._page_box.children:
             if getattr(box, "element_tag", None) == "html":
-                return " ".join(box.element.itertext())
+                return "".join(box.element.itertext())
     return ""
 
 

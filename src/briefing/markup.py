@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -192,8 +191,6 @@ class SafetyTreeprocessor(Treeprocessor):
             return
         notes = {item.get("id"): item for item in container.iter("li")}
         numbers: dict[str, int] = {}  # note id → its number, in the order of first calls
-        calls = Counter(a.get("href", "").lstrip("#") for a in root.iter("a")
-                        if "footnote-ref" in (a.get("class") or ""))
         for sup in list(root.iter("sup")):
             link = sup.find("a")
             if link is None or "footnote-ref" not in (link.get("class") or ""):
@@ -210,10 +207,15 @@ class SafetyTreeprocessor(Treeprocessor):
                 link.set("href", f"#note-{number}")
                 link.text = number
                 continue
-            numbers[note_id] = len(numbers) + 1
-            span = ET.Element("span", {"class": "footnote"})
-            if calls[note_id] > 1:
-                span.set("id", f"note-{numbers[note_id]}")
+            numbers[note_id] = number = len(numbers) + 1
+            # The call is a link of its own (not WeasyPrint's ::footnote-call), so the PDF
+            # links it to its note and a screen reader can follow it.
+            sup.attrib.clear()
+            sup.set("class", "footnote-call")
+            link.attrib.clear()
+            link.set("href", f"#note-{number}")
+            link.text = str(number)
+            span = ET.Element("span", {"class": "footnote", "id": f"note-{number}"})
             for paragraph in note:
                 for backref in paragraph.findall("a"):
                     if "footnote-backref" in (backref.get("class") or ""):
@@ -224,10 +226,9 @@ class SafetyTreeprocessor(Treeprocessor):
                         if value:
                             setattr(piece, attr, value.replace(NBSP_PLACEHOLDER, ""))
                 _append_inline(span, paragraph)
-            span.tail = sup.tail
+            span.tail, sup.tail = sup.tail, None
             parent = parents[sup]
-            parent.insert(list(parent).index(sup), span)
-            parent.remove(sup)
+            parent.insert(list(parent).index(sup) + 1, span)
         parents[container].remove(container)
 
 
