@@ -8,13 +8,16 @@ MONAT ?=
 # Passed through the environment, so quotes and backticks in a title stay as typed.
 export DATEI TITEL MONAT
 
-.PHONY: all final check test lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
+.PHONY: all pdf final check test lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
 
-all: $(SETUP)  ## build every PDF from content/ into output/ (or only DATEI)
+all: $(SETUP)  ## build everything into output/: PDFs, press kits, web, e-mail, bundles (or only DATEI's PDF)
+	$(BRIEFING) build $(if $(DATEI),$(DATEI),--alle)
+
+pdf: $(SETUP)  ## only the PDFs (the quick loop while writing)
 	$(BRIEFING) build $(DATEI)
 
 final: $(SETUP)  ## build for publication: drafts and placeholders are errors
-	$(BRIEFING) build --final $(DATEI)
+	$(BRIEFING) build --final $(if $(DATEI),$(DATEI),--alle)
 
 check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check

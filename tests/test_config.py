@@ -27,7 +27,7 @@ stelle = "Pressestelle der Sächsischen Staatskanzlei"
 TOML = ("ist kein gültiges TOML (Spalte {c}); Texte stehen in Anführungszeichen (name = "
         '"Sächsische Staatskanzlei"), jeder Schlüssel hat ein »=«, Abschnitte stehen in '
         "eckigen Klammern ([kontakt])")
-ALLOWED = "erlaubt sind: sprache, zitate, herausgeber.name, herausgeber.anschrift, kontakt"
+ALLOWED = "erlaubt sind: sprache, zitate, herausgeber.name, herausgeber.anschrift, web.adresse, kontakt"
 
 
 CASES = [

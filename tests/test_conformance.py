@@ -239,7 +239,7 @@ def test_a_footnote_call_links_to_its_note(tmp_path):
     notes = [e for path, e in elements if path[-1] == "/Note"]
     assert [str(n["/ID"]) for n in notes] == ["fussnote-1", "fussnote-2"]
     # Each note starts with its number as a label.
-    for number, note in enumerate(notes, start=1):
+    for note in notes:
         label = note["/K"][0].get_object()
         assert label["/S"] == "/Lbl"
     # Three calls, each a Reference holding a Link whose annotation leads to the note.

@@ -57,13 +57,13 @@ class Case:
 
 CASES = {
     "unbekanntes-feld": Case(
-        "hintergrund.html.j2", "{{ doc.title }}", "{{ doc.titel }}",
+        "partials/briefing-body.html.j2", "{{ doc.title }}", "{{ doc.titel }}",
         "Vorlage verwendet »titel«, das es nicht gibt", ("b1", "b2")),
     "unbekannte-variable": Case(
-        "pressemitteilung.html.j2", "{{ doc.place }}", "{{ ort }}",
+        "partials/release-body.html.j2", "{{ doc.place }}", "{{ ort }}",
         "Vorlage verwendet »ort«, das es nicht gibt", ("pm",)),
     "unbekannter-filter": Case(
-        "pressemitteilung.html.j2", "| numeric_date", "| numeric_dat",
+        "partials/release-body.html.j2", "| numeric_date", "| numeric_dat",
         "Vorlage ist fehlerhaft (Jinja meldet: No filter named 'numeric_dat'.)", ("pm",)),
     "basis-fehlt": Case(
         "hintergrund.html.j2", '{% extends "base.html.j2" %}', '{% extends "basis.html.j2" %}',
@@ -92,11 +92,12 @@ def run(root: Path, capsys, *args: str) -> tuple[int, str, list[str]]:
 def test_the_hintergrund_case_of_the_brief(project):
     """The line the brief names, checked by hand against the template as it is now."""
     root = project(FILES)
-    template = (root / "templates" / "hintergrund.html.j2").read_text(encoding="utf-8")
+    template = (root / "templates" / "partials" / "briefing-body.html.j2").read_text(
+        encoding="utf-8")
     expected = CASES["unbekanntes-feld"].apply(root)
     (line,) = [n for n, text in enumerate(template.splitlines(), 1) if "{{ doc.title }}" in text]
     assert template.splitlines()[line - 1] == "<h1>{{ doc.title }}</h1>"
-    assert expected == (f"templates/hintergrund.html.j2:{line}: Vorlage verwendet »titel«, "
+    assert expected == (f"templates/partials/briefing-body.html.j2:{line}: Vorlage verwendet »titel«, "
                         "das es nicht gibt; korrigieren Sie die Vorlage")
 
 
@@ -151,7 +152,7 @@ def test_build_keeps_previous_pdfs(name, project, capsys):
     assert f", {len(ALL) - len(case.broken)} unverändert; 1 Fehler, 0 Warnungen;" in summary
 
 
-RUNTIME = Case("hintergrund.html.j2", "{{ doc.title }}", "{{ doc.title + 1 }}",
+RUNTIME = Case("partials/briefing-body.html.j2", "{{ doc.title }}", "{{ doc.title + 1 }}",
                "", ("b1", "b2"))
 
 

@@ -59,6 +59,9 @@ class Report:
     peak_rss_kb: dict[int, int] = field(default_factory=dict)
     #: Nothing changed: answered from the manifest, with the last run's problems.
     noop: bool = False
+    #: Files of the other channels (kit, web, e-mail, bundle) written, and left as they were.
+    channel_written: list[str] = field(default_factory=list)
+    channel_unchanged: int = 0
 
     @property
     def errors(self) -> list[Problem]:
@@ -111,10 +114,13 @@ def build(
     force: bool = False,
     final: bool = False,
     on_wait: Callable[[], None] = lambda: None,
+    channels: bool = False,
 ) -> Report:
     """Make every output of every document (or only of `files`) whose inputs changed since
     the last build. `final`: a build for publication; drafts and placeholders fail.
-    `on_wait` is called when another build holds output/ and this one waits for it."""
+    `on_wait` is called when another build holds output/ and this one waits for it.
+    `channels`: also the press kits, web pages, e-mails and bundles (a build of every
+    document only)."""
     start = time.perf_counter()
     paths = Paths(Path(root).resolve())
     files = list(files)
@@ -122,7 +128,8 @@ def build(
     # Every input is hashed before any is read: a file saved while this build runs is
     # recorded as changed, so the next build makes it again.
     staleness.project()
-    if not (files or force or final) and staleness.unchanged_project():
+    channels = channels and not files
+    if not (files or force or final) and staleness.unchanged_project(channels):
         report = _unchanged(staleness, on_outcome)
     else:
         from .project import load_project
@@ -134,7 +141,7 @@ def build(
             run = _Run(project, staleness, Report(list(project.problems)), on_outcome, final)
             # A partial or a publication build does not vouch for what a plain build would say.
             run.make(selected, failed, jobs or os.cpu_count() or 1, force,
-                     vouch=not files and not final)
+                     vouch=not files and not final, channels=channels)
             report = run.report
     report.seconds = time.perf_counter() - start
     return report
@@ -147,7 +154,8 @@ def _unchanged(staleness: Staleness, on_outcome: Callable[[Outcome], None]) -> R
     report = Report(manifest.stored_problems(), noop=True)
     report.outcomes = [Outcome(path) for path in manifest.failed]
     report.outcomes += [Outcome(e.source, paths.output_dir / e.output, e.pages, unchanged=True)
-                        for e in manifest.files.values() if e.source not in manifest.failed]
+                        for e in manifest.files.values()
+                        if e.source not in manifest.failed and e.channel in ("", "kit")]
     for outcome in report.outcomes:
         if outcome.ok:  # the failures were reported by the run that had them
             on_outcome(outcome)
@@ -177,17 +185,26 @@ class _Run:
         self.on_outcome, self.final = on_outcome, final
 
     def make(self, selected: list, failed: list[str], workers: int, force: bool,
-             vouch: bool) -> None:
+             vouch: bool, channels: bool = False) -> None:
         # Files that failed before rendering (unreadable, invalid, broken links) count as failed.
         for display_path in failed:
             self.finish(Outcome(display_path))
         complete = faulted = False
         try:
             for output in OUTPUTS:
-                self.make_output(output, selected, workers, force)
+                kits = ()
+                if channels and output is OUTPUTS[0]:  # the press kits, beside the PDFs
+                    from .channel_run import kit_pages
+
+                    kits = kit_pages(self, force)
+                self.make_output(output, selected, workers, force, kits)
             if len(selected) + len(failed) == len(self.project.documents) + \
                     len(self.project.blocked):
                 self.remove_orphans()
+            if channels:
+                from .channel_run import make_channels
+
+                make_channels(self)
             complete = vouch
         except MachineError:
             faulted = True
@@ -197,7 +214,7 @@ class _Run:
             # by a fault before it wrote anything leaves the manifest as it was.
             self.report.problems.sort(key=problem_order)
             if not faulted or self.staleness.changed:
-                self.save(complete)
+                self.save(complete, channels)
 
     def finish(self, outcome: Outcome) -> None:
         if not outcome.ok:
@@ -229,8 +246,10 @@ class _Run:
             if entry is not None:
                 self.staleness.forget(entry)
 
-    def make_output(self, output: Output, selected: list, workers: int, force: bool) -> None:
-        pages = self.stale_pages(output, selected, force)
+    def make_output(self, output: Output, selected: list, workers: int, force: bool,
+                    extra: Iterable = ()) -> None:
+        """`extra`: more (job, page) pairs for the same stage, first (the press kits)."""
+        pages = chain(extra, self.stale_pages(output, selected, force))
         first = next(pages, None)
         if first is None:
             return
@@ -239,6 +258,9 @@ class _Run:
         for job, produced in stage.produce(chain([first], pages), settings, workers):
             if produced.traceback:  # a bug: keep its traceback
                 print(produced.traceback, file=sys.stderr)
+            if hasattr(job, "done"):  # a press kit: the channel phase writes it
+                job.done(produced)
+                continue
             job.outcome.problems += produced.problems
             job.outcome.seconds += produced.seconds
             self.report.peak_rss_kb[produced.worker] = max(
@@ -313,12 +335,12 @@ class _Run:
                 continue
             self.staleness.forget(entry)
 
-    def save(self, complete: bool) -> None:
+    def save(self, complete: bool, channels: bool = False) -> None:
         try:
             outcomes = self.report.outcomes
             self.staleness.save(self.report.problems, {o.display_path for o in outcomes
                                                        if not o.ok},
-                                {o.display_path for o in outcomes}, complete)
+                                {o.display_path for o in outcomes}, complete, channels)
         except OSError as exc:
             self.report.add([Problem(
                 self.paths.show(self.paths.manifest), None,

@@ -117,6 +117,10 @@ def make_parser() -> argparse.ArgumentParser:
         "Dokumente mit Fehlern werden übersprungen; ihr altes PDF bleibt unverändert.")
     build.add_argument("files", nargs="*", metavar="DATEI", help="nur diese Inhaltsdateien")
     build.add_argument("--force", action="store_true", help="alles neu setzen")
+    build.add_argument("--alle", action="store_true", dest="channels",
+                       help="auch Pressemappe, Webseiten, Archiv und Feed, E-Mail und Paket "
+                            "jeder Pressemitteilung (so baut »make«); ohne: nur die PDF, "
+                            "schneller beim Schreiben")
     build.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
                        help="Anzahl paralleler Prozesse (Standard: Anzahl der CPU-Kerne; "
                             "1 = alles in diesem Prozess)")
@@ -232,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             report = check(root, final=args.final)
         else:
             report = build(root, args.files, jobs=args.jobs, force=args.force,
+                           channels=args.channels,
                            final=args.final, on_wait=_print_wait,
                            on_outcome=lambda o: _print_outcome(o, root, args))
     except UsageError as exc:
@@ -309,6 +314,13 @@ def _print_report(report, args) -> None:
         print(f"Speicher je setzendem Prozess (Spitze): {peaks}")
     stale = sum(1 for o in report.outcomes if o.stale)
     stale_note = f" ({stale} PDF veraltet)" if stale else ""
+    if report.channel_written or report.channel_unchanged:
+        if args.verbose:
+            for name in report.channel_written:
+                print(f"erstellt  {name}")
+        print(f"Pressemappe, Webseiten, E-Mail, Paket: {len(report.channel_written)} Dateien "
+              f"geschrieben, {report.channel_unchanged} unverändert (output/web, "
+              "output/e-mail, output/pakete)")
     print(f"Fertig: {report.count('built')} PDF erstellt, {report.count('failed')} "
           f"fehlgeschlagen{stale_note}, {report.count('unchanged')} unverändert; {summary}; "
           f"{_seconds(report.seconds)}")

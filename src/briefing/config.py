@@ -29,6 +29,13 @@ def _parse_quotes(value: Any) -> QuoteStyle:
     return QUOTE_STYLES[text]
 
 
+def _parse_address(value: Any) -> str:
+    text = parse_text(value)
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", text):
+        raise FieldError(f"»{text}« ist keine Webadresse; schreiben Sie sie mit https://")
+    return text if text.endswith("/") else f"{text}/"
+
+
 @dataclass(frozen=True)
 class Option:
     #: `name` or `section.name`; a whole section (`kontakt`) is one option too.
@@ -54,6 +61,9 @@ OPTIONS = (
     Option("herausgeber.name", parse_text, "Herausgeber für Briefkopf, Fußzeile und PDF-Autor",
            example='[herausgeber] name = "Sächsische Staatskanzlei"'),
     Option("herausgeber.anschrift", parse_text, "Anschrift im Briefkopf (optional)"),
+    Option("web.adresse", _parse_address,
+           "Adresse, unter der `output/web/` veröffentlicht wird, z. B. "
+           "`https://www.example.de/presse/` (optional; macht die Links im Atom-Feed absolut)"),
     Option("kontakt", parse_contact,
            "Pressekontakt, wenn ein Dokument keinen nennt; Unterfelder wie im Front Matter "
            f"({', '.join(sorted(CONTACT_NAMES))})"),
@@ -65,6 +75,8 @@ OPTIONS_BY_KEY = {o.key: o for o in OPTIONS}
 class Config(Paths):
     defaults: Defaults
     quotes: QuoteStyle
+    #: Where output/web/ is published (absolute feed links), if the office says so.
+    web_address: str | None = None
 
 
 def load_config(root: Path) -> Config:
@@ -92,7 +104,7 @@ def load_config(root: Path) -> Config:
         raise ContentError(sorted(problems, key=lambda p: (p.line or 0, p.message)))
     publisher = Publisher(values["herausgeber.name"], values["herausgeber.anschrift"])
     return Config(root, Defaults(values["sprache"], publisher, values["kontakt"]),
-                  values["zitate"])
+                  values["zitate"], values["web.adresse"])
 
 
 def _value(option: Option, data: dict, lines: _Lines, problems: list[Problem]) -> Any:

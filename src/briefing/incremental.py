@@ -118,6 +118,9 @@ class Entry:
     #: For a briefing, its release's content file; and the templates the output used.
     release: str | None = None
     templates: list[str] = field(default_factory=list)
+    #: "" for a document's PDF; otherwise the channel that made the file (channels.py):
+    #: "kit", "web", "mail", "bundle". `source` is then the release ("" for the site).
+    channel: str = ""
 
     def stored_problems(self) -> list[Problem]:
         return [Problem(self.source, line, message, Severity(kind))
@@ -134,6 +137,9 @@ class Manifest:
     #: Content files that failed in the last build (their files above are out of date),
     #: with the digest of the content file then: a changed file may be fixed.
     failed: dict[str, str] = field(default_factory=dict)
+    #: When the earliest held-back embargo ends (ISO time): from then on, a build has
+    #: something to do even if no file changed (the release goes on the web).
+    expires: str | None = None
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -143,14 +149,15 @@ class Manifest:
             if data.get("format") != FORMAT:
                 return cls()
             return cls(data["project"], data["problems"],
-                       {k: Entry(**v) for k, v in data["files"].items()}, data["failed"])
+                       {k: Entry(**v) for k, v in data["files"].items()}, data["failed"],
+                       data.get("expires"))
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
     def save(self, path: Path) -> None:
         data = {"format": FORMAT, "project": self.project, "problems": self.problems,
                 "files": {k: vars(v) for k, v in sorted(self.files.items())},
-                "failed": self.failed}
+                "failed": self.failed, "expires": self.expires}
         write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
 
     def stored_problems(self) -> list[Problem]:
@@ -277,20 +284,34 @@ class Staleness:
         return self.reason(entry.source, entry.release, entry.output, entry.templates)
 
     def orphans(self, present: set[str]) -> list[Entry]:
-        """Files this tool wrote for content files that no longer exist."""
-        return [e for e in self.manifest.files.values() if e.source not in present]
+        """Files this tool wrote for content files that no longer exist (the site's own
+        files, such as the feed, belong to no content file and are the channels' to keep)."""
+        return [e for e in self.manifest.files.values()
+                if e.source not in present and (e.source or not e.channel)]
 
     def reload(self) -> None:
         """The manifest as it is now on disk (another build may have written it)."""
         self.manifest = Manifest.load(self.paths.manifest)
         self.changed = False
 
-    def unchanged_project(self) -> bool:
-        """Nothing at all changed since the last complete build, and every file it wrote is
-        still there as written."""
+    def unchanged_project(self, channels: bool = False) -> bool:
+        """Nothing at all changed since the last complete build (one that also made the
+        other channels, when `channels`), and every file it wrote is still there as
+        written."""
         manifest = self.manifest
-        return (manifest.project is not None and self.project() == manifest.project
+        stored, _, made_channels = (manifest.project or "").partition(":")
+        return (manifest.project is not None and self.project() == stored
+                and (made_channels == "alle" or not channels)
+                and not self.expired()
                 and all(self.intact(e) for e in manifest.files.values()))
+
+    def expired(self) -> bool:
+        import datetime as dt
+
+        from .schema import now
+
+        expires = self.manifest.expires
+        return expires is not None and now() >= dt.datetime.fromisoformat(expires)
 
     # --- records --------------------------------------------------------------------------
 
@@ -303,11 +324,12 @@ class Staleness:
         self.changed = True
 
     def save(self, problems: list[Problem], failed: set[str], handled: set[str],
-             vouch: bool) -> None:
+             vouch: bool, channels: bool = False) -> None:
         """Write the manifest. Only a complete, plain, full build vouches for every
         document (allowing the no-op path next time). `failed` of the `handled` content
         files failed in this run; failures of files it did not handle are kept."""
-        self.manifest.project = self.project() if vouch else None
+        self.manifest.project = f"{self.project()}:{'alle' if channels else 'pdf'}" \
+            if vouch else None
         kept = {p: d for p, d in self.manifest.failed.items() if p not in handled}
         self.manifest.failed = dict(sorted((kept | {
             path: self.digests.file(self.paths.root / path) for path in failed}).items()))

@@ -93,9 +93,11 @@ class SafetyTreeprocessor(Treeprocessor):
     """Links and images that staff may use; footnotes moved to where WeasyPrint floats
     them to the page foot (`float: footnote` needs the note's text at the call)."""
 
-    def __init__(self, md: Markdown, report: _Report, content_dir: Path, images: list[Path]):
+    def __init__(self, md: Markdown, report: _Report, content_dir: Path, images: list[Path],
+                 web: bool = False):
         super().__init__(md)
         self.report, self.content_dir, self.images = report, content_dir, images
+        self.web = web
 
     def run(self, root: ET.Element) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
@@ -110,6 +112,8 @@ class SafetyTreeprocessor(Treeprocessor):
                 if rows > MAX_TABLE_ROWS:
                     self.report.add("|", f"Tabelle mit {rows} Zeilen ist zu lang (höchstens "
                                          f"{MAX_TABLE_ROWS}); teilen Sie sie auf")
+            elif element.tag == "th":  # Markdown tables have header cells only on top
+                element.set("scope", "col")
             elif element.tag in ("ul", "ol") and _depth(element, parents) == MAX_LIST_DEPTH + 1:
                 first_item = "".join(element.itertext()).strip().split("\n")[0]
                 self.report.add(first_item, f"Listen sind mehr als {MAX_LIST_DEPTH} Ebenen tief "
@@ -191,6 +195,7 @@ class SafetyTreeprocessor(Treeprocessor):
             return
         notes = {item.get("id"): item for item in container.iter("li")}
         numbers: dict[str, int] = {}  # note id → its number, in the order of first calls
+        web_notes: list[ET.Element] = []
         for sup in list(root.iter("sup")):
             link = sup.find("a")
             if link is None or "footnote-ref" not in (link.get("class") or ""):
@@ -215,7 +220,11 @@ class SafetyTreeprocessor(Treeprocessor):
             link.attrib.clear()
             link.set("href", f"#note-{number}")
             link.text = str(number)
-            span = ET.Element("span", {"class": "footnote", "id": f"note-{number}"})
+            if self.web:  # a list at the end, each note linking back to its first call
+                link.set("id", f"call-{number}")
+                span = ET.Element("li", {"id": f"note-{number}"})
+            else:
+                span = ET.Element("span", {"class": "footnote", "id": f"note-{number}"})
             for paragraph in note:
                 for backref in paragraph.findall("a"):
                     if "footnote-backref" in (backref.get("class") or ""):
@@ -226,16 +235,31 @@ class SafetyTreeprocessor(Treeprocessor):
                         if value:
                             setattr(piece, attr, value.replace(NBSP_PLACEHOLDER, ""))
                 _append_inline(span, paragraph)
+            if self.web:
+                if len(span):
+                    span[-1].tail = f"{span[-1].tail or ''} "
+                else:
+                    span.text = f"{span.text or ''} "
+                back = ET.SubElement(span, "a", {"href": f"#call-{number}",
+                                                 "class": "footnote-back"})
+                back.text = f"zurück zum Text (Fußnote {number})"
+                web_notes.append(span)
+                continue
             span.tail, sup.tail = sup.tail, None
             parent = parents[sup]
             parent.insert(list(parent).index(sup) + 1, span)
         parents[container].remove(container)
+        if self.web and web_notes:
+            section = ET.SubElement(root, "section", {"class": "footnotes",
+                                                      "aria-labelledby": "fussnoten"})
+            ET.SubElement(section, "h2", {"id": "fussnoten"}).text = "Fußnoten"
+            ET.SubElement(section, "ol").extend(web_notes)
 
 
 class _SafetyExtension(Extension):
-    def __init__(self, report: _Report, content_dir: Path, images: list[Path]):
+    def __init__(self, report: _Report, content_dir: Path, images: list[Path], web: bool):
         super().__init__()
-        self.args = report, content_dir, images
+        self.args = report, content_dir, images, web
 
     def extendMarkdown(self, md: Markdown) -> None:
         # Raw HTML becomes text: no block or inline HTML is recognised at all.
@@ -245,7 +269,10 @@ class _SafetyExtension(Extension):
         md.treeprocessors.register(SafetyTreeprocessor(md, *self.args), "safety", 7)
 
 
-def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Body:
+def render_body(document: Document, quotes: QuoteStyle, content_dir: Path,
+                web: bool = False) -> Body:
+    """`web`: footnotes as a list at the end with links both ways, instead of the notes at
+    their calls that WeasyPrint floats to the page foot."""
     report = _Report(document)
     images: list[Path] = []
     md = Markdown(
@@ -254,7 +281,7 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
             "sane_lists",
             "fenced_code",
             "footnotes",
-            _SafetyExtension(report, content_dir, images),
+            _SafetyExtension(report, content_dir, images, web),
             TypographyExtension(quote_style_for(document.language, quotes)),
         ],
         extension_configs={"footnotes": {"BACKLINK_TEXT": ""}},

@@ -146,13 +146,20 @@ def compose(document: Document, template: str, env: Environment, paths: Paths,
         return page
     style = quote_style_for(document.language, quotes)
     shown = typeset_document(document, style)
-    try:
-        page.html = env.get_template(template).render(
-            doc=shown, body=Markup(body.html), locale=document.babel_locale, quotes=style,
-            subject=subject_of(shown), keywords=keywords_of(shown))
-    except TEMPLATE_FAULTS as exc:
-        page.problems.append(template_problem(exc, paths))
+    page.html = render(env, template, paths, page.problems, doc=shown, body=Markup(body.html),
+                       locale=document.babel_locale, quotes=style, subject=subject_of(shown),
+                       keywords=keywords_of(shown))
     return page
+
+
+def render(env: Environment, template: str, paths: Paths, problems: list[Problem],
+           **context) -> str | None:
+    """The template rendered with `context`, or None with its error added to `problems`."""
+    try:
+        return env.get_template(template).render(**context)
+    except TEMPLATE_FAULTS as exc:
+        problems.append(template_problem(exc, paths))
+        return None
 
 
 #: What a template can get wrong: Jinja's own errors, and Python's from an expression or a

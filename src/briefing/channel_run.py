@@ -1,0 +1,235 @@
+"""The channels' part of a build (channels.py says what they are): after the PDFs, for
+every release whose documents all have a current PDF, the press kit (made again only when
+one of its inputs changed), then the web pages, e-mail and bundle, then the site's archive
+and feed. Files are written atomically and only when their bytes changed; files of a
+release that failed stay as they were (out of date); files no longer made are removed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from . import channels
+from .errors import Problem, Severity
+from .files import cause_of, write_atomically
+from .incremental import Entry, digest
+
+KIT_TEMPLATE = "pressemappe.html.j2"
+STYLESHEET = "web/briefing.css"
+
+
+def make_channels(run) -> None:
+    from .schema import now
+    from .templating import make_environment
+
+    project, staleness, report = run.project, run.staleness, run.report
+    config = project.config
+    env = make_environment(config.templates_dir)
+    stylesheet = _stylesheet(config, report)
+    if stylesheet is None:
+        return
+    made = {o.display_path for o in report.outcomes if o.ok}
+    kept = set(project.blocked)  # their files stay, out of date
+    ready = []
+    for group in channels.groups(project.documents):
+        missing = [d.display_path for d in group.documents if d.display_path not in made]
+        if missing:
+            kept.add(group.release.display_path)
+            report.add([Problem(group.release.display_path, None, (
+                "Pressemappe, Webseiten, E-Mail und Paket nicht erneuert, weil "
+                f"{', '.join(missing)} kein aktuelles PDF hat; die Dateien des letzten "
+                "erfolgreichen Laufs bleiben (veraltet)"), Severity.NOTE)])
+        else:
+            ready.append(group)
+
+    kits = _kits(run, ready)
+    moment, files, public, expires = now(), channels.Files(), [], []
+    for group in ready:
+        release = group.release
+        if release.display_path not in kits:
+            kept.add(release.display_path)
+            continue
+        pdfs = {d.slug: (config.output_dir / d.output_name).read_bytes()
+                for d in group.documents}
+        held = channels.held_back(release, moment)
+        if held:
+            report.add([channels.held_note(release)])
+            if release.embargo.at:
+                expires.append(release.embargo.at.astimezone(dt.UTC))
+        made_here = channels.release_files(group, pdfs, kits[release.display_path], held,
+                                           env, config, config.quotes, stylesheet)
+        report.add(made_here.problems)
+        if any(p.is_error for p in made_here.problems):
+            kept.add(release.display_path)
+            continue
+        files.data |= made_here.data
+        files.source |= made_here.source
+        if not held:
+            public.append((release, len(pdfs[release.slug])))
+    site = channels.site_files(public, env, config, config.quotes, config, stylesheet,
+                               config.web_address)
+    report.add(site.problems)
+    files.data |= site.data
+    files.source |= site.source
+    staleness.manifest.expires = min(expires).isoformat() if expires else None
+    staleness.changed = True
+    _store(run, files, kept | ({""} if site.problems else set()))
+
+
+def _stylesheet(config, report) -> bytes | None:
+    path = config.templates_dir / STYLESHEET
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        report.add([Problem(config.show(path), None, (
+            f"Stil der Webseiten fehlt oder ist nicht lesbar ({cause_of(exc)}); "
+            "Webseiten, E-Mail und Paket werden nicht erstellt"))])
+        return None
+
+
+class KitJob:
+    """A press kit on its way through the PDF stage, beside the documents' PDFs (it does not
+    need them, so both cores work on both). Its result waits for the channel phase, which
+    writes it only when all the release's documents have their PDF."""
+
+    def __init__(self, group, outcome, inputs, images, templates):
+        self.group, self.outcome = group, outcome
+        self.inputs, self.images, self.templates = inputs, images, templates
+        self.produced = None
+
+    def done(self, produced) -> None:
+        self.produced = produced
+
+
+def kit_pages(run, force: bool):
+    """(KitJob, (display path, HTML)) of every press kit whose inputs changed; kits that
+    are current are noted in `run.kits` for the channel phase."""
+    from .build import Outcome
+    from .kit import compose_kit
+    from .templating import make_environment
+
+    project, staleness = run.project, run.staleness
+    config = project.config
+    env = make_environment(config.templates_dir)
+    templates = staleness.templates(KIT_TEMPLATE)
+    run.kits = {}
+    for group in channels.groups(project.documents):
+        release = group.release
+        images = sorted({str(config.show(i)) for d in group.documents
+                         for i in _images(staleness, d)})
+        inputs = staleness.inputs(release.display_path, None, templates,
+                                  (config.root / i for i in images))
+        inputs["briefings"] = staleness.digests.files(config, (b.source for b in group.briefings))
+        entry = staleness.entry(group.kit_name)
+        if not force and entry and entry.inputs == inputs and staleness.intact(entry):
+            run.kits[release.display_path] = entry
+            continue
+        began = time.perf_counter()
+        page = compose_kit(group.documents, env, config, config.quotes)
+        if page.html is None:  # the documents' own PDFs report why
+            continue
+        job = KitJob(group, Outcome(release.display_path,
+                                    seconds=time.perf_counter() - began),
+                     inputs, images, templates)
+        run.kits[release.display_path] = job
+        yield job, (release.display_path, page.html)
+
+
+def _images(staleness, document) -> list:
+    entry = staleness.entry(document.output_name)
+    return [staleness.paths.root / i for i in entry.images] if entry else []
+
+
+def _kits(run, groups) -> dict[str, bytes]:
+    """The press kit of each release that has one: current, or made in this run (then
+    written now)."""
+    config, staleness, report = run.project.config, run.staleness, run.report
+    kits: dict[str, bytes] = {}
+    for group in groups:
+        release = group.release
+        target = config.output_dir / group.kit_name
+        found = getattr(run, "kits", {}).get(release.display_path)
+        if isinstance(found, Entry):
+            kits[release.display_path] = target.read_bytes()
+            outcome = run_outcome(release.display_path, target, found.pages)
+            report.outcomes.append(outcome)
+            run.on_outcome(outcome)
+            continue
+        if found is None or found.produced is None:
+            continue
+        outcome, produced = found.outcome, found.produced
+        outcome.seconds += produced.seconds
+        # The kit's own problems only: its documents' were reported with their PDFs.
+        outcome.problems += [p for p in produced.problems
+                             if p.fault or p.path.startswith("templates") or not produced.ok]
+        if produced.ok and _write(run, target, produced.data, outcome.problems):
+            outcome.output, outcome.pages = target, produced.pages
+            kits[release.display_path] = produced.data
+            staleness.record(Entry(release.display_path, group.kit_name, found.inputs,
+                                   digest(produced.data), produced.pages, found.images, [],
+                                   None, found.templates, "kit"))
+        run.finish(outcome)
+    return kits
+
+
+def run_outcome(source: str, target: Path, pages: int):
+    from .build import Outcome
+
+    return Outcome(source, target, pages, unchanged=True)
+
+
+def _write(run, target: Path, data: bytes, problems: list[Problem]) -> bool:
+    try:
+        write_atomically(target, data)
+        return True
+    except OSError as exc:
+        problems.append(Problem(run.paths.show(target), None, (
+            f"kann nicht geschrieben werden ({len(data) // 1024 + 1} kB): {cause_of(exc)}; "
+            "die bisherige Datei bleibt unverändert"), fault=True))
+        return False
+
+
+def _kind(name: str) -> str:
+    return {"e-mail": "mail", "pakete": "bundle"}.get(name.split("/")[0], "web")
+
+
+def _store(run, files: channels.Files, kept: set[str]) -> None:
+    """Write what changed, record it, and remove the channel files no longer made (not
+    those of releases that failed: they stay, out of date)."""
+    staleness, report = run.staleness, run.report
+    output = run.paths.output_dir
+    problems: list[Problem] = []
+    for name, data in sorted(files.data.items()):
+        entry = staleness.entry(name)
+        sha = digest(data)
+        if entry and entry.sha256 == sha and staleness.intact(entry):
+            report.channel_unchanged += 1
+            continue
+        if _write(run, output / name, data, problems):
+            staleness.record(Entry(files.source[name], name, {}, sha, channel=_kind(name)))
+            report.channel_written.append(run.paths.show(output / name))
+    kits = {e.output for e in staleness.manifest.files.values() if e.channel == "kit"}
+    for entry in list(staleness.manifest.files.values()):
+        if not entry.channel or entry.output in files.data or entry.source in kept:
+            continue
+        if entry.output in kits and entry.source in {g for g in files.source.values()}:
+            continue  # the kit of a release made in this run
+        target = output / entry.output
+        try:
+            if staleness.intact(entry):
+                target.unlink()
+                report.removed.append(run.paths.show(target))
+                _remove_empty(target.parent, output)
+        except OSError as exc:
+            problems.append(Problem(run.paths.show(target), None,
+                                    f"kann nicht gelöscht werden: {cause_of(exc)}", fault=True))
+            continue
+        staleness.forget(entry)
+    report.add(problems)
+
+
+def _remove_empty(folder: Path, output: Path) -> None:
+    while folder != output and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,200 @@
+"""One release, every channel: press kit, web pages, archive and feed, e-mail, bundle —
+from the seed content, compared with the content and parsed back as a user's tools would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import hashlib
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from email import policy
+
+import pytest
+from pypdf import PdfReader
+
+import briefing.schema
+from briefing.build import build
+
+from .conftest import RELEASE, make_project
+
+SLUG = "2025-10-29-pressemitteilung-internationale-strategie"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("kanaele"), content=True)
+    report = build(root, channels=True)
+    assert report.exit_code() == 0, [str(p) for p in report.problems]
+    return root
+
+
+def sentences(root) -> list[str]:
+    """The sentences of the seed release's body, as typeset (quotes, dashes)."""
+    from briefing.markup import render_body
+    from briefing.project import load_project
+
+    project = load_project(root)
+    (release,) = [d for d in project.documents if d.slug == SLUG]
+    html = render_body(release, project.config.quotes, project.config.content_dir).html
+    found = []
+    for _, block in re.findall(r"<(p|li)>(.*?)</\1>", html, re.S):
+        text = " ".join(re.sub(r"<[^>]+>", "", block).split())
+        found += [s for s in re.split(r"(?<=[.!?«])\s+(?=[A-ZÄÖÜ»])", text) if len(s) > 20]
+    assert len(found) > 10
+    return found
+
+
+def test_the_files_of_every_channel(seed):
+    out = seed / "output"
+    assert (out / f"{SLUG}-pressemappe.pdf").is_file()
+    assert (out / "e-mail" / f"{SLUG}.txt").is_file() and (out / "e-mail" / f"{SLUG}.eml").is_file()
+    assert (out / "pakete" / f"{SLUG}.zip").is_file()
+    site = out / "web"
+    assert {"index.html", "feed.atom", "briefing.css"} <= {p.name for p in site.iterdir()}
+    pages = sorted(p.name for p in (site / SLUG).iterdir())
+    assert len([p for p in pages if p.endswith(".html")]) == 7  # six documents + index
+    assert len([p for p in pages if p.endswith(".pdf")]) == 7  # six PDFs + the kit
+    assert not (out / "gesperrt" / SLUG).exists()
+
+
+def test_press_kit_contents_match_where_documents_start(seed):
+    reader = PdfReader(seed / "output" / f"{SLUG}-pressemappe.pdf")
+    cover = reader.pages[0].extract_text()
+    toc = cover.split("Inhalt", 1)[1].split("Pressekontakt", 1)[0]
+    listed = [int(n) for n in re.findall(r"(\d+)[ \t]*(?:\n|$)", toc)]
+    # Bookmarks: one per document (its title), its sections below it.
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert len(top) == 6
+    assert all(isinstance(item, list) and item for item in reader.outline[2::2])
+    starts = [reader.get_destination_page_number(item) + 1 for item in top]
+    # The contents give each document's first page (target-counter), in priority order,
+    # and that page begins the document: its label and its title.
+    assert listed == starts
+    for item, page in zip(top, starts, strict=True):
+        text = reader.pages[page - 1].extract_text()
+        assert " ".join(item.title.split()) in " ".join(text.split())
+        assert "PRESSEMITTEILUNG" in text or "HINTERGRUNDINFORMATION" in text
+    assert starts[0] == 2 and starts == sorted(starts)
+    # Page numbers run through the kit.
+    last = reader.pages[-1].extract_text()
+    assert f"Seite {len(reader.pages)} von {len(reader.pages)}" in last
+
+
+def test_every_sentence_of_the_release_is_in_the_mail_and_the_web_page(seed):
+    out = seed / "output"
+    text = (out / "e-mail" / f"{SLUG}.txt").read_text(encoding="utf-8")
+    flat = " ".join(text.split())
+    html = (out / "web" / SLUG / f"{SLUG}.html").read_text(encoding="utf-8")
+    page = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    for sentence in sentences(seed):
+        assert sentence in flat
+        assert sentence in page
+    assert all(len(line) <= 72 for line in text.splitlines() if " " in line.strip())
+    assert "»" in text and "–" in text  # German typography kept
+
+
+def test_eml_parses_back_with_its_parts_and_attachments(seed):
+    out = seed / "output"
+    message = email.message_from_bytes((out / "e-mail" / f"{SLUG}.eml").read_bytes(),
+                                       policy=policy.default)
+    assert message["Subject"] == "Kabinett beschließt Internationale Strategie des " \
+                                 "Freistaates Sachsen"
+    assert message["Date"].datetime.date() == dt.date(2025, 10, 29)
+    assert message["X-Unsent"] == "1"
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert body == (out / "e-mail" / f"{SLUG}.txt").read_text(encoding="utf-8")
+    assert "<main" in message.get_body(("html",)).get_content()
+    attachments = {a.get_filename(): a.get_content() for a in message.iter_attachments()}
+    pdfs = {p.name: p.read_bytes() for p in out.glob("*.pdf") if "pressemappe" not in p.name}
+    assert attachments == pdfs
+
+
+def test_feed_is_atom_with_one_entry_per_public_release(seed):
+    feed = ET.parse(seed / "output" / "web" / "feed.atom").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert feed.find(f"{ATOM}{required}") is not None
+    (entry,) = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text.startswith("Kabinett beschließt")
+    assert entry.find(f"{ATOM}id").text.startswith("urn:uuid:")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.find(f"{ATOM}updated").text)
+    links = {link.get("rel"): link.get("href") for link in entry.findall(f"{ATOM}link")}
+    assert links["alternate"] == f"{SLUG}/index.html"
+    assert (seed / "output" / "web" / links["enclosure"]).is_file()
+
+
+def test_bundle_holds_everything_with_checksums(seed):
+    data = (seed / "output" / "pakete" / f"{SLUG}.zip").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        sums = archive.read("SHA256SUMS").decode().splitlines()
+        for line in sums:
+            digest, name = line.split("  ", 1)
+            assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+        assert f"{SLUG}-pressemappe.pdf" in names and f"e-mail/{SLUG}.eml" in names
+        assert {i.date_time for i in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+
+
+def test_unchanged_build_writes_nothing_and_forced_build_is_byte_identical(seed):
+    out = seed / "output"
+    files = sorted(p for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
+    before = {p: p.read_bytes() for p in files}
+    report = build(seed, channels=True)
+    assert report.noop
+    report = build(seed, channels=True, force=True)
+    assert report.exit_code() == 0
+    assert report.channel_written == []
+    assert {p: p.read_bytes() for p in files} == before
+
+
+EMBARGOED = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nsperrfrist: 2025-10-30 10:00\n")
+
+
+def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch):
+    root = make_project(tmp_path, {"content/pm.md": EMBARGOED})
+    before = dt.datetime(2025, 10, 29, 12, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(briefing.schema, "now", lambda: before)
+    report = build(root, channels=True)
+    assert report.exit_code() == 0, [str(p) for p in report.problems]
+    out = root / "output"
+    notes = [p.message for p in report.problems if p.path == "content/pm.md"]
+    assert [" ".join(n.replace("\u00a0", " ").split()) for n in notes] == [
+        "Sperrfrist bis Donnerstag, 30. Oktober 2025, 10:00 Uhr: Webseite, Archiv und Feed "
+        "enthalten diese Pressemitteilung noch nicht (Vorschau in output/gesperrt/pm/); sie "
+        "erscheint dort mit dem ersten Lauf nach Ablauf der Sperrfrist"]
+    assert (out / "gesperrt" / "pm" / "pm.html").is_file()
+    assert "Gesperrt:" in (out / "gesperrt" / "pm" / "pm.html").read_text(encoding="utf-8")
+    assert not (out / "web" / "pm").exists()
+    assert "pm/" not in (out / "web" / "feed.atom").read_text(encoding="utf-8")
+    assert "pm/" not in (out / "web" / "index.html").read_text(encoding="utf-8")
+    # The journalists' channels carry the embargo.
+    mail = email.message_from_bytes((out / "e-mail" / "pm.eml").read_bytes(),
+                                    policy=policy.default)
+    assert mail["Subject"].startswith("SPERRFRIST Donnerstag, 30. Oktober 2025, 10:00 Uhr: ")
+    text = (out / "e-mail" / "pm.txt").read_text(encoding="utf-8")
+    assert text.replace("\u00a0", " ").startswith(
+        "SPERRFRIST: Donnerstag, 30. Oktober 2025, 10:00 Uhr\n")
+    # Nothing changed, but the embargo has passed: the next build publishes.
+    monkeypatch.setattr(briefing.schema, "now",
+                        lambda: dt.datetime(2025, 10, 30, 9, 1, tzinfo=dt.UTC))
+    report = build(root, channels=True)
+    assert not report.noop
+    assert (out / "web" / "pm" / "pm.html").is_file()
+    assert not (out / "gesperrt" / "pm").exists()
+    assert "pm/index.html" in (out / "web" / "feed.atom").read_text(encoding="utf-8")
+    assert build(root, channels=True).noop
+
+
+def test_web_pages_have_no_wcag_violations(seed):
+    from .browser import axe_violations, format_violations
+
+    site = seed / "output" / "web"
+    for page in [site / "index.html", site / SLUG / "index.html", site / SLUG / f"{SLUG}.html",
+                 site / SLUG / "2025-10-29-hintergrund-1-grenzregion.html"]:
+        violations = axe_violations(page)
+        assert violations == [], f"{page.name}: {format_violations(violations)}"
