@@ -5,7 +5,8 @@ Checks what a validator reads first and what a screen reader meets: the identifi
 title shown, tagging, tab order, every piece of content either in the structure tree or an
 artifact, alternative text of figures, `/Scope` of table headers, `/ID` of notes,
 links in the structure with a description, fonts embedded with a Unicode map. What needs
-a human (reading order, quality of alt text, colour contrast) is not checked; certification uses veraPDF or PAC 2024.
+a human (reading order, quality of alt text, colour contrast) is not checked;
+certification uses veraPDF or PAC 2024.
 """
 
 from __future__ import annotations
