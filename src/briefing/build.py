@@ -183,6 +183,8 @@ class _Run:
         self.project, self.staleness, self.report = project, staleness, report
         self.paths: Paths = project.config
         self.on_outcome, self.final = on_outcome, final
+        #: The press kits of this build, by release (channel_run.kit_pages).
+        self.kits: dict = {}
 
     def make(self, selected: list, failed: list[str], workers: int, force: bool,
              vouch: bool, channels: bool = False) -> None:
@@ -301,17 +303,23 @@ class _Run:
                        outcome, release, templates)
             yield job, (document.display_path, page.html)
 
-    def store(self, job: _Job, data: bytes, pages: int) -> None:
-        """Write the file atomically and record it; a machine fault keeps the old file."""
-        name = job.output.file_name(job.document)
-        target = self.paths.output_dir / name
+    def write(self, target: Path, data: bytes, problems: list[Problem]) -> bool:
+        """Write the file atomically; a machine fault keeps the old file and is a problem."""
         try:
             write_atomically(target, data)
+            return True
         except OSError as exc:
-            job.outcome.problems.append(Problem(
+            problems.append(Problem(
                 self.paths.show(target), None,
                 f"kann nicht geschrieben werden ({len(data) // 1024 + 1} kB): {cause_of(exc)}; "
                 "die bisherige Datei bleibt unverändert", fault=True))
+            return False
+
+    def store(self, job: _Job, data: bytes, pages: int) -> None:
+        """Write the file and record it."""
+        name = job.output.file_name(job.document)
+        target = self.paths.output_dir / name
+        if not self.write(target, data, job.outcome.problems):
             return
         job.outcome.output, job.outcome.pages = target, pages
         own = [[p.line, p.message, p.severity.value] for p in job.outcome.problems
@@ -323,17 +331,27 @@ class _Run:
         """Delete the files this tool wrote for content files that no longer exist."""
         present = {d.display_path for d in self.project.documents} | self.project.blocked
         for entry in sorted(self.staleness.orphans(present), key=lambda e: e.output):
-            target = self.paths.output_dir / entry.output
-            try:
-                if self.staleness.intact(entry):
-                    target.unlink()
-                    self.report.removed.append(self.paths.show(target))
-            except OSError as exc:
-                self.report.add([Problem(self.paths.show(target), None,
-                                         f"kann nicht gelöscht werden: {cause_of(exc)}",
-                                         fault=True)])
-                continue
-            self.staleness.forget(entry)
+            self.remove(entry)
+
+    def remove(self, entry: Entry) -> None:
+        """Delete a file this tool wrote (unless someone changed it) and forget it; empty
+        folders it leaves in output/ go too."""
+        output = self.paths.output_dir
+        target = output / entry.output
+        try:
+            if self.staleness.intact(entry):
+                target.unlink()
+                self.report.removed.append(self.paths.show(target))
+                folder = target.parent
+                while folder != output and not any(folder.iterdir()):
+                    folder.rmdir()
+                    folder = folder.parent
+        except OSError as exc:
+            self.report.add([Problem(self.paths.show(target), None,
+                                     f"kann nicht gelöscht werden: {cause_of(exc)}",
+                                     fault=True)])
+            return
+        self.staleness.forget(entry)
 
     def save(self, complete: bool, channels: bool = False) -> None:
         try:

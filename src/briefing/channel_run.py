@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from pathlib import Path
 
 from . import channels
 from .errors import Problem, Severity
-from .files import cause_of, write_atomically
+from .files import cause_of
 from .incremental import Entry, digest
 
 KIT_TEMPLATE = "pressemappe.html.j2"
@@ -63,18 +62,16 @@ def make_channels(run) -> None:
         if any(p.is_error for p in made_here.problems):
             kept.add(release.display_path)
             continue
-        files.data |= made_here.data
-        files.source |= made_here.source
+        files.merge(made_here)
         if not held:
             public.append((release, len(pdfs[release.slug])))
-    site = channels.site_files(public, env, config, config.quotes, config, stylesheet,
-                               config.web_address)
+    site = channels.site_files(public, env, config, stylesheet)
     report.add(site.problems)
-    files.data |= site.data
-    files.source |= site.source
+    files.merge(site)
     staleness.manifest.expires = min(expires).isoformat() if expires else None
     staleness.changed = True
-    _store(run, files, kept | ({""} if site.problems else set()))
+    current_kits = {g.kit_name for g in ready if g.release.display_path in kits}
+    _store(run, files, current_kits, kept | ({""} if site.problems else set()))
 
 
 def _stylesheet(config, report) -> bytes | None:
@@ -113,7 +110,6 @@ def kit_pages(run, force: bool):
     config = project.config
     env = make_environment(config.templates_dir)
     templates = staleness.templates(KIT_TEMPLATE)
-    run.kits = {}
     for group in channels.groups(project.documents):
         release = group.release
         images = sorted({str(config.show(i)) for d in group.documents
@@ -144,17 +140,17 @@ def _images(staleness, document) -> list:
 def _kits(run, groups) -> dict[str, bytes]:
     """The press kit of each release that has one: current, or made in this run (then
     written now)."""
-    config, staleness, report = run.project.config, run.staleness, run.report
+    from .build import Outcome
+
+    config, staleness = run.project.config, run.staleness
     kits: dict[str, bytes] = {}
     for group in groups:
         release = group.release
         target = config.output_dir / group.kit_name
-        found = getattr(run, "kits", {}).get(release.display_path)
+        found = run.kits.get(release.display_path)
         if isinstance(found, Entry):
             kits[release.display_path] = target.read_bytes()
-            outcome = run_outcome(release.display_path, target, found.pages)
-            report.outcomes.append(outcome)
-            run.on_outcome(outcome)
+            run.finish(Outcome(release.display_path, target, found.pages, unchanged=True))
             continue
         if found is None or found.produced is None:
             continue
@@ -163,7 +159,7 @@ def _kits(run, groups) -> dict[str, bytes]:
         # The kit's own problems only: its documents' were reported with their PDFs.
         outcome.problems += [p for p in produced.problems
                              if p.fault or p.path.startswith("templates") or not produced.ok]
-        if produced.ok and _write(run, target, produced.data, outcome.problems):
+        if produced.ok and run.write(target, produced.data, outcome.problems):
             outcome.output, outcome.pages = target, produced.pages
             kits[release.display_path] = produced.data
             staleness.record(Entry(release.display_path, group.kit_name, found.inputs,
@@ -173,30 +169,14 @@ def _kits(run, groups) -> dict[str, bytes]:
     return kits
 
 
-def run_outcome(source: str, target: Path, pages: int):
-    from .build import Outcome
-
-    return Outcome(source, target, pages, unchanged=True)
-
-
-def _write(run, target: Path, data: bytes, problems: list[Problem]) -> bool:
-    try:
-        write_atomically(target, data)
-        return True
-    except OSError as exc:
-        problems.append(Problem(run.paths.show(target), None, (
-            f"kann nicht geschrieben werden ({len(data) // 1024 + 1} kB): {cause_of(exc)}; "
-            "die bisherige Datei bleibt unverändert"), fault=True))
-        return False
-
-
 def _kind(name: str) -> str:
     return {"e-mail": "mail", "pakete": "bundle"}.get(name.split("/")[0], "web")
 
 
-def _store(run, files: channels.Files, kept: set[str]) -> None:
-    """Write what changed, record it, and remove the channel files no longer made (not
-    those of releases that failed: they stay, out of date)."""
+def _store(run, files: channels.Files, keep: set[str], kept: set[str]) -> None:
+    """Write what changed and record it; remove the channel files no longer made, except
+    those in `keep` (the kits of this build) and those of the releases in `kept` (they
+    failed: their files stay, out of date)."""
     staleness, report = run.staleness, run.report
     output = run.paths.output_dir
     problems: list[Problem] = []
@@ -205,31 +185,11 @@ def _store(run, files: channels.Files, kept: set[str]) -> None:
         sha = digest(data)
         if entry and entry.sha256 == sha and staleness.intact(entry):
             report.channel_unchanged += 1
-            continue
-        if _write(run, output / name, data, problems):
+        elif run.write(output / name, data, problems):
             staleness.record(Entry(files.source[name], name, {}, sha, channel=_kind(name)))
             report.channel_written.append(run.paths.show(output / name))
-    kits = {e.output for e in staleness.manifest.files.values() if e.channel == "kit"}
-    for entry in list(staleness.manifest.files.values()):
-        if not entry.channel or entry.output in files.data or entry.source in kept:
-            continue
-        if entry.output in kits and entry.source in {g for g in files.source.values()}:
-            continue  # the kit of a release made in this run
-        target = output / entry.output
-        try:
-            if staleness.intact(entry):
-                target.unlink()
-                report.removed.append(run.paths.show(target))
-                _remove_empty(target.parent, output)
-        except OSError as exc:
-            problems.append(Problem(run.paths.show(target), None,
-                                    f"kann nicht gelöscht werden: {cause_of(exc)}", fault=True))
-            continue
-        staleness.forget(entry)
     report.add(problems)
-
-
-def _remove_empty(folder: Path, output: Path) -> None:
-    while folder != output and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
+    for entry in list(staleness.manifest.files.values()):
+        if entry.channel and entry.output not in files.data.keys() | keep and \
+                entry.source not in kept:
+            run.remove(entry)

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 from . import formatting, mail, web
 from .errors import Problem, Severity
-from .markup import render_body
 from .model import BRIEFING, RELEASE, Document
 
 KIT = "pressemappe"
@@ -96,6 +95,10 @@ class Files:
         self.data[name] = data.encode() if isinstance(data, str) else data
         self.source[name] = source
 
+    def merge(self, other: Files) -> None:
+        self.data |= other.data
+        self.source |= other.source
+
 
 def release_files(group: Group, pdfs: dict[str, bytes], kit: bytes | None, held: bool,
                   env, paths, quotes, stylesheet: bytes) -> Files:
@@ -108,13 +111,14 @@ def release_files(group: Group, pdfs: dict[str, bytes], kit: bytes | None, held:
     downloads = [web.download(f"{d.slug}.pdf", len(pdfs[d.slug]), locale)
                  for d in group.documents]
     kit_download = web.download(group.kit_name, len(kit), locale) if kit else None
-    pages = []
+    pages, bodies = [], []
     for document, download in zip(group.documents, downloads, strict=True):
         page = web.document_page(document, download, env, paths, quotes, held)
         files.problems += page.problems
         if page.html is None:
             return files
         pages.append(f"{document.slug}.html")
+        bodies.append(page.body)
         files.add(f"{folder}/{document.slug}.html", page.html, source)
         files.add(f"{folder}/{document.slug}.pdf", pdfs[document.slug], source)
         for name, image in page.images:
@@ -127,8 +131,7 @@ def release_files(group: Group, pdfs: dict[str, bytes], kit: bytes | None, held:
         return files
     files.add(f"{folder}/index.html", index, source)
 
-    body = render_body(release, quotes, paths.content_dir, web=True).html
-    text = mail.plain_text(release, body, [
+    text = mail.plain_text(release, bodies[0], [
         (d, f"{download.name}, {download.size}") for d, download
         in zip(group.briefings, downloads[1:], strict=True)])
     html = _inline_style(files.data[f"{folder}/{release.slug}.html"].decode(), stylesheet)
@@ -145,14 +148,14 @@ def release_files(group: Group, pdfs: dict[str, bytes], kit: bytes | None, held:
     return files
 
 
-def site_files(public: list[tuple[Document, int]], env, paths, quotes, config,
-               stylesheet: bytes, base: str | None) -> Files:
+def site_files(public: list[tuple[Document, int]], env, config, stylesheet: bytes) -> Files:
     """Archive, feed and stylesheet of the public site; the stylesheet of `gesperrt/`."""
     files = Files()
     language, publisher = config.defaults.language, config.defaults.publisher
-    archive = web.archive([d for d, _ in public], env, paths, quotes, language, publisher,
-                          files.problems)
-    feed = web.feed(public, env, paths, base, language, publisher, files.problems)
+    archive = web.archive([d for d, _ in public], env, config, config.quotes, language,
+                          publisher, files.problems)
+    feed = web.feed(public, env, config, config.web_address, language, publisher,
+                    files.problems)
     if archive is not None and feed is not None:
         files.add(f"{PUBLIC}/index.html", archive)
         files.add(f"{PUBLIC}/feed.atom", feed)

@@ -9,14 +9,18 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .markup import render_body
-from .model import RELEASE
 from .paths import Paths
-from .templating import Page, keywords_of, render, subject_of, typeset_document
+from .templating import (
+    BODY_TEMPLATES,
+    Page,
+    keywords_of,
+    render,
+    subject_of,
+    typeset_document,
+)
 from .typography import quote_style_for
 
 TEMPLATE = "pressemappe.html.j2"
-BODY_TEMPLATES = {RELEASE: "partials/release-body.html.j2"}
-BRIEFING_BODY = "partials/briefing-body.html.j2"
 
 _NOTE_LINKS = re.compile(r'(id="|href="#)(note-\d+)')
 
@@ -37,7 +41,7 @@ def compose_kit(documents: list, env: Environment, paths: Paths, quotes) -> Page
         style = quote_style_for(document.language, quotes)
         parts.append({"doc": typeset_document(document, style), "body": Markup(html),
                       "anchor": anchor,
-                      "template": BODY_TEMPLATES.get(document.kind, BRIEFING_BODY)})
+                      "template": BODY_TEMPLATES[document.kind]})
     release = parts[0]["doc"]
     page.html = render(env, TEMPLATE, paths, page.problems, doc=release, parts=parts,
                        locale=documents[0].babel_locale,

@@ -151,8 +151,8 @@ def text_of(body_html: str) -> list[str]:
     lines: list[str] = []
     previous = None
     for kind, text in parser.blocks:
-        if kind != "li" or previous != "li":
-            lines.append("") if lines else None
+        if lines and (kind != "li" or previous != "li"):  # a blank line between blocks
+            lines.append("")
         if kind in ("h2", "h3", "h4"):
             lines += [text, ("-" if kind != "h2" else "=") * min(WIDTH, len(text))]
         elif kind == "pre":

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from . import formatting
 from .errors import Problem
 from .markup import render_body
-from .model import Contact, Document, Publisher, QuoteStyle
+from .model import BRIEFING, RELEASE, Contact, Document, Publisher, QuoteStyle
 from .paths import Paths
 from .typography import NBSP, quote_style_for, typeset
 
@@ -126,6 +126,11 @@ def typeset_document(document: Document, style: QuoteStyle) -> Document:
                                                title=t(document.priority.title)),
         release=document.release and typeset_document(document.release, style),
     )
+
+
+#: The document part of each type's page, shared by its PDF, the press kit and the web.
+BODY_TEMPLATES = {RELEASE: "partials/release-body.html.j2",
+                  BRIEFING: "partials/briefing-body.html.j2"}
 
 
 @dataclass

@@ -18,14 +18,11 @@ from markupsafe import Markup
 from . import formatting
 from .errors import Problem
 from .markup import render_body
-from .model import RELEASE, Document
+from .model import Document
 from .paths import Paths
-from .templating import render, typeset_document
+from .templating import BODY_TEMPLATES, render, typeset_document
 from .typography import quote_style_for
 
-BODY_TEMPLATES = {RELEASE: "partials/release-body.html.j2"}
-BRIEFING_BODY = "partials/briefing-body.html.j2"
-STYLESHEET = "web/briefing.css"
 #: Stable ids of feed entries without a web address: UUIDs derived from the file name.
 _FEED_NAMESPACE = uuid.UUID("6f1d2c8e-3b0a-5c4e-9a7d-2e8b1f0c4d5a")
 _IMAGE = re.compile(r'src="(file://[^"]+)"')
@@ -48,9 +45,9 @@ def download(name: str, size: int, locale: str) -> Download:
     return Download(name, shown, size)
 
 
-def _site(document: Document, held: bool, depth: int, style) -> dict:
-    context = common(document.language, document.publisher, held, depth)
-    context.update(locale=document.babel_locale, quotes=style)
+def _site(document: Document, held: bool, depth: int, quotes) -> dict:
+    context = common(document.language, document.publisher, quotes, held, depth)
+    context["locale"] = document.babel_locale
     return context
 
 
@@ -60,22 +57,23 @@ class WebPage:
     problems: list[Problem]
     #: Images the page shows: (file name in the page's folder, source file).
     images: list[tuple[str, Path]]
+    #: The body alone (notes at the end), as the e-mail takes it.
+    body: str = ""
 
 
-def common(language: str, publisher, held: bool, depth: int) -> dict:
-    """What every web page template gets."""
+def common(language: str, publisher, quotes, held: bool, depth: int) -> dict:
+    """What every web page template gets (`quotes`: the project's style)."""
     up = "../" * depth
     return {"language": language, "publisher": publisher, "held": held,
             "css": f"{up}briefing.css", "home": f"{up}index.html",
             "feed": None if held else f"{up}feed.atom",
-            "locale": language.replace("-", "_"),
-            "quotes": None}
+            "locale": language.replace("-", "_"), "quotes": quote_style_for(language, quotes)}
 
 
 def document_page(document: Document, pdf: Download, env: Environment, paths: Paths,
                   quotes, held: bool) -> WebPage:
     body = render_body(document, quotes, paths.content_dir, web=True)
-    page = WebPage(None, list(body.problems), [])
+    page = WebPage(None, list(body.problems), [], body.html)
     if any(p.is_error for p in body.problems):
         return page
 
@@ -91,8 +89,8 @@ def document_page(document: Document, pdf: Download, env: Environment, paths: Pa
     label = f"{release.label}{' ' + release.number if release.number else ''}"
     page.html = render(env, "web/dokument.html.j2", paths, page.problems, doc=shown,
                        body=Markup(_IMAGE.sub(local, body.html)), pdf=pdf,
-                       body_template=BODY_TEMPLATES.get(document.kind, BRIEFING_BODY),
-                       release_label=label, **_site(shown, held, 2, style))
+                       body_template=BODY_TEMPLATES[document.kind],
+                       release_label=label, **_site(shown, held, 2, quotes))
     return page
 
 
@@ -104,7 +102,7 @@ def release_index(documents: list[Document], pages: list[str], pdfs: list[Downlo
     entries = [{"doc": d, "page": p, "pdf": f} for d, p, f in zip(shown, pages, pdfs,
                                                                    strict=True)]
     return render(env, "web/mitteilung.html.j2", paths, problems, doc=shown[0],
-                  entries=entries, kit=kit, **_site(shown[0], held, 2, style))
+                  entries=entries, kit=kit, **_site(shown[0], held, 2, quotes))
 
 
 def archive(releases: list[Document], env: Environment, paths: Paths, quotes, language: str,
@@ -119,9 +117,8 @@ def archive(releases: list[Document], env: Environment, paths: Paths, quotes, la
     listing = [{"number": year, "months": [
         {"name": dates.get_month_names("wide", locale=locale)[month], "releases": docs}
         for month, docs in months.items()]} for year, months in years.items()]
-    context = common(language, publisher, False, 0)
-    context["quotes"] = quote_style_for(language, quotes)
-    return render(env, "web/archiv.html.j2", paths, problems, years=listing, **context)
+    return render(env, "web/archiv.html.j2", paths, problems, years=listing,
+                  **common(language, publisher, quotes, False, 0))
 
 
 def feed(releases: list[tuple[Document, int]], env: Environment, paths: Paths,
