@@ -198,3 +198,90 @@ def test_web_pages_have_no_wcag_violations(seed):
                  site / SLUG / "2025-10-29-hintergrund-1-grenzregion.html"]:
         violations = axe_violations(page)
         assert violations == [], f"{page.name}: {format_violations(violations)}"
+
+
+def test_archive_by_year_and_month_and_feed_with_the_web_address(tmp_path):
+    def release(day: str, title: str) -> str:
+        y, m, d = day.split("-")
+        months = {"09": "September", "10": "Oktober", "01": "Januar"}
+        return RELEASE.replace("2025-10-29", day).replace("Testmitteilung", title).replace(
+            "(29. Oktober 2025)", f"({int(d)}. {months[m]} {y})")
+
+    root = make_project(tmp_path, {
+        "content/a.md": release("2025-09-15", "Erste"),
+        "content/b.md": release("2025-10-29", "Zweite"),
+        "content/c.md": release("2026-01-07", "Dritte"),
+    })
+    config = root / "briefing.toml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + '\n[web]\nadresse = "https://presse.example.de/mitteilungen"\n',
+                      encoding="utf-8")
+    assert build(root, channels=True).exit_code() == 0
+    archive = (root / "output" / "web" / "index.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", archive)
+    assert headings == ["2026", "Januar", "2025", "Oktober", "September"]
+    assert archive.index("Dritte") < archive.index("Zweite") < archive.index("Erste")
+    feed = ET.parse(root / "output" / "web" / "feed.atom").getroot()
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}base") == \
+        "https://presse.example.de/mitteilungen/"
+    ids = [e.find(f"{ATOM}id").text for e in feed.findall(f"{ATOM}entry")]
+    assert ids == [f"https://presse.example.de/mitteilungen/{slug}/" for slug in "cba"]
+    assert feed.find(f"{ATOM}updated").text == "2026-01-06T23:00:00Z"  # midnight in Berlin
+
+
+def test_a_failing_briefing_keeps_the_release_channels_as_they_were(tmp_path):
+    from .test_build import BRIEFING, RELEASE_WITH_PRIORITIES
+
+    root = make_project(tmp_path, {"content/pm.md": RELEASE_WITH_PRIORITIES,
+                                   "content/b1.md": BRIEFING.format(key="eins"),
+                                   "content/b2.md": BRIEFING.format(key="zwei")})
+    assert build(root, channels=True).exit_code() == 0
+    out = root / "output"
+    channel_files = sorted(p for p in out.rglob("*") if (p.is_file() and "/" in
+                           str(p.relative_to(out))) or p.name.endswith("-pressemappe.pdf"))
+    before = {p: p.read_bytes() for p in channel_files}
+    (root / "content" / "b2.md").write_text(BRIEFING.format(key="zwei").replace(
+        "Text.", "Text. ![Karte](fehlt.png)"), encoding="utf-8")
+    report = build(root, channels=True)
+    assert report.exit_code() == 1
+    assert [p.message for p in report.problems if p.path == "content/pm.md"] == [
+        "Pressemappe, Webseiten, E-Mail und Paket nicht erneuert, weil content/b2.md kein "
+        "aktuelles PDF hat; die Dateien des letzten erfolgreichen Laufs bleiben (veraltet)"]
+    assert {p: p.read_bytes() for p in channel_files} == before
+    (root / "content" / "b2.md").write_text(BRIEFING.format(key="zwei").replace(
+        "Text.", "Neuer Text."), encoding="utf-8")
+    report = build(root, channels=True)
+    assert report.exit_code() == 0
+    assert "Neuer Text." in (out / "web" / "pm" / "b2.html").read_text(encoding="utf-8")
+
+
+def test_check_finds_an_error_in_a_channel_template(tmp_path, capsys):
+    from briefing.cli import main
+
+    root = make_project(tmp_path, {"content/pm.md": RELEASE})
+    page = root / "templates" / "web" / "mitteilung.html.j2"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "{{ entry.doc.title }}", "{{ entry.doc.titel }}"), encoding="utf-8")
+    line = next(n for n, text in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
+                if "entry.doc.titel" in text)
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"templates/web/mitteilung.html.j2:{line}: Vorlage verwendet »titel«, das es nicht "
+        "gibt; korrigieren Sie die Vorlage"]
+
+
+def test_a_channel_file_that_cannot_be_written_is_a_fault_of_the_machine(tmp_path):
+    root = make_project(tmp_path, {"content/pm.md": RELEASE})
+    (root / "output").mkdir()
+    (root / "output" / "pakete").write_text("eine Datei, wo ein Ordner sein müsste")
+    report = build(root, channels=True)
+    assert report.exit_code() == 3
+    (fault,) = [str(p) for p in report.problems if p.fault]
+    assert fault.startswith("output/pakete/pm.zip: kann nicht geschrieben werden (")
+    assert fault.endswith("die bisherige Datei bleibt unverändert")
+    assert (root / "output" / "pm.pdf").is_file()
+    assert (root / "output" / "web" / "pm" / "index.html").is_file()
+    (root / "output" / "pakete").unlink()
+    report = build(root, channels=True)
+    assert report.exit_code() == 0
+    assert report.channel_written == ["output/pakete/pm.zip"]

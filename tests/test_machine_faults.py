@@ -83,6 +83,26 @@ def test_disk_full_while_writing_a_pdf(built, capsys, monkeypatch):
     assert "Fertig: 1 PDF erstellt, 0 fehlgeschlagen, 1 unverändert;" in out
 
 
+def test_a_pdf_the_disk_refused_is_made_by_the_next_build(built, capsys, monkeypatch):
+    """The manifest is saved, but the build does not count as complete: the next one,
+    with nothing changed, writes the refused PDF instead of answering »nichts geändert«."""
+    import briefing.build
+
+    write = briefing.build.write_atomically
+
+    def refuse_a(target, data, *args):
+        if target.name == "a.pdf":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        return write(target, data, *args)
+
+    monkeypatch.setattr(briefing.build, "write_atomically", refuse_a)
+    assert run(built, capsys, "build")[0] == 3
+    monkeypatch.undo()
+    code, out, _ = run(built, capsys, "build")
+    assert code == 0
+    assert "Fertig: 1 PDF erstellt, 0 fehlgeschlagen, 1 unverändert;" in out
+
+
 def test_manifest_that_cannot_be_saved_keeps_the_old_one(built, capsys, monkeypatch):
     from briefing.incremental import Manifest
 

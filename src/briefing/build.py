@@ -89,6 +89,7 @@ class Report:
 
 def check(root: Path, final: bool = False) -> Report:
     """Validate everything, make every page (Markdown and templates), write nothing."""
+    from . import channels
     from .project import load_project
     from .templating import compose, make_environment
 
@@ -101,6 +102,7 @@ def check(root: Path, final: bool = False) -> Report:
         for output in OUTPUTS:
             page = compose(document, output.templates[document.kind], env, config, config.quotes)
             report.add(page.problems)
+    report.add(channels.check_templates(project, env))
     report.problems.sort(key=problem_order)
     report.seconds = time.perf_counter() - start
     return report
@@ -207,7 +209,8 @@ class _Run:
                 from .channel_run import make_channels
 
                 make_channels(self)
-            complete = vouch
+            # A file the machine refused is not current: the next build must try it again.
+            complete = vouch and not any(p.fault for p in self.report.problems)
         except MachineError:
             faulted = True
             raise

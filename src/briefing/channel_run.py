@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 from . import channels
 from .errors import Problem, Severity
@@ -15,7 +16,6 @@ from .files import cause_of
 from .incremental import Entry, digest
 
 KIT_TEMPLATE = "pressemappe.html.j2"
-STYLESHEET = "web/briefing.css"
 
 
 def make_channels(run) -> None:
@@ -25,7 +25,8 @@ def make_channels(run) -> None:
     project, staleness, report = run.project, run.staleness, run.report
     config = project.config
     env = make_environment(config.templates_dir)
-    stylesheet = _stylesheet(config, report)
+    stylesheet, problems = channels.read_stylesheet(config)
+    report.add(problems)
     if stylesheet is None:
         return
     made = {o.display_path for o in report.outcomes if o.ok}
@@ -49,8 +50,14 @@ def make_channels(run) -> None:
         if release.display_path not in kits:
             kept.add(release.display_path)
             continue
-        pdfs = {d.slug: (config.output_dir / d.output_name).read_bytes()
-                for d in group.documents}
+        try:
+            pdfs = {d.slug: (config.output_dir / d.output_name).read_bytes()
+                    for d in group.documents}
+        except OSError as exc:
+            report.add([Problem(config.show(Path(exc.filename or config.output_dir)), None,
+                                f"kann nicht gelesen werden: {cause_of(exc)}", fault=True)])
+            kept.add(release.display_path)
+            continue
         held = channels.held_back(release, moment)
         if held:
             report.add([channels.held_note(release)])
@@ -65,6 +72,11 @@ def make_channels(run) -> None:
         files.merge(made_here)
         if not held:
             public.append((release, len(pdfs[release.slug])))
+    # A release whose files stay from an earlier build stays in the archive and the feed.
+    public += [published for group in channels.groups(project.documents)
+               if group.release.display_path in kept
+               and (published := _published(run, group.release))]
+    public.sort(key=lambda item: item[0].slug)
     site = channels.site_files(public, env, config, stylesheet)
     report.add(site.problems)
     files.merge(site)
@@ -72,17 +84,6 @@ def make_channels(run) -> None:
     staleness.changed = True
     current_kits = {g.kit_name for g in ready if g.release.display_path in kits}
     _store(run, files, current_kits, kept | ({""} if site.problems else set()))
-
-
-def _stylesheet(config, report) -> bytes | None:
-    path = config.templates_dir / STYLESHEET
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        report.add([Problem(config.show(path), None, (
-            f"Stil der Webseiten fehlt oder ist nicht lesbar ({cause_of(exc)}); "
-            "Webseiten, E-Mail und Paket werden nicht erstellt"))])
-        return None
 
 
 class KitJob:
@@ -167,6 +168,14 @@ def _kits(run, groups) -> dict[str, bytes]:
                                    None, found.templates, "kit"))
         run.finish(outcome)
     return kits
+
+
+def _published(run, release) -> tuple | None:
+    """(release, size of its PDF) when an earlier build put its pages on the public web."""
+    entry = run.staleness.entry(f"{channels.PUBLIC}/{release.slug}/{release.slug}.pdf")
+    if entry is None or not run.staleness.intact(entry):
+        return None
+    return release, (run.paths.output_dir / entry.output).stat().st_size
 
 
 def _kind(name: str) -> str:

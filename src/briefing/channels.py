@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 
 from . import formatting, mail, web
 from .errors import Problem, Severity
+from .files import cause_of
 from .model import BRIEFING, RELEASE, Document
 
 KIT = "pressemappe"
+STYLESHEET = "web/briefing.css"
 PUBLIC, HELD = "web", "gesperrt"
 #: Fixed time of every member of a ZIP bundle: the same files give the same bytes.
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -162,6 +164,33 @@ def site_files(public: list[tuple[Document, int]], env, config, stylesheet: byte
     files.add(f"{PUBLIC}/briefing.css", stylesheet)
     files.add(f"{HELD}/briefing.css", stylesheet)
     return files
+
+
+def read_stylesheet(config) -> tuple[bytes | None, list[Problem]]:
+    path = config.templates_dir / STYLESHEET
+    try:
+        return path.read_bytes(), []
+    except OSError as exc:
+        return None, [Problem(config.show(path), None, (
+            f"Stil der Webseiten fehlt oder ist nicht lesbar ({cause_of(exc)}); "
+            "Webseiten, E-Mail und Paket werden nicht erstellt"))]
+
+
+def check_templates(project, env) -> list[Problem]:
+    """What `check` adds for the channels: every channel template rendered once per release
+    (with empty stand-ins for the PDFs), so an error in one is found before `make`. Only
+    the templates' problems: the documents' own are reported with their pages."""
+    from .kit import compose_kit
+
+    config = project.config
+    problems = read_stylesheet(config)[1]
+    found = groups(project.documents)
+    for group in found:
+        problems += compose_kit(group.documents, env, config, config.quotes).problems
+        problems += release_files(group, dict.fromkeys((d.slug for d in group.documents), b""),
+                                  b"", False, env, config, config.quotes, b"").problems
+    problems += site_files([(g.release, 0) for g in found], env, config, b"").problems
+    return [p for p in problems if p.path.startswith("templates")]
 
 
 def bundle(members: dict[str, bytes]) -> bytes:
