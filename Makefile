@@ -8,7 +8,7 @@ MONAT ?=
 # Passed through the environment, so quotes and backticks in a title stay as typed.
 export DATEI TITEL MONAT
 
-.PHONY: all pdf final check test lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
+.PHONY: all pdf final check kataloge test lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
 
 all: $(SETUP)  ## build everything into output/: PDFs, press kits, web, e-mail, bundles (or only DATEI's PDF)
 	$(BRIEFING) build $(if $(DATEI),$(DATEI),--alle)
@@ -18,6 +18,11 @@ pdf: $(SETUP)  ## only the PDFs (the quick loop while writing)
 
 final: $(SETUP)  ## build for publication: drafts and placeholders are errors
 	$(BRIEFING) build --final $(if $(DATEI),$(DATEI),--alle)
+
+kataloge: $(SETUP)  ## texts of templates and code into the language catalogs (src/briefing/locale), then compile them
+	.venv/bin/pybabel extract -F babel.cfg -k gettext:2 -k N_ --no-location --sort-output --omit-header -o src/briefing/locale/briefing.pot .
+	.venv/bin/pybabel update -i src/briefing/locale/briefing.pot -d src/briefing/locale -D briefing --no-wrap
+	for l in de en pl cs hsb; do .venv/bin/pybabel compile --statistics -l $$l -i src/briefing/locale/$$l/LC_MESSAGES/briefing.po -o /dev/null || exit 1; done
 
 check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check

@@ -49,7 +49,7 @@ def test_second_call_links_to_the_first_note(project):
     assert loaded.problems == []
     config = loaded.config
     (document,) = loaded.documents
-    page = compose(document, PDF.templates[document.kind], make_environment(config.templates_dir),
+    page = compose(document, PDF.template_for(document), make_environment(config.templates_dir),
                    config, config.quotes)
     assert page.problems == []
     html = page.html

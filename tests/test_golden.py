@@ -42,7 +42,7 @@ def rendered(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     env = make_environment(config.templates_dir)
     pages = {}
     for document in project.documents:
-        page = compose(document, PDF.templates[document.kind], env, config, config.quotes)
+        page = compose(document, PDF.template_for(document), env, config, config.quotes)
         assert [str(p) for p in page.problems] == [], document.display_path
         pages[document.slug] = page.html
     return root, pages

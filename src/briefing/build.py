@@ -42,6 +42,8 @@ class Outcome:
     stale: Path | None = None
     #: Failed in a publication build, and the file of an earlier build was deleted.
     withdrawn: Path | None = None
+    #: What was not made when it failed, as the message says it.
+    missing: str = "kein PDF erzeugt"
 
     @property
     def ok(self) -> bool:
@@ -100,7 +102,7 @@ def check(root: Path, final: bool = False) -> Report:
     env = make_environment(config.templates_dir)
     for document in project.documents:
         for output in OUTPUTS:
-            page = compose(document, output.templates[document.kind], env, config, config.quotes)
+            page = compose(document, output.template_for(document), env, config, config.quotes)
             report.add(page.problems)
     report.add(channels.check_templates(project, env))
     report.problems.sort(key=problem_order)
@@ -173,7 +175,7 @@ class _Job:
     inputs: dict
     images: list[str]
     outcome: Outcome
-    release: str | None
+    links: list[str]
     templates: list[str]
 
 
@@ -222,7 +224,7 @@ class _Run:
                 self.save(complete, channels)
 
     def finish(self, outcome: Outcome) -> None:
-        if not outcome.ok:
+        if not outcome.ok and outcome.missing == Outcome.missing:  # a document's own PDF
             self.earlier_files(outcome)
         self.report.add(outcome.problems)
         self.report.outcomes.append(outcome)
@@ -284,11 +286,11 @@ class _Run:
         env = make_environment(config.templates_dir)
         for document in selected:
             began = time.perf_counter()
-            name, template = output.file_name(document), output.templates[document.kind]
+            name, template = output.file_name(document), output.template_for(document)
             templates = staleness.templates(template)
             outcome = Outcome(document.display_path)
-            release = document.release.display_path if document.release else None
-            if staleness.reason(document.display_path, release, name, templates,
+            links = document.links
+            if staleness.reason(document.display_path, links, name, templates,
                                 force) is None:
                 entry = staleness.entry(name)
                 outcome.output, outcome.pages = config.output_dir / name, entry.pages
@@ -301,9 +303,9 @@ class _Run:
                 self.finish(outcome)
                 continue
             outcome.seconds = time.perf_counter() - began
-            inputs = staleness.inputs(document.display_path, release, templates, page.images)
+            inputs = staleness.inputs(document.display_path, links, templates, page.images)
             job = _Job(document, output, inputs, [config.show(i) for i in page.images],
-                       outcome, release, templates)
+                       outcome, links, templates)
             yield job, (document.display_path, page.html)
 
     def write(self, target: Path, data: bytes, problems: list[Problem]) -> bool:
@@ -328,7 +330,7 @@ class _Run:
         own = [[p.line, p.message, p.severity.value] for p in job.outcome.problems
                if p.path == job.document.display_path]
         self.staleness.record(Entry(job.document.display_path, name, job.inputs, digest(data),
-                                    pages, job.images, own, job.release, job.templates))
+                                    pages, job.images, own, job.links, job.templates))
 
     def remove_orphans(self) -> None:
         """Delete the files this tool wrote for content files that no longer exist."""

@@ -91,9 +91,10 @@ class KitJob:
     need them, so both cores work on both). Its result waits for the channel phase, which
     writes it only when all the release's documents have their PDF."""
 
-    def __init__(self, group, outcome, inputs, images, templates):
+    def __init__(self, group, outcome, inputs, images, templates, links):
         self.group, self.outcome = group, outcome
         self.inputs, self.images, self.templates = inputs, images, templates
+        self.links = links
         self.produced = None
 
     def done(self, produced) -> None:
@@ -115,7 +116,9 @@ def kit_pages(run, force: bool):
         release = group.release
         images = sorted({str(config.show(i)) for d in group.documents
                          for i in _images(staleness, d)})
-        inputs = staleness.inputs(release.display_path, None, templates,
+        links = sorted({link for d in group.documents for link in d.links}
+                       - {d.display_path for d in group.documents})
+        inputs = staleness.inputs(release.display_path, links, templates,
                                   (config.root / i for i in images))
         inputs["briefings"] = staleness.digests.files(config, (b.source for b in group.briefings))
         entry = staleness.entry(group.kit_name)
@@ -126,9 +129,9 @@ def kit_pages(run, force: bool):
         page = compose_kit(group.documents, env, config, config.quotes)
         if page.html is None:  # the documents' own PDFs report why
             continue
-        job = KitJob(group, Outcome(release.display_path,
-                                    seconds=time.perf_counter() - began),
-                     inputs, images, templates)
+        job = KitJob(group, Outcome(release.display_path, seconds=time.perf_counter() - began,
+                                    missing="keine Pressemappe erzeugt"),
+                     inputs, images, templates, links)
         run.kits[release.display_path] = job
         yield job, (release.display_path, page.html)
 
@@ -165,7 +168,7 @@ def _kits(run, groups) -> dict[str, bytes]:
             kits[release.display_path] = produced.data
             staleness.record(Entry(release.display_path, group.kit_name, found.inputs,
                                    digest(produced.data), produced.pages, found.images, [],
-                                   None, found.templates, "kit"))
+                                   found.links, found.templates, "kit"))
         run.finish(outcome)
     return kits
 

@@ -281,14 +281,14 @@ def _print_outcome(outcome, root: Path, args) -> None:
         pages = "1 Seite" if outcome.pages == 1 else f"{outcome.pages} Seiten"
         print(f"erstellt  {name}  ({pages}, {_seconds(outcome.seconds)})", flush=True)
     elif outcome.withdrawn:
-        print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt; das PDF eines früheren "
+        print(f"FEHLER    {outcome.display_path}: {outcome.missing}; das PDF eines früheren "
               f"Laufs ({show(outcome.withdrawn)}) wurde entfernt", flush=True)
     elif outcome.stale:
-        print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt; "
+        print(f"FEHLER    {outcome.display_path}: {outcome.missing}; "
               f"{show(outcome.stale)} ist veraltet (vom letzten erfolgreichen "
               "Lauf)", flush=True)
     else:
-        print(f"FEHLER    {outcome.display_path}: kein PDF erzeugt", flush=True)
+        print(f"FEHLER    {outcome.display_path}: {outcome.missing}", flush=True)
 
 
 def _print_report(report, args) -> None:

@@ -22,6 +22,8 @@ import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as _weasy_tags
 
+from .i18n import gettext
+
 #: Declares the pdfuaid namespace to PDF/A validators (ISO 19005-2, 6.6.2.3.2).
 EXTENSION = b"""<rdf:Description rdf:about="" \
 xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
@@ -144,6 +146,7 @@ def _notes(pdf) -> None:
     each call to a note as a `Reference` (a citation of content elsewhere) holding the link
     to the note, whose annotation says in words where it leads."""
     number = 0
+    language = getattr(pdf.catalog.get("Lang"), "string", "de")
     for item in pdf.objects:
         role = item.get("BriefingNote") if isinstance(item, dict) else None
         if role == "note":
@@ -158,9 +161,10 @@ def _notes(pdf) -> None:
             parent = _object(pdf, item["P"])
             parent["K"] = pydyf.Array(k for k in parent["K"] if _ref(k) != _ref(item.reference))
         elif isinstance(item, dict) and item.get("Subtype") == "/Link":
-            target = getattr(item.get("Dest"), "string", "")
-            if target.startswith("note-"):
-                item["Contents"] = pydyf.String(f"Fußnote {target.removeprefix('note-')}")
+            target = re.search(r"(?:^|-)note-(\d+)$", getattr(item.get("Dest"), "string", ""))
+            if target:
+                item["Contents"] = pydyf.String(gettext(language, "Fußnote %(number)s",
+                                                        number=target[1]))
             rect = item.get("Rect")
             if rect and rect[1] == rect[3]:  # a raised call set with line-height 0
                 rect[3] = rect[1] + 7

@@ -43,5 +43,23 @@ def run_doctor(root: Path, args=None) -> int:
         print(f"Schrift:     {names.getBestFullName()} ({font.relative_to(root)})")
     pickles = list(cache_dir().glob("hyph-*.pickle")) if cache_dir().is_dir() else []
     print(f"Trennmuster: {'zwischengespeichert' if pickles else 'noch nicht'} in {cache_dir()}")
+    for line in hyphenation_by_language():
+        print(line)
     print("Ergebnis:    " + ("in Ordnung" if not problems else f"{problems} Warnung(en)"))
     return 1 if problems else 0
+
+
+def hyphenation_by_language() -> list[str]:
+    """Which language briefing has catalogs for also has hyphenation patterns (Pyphen)."""
+    import pyphen
+
+    from .i18n import LANGUAGES
+
+    lines = []
+    for language in LANGUAGES:
+        found = pyphen.language_fallback(language)
+        lines.append(f"Silbentrennung {language}: " + (
+            f"Muster {found}" if found else
+            "keine Trennmuster (Pyphen hat keine); Texte dieser Sprache werden nicht "
+            "automatisch getrennt"))
+    return lines

@@ -3,7 +3,8 @@
 The manifest (`output/.briefing-manifest.json`) records, for every file an output stage
 wrote, the document it came from, the fingerprint of each kind of input it was made from
 and the hash of the file itself. An output is made again only when one of its inputs
-changed: its content file, its release (for a briefing), the templates it uses, the shared
+changed: its content file, the files it takes values from (a briefing's release, a
+translation's original), the templates it uses, the shared
 template assets (CSS, fonts, mark), its images, `briefing.toml`, the hyphenation
 exceptions, briefing's own code or the versions of the libraries that shape the output.
 Because the inputs are kept by kind, the answer says why (`REASONS`).
@@ -28,7 +29,7 @@ from .errors import Problem, Severity
 from .files import write_atomically
 from .paths import Paths
 
-FORMAT = 3
+FORMAT = 4
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "jinja2", "babel", "pyyaml", "tinyhtml5", "cssselect2")
@@ -39,7 +40,7 @@ REASONS = {
     "forced": "Neubau erzwungen (--force)",
     "output": "Ausgabedatei fehlt oder wurde verändert",
     "content": "Inhaltsdatei geändert",
-    "release": "zugehörige Pressemitteilung geändert",
+    "links": "zugehörige Pressemitteilung oder Original geändert",
     "images": "Bild geändert",
     "templates": "Vorlage geändert",
     "assets": "Stil, Schrift oder Bildmarke in templates/ geändert",
@@ -116,8 +117,9 @@ class Entry:
     #: Its warnings and notes from that build, as (line, message, severity), to report
     #: again when it is not made again.
     problems: list[list] = field(default_factory=list)
-    #: For a briefing, its release's content file; and the templates the output used.
-    release: str | None = None
+    #: The content files it takes values from (a briefing's release, an edition's
+    #: original; `Document.links`), and the templates the output used.
+    links: list[str] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)
     #: "" for a document's PDF; otherwise the channel that made the file (channels.py):
     #: "kit", "web", "mail", "bundle". `source` is then the release ("" for the site).
@@ -186,11 +188,13 @@ class Staleness:
     # --- fingerprints ---------------------------------------------------------------------
 
     def code(self) -> str:
-        """briefing's own code and the versions of the libraries that shape the output."""
+        """briefing's own code and catalogs and the versions of the libraries that shape
+        the output."""
         if self._code is None:
             package = Path(__file__).resolve().parent
-            parts = [f"{p.relative_to(package)}:{self.digests.file(p)}"
-                     for p in sorted(package.rglob("*.py"))]
+            # The code and the language catalogs (they shape every fixed text).
+            files = sorted([*package.rglob("*.py"), *package.rglob("*.po")])
+            parts = [f"{p.relative_to(package)}:{self.digests.file(p)}" for p in files]
             self._code = self.digests.combine(*parts, *library_versions())
         return self._code
 
@@ -205,14 +209,14 @@ class Staleness:
                 self.digests.files(paths, _files_under(paths.templates_dir)))
         return self._project
 
-    def inputs(self, source: str, release: str | None, templates: Iterable[str],
+    def inputs(self, source: str, links: Iterable[str], templates: Iterable[str],
                images: Iterable[Path]) -> dict:
         """The fingerprint of each kind of input of one output of the content file `source`
-        (for a briefing, `release` is its release's file; paths relative to the project)."""
+        (`links`: the content files it takes values from; paths relative to the project)."""
         paths, digests = self.paths, self.digests
         return {
             "content": digests.file(paths.root / source),
-            "release": digests.file(paths.root / release) if release else "",
+            "links": digests.files(paths, (paths.root / link for link in links)),
             "images": digests.files(paths, images),
             "templates": digests.files(paths, (paths.templates_dir / t for t in templates)),
             "assets": self.assets(),
@@ -263,7 +267,7 @@ class Staleness:
         """The file is there as it was written."""
         return self.digests.file(self.paths.output_dir / entry.output) == entry.sha256
 
-    def reason(self, source: str, release: str | None, output_name: str,
+    def reason(self, source: str, links: Iterable[str], output_name: str,
                templates: Iterable[str], force: bool = False) -> str | None:
         """Why this output must be made (a key of REASONS), or None when it is current.
         Decided without parsing the document's Markdown: its images are those recorded."""
@@ -272,7 +276,7 @@ class Staleness:
             return "new"
         if force:
             return "forced"
-        now = self.inputs(source, release, templates,
+        now = self.inputs(source, links, templates,
                           (self.paths.root / i for i in entry.images))
         changed = next((kind for kind in now if now[kind] != entry.inputs.get(kind)), None)
         if changed:
@@ -280,9 +284,9 @@ class Staleness:
         return None if self.intact(entry) else "output"
 
     def recorded_reason(self, entry: Entry) -> str | None:
-        """`reason` for a file the manifest knows, from what it recorded (its release and
+        """`reason` for a file the manifest knows, from what it recorded (its links and
         templates): without reading any content file's front matter."""
-        return self.reason(entry.source, entry.release, entry.output, entry.templates)
+        return self.reason(entry.source, entry.links, entry.output, entry.templates)
 
     def orphans(self, present: set[str]) -> list[Entry]:
         """Files this tool wrote for content files that no longer exist (the site's own

@@ -43,7 +43,8 @@ def compose_kit(documents: list, env: Environment, paths: Paths, quotes) -> Page
                       "anchor": anchor,
                       "template": BODY_TEMPLATES[document.kind]})
     release = parts[0]["doc"]
-    page.html = render(env, TEMPLATE, paths, page.problems, doc=release, parts=parts,
+    page.html = render(env, TEMPLATE, paths, page.problems, documents[0].language,
+                       doc=release, parts=parts,
                        locale=documents[0].babel_locale,
                        quotes=quote_style_for(documents[0].language, quotes),
                        subject=subject_of(release), keywords=keywords_of(release),

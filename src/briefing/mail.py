@@ -15,6 +15,7 @@ from email.utils import format_datetime
 from html.parser import HTMLParser
 
 from . import formatting
+from .i18n import gettext
 from .model import Document
 from .typography import NBSP
 
@@ -25,7 +26,7 @@ def subject(release: Document) -> str:
     title = release.title.replace(NBSP, " ")
     if release.embargo:
         when = formatting.embargo(release.embargo, release.babel_locale).replace(NBSP, " ")
-        return f"SPERRFRIST {when}: {title}"
+        return f"{gettext(release.language, 'Sperrfrist').upper()} {when}: {title}"
     return title
 
 
@@ -33,10 +34,11 @@ def plain_text(release: Document, body_html: str, attachments: list[tuple[Docume
                ) -> str:
     """The mail body. `body_html`: the release body with its notes at the end (web form);
     `attachments`: each briefing with its file name and size (`datei.pdf, 52 kB`)."""
-    locale = release.babel_locale
+    language, locale = release.language, release.babel_locale
     out: list[str] = []
     if release.embargo:
-        out += [f"SPERRFRIST: {formatting.embargo(release.embargo, locale)}", ""]
+        out += [f"{gettext(language, 'Sperrfrist').upper()}: "
+                f"{formatting.embargo(release.embargo, locale)}", ""]
     label = release.label.upper() + (f" {release.number}" if release.number else "")
     out += [f"{label} · {release.publisher.name}",
             f"{release.place + ', ' if release.place else ''}"
@@ -47,15 +49,17 @@ def plain_text(release: Document, body_html: str, attachments: list[tuple[Docume
     out.append("")
     out += text_of(body_html)
     if attachments:
-        out += ["", "Hintergrundinformationen (als PDF im Anhang):"]
+        out += ["", gettext(language, "Hintergrundinformationen (als PDF im Anhang):")]
         for document, file in attachments:
             out += _wrap(f"– {document.title} ({file})", indent="  ")
     contact = release.contact
     if contact:
-        out += ["", "Pressekontakt"]
+        out += ["", gettext(language, "Pressekontakt")]
         out += [line for line in (contact.office, contact.name,
-                                  contact.phone and f"Telefon: {contact.phone}",
-                                  contact.email and f"E-Mail: {contact.email}",
+                                  contact.phone and
+                                  f"{gettext(language, 'Telefon')}: {contact.phone}",
+                                  contact.email and
+                                  f"{gettext(language, 'E-Mail')}: {contact.email}",
                                   contact.address) if line]
     return "\n".join(out).rstrip() + "\n"
 

@@ -19,6 +19,7 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem, Severity
+from .i18n import gettext
 from .model import Document, QuoteStyle
 from .typography import TypographyExtension, quote_style_for
 
@@ -242,7 +243,8 @@ class SafetyTreeprocessor(Treeprocessor):
                     span.text = f"{span.text or ''} "
                 back = ET.SubElement(span, "a", {"href": f"#call-{number}",
                                                  "class": "footnote-back"})
-                back.text = f"zurück zum Text (Fußnote {number})"
+                back.text = gettext(self.report.document.language,
+                                    "zurück zum Text (Fußnote %(number)s)", number=number)
                 web_notes.append(span)
                 continue
             span.tail, sup.tail = sup.tail, None
@@ -252,7 +254,8 @@ class SafetyTreeprocessor(Treeprocessor):
         if self.web and web_notes:
             section = ET.SubElement(root, "section", {"class": "footnotes",
                                                       "aria-labelledby": "fussnoten"})
-            ET.SubElement(section, "h2", {"id": "fussnoten"}).text = "Fußnoten"
+            ET.SubElement(section, "h2", {"id": "fussnoten"}).text = gettext(
+                self.report.document.language, "Fußnoten")
             ET.SubElement(section, "ol").extend(web_notes)
 
 
@@ -281,6 +284,8 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path,
             "sane_lists",
             "fenced_code",
             "footnotes",
+            # Leichte Sprache: one sentence per line, kept as the author wrote it.
+            *(["nl2br"] if document.easy else []),
             _SafetyExtension(report, content_dir, images, web),
             TypographyExtension(quote_style_for(document.language, quotes)),
         ],

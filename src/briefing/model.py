@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import N_, gettext
+
 RELEASE = "pressemitteilung"
 BRIEFING = "hintergrund"
 
-#: Document types and the label printed on the page.
-KIND_LABELS = {RELEASE: "Pressemitteilung", BRIEFING: "Hintergrundinformation"}
+#: Document types and the label printed on the page (German; `Document.label` translates).
+KIND_LABELS = {RELEASE: N_("Pressemitteilung"), BRIEFING: N_("Hintergrundinformation")}
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,12 @@ class Document:
     release: Document | None = None
     priority: Priority | None = None
     draft: bool = False
+    # A translation (or the Leichte-Sprache edition) names its original and the version it
+    # was made from; `link_documents` resolves the original.
+    original_ref: str | None = None
+    version_ref: str | None = None
+    original: Document | None = None
+    easy: bool = False
 
     @property
     def slug(self) -> str:
@@ -94,12 +102,20 @@ class Document:
         return self.source.stem
 
     @property
+    def links(self) -> list[str]:
+        """The other content files this document takes values from (its release, its
+        original and the original's release), as display paths."""
+        found = [d.display_path for d in (self.release, self.original) if d is not None]
+        found += self.original.links if self.original else []
+        return sorted(set(found) - {self.display_path})
+
+    @property
     def output_name(self) -> str:
         return f"{self.slug}.pdf"
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return gettext(self.language, KIND_LABELS[self.kind])
 
     @property
     def babel_locale(self) -> str:

@@ -27,6 +27,14 @@ class Output:
     #: The module that turns pages into files (imported only when something is stale).
     stage: str
 
+    #: The page template of a Leichte-Sprache edition, for either type.
+    easy_template: str | None = None
+
+    def template_for(self, document: Document) -> str:
+        if document.easy and self.easy_template:
+            return self.easy_template
+        return self.templates[document.kind]
+
     def file_name(self, document: Document) -> str:
         return f"{document.slug}{self.suffix}"
 
@@ -35,6 +43,7 @@ class Output:
 
 
 PDF = Output("pdf", ".pdf", {RELEASE: "pressemitteilung.html.j2",
-                             BRIEFING: "hintergrund.html.j2"}, "briefing.pdf")
+                             BRIEFING: "hintergrund.html.j2"}, "briefing.pdf",
+             "leichte-sprache.html.j2")
 
 OUTPUTS = (PDF,)

@@ -96,9 +96,8 @@ class Preview:
         return done
 
     def _inputs(self, staleness: Staleness, document, view: View) -> dict:
-        release = document.release.display_path if document.release else None
-        templates = staleness.templates(PDF.templates[document.kind])
-        return staleness.inputs(document.display_path, release, templates, view.images)
+        templates = staleness.templates(PDF.template_for(document))
+        return staleness.inputs(document.display_path, document.links, templates, view.images)
 
     def _render(self, project, document, view: View, inputs: dict, notes: list[str]) -> int:
         """Set one document; keep its last good rendering when this one fails."""
@@ -107,7 +106,7 @@ class Preview:
 
         config = project.config
         began = time.perf_counter()
-        page = compose(document, PDF.templates[document.kind], self.env, config, config.quotes)
+        page = compose(document, PDF.template_for(document), self.env, config, config.quotes)
         view.images = page.images
         view.rendered = [str(p) for p in page.problems]
         if page.html is None:
@@ -143,8 +142,8 @@ class Preview:
         """Everything wrong with this document now: its file, its release, the settings,
         and what its last rendering reported."""
         paths = {source, CONFIG_NAME}
-        if document is not None and document.release is not None:
-            paths.add(document.release.display_path)
+        if document is not None and document.links:
+            paths |= set(document.links)
         elif document is None:
             paths |= {p.path for p in project.problems if p.path.endswith(".md")
                       and source in p.message}  # a broken release names its briefings

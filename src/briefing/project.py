@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config, load_config
+from .easy_language import lint
+from .editions import link_editions
 from .errors import ContentError, Problem, Severity, problem_order
 from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
@@ -50,10 +52,12 @@ def load_project(root: Path, final: bool = False) -> Project:
         problems += exc.problems
     documents, blocked = _read_documents(config, final, problems)
     problems += _ignored_files(config)
-    linked = link_documents(documents, {Path(b).stem: b for b in blocked})
+    broken = {Path(b).stem: b for b in blocked}
+    documents, edition_problems, edition_blocked = link_editions(documents, broken)
+    linked = link_documents(documents, broken | {Path(b).stem: b for b in edition_blocked})
     documents, link_problems, link_blocked = linked
-    problems += link_problems
-    blocked |= link_blocked
+    problems += edition_problems + link_problems
+    blocked |= edition_blocked | link_blocked
     return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation)
 
 
@@ -78,6 +82,9 @@ def _read_documents(config: Config, final: bool,
             continue
         document, found = validate(source, config.defaults, final)
         found += missing_glyphs(source, drawable, final)
+        if document is not None and document.easy:
+            found += [Problem(display, f.line, f.message, Severity.WARNING)
+                      for f in lint(source.body, source.body_line)]
         problems += found
         if document is None or any(p.is_error for p in found):
             blocked.add(display)
@@ -167,7 +174,8 @@ class _Linker:
                 f"Hintergrundinformationen nicht gesetzt ({names})"), Severity.NOTE))
 
     def report_unclaimed(self) -> None:
-        for release in self.releases.values():
+        # An edition has the briefings that were translated; the original has them all.
+        for release in (r for r in self.releases.values() if r.original is None):
             for priority in release.priorities:
                 if (release.slug, priority.key) not in self.claimed:
                     self.problems.append(Problem(

@@ -31,6 +31,7 @@ from .values import (
     parse_priorities,
     parse_slug,
     parse_text,
+    parse_version,
     suggest,
 )
 
@@ -109,7 +110,21 @@ FIELDS = (
           "2025-10-29-pressemitteilung-internationale-strategie"),
     Field("priorität", parse_slug, "priority_ref", (BRIEFING,), (BRIEFING,),
           "Kennung der Priorität aus `prioritäten` der Pressemitteilung", "grenzregion"),
+    Field("original", parse_slug, "original_ref", BOTH, (),
+          "nur bei Übersetzungen und Leichter Sprache: Dateiname des Originals (ohne `.md`); "
+          "Datum, Nummer, Sperrfrist, Prioritäten und Zuordnung kommen von dort",
+          "2025-10-29-pressemitteilung-internationale-strategie"),
+    Field("fassung", parse_version, "version_ref", BOTH, (),
+          "nur bei Übersetzungen: die Fassung des Originals, aus der übersetzt wurde "
+          "(`briefing check` nennt sie)", "3f2a9c1e"),
+    Field("leichte-sprache", parse_bool, "easy", BOTH, (),
+          "`true`: Fassung in Leichter Sprache (eigene Vorlage, Regeln werden geprüft)",
+          "true"),
 )
+#: What a translation takes from its original and must not name itself.
+INHERITED = ("datum", "nummer", "sperrfrist", "pressemitteilung", "priorität")
+#: Required of an original, taken from it by a translation.
+INHERITED_REQUIRED = (*INHERITED, "ort")
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
 #: Longer headlines are a warning (they fail only with --strict).
@@ -185,7 +200,14 @@ def _parse_fields(source: SourceFile, kind: str | None, problems: _Problems) -> 
                 where = f"{name}.{exc.subfield}" if exc.subfield else name
                 problems.add(where, f"Feld »{name}« {exc}")
                 values[name] = None
+    translation = "original" in source.meta
+    for name in INHERITED:
+        if translation and name in source.meta:
+            problems.add(name, f"Feld »{name}« kommt bei einer Übersetzung vom Original; "
+                               "löschen Sie es hier")
     for spec in FIELDS:
+        if translation and spec.name in INHERITED_REQUIRED:
+            continue
         if kind in spec.required and spec.name not in source.meta:
             problems.add(None, f"Pflichtfeld »{spec.name}« fehlt ({spec.doc.split(';')[0]}), "
                                f"z. B. »{spec.name}: {spec.example}«")
@@ -211,7 +233,8 @@ def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,
                 source.display_path, line,
                 f"Platzhalter »{token}« ist noch im Text; ersetzen Sie ihn"
                 + ("" if draft else " oder markieren Sie das Dokument mit »entwurf: true«")))
-    _check_dateline(source, values, problems)
+    if "original" not in values:  # a translation's dateline is in its own language
+        _check_dateline(source, values, problems)
     if not source.body.strip():
         problems.append(Problem(source.display_path, source.body_line,
                                 "Der Text fehlt: unter dem zweiten »---« steht nichts"))
@@ -272,6 +295,7 @@ def _document(source: SourceFile, values: dict[str, Any], defaults: Defaults) ->
             attrs[spec.attr] = spec.to_model(value, source) if spec.to_model else value
         elif spec.fallback:
             attrs[spec.attr] = spec.fallback(defaults)
+    attrs.setdefault("date", None)  # a translation's comes from its original
     return Document(source=source.path, display_path=source.display_path, body=source.body,
                     body_line=source.body_line, lines=source.lines, **attrs)
 

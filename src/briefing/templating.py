@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from . import formatting
 from .errors import Problem
+from .i18n import gettext, translations
 from .markup import render_body
 from .model import BRIEFING, RELEASE, Contact, Document, Publisher, QuoteStyle
 from .paths import Paths
@@ -60,6 +61,7 @@ def plain(text: str) -> str:
 def make_environment(templates_dir: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir),
+        extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
@@ -81,17 +83,19 @@ def quoted(context, text: str) -> str:
 
 def subject_of(document: Document) -> str:
     """The PDF's subject line; an embargo comes first, so no one misses it."""
+    language, locale = document.language, document.babel_locale
     if document.subtitle:
         subject = document.subtitle
     elif document.priority:
-        subject = f"{document.label} zu Priorität {document.priority.number}: " \
-                  f"{document.priority.title}"
+        subject = gettext(language, "%(document)s zu Priorität %(number)s: %(title)s",
+                          document=document.label, number=document.priority.number,
+                          title=document.priority.title)
     else:
-        day = formatting.long_date(document.date, document.babel_locale)
-        subject = f"{document.label} vom {day}"
+        subject = gettext(language, "%(document)s vom %(date)s", document=document.label,
+                          date=formatting.long_date(document.date, locale))
     if document.embargo:
-        return f"Sperrfrist: {formatting.embargo(document.embargo, document.babel_locale)} – " \
-               f"{subject}"
+        return f"{gettext(language, 'Sperrfrist')}: " \
+               f"{formatting.embargo(document.embargo, locale)} – {subject}"
     return subject
 
 
@@ -151,17 +155,20 @@ def compose(document: Document, template: str, env: Environment, paths: Paths,
         return page
     style = quote_style_for(document.language, quotes)
     shown = typeset_document(document, style)
-    page.html = render(env, template, paths, page.problems, doc=shown, body=Markup(body.html),
+    page.html = render(env, template, paths, page.problems, document.language,
+                       doc=shown, body=Markup(body.html),
                        locale=document.babel_locale, quotes=style, subject=subject_of(shown),
                        keywords=keywords_of(shown))
     return page
 
 
 def render(env: Environment, template: str, paths: Paths, problems: list[Problem],
-           **context) -> str | None:
-    """The template rendered with `context`, or None with its error added to `problems`."""
+           language: str, **context) -> str | None:
+    """The template rendered with `context`, its fixed texts in `language`; or None with
+    its error added to `problems`."""
+    env.install_gettext_translations(translations(language), newstyle=True)
     try:
-        return env.get_template(template).render(**context)
+        return env.get_template(template).render(language=language, **context)
     except TEMPLATE_FAULTS as exc:
         problems.append(template_problem(exc, paths))
         return None

@@ -28,6 +28,7 @@ LANGUAGE_QUOTES = {
     "pl": QuoteStyle("„", "”", "«", "»"),
     "cs": QuoteStyle("„", "“", "‚", "‘"),
     "en": QuoteStyle("“", "”", "‘", "’"),
+    "hsb": QuoteStyle("„", "“", "‚", "‘"),
 }
 _SKIP = {"code", "pre", "kbd", "samp"}
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "blockquote", "dt", "dd",

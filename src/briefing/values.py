@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 
 from .formatting import normalize_phone
+from .i18n import N_
 from .model import KIND_LABELS, Contact, Embargo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -97,7 +98,7 @@ def parse_number(value: Any) -> str:
     match = re.fullmatch(r"(?:Nr\.?\s*)?(\d+)\s*/\s*(\d{4})", text)
     if not match:
         raise FieldError(f"»{text}« ist keine Nummer der Form »Nr. 123/2025«")
-    return f"Nr.\u00a0{int(match[1])}/{match[2]}"
+    return f"{N_('Nr.')}\u00a0{int(match[1])}/{match[2]}"
 
 
 def parse_language(value: Any) -> str:
@@ -152,6 +153,15 @@ def parse_slug(value: Any) -> str:
         raise FieldError(
             f"»{text}« ist kein Dateiname aus content/ (ohne ».md«, ohne Ordner)"
         )
+    return text
+
+
+def parse_version(value: Any) -> str:
+    """A version of a content file: the first 8 hex digits of its SHA-256."""
+    text = parse_text(str(value) if isinstance(value, int) else value).lower()
+    if not re.fullmatch(r"[0-9a-f]{8}", text):
+        raise FieldError(f"»{text}« ist keine Fassung (8 Zeichen aus 0–9 und a–f, wie "
+                         "`briefing check` sie nennt)")
     return text
 
 

@@ -1,0 +1,138 @@
+"""Translations and the Leichte-Sprache edition: a content file that names its `original`.
+
+An edition takes from its original what does not depend on the language (date, number,
+embargo, priorities, the release a briefing belongs to, and contact, publisher and place
+unless it names its own) and records the version of the original it was made from
+(`fassung`: the first 8 hex digits of the original file's SHA-256). When the original
+changes, `check` says the edition is out of date, until `fassung` is updated. A translated
+briefing belongs to the translated release of the same language when there is one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import replace
+
+from .errors import Problem, Severity
+from .i18n import gettext
+from .model import BRIEFING, KIND_LABELS, RELEASE, Document
+from .values import suggest
+
+#: The file-name mark of the Leichte-Sprache edition (`….ls.md`).
+EASY = "ls"
+
+
+def version_of(document: Document) -> str:
+    return hashlib.sha256(document.source.read_bytes()).hexdigest()[:8]
+
+
+def edition_mark(document: Document) -> str:
+    """What the file name of an edition ends with: `en`, `pl`, …, or `ls`."""
+    return EASY if document.easy else document.language.split("-")[0].lower()
+
+
+def link_editions(documents: list[Document], broken: dict[str, str],
+                  ) -> tuple[list[Document], list[Problem], set[str]]:
+    """Each edition linked to its original and filled from it. Returns the documents, the
+    problems and the files that cannot render."""
+    originals = {d.slug: d for d in documents if d.original_ref is None}
+    problems: list[Problem] = []
+    blocked: set[str] = set()
+    linked = []
+    for document in documents:
+        if document.original_ref is None:
+            linked.append(document)
+            continue
+        found, why = _original(document, originals, broken)
+        if found is None:
+            problems.append(why)
+            blocked.add(document.display_path)
+            continue
+        problems += _version_problems(document, found)
+        linked.append(document)
+    # A briefing's edition needs the release's edition of the same language first.
+    editions = {(d.original_ref, edition_mark(d)): d for d in linked
+                if d.original_ref and d.kind == RELEASE}
+    result = []
+    for document in linked:
+        if document.original_ref is None or document.display_path in blocked:
+            result.append(document)
+            continue
+        edited = _inherit(document, originals[document.original_ref], editions)
+        if isinstance(edited, Problem):
+            problems.append(edited)
+            blocked.add(document.display_path)
+        else:
+            result.append(edited)
+    return result, problems, blocked
+
+
+def _original(document: Document, originals: dict[str, Document],
+              broken: dict[str, str]) -> tuple[Document | None, Problem | None]:
+    reference = document.original_ref or ""
+    line = document.line_of("original") or 1
+    original = originals.get(reference)
+    if original is None and reference in broken:
+        return None, Problem(document.display_path, line, (
+            f"wartet auf das Original {broken[reference]}, das Fehler hat"), Severity.NOTE)
+    if original is None:
+        return None, Problem(document.display_path, line, (
+            f"Original »{reference}« gibt es nicht in content/{suggest(reference, originals)}"))
+    if original.kind != document.kind:
+        return None, Problem(document.display_path, line, (
+            f"Original »{reference}« ist eine {KIND_LABELS[original.kind]}, dieses Dokument "
+            f"eine {KIND_LABELS[document.kind]}; nennen Sie das Original desselben Typs"))
+    if not document.easy and document.language == original.language:
+        return None, Problem(document.display_path, document.line_of("sprache") or line, (
+            f"Übersetzung in derselben Sprache wie das Original ({original.language}); "
+            "nennen Sie die Sprache, z. B. »sprache: en-GB«, oder für Leichte Sprache "
+            "»leichte-sprache: true«"))
+    mark = edition_mark(document)
+    if document.slug != f"{original.slug}.{mark}":
+        return None, Problem(document.display_path, None, (
+            f"Der Dateiname einer Fassung trägt ihre Sprache: benennen Sie die Datei um in "
+            f"»{original.slug}.{mark}.md«"))
+    return original, None
+
+
+def _version_problems(document: Document, original: Document) -> list[Problem]:
+    current = version_of(original)
+    line = document.line_of("fassung") or document.line_of("original") or 1
+    if document.version_ref is None:
+        return [Problem(document.display_path, line, (
+            f"Fassung des Originals fehlt; tragen Sie »fassung: {current}« ein (die jetzige "
+            f"Fassung von {original.display_path})"), Severity.WARNING)]
+    if document.version_ref == current:
+        return []
+    changed = dt.date.fromtimestamp(original.source.stat().st_mtime).strftime("%d.%m.%Y")
+    return [Problem(document.display_path, line, (
+        f"Übersetzung veraltet: Original geändert am {changed} ({original.display_path}, "
+        f"jetzt Fassung {current}, übersetzt aus {document.version_ref}); gleichen Sie die "
+        f"Übersetzung an und tragen Sie dann »fassung: {current}« ein"), Severity.WARNING)]
+
+
+def _inherit(document: Document, original: Document,
+             editions: dict[tuple[str, str], Document]) -> Document | Problem:
+    own = document.lines
+    priorities = original.priorities
+    if "prioritäten" in own:
+        if [p.key for p in document.priorities] != [p.key for p in original.priorities]:
+            return Problem(document.display_path, document.line_of("prioritäten"), (
+                "»prioritäten« einer Übersetzung braucht dieselben Kennungen in derselben "
+                f"Reihenfolge wie das Original ({', '.join(p.key for p in priorities)}); "
+                "übersetzen Sie nur die Titel"))
+        priorities = document.priorities
+    release_ref = original.release_ref
+    if document.kind == BRIEFING:
+        edition = editions.get((original.release_ref, edition_mark(document)))
+        release_ref = edition.slug if edition else original.release_ref
+    number = original.number and original.number.replace(
+        "Nr.", gettext(document.language, "Nr."), 1)
+    return replace(
+        document, original=original, date=original.date, number=number,
+        embargo=original.embargo, priorities=priorities, release_ref=release_ref,
+        priority_ref=original.priority_ref,
+        place=document.place if "ort" in own else original.place,
+        contact=document.contact if "kontakt" in own else original.contact,
+        publisher=document.publisher if "herausgeber" in own else original.publisher)

@@ -1,0 +1,228 @@
+"""Editions: translations linked to their original (pl, cs, hsb, en) and the Leichte-Sprache
+edition — labels, dates, times, numbers and quotes of the language, no German label left,
+the staleness warning, the linking rules, and the catalogs complete."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.build import build, check
+from briefing.editions import version_of
+from briefing.project import load_project
+
+from .conftest import make_project
+
+EDITIONS = Path(__file__).parent / "data" / "editions"
+ORIGINAL = """\
+---
+typ: pressemitteilung
+titel: Kabinett beschließt Internationale Strategie
+datum: 2025-10-29
+ort: Dresden
+nummer: 12/2025
+sperrfrist: 2025-10-30 10:00
+prioritäten:
+  grenzregion: Grenzregion
+kontakt:
+  telefon: 0351 564-0
+---
+
+{body}
+"""
+BRIEFING = """\
+---
+typ: hintergrund
+titel: Die Grenzregion
+datum: 2025-10-29
+pressemitteilung: pm
+priorität: grenzregion
+---
+
+Die Zusammenarbeit mit Polen und Tschechien.
+"""
+#: The German labels that must not remain in a translation's PDF.
+GERMAN = ("Pressemitteilung", "PRESSEMITTEILUNG", "Seite", "Sperrfrist", "Pressekontakt",
+          "Priorität", "Stand:", "vom", "Nr.")
+
+
+def fixture(language: str) -> tuple[str, str]:
+    """(title, body) of a test text in `language` (tests/data/editions/)."""
+    text = (EDITIONS / f"{language}.md").read_text(encoding="utf-8")
+    return re.search(r"titel: (.*?) -->", text)[1], text.split("-->", 1)[1].strip()
+
+
+def translation(language: str, tag: str, kind: str = "pressemitteilung",
+                original: str = "pm", extra: str = "") -> str:
+    title, body = fixture(language) if kind == "pressemitteilung" else ("Region", "Text.")
+    return (f"---\ntyp: {kind}\ntitel: {title}\nsprache: {tag}\noriginal: {original}\n{extra}"
+            f"---\n\n{body}\n")
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory):
+    files = {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+             "content/b1.md": BRIEFING}
+    for language, tag in (("pl", "pl-PL"), ("cs", "cs-CZ"), ("hsb", "hsb-DE")):
+        files[f"content/pm.{language}.md"] = translation(language, tag)
+    files["content/b1.pl.md"] = translation("pl", "pl-PL", "hintergrund", "b1")
+    root = make_project(tmp_path_factory.mktemp("ausgaben"), files)
+    for name in files:
+        original = re.search(r"original: (\S+)", files[name])
+        if original:  # the version it was translated from: the first 8 of the SHA-256
+            version = hashlib.sha256((root / "content" / f"{original[1]}.md").read_bytes())
+            path = root / name
+            path.write_text(path.read_text(encoding="utf-8").replace(
+                "original: ", f"fassung: {version.hexdigest()[:8]}\noriginal: ", 1),
+                encoding="utf-8")
+    report = build(root, channels=True)
+    assert report.exit_code() == 0, [str(p) for p in report.problems]
+    assert report.problems == []
+    return root
+
+
+LANGUAGES = {
+    # language: (label, embargo line, page, quotes, contact, footer date)
+    "pl": ("KOMUNIKAT PRASOWY nr 12/2025", "Embargo: czwartek, 30 października 2025, 10:00",
+           "Strona 1 z 1", "„Strategię międzynarodową”", "Kontakt dla mediów",
+           "z dnia 29.10.2025 r."),
+    "cs": ("TISKOVÁ ZPRÁVA č. 12/2025", "Embargo: čtvrtek 30. října 2025, 10:00",
+           "Strana 1 z 1", "„Mezinárodní strategii“", "Kontakt pro média", "ze dne 29.10.2025"),
+    "hsb": ("TŁÓČOWA ZDŹĚLENKA čo. 12/2025",
+            "Embargo: štwórtk, 30. oktobra 2025, 10:00 hodź.", "Strona 1 z 1",
+            "„Mjezynarodnu strategiju“", "Tłóčowy kontakt", "wot 29.10.2025"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_translation_speaks_its_language(editions, language):
+    label, embargo, page, quoted, contact, footer = LANGUAGES[language]
+    path = editions / "output" / f"pm.{language}.pdf"
+    text = " ".join(PdfReader(path).pages[0].extract_text().replace("\u00a0", " ").split())
+    for expected in (label, embargo, page, quoted, contact, footer):
+        assert expected in text, expected
+    body = text.split("Sächsische Staatskanzlei", 1)[1]  # the publisher's name is German
+    assert not [word for word in GERMAN if word in body]
+    assert PdfReader(path).trailer["/Root"]["/Lang"] == {"pl": "pl-PL", "cs": "cs-CZ",
+                                                          "hsb": "hsb-DE"}[language]
+    page = (editions / "output" / "web" / f"pm.{language}" / f"pm.{language}.html")
+    assert page.read_text(encoding="utf-8").startswith(
+        f'<!DOCTYPE html>\n<html lang="{PdfReader(path).trailer["/Root"]["/Lang"]}">')
+
+
+def test_a_translated_briefing_belongs_to_the_translated_release(editions):
+    text = " ".join(PdfReader(editions / "output" / "b1.pl.pdf").pages[0].extract_text()
+                    .replace("\u00a0", " ").split())
+    assert "Priorytet 1 z 1" in text
+    # It belongs to the Polish release (its label and title).
+    assert "Dotyczy: Komunikat prasowy nr 12/2025 z dnia 29 października 2025 r. – " \
+           "„Rząd przyjmuje strategię" in text
+    # The Polish release lists its Polish briefing; the Czech one has none, and that is fine.
+    kit = PdfReader(editions / "output" / "pm.pl-pressemappe.pdf").pages[0].extract_text()
+    assert "Region" in kit
+    index = (editions / "output" / "web" / "pm.pl" / "index.html").read_text(encoding="utf-8")
+    assert "b1.pl.html" in index
+    assert "b1" not in (editions / "output" / "web" / "pm.cs" / "index.html").read_text(
+        encoding="utf-8").replace("pm.cs", "")
+
+
+def test_the_translation_goes_stale_when_the_original_changes(tmp_path):
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+                                   "content/b1.md": BRIEFING,
+                                   "content/pm.pl.md": translation("pl", "pl-PL")})
+    original = root / "content" / "pm.md"
+    (message,) = [p for p in check(root).problems if p.path == "content/pm.pl.md"]
+    version = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
+    assert message.message.startswith(f"Fassung des Originals fehlt; tragen Sie »fassung: "
+                                      f"{version}« ein")
+    edition = root / "content" / "pm.pl.md"
+    edition.write_text(edition.read_text(encoding="utf-8").replace(
+        "original: pm", f"original: pm\nfassung: {version}"), encoding="utf-8")
+    assert check(root).problems == []
+    original.write_text(original.read_text(encoding="utf-8") + "\nEin neuer Satz.\n",
+                        encoding="utf-8")
+    (stale,) = check(root).problems
+    new = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
+    assert stale.path == "content/pm.pl.md" and stale.line == 6
+    assert re.fullmatch(
+        rf"Übersetzung veraltet: Original geändert am \d\d\.\d\d\.\d{{4}} \(content/pm\.md, "
+        rf"jetzt Fassung {new}, übersetzt aus {version}\); gleichen Sie die Übersetzung an "
+        rf"und tragen Sie dann »fassung: {new}« ein", stale.message)
+    edition.write_text(edition.read_text(encoding="utf-8").replace(version, new),
+                       encoding="utf-8")
+    assert check(root).problems == []
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("pm.pl.md", translation("pl", "pl-PL", original="fehlt"),
+     "content/pm.pl.md:5: Original »fehlt« gibt es nicht in content/"),
+    ("pm.de.md", translation("pl", "de-DE"),
+     "content/pm.de.md:4: Übersetzung in derselben Sprache wie das Original (de-DE); nennen "
+     "Sie die Sprache, z. B. »sprache: en-GB«, oder für Leichte Sprache "
+     "»leichte-sprache: true«"),
+    ("polnisch.md", translation("pl", "pl-PL"),
+     "content/polnisch.md: Der Dateiname einer Fassung trägt ihre Sprache: benennen Sie die "
+     "Datei um in »pm.pl.md«"),
+    ("pm.pl.md", translation("pl", "pl-PL", extra="datum: 2025-10-30\n"),
+     "content/pm.pl.md:6: Feld »datum« kommt bei einer Übersetzung vom Original; löschen Sie "
+     "es hier"),
+    ("b1.pl.md", translation("pl", "pl-PL", "hintergrund", "pm"),
+     "content/b1.pl.md:5: Original »pm« ist eine Pressemitteilung, dieses Dokument eine "
+     "Hintergrundinformation; nennen Sie das Original desselben Typs"),
+])
+def test_linking_mistakes_are_one_clear_message(tmp_path, name, text, expected):
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+                                   "content/b1.md": BRIEFING, f"content/{name}": text})
+    errors = [str(p) for p in check(root).problems if p.is_error]
+    assert errors == [expected]
+
+
+def test_leichte_sprache_edition_is_checked_and_never_hyphenated(tmp_path):
+    easy = ("---\ntyp: pressemitteilung\ntitel: Eine neue Strategie für Sachsen\n"
+            "sprache: de-DE\nleichte-sprache: true\noriginal: pm\n---\n\n"
+            + "\n".join(["Die Landes·regierung hat eine Zusammenarbeits·vereinbarung mit "
+                         "Nachbar·ländern beschlossen."] * 12)
+            + "\nDie Staatsregierung plant z. B. eine Evaluierung (im Jahr 2026); das ist neu.\n")
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+                                   "content/b1.md": BRIEFING, "content/pm.ls.md": easy})
+    report = build(root)
+    warnings = [(p.line, p.message.split(":")[0]) for p in report.problems
+                if p.path == "content/pm.ls.md" and p.is_warning]
+    # The last line of the file (front matter 8 lines, a blank, 12 sentences).
+    assert (21, "Abkürzung »z. B.«") in warnings
+    assert any(line == 21 and what.startswith("Klammer") for line, what in warnings)
+    assert any(line == 21 and what.startswith("Semikolon") for line, what in warnings)
+    assert any(line == 21 and what.startswith("Langes Wort »Staatsregierung«")
+               for line, what in warnings)
+    reader = PdfReader(root / "output" / "pm.ls.pdf")
+    lines = [line for page in reader.pages for line in page.extract_text().splitlines()]
+    # One sentence per line as written, and no line ends in an automatic hyphen.
+    assert sum(1 for line in lines if line.startswith("Die Landes·regierung")) == 12
+    assert not [line for line in lines if re.search(r"\w-$", line)]
+    assert reader.trailer["/Root"]["/Lang"] == "de-DE"
+
+
+def test_every_text_of_templates_and_code_is_in_every_catalog():
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from briefing.i18n import LANGUAGES, catalog_path
+
+    repo = Path(__file__).parent.parent
+    method_map = [("src/briefing/**.py", "python"), ("templates/**.j2", "jinja2")]
+    options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n"}}
+    texts = {message for _, _, message, _, _ in extract_from_dir(
+        repo, method_map, options, keywords={"gettext": (2,), "N_": None, "_": None})}
+    assert {"Pressekontakt", "Seite", "Sperrfrist", "Priorität %(number)s von %(total)s",
+            "Pressemitteilung", "Fußnoten"} <= texts
+    for language in LANGUAGES:
+        with catalog_path(language).open("rb") as file:
+            catalog = read_po(file)
+        missing = sorted(t for t in texts if t not in catalog or
+                         (language != "de" and not catalog[t].string))
+        assert missing == [], f"{language}: {missing}"
+        assert not [m.id for m in catalog if m.id and m.fuzzy]
