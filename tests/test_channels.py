@@ -15,7 +15,7 @@ from email import policy
 import pytest
 from pypdf import PdfReader
 
-import briefing.schema
+import briefing.clock
 from briefing.build import build
 
 from .conftest import RELEASE, make_project
@@ -158,7 +158,7 @@ EMBARGOED = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nsperrfrist: 2025-10
 def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch):
     root = make_project(tmp_path, {"content/pm.md": EMBARGOED})
     before = dt.datetime(2025, 10, 29, 12, 0, tzinfo=dt.UTC)
-    monkeypatch.setattr(briefing.schema, "now", lambda: before)
+    monkeypatch.setattr(briefing.clock, "now", lambda: before)
     report = build(root, channels=True)
     assert report.exit_code() == 0, [str(p) for p in report.problems]
     out = root / "output"
@@ -180,7 +180,7 @@ def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch
     assert text.replace("\u00a0", " ").startswith(
         "SPERRFRIST: Donnerstag, 30. Oktober 2025, 10:00 Uhr\n")
     # Nothing changed, but the embargo has passed: the next build publishes.
-    monkeypatch.setattr(briefing.schema, "now",
+    monkeypatch.setattr(briefing.clock, "now",
                         lambda: dt.datetime(2025, 10, 30, 9, 1, tzinfo=dt.UTC))
     report = build(root, channels=True)
     assert not report.noop

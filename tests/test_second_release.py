@@ -159,9 +159,9 @@ def test_embargo_rules(project, embargo, expected):
       "die Mitteilung darf sofort veröffentlicht werden"]),
 ])
 def test_final_build_notes_a_passed_embargo(project, monkeypatch, capsys, today, expected):
-    import briefing.schema
+    import briefing.clock
 
-    monkeypatch.setattr(briefing.schema, "now", lambda: today)
+    monkeypatch.setattr(briefing.clock, "now", lambda: today)
     root = project({"content/pm.md": RELEASE.replace(
         "datum: 2025-10-29\n", "datum: 2025-10-29\nsperrfrist: 2025-10-29 14:00\n")})
     code, _, err = run(root, capsys, "build", "--final")

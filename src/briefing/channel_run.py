@@ -19,7 +19,7 @@ KIT_TEMPLATE = "pressemappe.html.j2"
 
 
 def make_channels(run) -> None:
-    from .schema import now
+    from .clock import now
     from .templating import make_environment
 
     project, staleness, report = run.project, run.staleness, run.report

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import clock
 from .errors import Problem, Severity
 from .formatting import german_long_date
 from .model import BRIEFING, KIND_LABELS, RELEASE, Contact, Document, Priority, Publisher
@@ -251,7 +252,7 @@ def _check_embargo(values: dict[str, Any], final: bool, problems: _Problems) -> 
         problems.add("sperrfrist", "Sperrfrist liegt mehr als einen Tag vor dem Datum der "
                                    "Mitteilung und wäre schon vorbei, bevor es sie gibt; prüfen "
                                    "Sie »sperrfrist« und »datum«", Severity.WARNING)
-    if final and embargo.at <= now():
+    if final and embargo.at <= clock.now():
         problems.add("sperrfrist", "Sperrfrist ist bereits abgelaufen "
                                    f"({embargo.at.strftime('%d.%m.%Y %H:%M')} Uhr); die "
                                    "Mitteilung darf sofort veröffentlicht werden", Severity.NOTE)
@@ -279,11 +280,6 @@ def _check_dateline(source: SourceFile, values: dict[str, Any], problems: _Probl
             f"Ortsmarke »{match[0].rstrip(' –—-')}« passt nicht zu »ort: {place}« und "
             f"»datum: {date.isoformat()}«; schreiben Sie »{place} ({expected}) –« oder "
             "korrigieren Sie »ort« oder »datum«")))
-
-
-def now() -> dt.datetime:
-    """The current time (a function, so tests can fix the clock)."""
-    return dt.datetime.now(dt.UTC)
 
 
 def _document(source: SourceFile, values: dict[str, Any], defaults: Defaults) -> Document:
