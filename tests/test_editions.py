@@ -67,7 +67,7 @@ def translation(language: str, tag: str, kind: str = "pressemitteilung",
 def editions(tmp_path_factory):
     files = {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
              "content/b1.md": BRIEFING}
-    for language, tag in (("pl", "pl-PL"), ("cs", "cs-CZ"), ("hsb", "hsb-DE")):
+    for language, tag in (("pl", "pl-PL"), ("cs", "cs-CZ"), ("hsb", "hsb-DE"), ("en", "en-GB")):
         files[f"content/pm.{language}.md"] = translation(language, tag)
     files["content/b1.pl.md"] = translation("pl", "pl-PL", "hintergrund", "b1")
     root = make_project(tmp_path_factory.mktemp("ausgaben"), files)
@@ -92,6 +92,8 @@ LANGUAGES = {
            "z dnia 29.10.2025 r."),
     "cs": ("TISKOVÁ ZPRÁVA č. 12/2025", "Embargo: čtvrtek 30. října 2025, 10:00",
            "Strana 1 z 1", "„Mezinárodní strategii“", "Kontakt pro média", "ze dne 29.10.2025"),
+    "en": ("PRESS RELEASE No. 12/2025", "Embargo: Thursday, 30 October 2025, 10:00",
+           "Page 1 of 1", "“International Strategy”", "Press contact", "of 29/10/2025"),
     "hsb": ("TŁÓČOWA ZDŹĚLENKA čo. 12/2025",
             "Embargo: štwórtk, 30. oktobra 2025, 10:00 hodź.", "Strona 1 z 1",
             "„Mjezynarodnu strategiju“", "Tłóčowy kontakt", "wot 29.10.2025"),
@@ -108,7 +110,14 @@ def test_a_translation_speaks_its_language(editions, language):
     body = text.split("Sächsische Staatskanzlei", 1)[1]  # the publisher's name is German
     assert not [word for word in GERMAN if word in body]
     assert PdfReader(path).trailer["/Root"]["/Lang"] == {"pl": "pl-PL", "cs": "cs-CZ",
-                                                          "hsb": "hsb-DE"}[language]
+                                                          "hsb": "hsb-DE", "en": "en-GB"}[language]
+    # Its web pages and e-mail speak the language too.
+    out = editions / "output"
+    for other in [*(out / "web" / f"pm.{language}").glob("*.html"),
+                  out / "e-mail" / f"pm.{language}.txt"]:
+        text = other.read_text(encoding="utf-8").split("Sächsische Staatskanzlei", 1)[1]
+        assert not [w for w in (*GERMAN, "Zum Inhalt", "Übersicht", "Dokumente", "Webseite",
+                                "Hintergrundinformation") if w in text], other.name
     page = (editions / "output" / "web" / f"pm.{language}" / f"pm.{language}.html")
     assert page.read_text(encoding="utf-8").startswith(
         f'<!DOCTYPE html>\n<html lang="{PdfReader(path).trailer["/Root"]["/Lang"]}">')

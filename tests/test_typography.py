@@ -47,3 +47,18 @@ def test_typeset_guillemets(text, expected):
 ])
 def test_typeset_german_quotes(text, expected):
     assert typeset(text, QUOTE_STYLES["„…“"]) == expected
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    # Polish, Czech, Upper Sorbian: a one-letter word never ends a line.
+    ("pl-PL", "współpraca z Polską i Czechami", "współpraca z\u00a0Polską i\u00a0Czechami"),
+    ("cs-CZ", "spolupráce s Polskem a k tomu", "spolupráce s\u00a0Polskem a\u00a0k\u00a0tomu"),
+    ("hsb-DE", "dźěło w regionje z Pólskej", "dźěło w\u00a0regionje z\u00a0Pólskej"),
+    # German and English have no such rule.
+    ("de-DE", "Stufe a und b", "Stufe a und b"),
+    ("en-GB", "a plan for a region", "a plan for a region"),
+])
+def test_no_break_rules_of_the_language(language, text, expected):
+    from briefing.typography import QUOTE_STYLES
+
+    assert typeset(text, QUOTE_STYLES["»…«"], language) == expected

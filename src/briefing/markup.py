@@ -287,7 +287,7 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path,
             # Leichte Sprache: one sentence per line, kept as the author wrote it.
             *(["nl2br"] if document.easy else []),
             _SafetyExtension(report, content_dir, images, web),
-            TypographyExtension(quote_style_for(document.language, quotes)),
+            TypographyExtension(quote_style_for(document.language, quotes), document.language),
         ],
         extension_configs={"footnotes": {"BACKLINK_TEXT": ""}},
         output_format="html",

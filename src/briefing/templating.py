@@ -78,7 +78,7 @@ def make_environment(templates_dir: Path) -> Environment:
 def quoted(context, text: str) -> str:
     """`text` in quotation marks of the document's style; quotes inside become inner ones
     (»Das ›Wort‹ gilt«), so a typeset title can be quoted again."""
-    return typeset(f'"{text}"', context["quotes"])
+    return typeset(f'"{text}"', context["quotes"], context["language"])
 
 
 def subject_of(document: Document) -> str:
@@ -114,7 +114,7 @@ def typeset_document(document: Document, style: QuoteStyle) -> Document:
     body: quotes, dashes, ellipses, no-break spaces."""
 
     def t(text: str | None) -> str | None:
-        return typeset(text, style) if text else text
+        return typeset(text, style, document.language) if text else text
 
     def contact(c: Contact | None) -> Contact | None:
         return c and replace(c, office=t(c.office), name=t(c.name), address=t(c.address))

@@ -59,6 +59,13 @@ _DASHES = [
 ]
 
 
+#: Rules of one language beyond the common ones: in Polish, Czech and Upper Sorbian a
+#: one-letter word (»w«, »z«, »a«, »v«, »k«) never ends a line; it stays with the next.
+_ONE_LETTER = (re.compile(r"(?<![\w\u00a0])([AaIiOoUuWwZzKkSsVv]) (?=\w)"), rf"\1{NBSP}")
+LANGUAGE_RULES = {"pl": [_ONE_LETTER], "cs": [_ONE_LETTER], "sk": [_ONE_LETTER],
+                  "hsb": [_ONE_LETTER]}
+
+
 def quote_style_for(language: str, house_style: QuoteStyle) -> QuoteStyle:
     return LANGUAGE_QUOTES.get(language.split("-")[0], house_style)
 
@@ -104,21 +111,22 @@ def set_quotes(text: str, state: QuoteState) -> str:
     return "".join(out)
 
 
-def set_spacing(text: str) -> str:
-    for pattern, replacement in _DASHES + _NO_BREAK_RULES:
+def set_spacing(text: str, language: str = "de") -> str:
+    rules = LANGUAGE_RULES.get(language.split("-")[0], [])
+    for pattern, replacement in _DASHES + _NO_BREAK_RULES + rules:
         text = pattern.sub(replacement, text)
     return text
 
 
-def typeset(text: str, style: QuoteStyle = QUOTE_STYLES["»…«"]) -> str:
+def typeset(text: str, style: QuoteStyle = QUOTE_STYLES["»…«"], language: str = "de") -> str:
     """The whole treatment for one piece of plain text (used by tests and templates)."""
-    return set_spacing(set_quotes(text, QuoteState(style)))
+    return set_spacing(set_quotes(text, QuoteState(style)), language)
 
 
 class TypographyTreeprocessor(Treeprocessor):
-    def __init__(self, md: Markdown, style: QuoteStyle):
+    def __init__(self, md: Markdown, style: QuoteStyle, language: str):
         super().__init__(md)
-        self.style = style
+        self.style, self.language = style, language
 
     def run(self, root: ET.Element) -> None:
         for block in root.iter():
@@ -134,7 +142,7 @@ class TypographyTreeprocessor(Treeprocessor):
         for owner, attr in pieces:
             setattr(owner, attr, set_quotes(getattr(owner, attr), state))
         for owner, attr in pieces:
-            setattr(owner, attr, set_spacing(getattr(owner, attr)))
+            setattr(owner, attr, set_spacing(getattr(owner, attr), self.language))
 
 
 def _text_pieces(element: ET.Element):
@@ -149,13 +157,14 @@ def _text_pieces(element: ET.Element):
 
 
 class TypographyExtension(Extension):
-    def __init__(self, style: QuoteStyle, **kwargs):
-        self.style = style
+    def __init__(self, style: QuoteStyle, language: str = "de", **kwargs):
+        self.style, self.language = style, language
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:
         # After inline parsing (20) so emphasis and links exist; before unescape (0) so a
         # backslash-escaped quote stays straight.
-        md.treeprocessors.register(TypographyTreeprocessor(md, self.style), "typography", 5)
+        md.treeprocessors.register(TypographyTreeprocessor(md, self.style, self.language),
+                                   "typography", 5)
         # `\"` and `\'` keep a straight mark (Markdown does not escape them by default).
         md.ESCAPED_CHARS = [*md.ESCAPED_CHARS, '"', "'"]
