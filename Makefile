@@ -5,10 +5,11 @@ SETUP := .venv/.installed
 DATEI ?=
 TITEL ?=
 MONAT ?=
+SPRACHE ?=
 # Passed through the environment, so quotes and backticks in a title stay as typed.
-export DATEI TITEL MONAT
+export DATEI TITEL MONAT SPRACHE
 
-.PHONY: all pdf final check kataloge test lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
+.PHONY: all pdf final check kataloge uebersetzung leichte-sprache test lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
 
 all: $(SETUP)  ## build everything into output/: PDFs, press kits, web, e-mail, bundles (or only DATEI's PDF)
 	$(BRIEFING) build $(if $(DATEI),$(DATEI),--alle)
@@ -32,6 +33,12 @@ neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…"
 
 hintergruende: $(SETUP)  ## the missing briefings of a release: make hintergruende DATEI=…
 	$(BRIEFING) neu --hintergruende "$$DATEI"
+
+uebersetzung: $(SETUP)  ## a translation as a draft: make uebersetzung DATEI=… SPRACHE=en-GB
+	$(BRIEFING) neu --uebersetzung "$$DATEI" --sprache "$$SPRACHE"
+
+leichte-sprache: $(SETUP)  ## the Leichte-Sprache edition as a draft: make leichte-sprache DATEI=…
+	$(BRIEFING) neu --leichte-sprache "$$DATEI"
 
 vorschau: $(SETUP)  ## live preview in the browser (127.0.0.1), of DATEI or of everything
 	$(BRIEFING) vorschau $(DATEI)

@@ -285,3 +285,17 @@ def test_a_channel_file_that_cannot_be_written_is_a_fault_of_the_machine(tmp_pat
     report = build(root, channels=True)
     assert report.exit_code() == 0
     assert report.channel_written == ["output/pakete/pm.zip"]
+
+
+def test_a_draft_never_goes_on_the_public_web(tmp_path):
+    root = make_project(tmp_path, {"content/pm.md": RELEASE.replace(
+        "ort: Dresden\n", "ort: Dresden\nentwurf: true\n")})
+    report = build(root, channels=True)
+    assert report.exit_code() == 0
+    assert [p.message for p in report.problems if p.path == "content/pm.md"] == [
+        "Entwurf (content/pm.md): Webseite, Archiv und Feed enthalten diese Pressemitteilung "
+        "nicht (Vorschau in output/gesperrt/pm/), bis »entwurf: true« entfernt ist"]
+    out = root / "output"
+    assert (out / "gesperrt" / "pm" / "pm.html").is_file()
+    assert not (out / "web" / "pm").exists()
+    assert "pm/" not in (out / "web" / "feed.atom").read_text(encoding="utf-8")

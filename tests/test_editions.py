@@ -235,3 +235,32 @@ def test_every_text_of_templates_and_code_is_in_every_catalog():
                          (language != "de" and not catalog[t].string))
         assert missing == [], f"{language}: {missing}"
         assert not [m.id for m in catalog if m.id and m.fuzzy]
+
+
+def test_staff_create_a_translation_and_the_easy_edition_as_drafts(tmp_path, capsys):
+    from briefing.cli import main
+
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+                                   "content/b1.md": BRIEFING})
+    assert main(["neu", "--uebersetzung", "content/b1.md", "--sprache", "pl-PL",
+                 "--root", str(root)]) == 0
+    assert main(["neu", "--leichte-sprache", "pm.md", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "angelegt  content/b1.pl.md" in out and "angelegt  content/pm.ls.md" in out
+    polish = (root / "content" / "b1.pl.md").read_text(encoding="utf-8")
+    version = hashlib.sha256((root / "content" / "b1.md").read_bytes()).hexdigest()[:8]
+    for line in ("typ: hintergrund", "sprache: pl-PL", "original: b1", f"fassung: {version}",
+                 "entwurf: true", "Die Zusammenarbeit mit Polen und Tschechien."):
+        assert line in polish
+    assert "leichte-sprache: true" in (root / "content" / "pm.ls.md").read_text(
+        encoding="utf-8")
+    # Drafts: accepted by check (the Polish briefing without a Polish release too) ...
+    assert [p for p in check(root).problems if p.is_error] == []
+    # ... refused for publication until every TODO is translated.
+    assert any(p.path == "content/b1.pl.md" and "TODO" in p.message
+               for p in check(root, final=True).problems)
+    # Nothing is overwritten.
+    assert main(["neu", "--uebersetzung", "content/b1.md", "--sprache", "pl-PL",
+                 "--root", str(root)]) == 2
+    assert "content/b1.pl.md gibt es schon; es wird nichts überschrieben" in \
+        capsys.readouterr().err

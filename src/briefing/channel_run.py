@@ -58,8 +58,11 @@ def make_channels(run) -> None:
                                 f"kann nicht gelesen werden: {cause_of(exc)}", fault=True)])
             kept.add(release.display_path)
             continue
-        held = channels.held_back(release, moment)
-        if held:
+        drafts = [d for d in group.documents if d.draft]
+        held = channels.held_back(release, moment) or bool(drafts)
+        if drafts:
+            report.add([channels.draft_note(release, drafts)])
+        elif held:
             report.add([channels.held_note(release)])
             if release.embargo.at:
                 expires.append(release.embargo.at.astimezone(dt.UTC))

@@ -15,7 +15,7 @@ Where the files go (relative to output/):
 Embargo: before it has passed, the PDFs, the kit and the e-mail carry the embargo band (they
 go to journalists early, by design); the public web pages, the archive and the feed leave
 the release out, and its pages go to `gesperrt/` instead. The first build after the embargo
-moves them to `web/`. Everything here is cheap to make except the press kit: the kit is made
+moves them to `web/`. A release with a draft among its documents stays in `gesperrt/` too. Everything here is cheap to make except the press kit: the kit is made
 only when one of its inputs changed; the other files are composed and written only when
 their bytes differ from the file on disk.
 """
@@ -61,8 +61,11 @@ def groups(documents: list[Document]) -> list[Group]:
     releases = [d for d in documents if d.kind == RELEASE]
     found = []
     for release in sorted(releases, key=lambda d: d.slug):
+        # Only briefings of the same edition: a Polish briefing of a release that has no
+        # Polish translation gets its PDF, but no place in the German kit, page or mail.
         briefings = [d for d in documents if d.kind == BRIEFING and d.release is not None
-                     and d.release.display_path == release.display_path]
+                     and d.release.display_path == release.display_path
+                     and (d.language, d.easy) == (release.language, release.easy)]
         found.append(Group(release, sorted(briefings, key=lambda d: d.priority.number)))
     return found
 
@@ -81,6 +84,14 @@ def held_note(release: Document) -> Problem:
     return Problem(release.display_path, None, (
         f"Sperrfrist bis {when}: Webseite, Archiv und Feed enthalten diese Pressemitteilung "
         f"noch nicht (Vorschau in output/{HELD}/{release.slug}/); sie erscheint dort {after}"),
+        Severity.NOTE)
+
+
+def draft_note(release: Document, drafts: list[Document]) -> Problem:
+    names = ", ".join(d.display_path for d in drafts)
+    return Problem(release.display_path, None, (
+        f"Entwurf ({names}): Webseite, Archiv und Feed enthalten diese Pressemitteilung nicht "
+        f"(Vorschau in output/{HELD}/{release.slug}/), bis »entwurf: true« entfernt ist"),
         Severity.NOTE)
 
 

@@ -151,11 +151,19 @@ def _add_loop_commands(command) -> None:
                   "Legt in content/ eine neue Pressemitteilung als Entwurf an (Dateiname aus "
                   "dem heutigen Datum und dem Titel), mit einem Kommentar zu jedem Feld und TODO, "
                   "wo etwas fehlt. Mit --hintergruende: für jede Priorität der genannten "
-                  "Pressemitteilung, die noch keine hat, eine Hintergrundinformation. "
-                  "Vorhandene Dateien werden nie überschrieben.")
+                  "Pressemitteilung, die noch keine hat, eine Hintergrundinformation. Mit "
+                  "--uebersetzung DATEI --sprache en-GB oder --leichte-sprache DATEI: die "
+                  "Übersetzung bzw. die Fassung in Leichter Sprache, mit dem Text des Originals "
+                  "zum Übersetzen. Vorhandene Dateien werden nie überschrieben.")
     new.add_argument("titel", nargs="*", metavar="TITEL", help="Überschrift der Mitteilung")
     new.add_argument("--hintergruende", "--hintergründe", metavar="DATEI",
                      help="fehlende Hintergrundinformationen dieser Pressemitteilung anlegen")
+    new.add_argument("--uebersetzung", "--übersetzung", metavar="DATEI",
+                     help="Übersetzung dieses Dokuments anlegen (mit --sprache)")
+    new.add_argument("--sprache", metavar="SPRACHE",
+                     help="Sprache der Übersetzung, z. B. en-GB, pl-PL, cs-CZ, hsb-DE")
+    new.add_argument("--leichte-sprache", metavar="DATEI", dest="leichte_sprache",
+                     help="Fassung dieses Dokuments in Leichter Sprache anlegen")
     preview = command("vorschau", "Live-Vorschau im Browser",
                       "Zeigt ein Dokument (oder alle) als die Seiten des PDF, das »build« "
                       "schreiben würde, auf einer Seite nur für diesen Rechner (127.0.0.1), und "

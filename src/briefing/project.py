@@ -158,7 +158,9 @@ class _Linker:
                         f"{release.display_path}{suggest(document.priority_ref or '', by_key)} "
                         f"(vorhanden: {', '.join(by_key) or 'keine'})")
             return None
-        first = self.claimed.setdefault((release.slug, priority.key), document)
+        # Each edition (language, Leichte Sprache) has its own briefing per priority.
+        first = self.claimed.setdefault(
+            (release.slug, priority.key, document.language, document.easy), document)
         if first is not document:
             self.refuse(document, "priorität",
                         f"Priorität »{priority.key}« hat schon {first.display_path}; "
@@ -177,7 +179,8 @@ class _Linker:
         # An edition has the briefings that were translated; the original has them all.
         for release in (r for r in self.releases.values() if r.original is None):
             for priority in release.priorities:
-                if (release.slug, priority.key) not in self.claimed:
+                if (release.slug, priority.key, release.language, release.easy) \
+                        not in self.claimed:
                     self.problems.append(Problem(
                         release.display_path, priority.line,
                         f"Priorität »{priority.key}« hat keine Hintergrundinformation; legen "

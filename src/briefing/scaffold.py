@@ -140,6 +140,57 @@ def new_briefings(paths: Paths, release_file: Path) -> list[Path]:
     return created
 
 
+EDITION = """\
+---
+typ: {kind}
+# TODO: die Überschrift in der neuen Sprache
+titel: {title}
+# {language_comment}
+sprache: {language}
+{easy}# Das Original; Datum, Nummer, Sperrfrist und Prioritäten kommen von dort.
+original: {original}
+# Die Fassung des Originals, aus der übersetzt wird. Ändert sich das Original, warnt
+# »make check«; nach dem Angleichen den neuen Wert hier eintragen.
+fassung: {version}
+entwurf: true
+---
+
+{body}"""
+
+
+def new_edition(paths: Paths, original_file: Path, language: str | None,
+                easy: bool = False) -> Path:
+    """A translation (or the Leichte-Sprache edition) of a document, as a draft holding the
+    original's text to translate; raises UsageError when it exists or cannot be."""
+    from .editions import EASY, version_of
+    from .project import load_project
+    from .values import FieldError, parse_language
+
+    project = load_project(paths.root)
+    shown = paths.named(original_file)
+    original = next((d for d in project.documents if d.display_path == shown), None)
+    if original is None or original.original_ref is not None:
+        raise UsageError(f"neu: {shown} ist kein fehlerfreies Original in content/ (eine "
+                         "Übersetzung wird aus dem Original angelegt)")
+    if easy:
+        language, mark = original.language, EASY
+    else:
+        try:
+            language = parse_language(language or "")
+        except FieldError as exc:
+            raise UsageError(f"neu: Sprache {exc}") from None
+        mark = language.split("-")[0].lower()
+    target = paths.content_dir / f"{original.slug}.{mark}.md"
+    body = original.source.read_text(encoding="utf-8").split("---", 2)[2].lstrip("\n")
+    _create(paths, target, EDITION.format(
+        kind=original.kind, title=_yaml_text(f"TODO {original.title}"), language=language,
+        language_comment="Leichte Sprache: Regeln prüft »make check«" if easy else
+        "Sprache der Übersetzung", easy="leichte-sprache: true\n" if easy else "",
+        original=original.slug, version=version_of(original),
+        body="<!-- TODO: übersetzen; das ist der Text des Originals -->\n\n" + body))
+    return target
+
+
 def _create(paths: Paths, target: Path, text: str) -> None:
     try:
         with open(target, "x", encoding="utf-8") as file:
@@ -161,7 +212,11 @@ def _yaml_text(text: str) -> str:
 
 def run(root: Path, args) -> int:
     paths = Paths(root)
-    if args.hintergruende is not None:
+    if args.uebersetzung is not None or args.leichte_sprache is not None:
+        original = args.uebersetzung or args.leichte_sprache
+        created = [new_edition(paths, Path(original), args.sprache,
+                               easy=args.leichte_sprache is not None)]
+    elif args.hintergruende is not None:
         if not args.hintergruende.strip():
             raise UsageError("neu: nennen Sie die Pressemitteilung, z. B. make hintergruende "
                              "DATEI=content/2025-10-29-pressemitteilung-….md")
