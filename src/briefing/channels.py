@@ -15,9 +15,10 @@ Where the files go (relative to output/):
 Embargo: before it has passed, the PDFs, the kit and the e-mail carry the embargo band (they
 go to journalists early, by design); the public web pages, the archive and the feed leave
 the release out, and its pages go to `gesperrt/` instead. The first build after the embargo
-moves them to `web/`. A release with a draft among its documents stays in `gesperrt/` too. Everything here is cheap to make except the press kit: the kit is made
-only when one of its inputs changed; the other files are composed and written only when
-their bytes differ from the file on disk.
+moves them to `web/`. A release with a draft among its documents stays in `gesperrt/` too.
+Everything here is cheap to make except the press kit: the kit is made only when one of
+its inputs changed; the other files are composed and written only when their bytes differ
+from the file on disk.
 """
 
 from __future__ import annotations
