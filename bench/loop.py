@@ -84,7 +84,7 @@ def thousand_files(folder: Path) -> Path:
             (folder / "content" / f"{name}.md").write_text(text, encoding="utf-8")
             (folder / "output" / f"{name}.pdf").write_bytes(pdf)
             source = f"content/{name}.md"
-            rel = None if name == stem else f"content/{stem}.md"
+            rel = [] if name == stem else [f"content/{stem}.md"]
             templates = ["base.html.j2", "partials/contact.html.j2"]
             staleness.record(Entry(source, f"{name}.pdf",
                                    staleness.inputs(source, rel, templates, []), digest(pdf),

@@ -302,4 +302,7 @@ def _joint_score(left: str, right: str) -> float:
 
 @functools.cache
 def _hyphenator() -> pyphen.Pyphen:
+    from .hyphenation import load_dictionary
+
+    load_dictionary("de_DE")  # from the pickle cache: parsing the patterns costs ~0.45 s
     return pyphen.Pyphen(lang="de_DE")
