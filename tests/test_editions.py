@@ -264,3 +264,18 @@ def test_staff_create_a_translation_and_the_easy_edition_as_drafts(tmp_path, cap
                  "--root", str(root)]) == 2
     assert "content/b1.pl.md gibt es schon; es wird nichts überschrieben" in \
         capsys.readouterr().err
+
+
+def test_status_and_liste_know_editions_and_channels(editions):
+    import datetime as dt
+
+    from briefing.paths import Paths
+    from briefing.status import project_status, releases
+
+    paths = Paths(editions)
+    states = project_status(paths)
+    assert {s.state for s in states} == {"aktuell"}, [(s.state, s.path, s.why) for s in states]
+    found = {r.source: r for r in releases(paths)}
+    polish = found["content/pm.pl.md"]
+    assert polish.date == dt.date(2025, 10, 29)  # the original's
+    assert polish.briefings == 1 and found["content/pm.cs.md"].briefings == 0

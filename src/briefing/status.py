@@ -41,7 +41,10 @@ def project_status(paths: Paths) -> list[State]:
     sources = content_files(paths)
     entries: dict[str, list] = {}
     for entry in manifest.files.values():
-        entries.setdefault(entry.source, []).append(entry)
+        # A document's PDF and a release's press kit; the other channel files are made
+        # from them whenever they change, and have no inputs of their own to compare.
+        if entry.channel in ("", "kit"):
+            entries.setdefault(entry.source, []).append(entry)
     errors: dict[str, int] = {}
     for problem in manifest.stored_problems():
         errors[problem.path] = errors.get(problem.path, 0) + problem.is_error
@@ -103,14 +106,23 @@ def releases(paths: Paths, month: str | None = None,
     for source, meta in metas.items():
         if meta.get("typ") != "pressemitteilung":
             continue
+        stem = Path(source).stem
+        family = [source] + [s for s, m in metas.items() if m.get("pressemitteilung") == stem]
+        original = meta.get("original")
+        if original:  # an edition: date, number and embargo are its original's
+            mark = stem.rsplit(".", 1)[-1]
+            inherited = metas.get(f"content/{original}.md", {})
+            meta = {**{k: inherited[k] for k in ("datum", "nummer", "sperrfrist")
+                       if k in inherited}, **meta}
+            family = [source] + [s for s, m in metas.items() if s.endswith(f".{mark}.md")
+                                 and metas.get(f"content/{m.get('original')}.md", {}).get(
+                                     "pressemitteilung") == original]
         try:
             date = parse_date(meta.get("datum"))
         except FieldError:
             date = None
         if month and (date is None or date.strftime("%Y-%m") != month):
             continue
-        stem = Path(source).stem
-        family = [source] + [s for s, m in metas.items() if m.get("pressemitteilung") == stem]
         pending = [states.get(s) for s in family if states.get(s) != "aktuell"]
         found.append(Release(
             source, date, str(meta.get("nummer") or "–"), " ".join(str(meta.get("titel")).split()),
