@@ -299,3 +299,22 @@ def test_a_draft_never_goes_on_the_public_web(tmp_path):
     assert (out / "gesperrt" / "pm" / "pm.html").is_file()
     assert not (out / "web" / "pm").exists()
     assert "pm/" not in (out / "web" / "feed.atom").read_text(encoding="utf-8")
+
+
+def test_a_broken_kit_template_fails_the_kit_only(tmp_path, capsys):
+    from briefing.cli import main
+
+    root = make_project(tmp_path, {"content/pm.md": RELEASE})
+    kit = root / "templates" / "pressemappe.html.j2"
+    kit.write_text(kit.read_text(encoding="utf-8").replace(
+        '<h1 class="kit-title">{{ doc.title }}</h1>',
+        '<h1 class="kit-title">{{ doc.titel }}</h1>'), encoding="utf-8")
+    assert main(["build", "--alle", "--root", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert "erstellt  output/pm.pdf" in out
+    assert "FEHLER    content/pm.md: keine Pressemappe erzeugt" in out
+    assert "veraltet" not in out
+    assert err.splitlines()[0].startswith("templates/pressemappe.html.j2:")
+    assert "Vorlage verwendet »titel«, das es nicht gibt" in err
+    assert (root / "output" / "pm.pdf").is_file()
+    assert not (root / "output" / "pm-pressemappe.pdf").exists()

@@ -42,8 +42,13 @@ class Outcome:
     stale: Path | None = None
     #: Failed in a publication build, and the file of an earlier build was deleted.
     withdrawn: Path | None = None
-    #: What was not made when it failed, as the message says it.
-    missing: str = "kein PDF erzeugt"
+    #: A release's press kit (made in the channel phase), not a document's own PDF.
+    kit: bool = False
+
+    @property
+    def missing(self) -> str:
+        """What was not made when it failed, as the message says it."""
+        return "keine Pressemappe erzeugt" if self.kit else "kein PDF erzeugt"
 
     @property
     def ok(self) -> bool:
@@ -224,7 +229,7 @@ class _Run:
                 self.save(complete, channels)
 
     def finish(self, outcome: Outcome) -> None:
-        if not outcome.ok and outcome.missing == Outcome.missing:  # a document's own PDF
+        if not outcome.ok and not outcome.kit:
             self.earlier_files(outcome)
         self.report.add(outcome.problems)
         self.report.outcomes.append(outcome)

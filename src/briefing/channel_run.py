@@ -130,10 +130,15 @@ def kit_pages(run, force: bool):
             continue
         began = time.perf_counter()
         page = compose_kit(group.documents, env, config, config.quotes)
-        if page.html is None:  # the documents' own PDFs report why
+        if page.html is None:
+            # A template of the kit is broken (its documents' own problems are reported
+            # with their PDFs).
+            templates_broken = [p for p in page.problems if p.path.startswith("templates")]
+            if templates_broken:
+                run.finish(Outcome(release.display_path, problems=templates_broken, kit=True))
             continue
         job = KitJob(group, Outcome(release.display_path, seconds=time.perf_counter() - began,
-                                    missing="keine Pressemappe erzeugt"),
+                                    kit=True),
                      inputs, images, templates, links)
         run.kits[release.display_path] = job
         yield job, (release.display_path, page.html)
@@ -157,7 +162,8 @@ def _kits(run, groups) -> dict[str, bytes]:
         found = run.kits.get(release.display_path)
         if isinstance(found, Entry):
             kits[release.display_path] = target.read_bytes()
-            run.finish(Outcome(release.display_path, target, found.pages, unchanged=True))
+            run.finish(Outcome(release.display_path, target, found.pages, unchanged=True,
+                               kit=True))
             continue
         if found is None or found.produced is None:
             continue
