@@ -95,7 +95,7 @@ def floor(root: Path) -> tuple[float, int]:
     config = project.config
     install_exceptions(project.hyphenation, {"de-DE"})
     env = make_environment(config.templates_dir)
-    pages = [compose(d, PDF.template_for(d), env, config, config.quotes).html
+    pages = [compose(d, env, config).html
              for d in project.documents]
     fetcher = ProjectFetcher([config.templates_dir, config.content_dir])
     fonts = weasyprint.text.fonts.FontConfiguration()
@@ -137,7 +137,7 @@ def postprocessing(root: Path) -> tuple[float, float]:
 
     total = 0.0
     for document in project.documents:
-        html = compose(document, PDF.template_for(document), env, config, config.quotes).html
+        html = compose(document, env, config).html
         began = time.perf_counter()
         conformance.write(pdf._renderer._lay_out(html), finisher=timed)
         total += time.perf_counter() - began

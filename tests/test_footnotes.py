@@ -12,7 +12,6 @@ import re
 from pypdf import PdfReader
 
 from briefing.build import build
-from briefing.outputs import PDF
 from briefing.project import load_project
 from briefing.templating import compose, make_environment
 
@@ -49,8 +48,7 @@ def test_second_call_links_to_the_first_note(project):
     assert loaded.problems == []
     config = loaded.config
     (document,) = loaded.documents
-    page = compose(document, PDF.template_for(document), make_environment(config.templates_dir),
-                   config, config.quotes)
+    page = compose(document, make_environment(config.templates_dir), config)
     assert page.problems == []
     html = page.html
     # Each first call is a link to its note, which follows it (WeasyPrint floats it).

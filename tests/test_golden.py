@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from briefing.outputs import PDF
 from briefing.project import load_project
 from briefing.templating import compose, make_environment
 
@@ -42,7 +41,7 @@ def rendered(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     env = make_environment(config.templates_dir)
     pages = {}
     for document in project.documents:
-        page = compose(document, PDF.template_for(document), env, config, config.quotes)
+        page = compose(document, env, config)
         assert [str(p) for p in page.problems] == [], document.display_path
         pages[document.slug] = page.html
     return root, pages

@@ -23,9 +23,11 @@ def run(root: Path, capsys, *args: str) -> tuple[int, list[str], list[str]]:
 
 @pytest.fixture
 def fixed_day(monkeypatch):
-    import briefing.scaffold
+    import briefing.clock
 
-    monkeypatch.setattr(briefing.scaffold, "today", lambda: dt.date(2026, 11, 25))
+    # One clock for every module: noon in Berlin on 25 November 2026.
+    monkeypatch.setattr(briefing.clock, "now",
+                        lambda: dt.datetime(2026, 11, 25, 11, 0, tzinfo=dt.UTC))
 
 
 # --- neu -----------------------------------------------------------------------------------
@@ -156,7 +158,7 @@ def test_status_does_not_import_weasyprint(project):
 # --- liste ---------------------------------------------------------------------------------
 
 def test_list_of_releases(project, capsys, monkeypatch):
-    import briefing.status
+    import briefing.clock
 
     embargoed = RELEASE_WITH_PRIORITIES.replace(
         "ort: Dresden\n", "ort: Dresden\nnummer: Nr. 7/2025\nsperrfrist: 2025-10-29 14:00\n")
@@ -170,7 +172,7 @@ def test_list_of_releases(project, capsys, monkeypatch):
     (root / "content" / "b2.md").write_text(BRIEFING.format(key="zwei") + "\nMehr.\n",
                                             encoding="utf-8")
     fixed = dt.datetime(2025, 11, 3, 12, 0, tzinfo=dt.UTC)
-    monkeypatch.setattr(briefing.status, "_now", lambda: fixed)
+    monkeypatch.setattr(briefing.clock, "now", lambda: fixed)
     code, out, _ = run(root, capsys, "liste")
     assert code == 0
     assert out == [

@@ -86,16 +86,16 @@ def test_disk_full_while_writing_a_pdf(built, capsys, monkeypatch):
 def test_a_pdf_the_disk_refused_is_made_by_the_next_build(built, capsys, monkeypatch):
     """The manifest is saved, but the build does not count as complete: the next one,
     with nothing changed, writes the refused PDF instead of answering »nichts geändert«."""
-    import briefing.build
+    import briefing.run
 
-    write = briefing.build.write_atomically
+    write = briefing.run.write_atomically
 
     def refuse_a(target, data, *args):
         if target.name == "a.pdf":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
         return write(target, data, *args)
 
-    monkeypatch.setattr(briefing.build, "write_atomically", refuse_a)
+    monkeypatch.setattr(briefing.run, "write_atomically", refuse_a)
     assert run(built, capsys, "build")[0] == 3
     monkeypatch.undo()
     code, out, _ = run(built, capsys, "build")

@@ -5,15 +5,16 @@ from pathlib import Path
 
 import pytest
 
+from briefing.doctypes import RELEASE
 from briefing.markup import render_body
-from briefing.model import QUOTE_STYLES, RELEASE, Document, Publisher
+from briefing.model import QUOTE_STYLES, Document, Publisher
 
 NB = "\u00a0"
 
 
 def html_of(body: str) -> str:
     document = Document(source=Path("/p/content/x.md"), display_path="content/x.md",
-                        kind=RELEASE, title="T", date=dt.date(2025, 10, 29), language="de-DE",
+                        kind=RELEASE.name, title="T", date=dt.date(2025, 10, 29), language="de-DE",
                         publisher=Publisher("P"), contact=None, body=body, body_line=5)
     return render_body(document, QUOTE_STYLES["»…«"], Path("/p/content")).html
 

@@ -1,7 +1,8 @@
 """The `briefing` command: parses arguments, delegates, prints German lines.
 
 Exit codes: 0 everything fine, 1 content problems, 2 usage error (wrong call, no project),
-3 a fault of the machine (disk full, read-only, no permission), 130 interrupted.
+3 a fault of the machine (disk full, read-only, no permission), 4 a bug in briefing (its
+report file is named), 130 interrupted.
 Only light modules are imported up front: a build with nothing to do answers from the
 manifest without loading the pipeline or WeasyPrint.
 """
@@ -40,7 +41,7 @@ Beispiele:
 
 Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf,
 3 Fehler der Maschine (Datenträger voll, schreibgeschützt, keine Berechtigung),
-130 abgebrochen.
+4 interner Fehler von briefing (mit Fehlerbericht), 130 abgebrochen.
 """
 
 #: argparse's own texts, in German: staff see no English (argparse looks `_` up at run time).
@@ -260,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: abgebrochen", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in briefing: one German line and a report file
+        from . import bugs
+
+        print(f"briefing: {bugs.line(exc, bugs.write_report(exc))}", file=sys.stderr)
+        return 4
     _print_report(report, args)
     return report.exit_code(args.strict)
 
@@ -315,8 +321,11 @@ def _print_report(report, args) -> None:
         print(f"Fertig: nichts geändert, {report.count('unchanged')} PDF aktuell{failed_note}; "
               f"{summary} (vom letzten Lauf); {_seconds(report.seconds)}")
         return
-    for removed in report.removed:
-        print(f"entfernt  {removed}  (Inhaltsdatei gelöscht)")
+    for removed, why in report.removed:
+        if why != "nicht mehr erzeugt" or args.verbose:
+            print(f"entfernt  {removed}  ({why})")
+    for folder, why in report.published:
+        print(f"veröffentlicht  {folder}  ({why})")
     if args.verbose and report.peak_rss_kb:
         peaks = ", ".join(f"{kb // 1024} MB" for kb in report.peak_rss_kb.values())
         print(f"Speicher je setzendem Prozess (Spitze): {peaks}")

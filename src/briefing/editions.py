@@ -16,7 +16,8 @@ from dataclasses import replace
 
 from .errors import Problem, Severity
 from .i18n import gettext
-from .model import BRIEFING, KIND_LABELS, RELEASE, Document
+from .model import Document
+from .schema import take_over
 from .values import suggest
 
 #: The file-name mark of the Leichte-Sprache edition (`….ls.md`).
@@ -53,7 +54,7 @@ def link_editions(documents: list[Document], broken: dict[str, str],
         linked.append(document)
     # A briefing's edition needs the release's edition of the same language first.
     editions = {(d.original_ref, edition_mark(d)): d for d in linked
-                if d.original_ref and d.kind == RELEASE}
+                if d.original_ref and d.type.heads_package}
     result = []
     for document in linked:
         if document.original_ref is None or document.display_path in blocked:
@@ -81,8 +82,8 @@ def _original(document: Document, originals: dict[str, Document],
             f"Original »{reference}« gibt es nicht in content/{suggest(reference, originals)}"))
     if original.kind != document.kind:
         return None, Problem(document.display_path, line, (
-            f"Original »{reference}« ist eine {KIND_LABELS[original.kind]}, dieses Dokument "
-            f"eine {KIND_LABELS[document.kind]}; nennen Sie das Original desselben Typs"))
+            f"Original »{reference}« ist eine {original.type.label}, dieses Dokument "
+            f"eine {document.type.label}; nennen Sie das Original desselben Typs"))
     if not document.easy and document.language == original.language:
         return None, Problem(document.display_path, document.line_of("sprache") or line, (
             f"Übersetzung in derselben Sprache wie das Original ({original.language}); "
@@ -114,25 +115,18 @@ def _version_problems(document: Document, original: Document) -> list[Problem]:
 
 def _inherit(document: Document, original: Document,
              editions: dict[tuple[str, str], Document]) -> Document | Problem:
-    own = document.lines
-    priorities = original.priorities
-    if "prioritäten" in own:
-        if [p.key for p in document.priorities] != [p.key for p in original.priorities]:
-            return Problem(document.display_path, document.line_of("prioritäten"), (
-                "»prioritäten« einer Übersetzung braucht dieselben Kennungen in derselben "
-                f"Reihenfolge wie das Original ({', '.join(p.key for p in priorities)}); "
-                "übersetzen Sie nur die Titel"))
-        priorities = document.priorities
-    release_ref = original.release_ref
-    if document.kind == BRIEFING:
+    """The edition filled from its original by the inheritance table; a briefing's edition
+    belongs to the release's edition of the same language."""
+    if "prioritäten" in document.lines and \
+            [p.key for p in document.priorities] != [p.key for p in original.priorities]:
+        return Problem(document.display_path, document.line_of("prioritäten"), (
+            "»prioritäten« einer Übersetzung braucht dieselben Kennungen in derselben "
+            f"Reihenfolge wie das Original ({', '.join(p.key for p in original.priorities)}); "
+            "übersetzen Sie nur die Titel"))
+    values = take_over(document, original, "from_original")
+    if document.type.part_of:
         edition = editions.get((original.release_ref, edition_mark(document)))
-        release_ref = edition.slug if edition else original.release_ref
-    number = original.number and original.number.replace(
-        "Nr.", gettext(document.language, "Nr."), 1)
-    return replace(
-        document, original=original, date=original.date, number=number,
-        embargo=original.embargo, priorities=priorities, release_ref=release_ref,
-        priority_ref=original.priority_ref,
-        place=document.place if "ort" in own else original.place,
-        contact=document.contact if "kontakt" in own else original.contact,
-        publisher=document.publisher if "herausgeber" in own else original.publisher)
+        values["release_ref"] = edition.slug if edition else original.release_ref
+    if values.get("number"):  # »Nr.« in the edition's language
+        values["number"] = values["number"].replace("Nr.", gettext(document.language, "Nr."), 1)
+    return replace(document, original=original, **values)

@@ -29,6 +29,8 @@ class Problem:
     column: int | None = None
     #: A fault of the machine (disk full, read-only, no permission), not of the content.
     fault: bool = False
+    #: A bug in briefing's own code (its report file is named in the message).
+    bug: bool = False
 
     def __str__(self) -> str:
         where = self.path

@@ -15,12 +15,12 @@ import decimal
 import re
 from collections.abc import Iterable
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, lists, numbers
 
+from .clock import BERLIN
+
 NBSP = "\u00a0"
-BERLIN = ZoneInfo("Europe/Berlin")
 
 Number = int | float | Decimal
 
@@ -117,6 +117,13 @@ def compact_amount(value: Number, locale: str, code: str | None = "EUR") -> str:
         count = 1 if amount == 1 else 2
         text += " " + numbers.get_currency_name(code, count=count, locale=locale)
     return _glue(text)
+
+
+def file_size(size: int, locale: str) -> str:
+    """A file's size as people read it: `52 kB`, `1,2 MB`."""
+    if size < 1_000_000:
+        return f"{number(max(1, round(size / 1000)), locale)}{NBSP}kB"
+    return f"{number(size / 1_000_000, locale, 1)}{NBSP}MB"
 
 
 def join_list(items: Iterable[str], locale: str) -> str:

@@ -1,13 +1,14 @@
 """What is stale, and why: fingerprints of every input and the manifest in output/.
 
-The manifest (`output/.briefing-manifest.json`) records, for every file an output stage
-wrote, the document it came from, the fingerprint of each kind of input it was made from
-and the hash of the file itself. An output is made again only when one of its inputs
-changed: its content file, the files it takes values from (a briefing's release, a
-translation's original), the templates it uses, the shared
-template assets (CSS, fonts, mark), its images, `briefing.toml`, the hyphenation
-exceptions, briefing's own code or the versions of the libraries that shape the output.
-Because the inputs are kept by kind, the answer says why (`REASONS`).
+The manifest (`output/.briefing-manifest.json`) records, for every unit of every output
+(a document's PDF, a package's web pages, the site's archive), the content files it came
+from, the fingerprint of each kind of input it was made from and the hash of every file it
+wrote. A unit is made again only when one of its inputs changed: its content files, the
+files they take values from (a briefing's release, a translation's original), the
+templates it uses, the shared template assets (CSS, fonts, mark), its images,
+`briefing.toml`, the hyphenation exceptions, briefing's own code or the versions of the
+libraries that shape the output, the files of other outputs it is made from, or whether
+its release is public yet. Because the inputs are kept by kind, the answer says why (`REASONS`).
 
 A project-wide fingerprint lets a build with no change at all finish without parsing any
 content or importing WeasyPrint. This module imports nothing heavy on purpose.
@@ -29,7 +30,7 @@ from .errors import Problem, Severity
 from .files import write_atomically
 from .paths import Paths
 
-FORMAT = 4
+FORMAT = 5
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "jinja2", "babel", "pyyaml", "tinyhtml5", "cssselect2")
@@ -47,6 +48,9 @@ REASONS = {
     "config": "briefing.toml geändert",
     "hyphenation": "Silbentrennliste geändert",
     "code": "briefing oder eine Bibliothek wurde aktualisiert",
+    "upstream": "ein PDF oder eine Seite, aus der es entsteht, hat sich geändert",
+    "state": "Sperrfrist abgelaufen, Entwurf oder Freigabe geändert",
+    "records": "eine Pressemitteilung der Website hat sich geändert",
 }
 
 
@@ -104,30 +108,40 @@ def _files_under(folder: Path) -> list[Path]:
 
 @dataclass
 class Entry:
-    """One file an output stage wrote."""
+    """One unit of one output as the last build made it: what from, and the files."""
 
-    source: str
+    #: The output (`outputs.OUTPUTS`) and its unit: a document's content file, a package's
+    #: release content file, or "" for the site.
     output: str
+    source: str
     inputs: dict[str, str]
-    sha256: str
+    #: File name (relative to output/) → [SHA-256, size in bytes].
+    files: dict[str, list] = field(default_factory=dict)
     pages: int = 0
-    #: Images the document used (relative to the project): while its content file is
-    #: unchanged they are the same, so an unchanged document is recognised unparsed.
+    #: The content files it is made from (the document, or a package's documents).
+    sources: list[str] = field(default_factory=list)
+    #: Images it used (relative to the project): while its content files are unchanged
+    #: they are the same, so an unchanged unit is recognised unparsed.
     images: list[str] = field(default_factory=list)
     #: Its warnings and notes from that build, as (line, message, severity), to report
     #: again when it is not made again.
     problems: list[list] = field(default_factory=list)
     #: The content files it takes values from (a briefing's release, an edition's
-    #: original; `Document.links`), and the templates the output used.
+    #: original; `Document.links`), and the templates it used.
     links: list[str] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)
-    #: "" for a document's PDF; otherwise the channel that made the file (channels.py):
-    #: "kit", "web", "mail", "bundle". `source` is then the release ("" for the site).
-    channel: str = ""
+
+    @property
+    def key(self) -> str:
+        return unit_key(self.output, self.source)
 
     def stored_problems(self) -> list[Problem]:
         return [Problem(self.source, line, message, Severity(kind))
                 for line, message, kind in self.problems]
+
+
+def unit_key(output: str, source: str) -> str:
+    return f"{output}:{source}"
 
 
 @dataclass
@@ -135,14 +149,17 @@ class Manifest:
     #: The project fingerprint of the last complete, plain build; None otherwise.
     project: str | None = None
     problems: list[list] = field(default_factory=list)
-    #: Output file name (relative to output/) → what it was made from.
-    files: dict[str, Entry] = field(default_factory=dict)
+    #: `unit_key` → what that unit was made from, and its files.
+    units: dict[str, Entry] = field(default_factory=dict)
     #: Content files that failed in the last build (their files above are out of date),
     #: with the digest of the content file then: a changed file may be fixed.
     failed: dict[str, str] = field(default_factory=dict)
     #: When the earliest held-back embargo ends (ISO time): from then on, a build has
     #: something to do even if no file changed (the release goes on the web).
     expires: str | None = None
+    #: Package key → its entry in the site's lists (archive, feed, JSON), for every
+    #: package on the public web: the site is made from these, not from every release.
+    published: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -152,25 +169,30 @@ class Manifest:
             if data.get("format") != FORMAT:
                 return cls()
             return cls(data["project"], data["problems"],
-                       {k: Entry(**v) for k, v in data["files"].items()}, data["failed"],
-                       data.get("expires"))
+                       {k: Entry(**v) for k, v in data["units"].items()}, data["failed"],
+                       data.get("expires"), data.get("published", {}))
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
     def save(self, path: Path) -> None:
         data = {"format": FORMAT, "project": self.project, "problems": self.problems,
-                "files": {k: vars(v) for k, v in sorted(self.files.items())},
-                "failed": self.failed, "expires": self.expires}
+                "units": {k: vars(v) for k, v in sorted(self.units.items())},
+                "failed": self.failed, "expires": self.expires,
+                "published": dict(sorted(self.published.items()))}
         write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
 
     def stored_problems(self) -> list[Problem]:
         return [Problem(path, line, message, Severity(kind))
                 for path, line, message, kind in self.problems]
 
+    def file_names(self) -> dict[str, Entry]:
+        """Every file briefing wrote (relative to output/) → the unit that wrote it."""
+        return {name: entry for entry in self.units.values() for name in entry.files}
+
 
 class Staleness:
-    """Answers, for any output of any document, whether it is current and if not, why;
-    and records what was made. One per run: every file is hashed once."""
+    """Answers, for any unit of any output, whether it is current and if not, why; and
+    records what was made. One per run: every file is hashed once."""
 
     def __init__(self, paths: Paths, manifest: Manifest | None = None,
                  templates: dict[str, list[str]] | None = None):
@@ -182,7 +204,7 @@ class Staleness:
         #: Template closures; a long-lived caller (the preview) keeps them between runs.
         self._templates: dict[str, list[str]] = {} if templates is None else templates
         self._assets: str | None = None
-        #: Files were recorded or forgotten since the manifest was loaded.
+        #: Units were recorded or forgotten since the manifest was loaded.
         self.changed = False
 
     # --- fingerprints ---------------------------------------------------------------------
@@ -209,13 +231,14 @@ class Staleness:
                 self.digests.files(paths, _files_under(paths.templates_dir)))
         return self._project
 
-    def inputs(self, source: str, links: Iterable[str], templates: Iterable[str],
+    def inputs(self, sources: Iterable[str], links: Iterable[str], templates: Iterable[str],
                images: Iterable[Path]) -> dict:
-        """The fingerprint of each kind of input of one output of the content file `source`
-        (`links`: the content files it takes values from; paths relative to the project)."""
+        """The fingerprint of each kind of input of one unit made from the content files
+        `sources` (`links`: the content files they take values from; paths relative to
+        the project)."""
         paths, digests = self.paths, self.digests
         return {
-            "content": digests.file(paths.root / source),
+            "content": digests.files(paths, (paths.root / s for s in sources)),
             "links": digests.files(paths, (paths.root / link for link in links)),
             "images": digests.files(paths, images),
             "templates": digests.files(paths, (paths.templates_dir / t for t in templates)),
@@ -233,66 +256,65 @@ class Staleness:
                              if p.suffix != ".j2"))
         return self._assets
 
-    def templates(self, template: str) -> list[str]:
-        """Every template file a page template renders with: itself, what it extends and
-        includes, recursively. A change to one of them remakes exactly these outputs. A
-        template that cannot be parsed counts with every template (its error is reported
-        when the page is made)."""
-        if template not in self._templates:
-            from jinja2 import Environment, FileSystemLoader, TemplateError, meta
+    def templates(self, *roots: str) -> list[str]:
+        """Every template file the page templates `roots` render with: themselves, what
+        they extend and include, recursively. A change to one of them remakes exactly the
+        units that use it. A template that cannot be parsed counts with every template
+        (its error is reported when the page is made)."""
+        found: set[str] = set()
+        for template in roots:
+            if template not in self._templates:
+                self._templates[template] = self._closure(template)
+            found |= set(self._templates[template])
+        return sorted(found)
 
-            env = Environment(loader=FileSystemLoader(self.paths.templates_dir))
-            seen: set[str] = set()
-            todo = [template]
-            try:
-                while todo:
-                    name = todo.pop()
-                    if name not in seen:
-                        seen.add(name)
-                        source = env.loader.get_source(env, name)[0]
-                        todo += [n for n in meta.find_referenced_templates(env.parse(source))
-                                 if n]
-            except TemplateError:
-                seen |= {str(p.relative_to(self.paths.templates_dir))
-                         for p in _files_under(self.paths.templates_dir) if p.suffix == ".j2"}
-            self._templates[template] = sorted(seen)
-        return self._templates[template]
+    def _closure(self, template: str) -> list[str]:
+        from jinja2 import Environment, FileSystemLoader, TemplateError, meta
+
+        env = Environment(loader=FileSystemLoader(self.paths.templates_dir))
+        seen: set[str] = set()
+        todo = [template]
+        try:
+            while todo:
+                name = todo.pop()
+                if name not in seen:
+                    seen.add(name)
+                    source = env.loader.get_source(env, name)[0]
+                    todo += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
+        except TemplateError:
+            seen |= {str(p.relative_to(self.paths.templates_dir))
+                     for p in _files_under(self.paths.templates_dir) if p.suffix == ".j2"}
+        return sorted(seen)
 
     # --- questions ------------------------------------------------------------------------
 
-    def entry(self, output_name: str) -> Entry | None:
-        return self.manifest.files.get(output_name)
+    def entry(self, output: str, source: str) -> Entry | None:
+        return self.manifest.units.get(unit_key(output, source))
 
     def intact(self, entry: Entry) -> bool:
-        """The file is there as it was written."""
-        return self.digests.file(self.paths.output_dir / entry.output) == entry.sha256
+        """Every file of the unit is there as it was written."""
+        return all(self.digests.file(self.paths.output_dir / name) == sha
+                   for name, (sha, _size) in entry.files.items())
 
-    def reason(self, source: str, links: Iterable[str], output_name: str,
-               templates: Iterable[str], force: bool = False) -> str | None:
-        """Why this output must be made (a key of REASONS), or None when it is current.
-        Decided without parsing the document's Markdown: its images are those recorded."""
-        entry = self.entry(output_name)
-        if entry is None or entry.source != source:
+    def reason(self, entry: Entry | None, inputs: dict, force: bool = False) -> str | None:
+        """Why this unit must be made (a key of REASONS), or None when it is current."""
+        if entry is None or not entry.files:
             return "new"
         if force:
             return "forced"
-        now = self.inputs(source, links, templates,
-                          (self.paths.root / i for i in entry.images))
-        changed = next((kind for kind in now if now[kind] != entry.inputs.get(kind)), None)
+        changed = next((kind for kind in inputs if inputs[kind] != entry.inputs.get(kind)),
+                       None)
         if changed:
             return changed
         return None if self.intact(entry) else "output"
 
     def recorded_reason(self, entry: Entry) -> str | None:
-        """`reason` for a file the manifest knows, from what it recorded (its links and
-        templates): without reading any content file's front matter."""
-        return self.reason(entry.source, entry.links, entry.output, entry.templates)
-
-    def orphans(self, present: set[str]) -> list[Entry]:
-        """Files this tool wrote for content files that no longer exist (the site's own
-        files, such as the feed, belong to no content file and are the channels' to keep)."""
-        return [e for e in self.manifest.files.values()
-                if e.source not in present and (e.source or not e.channel)]
+        """`reason` for a unit the manifest knows, from what it recorded (its content
+        files, links, templates and images): without reading any content file. Inputs
+        that come from other outputs (a package's PDFs) are not compared here."""
+        now = self.inputs(entry.sources or [entry.source], entry.links, entry.templates,
+                          (self.paths.root / i for i in entry.images))
+        return self.reason(entry, {**entry.inputs, **now})
 
     def reload(self) -> None:
         """The manifest as it is now on disk (another build may have written it)."""
@@ -308,7 +330,7 @@ class Staleness:
         return (manifest.project is not None and self.project() == stored
                 and (made_channels == "alle" or not channels)
                 and not self.expired()
-                and all(self.intact(e) for e in manifest.files.values()))
+                and all(self.intact(e) for e in manifest.units.values()))
 
     def expired(self) -> bool:
         """A held-back embargo has ended since the last build."""
@@ -320,11 +342,11 @@ class Staleness:
     # --- records --------------------------------------------------------------------------
 
     def record(self, entry: Entry) -> None:
-        self.manifest.files[entry.output] = entry
+        self.manifest.units[entry.key] = entry
         self.changed = True
 
     def forget(self, entry: Entry) -> None:
-        self.manifest.files.pop(entry.output, None)
+        self.manifest.units.pop(entry.key, None)
         self.changed = True
 
     def save(self, problems: list[Problem], failed: set[str], handled: set[str],

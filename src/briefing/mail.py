@@ -4,7 +4,6 @@ alternative and the PDFs attached. briefing sends nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import textwrap
@@ -12,14 +11,49 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from html.parser import HTMLParser
 
-from . import formatting
+from . import formatting, web
+from .clock import start_of
 from .i18n import gettext
 from .model import Document
+from .outputs import Made
+from .packages import Package
+from .plaintext import blocks
 from .typography import NBSP
 
 WIDTH = 72
+FOLDER = "e-mail"
+
+
+def templates(package: Package, context) -> list[str]:
+    return []  # the text is made here; the HTML part is the release's web page
+
+
+def make(package: Package, context) -> Made:
+    """`e-mail/<release>.txt` (the body) and `.eml` (the draft with the PDFs attached)."""
+    release, made = package.release, Made()
+    pdfs = {d.slug: context.file("pdf", d.display_path, d.output_name)
+            for d in package.documents}
+    locale = release.babel_locale
+    text = plain_text(release, context.body(release).web, [
+        (d, f"{d.output_name}, {formatting.file_size(len(pdfs[d.slug]), locale)}")
+        for d in package.members])
+    folder = web.folder(package, context)
+    page = context.file("web", package.key, f"{folder}/{release.slug}.html")
+    html = _inline_style(page.decode(), web.stylesheet(context.config))
+    attachments = [(d.output_name, pdfs[d.slug]) for d in package.documents]
+    made.add(f"{FOLDER}/{release.slug}.txt", text)
+    made.add(f"{FOLDER}/{release.slug}.eml", message(release, text, html, attachments))
+    return made
+
+
+def _inline_style(html: str, stylesheet: bytes) -> str:
+    """The release's web page as the mail's HTML part: the stylesheet inline (without the
+    web fonts), no links to files the mail does not carry."""
+    css = re.sub(r"@font-face\s*{[^}]*}\s*", "", stylesheet.decode())
+    html = re.sub(r'<link rel="stylesheet"[^>]*>', f"<style>{css}</style>", html)
+    html = re.sub(r'<link rel="alternate"[^>]*>', "", html)
+    return re.sub(r'<nav class="doc-links".*?</nav>', "", html, flags=re.S)
 
 
 def subject(release: Document) -> str:
@@ -72,89 +106,11 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
                          break_on_hyphens=False) or [""]
 
 
-class _Text(HTMLParser):
-    """A body fragment → blocks of plain text: paragraphs, headings, lists, quotes, tables,
-    footnote calls as [1] and the notes at the end."""
-
-    BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "li", "tr", "pre"})
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str]] = []  # (kind, text)
-        self.current: list[str] = []
-        self.lists: list[list] = []  # per open list: [ordered, counter]
-        self.quote = 0
-        self.skip = 0
-        self.call = False
-        self.notes = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if self.skip or "footnote-back" in (attrs.get("class") or ""):
-            self.skip += 1
-            return
-        if tag in ("ul", "ol"):
-            self.flush()
-            self.lists.append([tag == "ol", 0])
-        elif tag == "blockquote":
-            self.quote += 1
-        elif tag == "section" and "footnotes" in (attrs.get("class") or ""):
-            self.notes = True
-        elif tag == "sup":
-            self.call = True
-            self.current.append("[")
-        elif tag in ("td", "th") and self.current:
-            self.current.append(" | ")
-        elif tag == "br":
-            self.current.append("\n")
-        elif tag in self.BLOCKS:
-            self.flush()
-
-    def handle_endtag(self, tag):
-        if self.skip:
-            self.skip -= 1
-            return
-        if tag == "sup" and self.call:
-            self.current.append("]")
-            self.call = False
-        elif tag in ("ul", "ol") and self.lists:
-            self.flush()
-            self.lists.pop()
-        elif tag == "blockquote":
-            self.flush()
-            self.quote -= 1
-        elif tag in self.BLOCKS:
-            self.flush(tag)
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.current.append(data)
-
-    def flush(self, tag: str = "p") -> None:
-        text = " ".join("".join(self.current).split(" "))
-        text = re.sub(r"[ \t\r\n]+", " ", text).strip() if tag != "pre" else text.strip("\n")
-        self.current = []
-        if not text:
-            return
-        if tag == "li" and self.lists:
-            ordered = self.lists[-1]
-            ordered[1] += 1
-            marker = f"[{ordered[1]}] " if self.notes else \
-                (f"{ordered[1]}. " if ordered[0] else "– ")
-            depth = "  " * (len(self.lists) - 1)
-            self.blocks.append(("li", depth + marker + text))
-        else:
-            self.blocks.append((tag, text))
-
-
 def text_of(body_html: str) -> list[str]:
-    parser = _Text()
-    parser.feed(body_html)
-    parser.close()
-    parser.flush()
+    """The body as lines of at most `WIDTH` columns."""
     lines: list[str] = []
     previous = None
-    for kind, text in parser.blocks:
+    for kind, text in blocks(body_html):
         if lines and (kind != "li" or previous != "li"):  # a blank line between blocks
             lines.append("")
         if kind in ("h2", "h3", "h4"):
@@ -177,7 +133,7 @@ def message(release: Document, text: str, html: str,
     The same input gives the same bytes (boundaries derived from the content)."""
     mail = EmailMessage(policy=policy.SMTP)
     mail["Subject"] = subject(release)
-    moment = dt.datetime.combine(release.date, dt.time(), formatting.BERLIN)
+    moment = start_of(release.date)
     mail["Date"] = format_datetime(moment)
     contact = release.contact
     if contact and contact.email:

@@ -8,6 +8,7 @@ and footnotes only; images must be files inside `content/` and need alt text.
 
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -37,9 +38,14 @@ _LIST_OR_QUOTE = re.compile(r"^ {0,3}([-*+>]|\d+[.)])\s")
 
 @dataclass
 class Body:
+    """A document's body, made once, in its two forms: for print (each note at its call,
+    where WeasyPrint floats it to the page foot) and for the web and e-mail (the notes as
+    a list at the end, with links both ways)."""
+
     html: str
     problems: list[Problem] = field(default_factory=list)
     images: list[Path] = field(default_factory=list)
+    web: str = ""
 
 
 class _Report:
@@ -94,11 +100,11 @@ class SafetyTreeprocessor(Treeprocessor):
     """Links and images that staff may use; footnotes moved to where WeasyPrint floats
     them to the page foot (`float: footnote` needs the note's text at the call)."""
 
-    def __init__(self, md: Markdown, report: _Report, content_dir: Path, images: list[Path],
-                 web: bool = False):
+    def __init__(self, md: Markdown, report: _Report, content_dir: Path, images: list[Path]):
         super().__init__(md)
         self.report, self.content_dir, self.images = report, content_dir, images
-        self.web = web
+        #: The web form of the tree (notes at the end); `_WebForm` finishes it.
+        self.web_root: ET.Element | None = None
 
     def run(self, root: ET.Element) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
@@ -120,7 +126,9 @@ class SafetyTreeprocessor(Treeprocessor):
                 self.report.add(first_item, f"Listen sind mehr als {MAX_LIST_DEPTH} Ebenen tief "
                                     "verschachtelt; vereinfachen Sie die Gliederung")
         self._headings(root)
-        self._footnotes(root, parents)
+        self.web_root = copy.deepcopy(root)
+        self._footnotes(self.web_root, {c: p for p in self.web_root.iter() for c in p}, True)
+        self._footnotes(root, parents, False)
 
     def _mark_lines(self, root: ET.Element) -> None:
         """`data-zeile` on what can be too wide for the page (tables, code, images), so the
@@ -190,7 +198,7 @@ class SafetyTreeprocessor(Treeprocessor):
             return
         parents[element].remove(element)
 
-    def _footnotes(self, root: ET.Element, parents: dict) -> None:
+    def _footnotes(self, root: ET.Element, parents: dict, web: bool) -> None:
         container = next((e for e in root.iter("div") if e.get("class") == "footnote"), None)
         if container is None:
             return
@@ -221,7 +229,7 @@ class SafetyTreeprocessor(Treeprocessor):
             link.attrib.clear()
             link.set("href", f"#note-{number}")
             link.text = str(number)
-            if self.web:  # a list at the end, each note linking back to its first call
+            if web:  # a list at the end, each note linking back to its first call
                 link.set("id", f"call-{number}")
                 span = ET.Element("li", {"id": f"note-{number}"})
             else:
@@ -236,7 +244,7 @@ class SafetyTreeprocessor(Treeprocessor):
                         if value:
                             setattr(piece, attr, value.replace(NBSP_PLACEHOLDER, ""))
                 _append_inline(span, paragraph)
-            if self.web:
+            if web:
                 if len(span):
                     span[-1].tail = f"{span[-1].tail or ''} "
                 else:
@@ -251,7 +259,7 @@ class SafetyTreeprocessor(Treeprocessor):
             parent = parents[sup]
             parent.insert(list(parent).index(sup) + 1, span)
         parents[container].remove(container)
-        if self.web and web_notes:
+        if web and web_notes:
             section = ET.SubElement(root, "section", {"class": "footnotes",
                                                       "aria-labelledby": "fussnoten"})
             ET.SubElement(section, "h2", {"id": "fussnoten"}).text = gettext(
@@ -259,25 +267,54 @@ class SafetyTreeprocessor(Treeprocessor):
             ET.SubElement(section, "ol").extend(web_notes)
 
 
+class _WebForm(Treeprocessor):
+    """Last: the web form of the tree gets what the print form got after the safety pass
+    (typography, unescaping), so both forms come from one parse."""
+
+    def __init__(self, md: Markdown, safety: SafetyTreeprocessor):
+        super().__init__(md)
+        self.safety = safety
+
+    def run(self, root: ET.Element) -> None:
+        web_root = self.safety.web_root
+        for name in ("typography", "unescape"):
+            if name in self.md.treeprocessors and web_root is not None:
+                self.md.treeprocessors[name].run(web_root)
+
+
 class _SafetyExtension(Extension):
-    def __init__(self, report: _Report, content_dir: Path, images: list[Path], web: bool):
+    def __init__(self, report: _Report, content_dir: Path, images: list[Path]):
         super().__init__()
-        self.args = report, content_dir, images, web
+        self.args = report, content_dir, images
+        self.safety: SafetyTreeprocessor | None = None
 
     def extendMarkdown(self, md: Markdown) -> None:
         # Raw HTML becomes text: no block or inline HTML is recognised at all.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         # After footnotes (50, 15) and inline parsing (20), before typography (5).
-        md.treeprocessors.register(SafetyTreeprocessor(md, *self.args), "safety", 7)
+        self.safety = SafetyTreeprocessor(md, *self.args)
+        md.treeprocessors.register(self.safety, "safety", 7)
+        md.treeprocessors.register(_WebForm(md, self.safety), "web-form", -1)
 
 
-def render_body(document: Document, quotes: QuoteStyle, content_dir: Path,
-                web: bool = False) -> Body:
-    """`web`: footnotes as a list at the end with links both ways, instead of the notes at
-    their calls that WeasyPrint floats to the page foot."""
+def _serialize(md: Markdown, root: ET.Element) -> str:
+    """A finished tree as `Markdown.convert` turns it into text: the same serializer, the
+    top-level tag stripped, the same postprocessors."""
+    output = md.serializer(root)
+    start, end = f"<{md.doc_tag}>", f"</{md.doc_tag}>"
+    output = output[output.index(start) + len(start):output.rindex(end)].strip() \
+        if start in output else ""
+    for postprocessor in md.postprocessors:
+        output = postprocessor.run(output)
+    return output.strip()
+
+
+def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Body:
+    """The body in both forms (`Body`), from one parse."""
     report = _Report(document)
     images: list[Path] = []
+    safety = _SafetyExtension(report, content_dir, images)
     md = Markdown(
         extensions=[
             "tables",
@@ -286,7 +323,7 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path,
             "footnotes",
             # Leichte Sprache: one sentence per line, kept as the author wrote it.
             *(["nl2br"] if document.easy else []),
-            _SafetyExtension(report, content_dir, images, web),
+            safety,
             TypographyExtension(quote_style_for(document.language, quotes), document.language),
         ],
         extension_configs={"footnotes": {"BACKLINK_TEXT": ""}},
@@ -294,11 +331,13 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path,
     )
     try:
         html = md.convert(document.body)
+        web_root = safety.safety.web_root if safety.safety else None
+        web = _serialize(md, web_root) if web_root is not None else html
     except RecursionError:
         report.add("", "Der Text ist zu tief verschachtelt (Listen oder Zitate in Listen); "
                        "vereinfachen Sie die Gliederung")
-        html = ""
-    return Body(html, report.problems, images)
+        html = web = ""
+    return Body(html, report.problems, images, web)
 
 
 def _decodable(path: Path) -> bool:

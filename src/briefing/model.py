@@ -6,13 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .i18n import N_, gettext
-
-RELEASE = "pressemitteilung"
-BRIEFING = "hintergrund"
-
-#: Document types and the label printed on the page (German; `Document.label` translates).
-KIND_LABELS = {RELEASE: N_("Pressemitteilung"), BRIEFING: N_("Hintergrundinformation")}
+from .doctypes import DocType, doctype
+from .i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -111,11 +106,23 @@ class Document:
 
     @property
     def output_name(self) -> str:
+        """The document's PDF in output/ (and in its release's folders)."""
         return f"{self.slug}.pdf"
 
     @property
+    def type(self) -> DocType:
+        return doctype(self.kind)
+
+    @property
     def label(self) -> str:
-        return gettext(self.language, KIND_LABELS[self.kind])
+        return gettext(self.language, self.type.label)
+
+    @property
+    def page_template(self) -> str:
+        """The template of its own PDF: the type's, or the Leichte-Sprache page."""
+        from .doctypes import EASY_TEMPLATE
+
+        return EASY_TEMPLATE if self.easy else self.type.page_template
 
     @property
     def babel_locale(self) -> str:

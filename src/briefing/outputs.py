@@ -1,49 +1,104 @@
-"""The outputs briefing makes of each document, listed in one place.
+"""Every output briefing makes, declared once: what it is made from, whether it is held
+back, which module makes it and what it needs from the outputs before it.
 
-An output is a file per document made from a page template by a stage module. The stage
-module offers `settings_for(project)` (what every process needs, picklable) and
-`produce(pages, settings, workers)`, which turns (key, (display path, HTML)) pairs into
-(key, `Produced`) pairs. Which outputs are stale, the atomic write and the reporting are
-the build's, the same for every output: a new output is a stage module, its templates and
-one line in `OUTPUTS`.
+An output has a scope: one unit per document (its PDF), per package (a release with its
+briefings: press kit, web pages, e-mail, bundle) or one for the whole site (archive and
+feed, JSON export). Its module offers two functions:
+
+    templates(unit, context) -> list[str]   the page templates it renders
+    make(unit, context) -> Made             its files (or, for an engine output, its page)
+
+Everything else is the build's (`run.py`), the same for every output: whether a unit is
+stale (from the fingerprints of its inputs in the manifest, never by making it and
+comparing), the atomic write, the record, removing files no longer made, holding public
+outputs back while a package is under embargo or a draft, and keeping a package's files
+as they were when one of its documents fails. What an output needs from another is handed
+on in memory (`Context.files`). A new output is a module and one row in `OUTPUTS`.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
+from typing import Protocol
 
-from .model import BRIEFING, RELEASE, Document
+from .errors import Problem
+
+DOCUMENT, PACKAGE, SITE = "dokument", "paket", "website"
 
 
 @dataclass(frozen=True)
 class Output:
-    #: Short name, as in the manifest and messages.
+    #: Short name, as in the manifest and in `doctypes.DocType.outputs`.
     name: str
-    suffix: str
-    #: The page template for each document type.
-    templates: dict[str, str]
-    #: The module that turns pages into files (imported only when something is stale).
-    stage: str
+    scope: str
+    #: The module that makes it (imported only when one of its units is stale).
+    module: str
+    #: What it is, in German (README).
+    doc: str
+    #: Its page is set by the PDF engine in the worker pool, beside the documents' PDFs.
+    engine: bool = False
+    #: Held back while a package is under embargo or a draft (its pages go to `gesperrt/`,
+    #: the site lists only public packages).
+    public: bool = False
+    #: The outputs whose files it uses (made before it in the same build).
+    needs: tuple[str, ...] = ()
 
-    #: The page template of a Leichte-Sprache edition, for either type.
-    easy_template: str | None = None
-
-    def template_for(self, document: Document) -> str:
-        if document.easy and self.easy_template:
-            return self.easy_template
-        return self.templates[document.kind]
-
-    def file_name(self, document: Document) -> str:
-        return f"{document.slug}{self.suffix}"
-
-    def load_stage(self) -> ModuleType:
-        return importlib.import_module(self.stage)
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
 
 
-PDF = Output("pdf", ".pdf", {RELEASE: "pressemitteilung.html.j2",
-                             BRIEFING: "hintergrund.html.j2"}, "briefing.pdf",
-             "leichte-sprache.html.j2")
+OUTPUTS = (
+    Output("pdf", DOCUMENT, "briefing.document_pdf", "das PDF jedes Dokuments", engine=True),
+    Output("kit", PACKAGE, "briefing.kit", "die Pressemappe: alle Dokumente einer "
+           "Pressemitteilung in einem PDF", engine=True),
+    Output("web", PACKAGE, "briefing.web", "die Webseiten einer Pressemitteilung mit ihren PDF",
+           public=True, needs=("pdf", "kit")),
+    Output("mail", PACKAGE, "briefing.mail", "die E-Mail an den Verteiler (Text und .eml)",
+           needs=("pdf", "web")),
+    Output("bundle", PACKAGE, "briefing.bundle", "das ZIP-Paket mit Prüfsummen",
+           needs=("kit", "web", "mail")),
+    Output("site", SITE, "briefing.site", "Archiv und Atom-Feed der Website", public=True,
+           needs=("web",)),
+    Output("json", SITE, "briefing.export", "die JSON-Liste für ein Redaktionssystem",
+           public=True, needs=("web",)),
+)
+OUTPUTS_BY_NAME = {o.name: o for o in OUTPUTS}
 
-OUTPUTS = (PDF,)
+
+@dataclass
+class Made:
+    """What an output made of one unit."""
+
+    #: File name (relative to output/) → bytes.
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: An engine output's page: (display path for messages, HTML); the build sets it.
+    page: tuple[str, str] | None = None
+    #: Project files it shows (images), for staleness.
+    images: list[Path] = field(default_factory=list)
+    #: The web output's entry for the site's lists (archive, feed, JSON), when public.
+    record: dict | None = None
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    def add(self, name: str, data: bytes | str) -> None:
+        self.files[name] = data.encode() if isinstance(data, str) else data
+
+
+class Context(Protocol):
+    """What an output module gets from the build (`run.Run` implements it)."""
+
+    config: object
+    env: object
+    #: `check`: make everything in memory with stand-ins for PDFs, write nothing.
+    dry: bool
+
+    def body(self, document): ...
+    def files(self, output: str, unit: str) -> dict[str, bytes]: ...
+    def state(self, package): ...
+    def records(self) -> list[dict]: ...

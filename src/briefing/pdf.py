@@ -18,7 +18,6 @@ import resource
 import signal
 import threading
 import time
-import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from typing import TypeVar
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from . import conformance, overflow, pool
+from . import bugs, conformance, overflow, pool
 from .engine import ProjectFetcher, captured_log, engine_problems, refusals
 from .errors import MachineError, Problem, Severity
 from .files import cause_of
@@ -79,8 +78,6 @@ class Produced:
     data: bytes = b""
     pages: int = 0
     problems: list[Problem] = field(default_factory=list)
-    #: A bug's traceback, for stderr: the problems then hold one »Interner Fehler«.
-    traceback: str | None = None
     worker: int = 0
     peak_rss_kb: int = 0
     seconds: float = 0.0
@@ -174,10 +171,8 @@ class Renderer:
             result.problems.append(Problem(display, None, (
                 f"Setzen braucht mehr als {MEMORY_LIMIT_BYTES // 2**20} MB Speicher und wurde "
                 "abgebrochen; ist der Text außergewöhnlich lang?")))
-        except Exception as exc:  # a bug: the traceback goes to stderr, the others go on
-            result.traceback = traceback.format_exc()
-            result.problems.append(Problem(display, None, (
-                f"Interner Fehler beim Setzen ({type(exc).__name__}: {exc}); bitte melden")))
+        except Exception as exc:  # a bug: its report file is named, the others go on
+            result.problems.append(bugs.problem(display, exc, "Setzen (pdf.Renderer.render)"))
         finally:
             if timer:
                 signal.setitimer(signal.ITIMER_REAL, 0)

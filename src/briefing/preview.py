@@ -26,7 +26,6 @@ from pathlib import Path
 from .errors import ContentError, MachineError
 from .files import cause_of, locked, write_atomically
 from .incremental import Staleness
-from .outputs import PDF
 from .paths import CONFIG_NAME, Paths
 
 
@@ -96,8 +95,11 @@ class Preview:
         return done
 
     def _inputs(self, staleness: Staleness, document, view: View) -> dict:
-        templates = staleness.templates(PDF.template_for(document))
-        return staleness.inputs(document.display_path, document.links, templates, view.images)
+        from . import document_pdf
+
+        templates = staleness.templates(*document_pdf.templates(document, None))
+        return staleness.inputs([document.display_path], document.links, templates,
+                                view.images)
 
     def _render(self, project, document, view: View, inputs: dict, notes: list[str]) -> int:
         """Set one document; keep its last good rendering when this one fails."""
@@ -106,7 +108,7 @@ class Preview:
 
         config = project.config
         began = time.perf_counter()
-        page = compose(document, PDF.template_for(document), self.env, config, config.quotes)
+        page = compose(document, self.env, config)
         view.images = page.images
         view.rendered = [str(p) for p in page.problems]
         if page.html is None:
@@ -127,7 +129,7 @@ class Preview:
         return 1
 
     def _write(self, document, data: bytes) -> list[str]:
-        target = self.paths.output_dir / PDF.file_name(document)
+        target = self.paths.output_dir / document.output_name
         try:
             with locked(self.paths):
                 write_atomically(target, data)

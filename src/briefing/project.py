@@ -10,14 +10,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config, load_config
+from .doctypes import doctype
 from .easy_language import lint
 from .editions import link_editions
 from .errors import ContentError, Problem, Severity, problem_order
 from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
-from .model import BRIEFING, RELEASE, Document
+from .model import Document
 from .reader import read_source
-from .schema import validate
+from .schema import take_over, validate
+from .typography import typeset_documents
 from .values import suggest
 
 
@@ -58,6 +60,8 @@ def load_project(root: Path, final: bool = False) -> Project:
     documents, link_problems, link_blocked = linked
     problems += edition_problems + link_problems
     blocked |= edition_blocked | link_blocked
+    # Front-matter texts get their typography once, here: every output shows the same.
+    documents = typeset_documents(documents, config.quotes)
     return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation)
 
 
@@ -117,7 +121,7 @@ def link_documents(
     release waits for it (one note, the release's own errors say why).
     Returns the renderable documents, the problems and the files that cannot render."""
     linker = _Linker(documents, broken or {})
-    linked = [linker.link(d) if d.kind == BRIEFING else d for d in documents]
+    linked = [linker.link(d) if d.type.part_of else d for d in documents]
     linker.report_waiting()
     linker.report_unclaimed()
     renderable = linker.unique_outputs([d for d in linked if d is not None])
@@ -127,7 +131,7 @@ def link_documents(
 class _Linker:
     def __init__(self, documents: list[Document], broken: dict[str, str]):
         self.broken = broken
-        self.releases = {d.slug: d for d in documents if d.kind == RELEASE}
+        self.releases = {d.slug: d for d in documents if d.type.heads_package}
         self.problems: list[Problem] = []
         self.blocked: set[str] = set()
         self.claimed: dict[tuple[str, str], Document] = {}
@@ -149,6 +153,11 @@ class _Linker:
         if release is None:
             self.refuse(document, "pressemitteilung", f"Pressemitteilung »{reference}« gibt es "
                         f"nicht in content/{suggest(reference, self.releases)}")
+            return None
+        if release.kind != document.type.part_of:
+            wanted = doctype(document.type.part_of).label
+            self.refuse(document, "pressemitteilung", f"»{reference}« ist eine {release.label}, "
+                        f"keine {wanted}; nennen Sie die {wanted}, zu der dieses Dokument gehört")
             return None
         by_key = {p.key: p for p in release.priorities}
         priority = by_key.get(document.priority_ref or "")
@@ -203,8 +212,7 @@ class _Linker:
 
 
 def _inherit(document: Document, release: Document, priority) -> Document:
-    """A briefing of an embargoed release is embargoed too: it goes out with it."""
-    return replace(
-        document, release=release, priority=priority, embargo=release.embargo,
-        contact=document.contact if "kontakt" in document.lines else release.contact,
-        number=document.number or release.number)
+    """A briefing takes over from its release what the inheritance table says (its
+    embargo always: it goes out with it)."""
+    return replace(document, release=release, priority=priority,
+                   **take_over(document, release, "from_package"))

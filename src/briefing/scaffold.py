@@ -8,18 +8,16 @@ overwritten.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from . import clock
 from .errors import MachineError, UsageError
 from .files import cause_of
 from .formatting import german_long_date
 from .paths import Paths
 
-BERLIN = ZoneInfo("Europe/Berlin")
 #: Letters NFKD does not take apart, spelled as German and Polish readers would.
 _LETTERS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue", "ß": "ss",
             "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "æ": "ae", "œ": "oe"}
@@ -94,17 +92,13 @@ def slug(text: str) -> str:
     return out or "ohne-titel"
 
 
-def today() -> dt.date:
-    return dt.datetime.now(BERLIN).date()
-
-
 def new_release(paths: Paths, title: str) -> Path:
     """The new release's file; raises UsageError if it exists."""
     title = " ".join(title.split())
     if not title:
         raise UsageError("neu: geben Sie einen Titel an, z. B. briefing neu \"Sachsen und "
                          "Tschechien vereinbaren …\"")
-    day = today()
+    day = clock.today()
     target = paths.content_dir / f"{day.isoformat()}-pressemitteilung-{slug(title)}.md"
     text = RELEASE.format(title=_yaml_text(title), date=day.isoformat(),
                           long_date=german_long_date(day))

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import clock
+from .doctypes import DOCTYPES, doctype
 from .errors import Problem, Severity
 from .formatting import german_long_date
-from .model import BRIEFING, KIND_LABELS, RELEASE, Contact, Document, Priority, Publisher
+from .model import Contact, Document, Priority, Publisher
 from .reader import SourceFile, front_matter_texts
 from .values import (
     CONTACT_NAMES,
@@ -36,8 +37,6 @@ from .values import (
     suggest,
 )
 
-BOTH = (RELEASE, BRIEFING)
-
 
 @dataclass(frozen=True)
 class Defaults:
@@ -54,8 +53,6 @@ class Field:
     parse: Callable[[Any], Any]
     #: The `Document` attribute the value fills.
     attr: str
-    kinds: tuple[str, ...]
-    required: tuple[str, ...]
     doc: str
     example: str
     #: Parsed value → model value, where the two differ (with the source for line numbers).
@@ -71,62 +68,107 @@ def _priorities(value: dict[str, str], source: SourceFile) -> tuple[Priority, ..
 
 
 FIELDS = (
-    Field("typ", parse_kind, "kind", BOTH, BOTH,
-          "Art des Dokuments: `pressemitteilung` oder `hintergrund`", "pressemitteilung"),
-    Field("titel", parse_text, "title", BOTH, BOTH, "Überschrift", "Kabinett beschließt …"),
-    Field("untertitel", parse_text, "subtitle", BOTH, (), "Unterzeile unter der Überschrift",
+    Field("typ", parse_kind, "kind", "Art des Dokuments: {types}", "pressemitteilung"),
+    Field("titel", parse_text, "title",
+          "Überschrift", "Kabinett beschließt …"),
+    Field("untertitel", parse_text, "subtitle",
+          "Unterzeile unter der Überschrift",
           "…"),
-    Field("datum", parse_date, "date", BOTH, BOTH,
+    Field("datum", parse_date, "date",
           "Datum der Mitteilung, bei Hintergrundinformationen der Stand (JJJJ-MM-TT)",
           "2025-10-29"),
-    Field("ort", parse_text, "place", (RELEASE,), (RELEASE,), "Ort für Kopf und Ortsmarke",
+    Field("ort", parse_text, "place",
+          "Ort für Kopf und Ortsmarke",
           "Dresden"),
-    Field("nummer", parse_number, "number", BOTH, (),
+    Field("nummer", parse_number, "number",
           "Nummer der Mitteilung; eine Hintergrundinformation ohne Angabe hat die ihrer "
           "Pressemitteilung", "Nr. 123/2025"),
-    Field("sperrfrist", parse_embargo, "embargo", (RELEASE,), (),
+    Field("sperrfrist", parse_embargo, "embargo",
           "Sperrfrist: Zeitpunkt (JJJJ-MM-TT HH:MM, ohne Zeitzone Berliner Zeit) oder Text; "
           "gilt auch für die Hintergrundinformationen der Mitteilung", "2025-10-29 14:00"),
-    Field("herausgeber", parse_text, "publisher", BOTH, (),
+    Field("herausgeber", parse_text, "publisher",
           "Herausgeber; ohne Angabe der aus `briefing.toml`", "Sächsische Staatskanzlei",
           to_model=lambda name, _: Publisher(name), fallback=lambda d: d.publisher),
-    Field("kontakt", parse_contact, "contact", BOTH, (),
+    Field("kontakt", parse_contact, "contact",
           "Pressekontakt mit den Unterfeldern `stelle`, `name`, `telefon`, `email`, "
           "`anschrift`; ohne Angabe bei Hintergrundinformationen der ihrer Pressemitteilung, "
           "sonst der aus `briefing.toml`", "telefon: 0351 564-12345",
           fallback=lambda d: d.contact),
-    Field("sprache", parse_language, "language", BOTH, (),
+    Field("sprache", parse_language, "language",
           "Sprache und Region; ohne Angabe die aus `briefing.toml`", "de-DE",
           fallback=lambda d: d.language),
-    Field("schlagwörter", parse_keywords, "keywords", BOTH, (),
+    Field("schlagwörter", parse_keywords, "keywords",
           "Stichwörter für die PDF-Metadaten", "[Sachsen, Strategie]"),
-    Field("prioritäten", parse_priorities, "priorities", (RELEASE,), (),
+    Field("prioritäten", parse_priorities, "priorities",
           "Schwerpunkte der Mitteilung, je Zeile `kennung: Titel`; jeder braucht eine "
           "Hintergrundinformation", "grenzregion: Grenzregion", to_model=_priorities),
-    Field("entwurf", parse_bool, "draft", BOTH, (),
+    Field("entwurf", parse_bool, "draft",
           "`true`: ENTWURF auf jeder Seite, Platzhalter erlaubt; `make final` lehnt ab",
           "true"),
-    Field("pressemitteilung", parse_slug, "release_ref", (BRIEFING,), (BRIEFING,),
+    Field("pressemitteilung", parse_slug, "release_ref",
           "Dateiname der zugehörigen Pressemitteilung (ohne `.md`)",
           "2025-10-29-pressemitteilung-internationale-strategie"),
-    Field("priorität", parse_slug, "priority_ref", (BRIEFING,), (BRIEFING,),
+    Field("priorität", parse_slug, "priority_ref",
           "Kennung der Priorität aus `prioritäten` der Pressemitteilung", "grenzregion"),
-    Field("original", parse_slug, "original_ref", BOTH, (),
+    Field("original", parse_slug, "original_ref",
           "nur bei Übersetzungen und Leichter Sprache: Dateiname des Originals (ohne `.md`); "
           "Datum, Nummer, Sperrfrist, Prioritäten und Zuordnung kommen von dort",
           "2025-10-29-pressemitteilung-internationale-strategie"),
-    Field("fassung", parse_version, "version_ref", BOTH, (),
+    Field("fassung", parse_version, "version_ref",
           "nur bei Übersetzungen: die Fassung des Originals, aus der übersetzt wurde "
           "(`briefing check` nennt sie)", "3f2a9c1e"),
-    Field("leichte-sprache", parse_bool, "easy", BOTH, (),
+    Field("leichte-sprache", parse_bool, "easy",
           "`true`: Fassung in Leichter Sprache (eigene Vorlage, Regeln werden geprüft)",
           "true"),
 )
-#: What a translation takes from its original and must not name itself.
-INHERITED = ("datum", "nummer", "sperrfrist", "pressemitteilung", "priorität")
-#: Required of an original, taken from it by a translation.
-INHERITED_REQUIRED = (*INHERITED, "ort")
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+
+#: How a value is taken over: always (the document must not name it itself), or unless
+#: the document names its own.
+ALWAYS, UNLESS_OWN = "immer", "ohne eigene Angabe"
+
+
+@dataclass(frozen=True)
+class Inherit:
+    """One field a document takes over from another: a briefing from the release it belongs
+    to (`from_package`), a translation or Leichte-Sprache edition from its original
+    (`from_original`)."""
+
+    field: str
+    from_package: str | None
+    from_original: str | None
+
+    @property
+    def attr(self) -> str:
+        return FIELDS_BY_NAME[self.field].attr
+
+
+#: The one inheritance table: `project` and `editions` apply it, `status` and `liste` read
+#: front matter by it, the README shows it.
+INHERITANCE = (
+    Inherit("datum", None, ALWAYS),
+    Inherit("nummer", UNLESS_OWN, ALWAYS),
+    Inherit("sperrfrist", ALWAYS, ALWAYS),
+    Inherit("herausgeber", UNLESS_OWN, UNLESS_OWN),
+    Inherit("kontakt", UNLESS_OWN, UNLESS_OWN),
+    Inherit("ort", None, UNLESS_OWN),
+    Inherit("prioritäten", None, UNLESS_OWN),
+    Inherit("pressemitteilung", None, ALWAYS),
+    Inherit("priorität", None, ALWAYS),
+)
+
+
+def inherited(relation: str, mode: str | None = None) -> tuple[Inherit, ...]:
+    """The rows of one relation (`from_package` or `from_original`), of one mode or both."""
+    return tuple(row for row in INHERITANCE if getattr(row, relation)
+                 and (mode is None or getattr(row, relation) == mode))
+
+
+def take_over(document: Document, source: Document, relation: str) -> dict[str, Any]:
+    """The model values `document` takes from `source` (its release or its original), by
+    the inheritance table: always, or where it names none of its own."""
+    return {row.attr: getattr(source, row.attr) for row in inherited(relation)
+            if getattr(row, relation) == ALWAYS or row.field not in document.lines}
 
 #: Longer headlines are a warning (they fail only with --strict).
 MAX_TITLE = 120
@@ -168,8 +210,8 @@ def validate(
 def _kind(source: SourceFile, problems: _Problems) -> str | None:
     """The type comes first: it decides which fields apply."""
     if "typ" not in source.meta:
-        problems.add(None, "Pflichtfeld »typ« fehlt; tragen Sie »typ: pressemitteilung« oder "
-                           "»typ: hintergrund« ein")
+        problems.add(None, "Pflichtfeld »typ« fehlt; tragen Sie "
+                           f"{' oder '.join(f'»typ: {name}«' for name in DOCTYPES)} ein")
         return None
     try:
         return parse_kind(source.meta["typ"])
@@ -191,9 +233,10 @@ def _parse_fields(source: SourceFile, kind: str | None, problems: _Problems) -> 
                                f"»  {name}: …«")
         elif spec is None:
             problems.add(name, f"Feld »{name}« ist unbekannt{suggest(name, FIELDS_BY_NAME)}")
-        elif kind and kind not in spec.kinds:
-            only = " und ".join(KIND_LABELS[k] for k in spec.kinds)
-            problems.add(name, f"Feld »{name}« gibt es nur bei {only}; löschen Sie es")
+        elif kind and name not in doctype(kind).fields():
+            having = [t.label for t in DOCTYPES.values() if name in t.fields()]
+            problems.add(name, f"Feld »{name}« gibt es nur bei {' und '.join(having)}; "
+                               "löschen Sie es")
         else:
             try:
                 values[name] = spec.parse(raw)
@@ -202,16 +245,19 @@ def _parse_fields(source: SourceFile, kind: str | None, problems: _Problems) -> 
                 problems.add(where, f"Feld »{name}« {exc}")
                 values[name] = None
     translation = "original" in source.meta
-    for name in INHERITED:
-        if translation and name in source.meta:
-            problems.add(name, f"Feld »{name}« kommt bei einer Übersetzung vom Original; "
-                               "löschen Sie es hier")
-    for spec in FIELDS:
-        if translation and spec.name in INHERITED_REQUIRED:
+    if translation:
+        for row in inherited("from_original", ALWAYS):
+            if row.field in source.meta:
+                problems.add(row.field, f"Feld »{row.field}« kommt bei einer Übersetzung vom "
+                                        "Original; löschen Sie es hier")
+    from_original = {row.field for row in inherited("from_original")}
+    for name in doctype(kind).required if kind else ():
+        if translation and name in from_original:
             continue
-        if kind in spec.required and spec.name not in source.meta:
-            problems.add(None, f"Pflichtfeld »{spec.name}« fehlt ({spec.doc.split(';')[0]}), "
-                               f"z. B. »{spec.name}: {spec.example}«")
+        if name not in source.meta:
+            spec = FIELDS_BY_NAME[name]
+            problems.add(None, f"Pflichtfeld »{name}« fehlt ({spec.doc.split(';')[0]}), "
+                               f"z. B. »{name}: {spec.example}«")
     return values
 
 
@@ -307,13 +353,24 @@ def _placeholders(source: SourceFile) -> list[tuple[int, str]]:
 
 
 def field_table() -> str:
-    """The Markdown table of fields for the README."""
-    rows = ["| Feld | Pressemitteilung | Hintergrund | Bedeutung | Beispiel |",
-            "|---|---|---|---|---|"]
+    """The Markdown table of fields for the README: a column per document type."""
+    types = list(DOCTYPES.values())
+    rows = [f"| Feld | {' | '.join(t.column for t in types)} | Bedeutung | Beispiel |",
+            "|---|" + "---|" * len(types) + "---|---|"]
+    names = " oder ".join(", ".join(f"`{t.name}`" for t in types).rsplit(", ", 1))
     for f in FIELDS:
-        cells = [
-            "Pflicht" if k in f.required else ("optional" if k in f.kinds else "–")
-            for k in (RELEASE, BRIEFING)
-        ]
-        rows.append(f"| `{f.name}` | {cells[0]} | {cells[1]} | {f.doc} | `{f.example}` |")
+        cells = ["Pflicht" if f.name in ("typ", *t.required) else
+                 ("optional" if f.name in t.optional else "–") for t in types]
+        doc = f.doc.format(types=names)
+        rows.append(f"| `{f.name}` | {' | '.join(cells)} | {doc} | `{f.example}` |")
+    return "\n".join(rows)
+
+
+def inheritance_table() -> str:
+    """The Markdown table of what is taken over, for the README."""
+    rows = ["| Feld | Hintergrundinformation von ihrer Pressemitteilung | Übersetzung und "
+            "Leichte Sprache vom Original |", "|---|---|---|"]
+    for row in INHERITANCE:
+        rows.append(f"| `{row.field}` | {row.from_package or '–'} | "
+                    f"{row.from_original or '–'} |")
     return "\n".join(rows)

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import clock
+from .doctypes import DOCTYPES
 from .errors import UsageError
 from .incremental import REASONS, Staleness
 from .paths import Paths
@@ -40,10 +42,10 @@ def project_status(paths: Paths) -> list[State]:
     manifest = staleness.manifest
     sources = content_files(paths)
     entries: dict[str, list] = {}
-    for entry in manifest.files.values():
-        # A document's PDF and a release's press kit; the other channel files are made
-        # from them whenever they change, and have no inputs of their own to compare.
-        if entry.channel in ("", "kit"):
+    for entry in manifest.units.values():
+        # A document's PDF and a release's press kit: made from content files alone. The
+        # other outputs follow from them and the state of the release.
+        if entry.output in ("pdf", "kit"):
             entries.setdefault(entry.source, []).append(entry)
     errors: dict[str, int] = {}
     for problem in manifest.stored_problems():
@@ -59,13 +61,14 @@ def project_status(paths: Paths) -> list[State]:
         else:
             reasons = [staleness.recorded_reason(e) for e in entries[source]]
             changed = next((r for r in reasons if r), None)
-            outputs = ", ".join(f"output/{e.output}" for e in entries[source])
+            outputs = ", ".join(f"output/{name}" for e in entries[source] for name in e.files)
             states.append(State("veraltet", source, f"{outputs}: {REASONS[changed]}")
                           if changed else State("aktuell", source, outputs))
     present = set(sources)
-    for entry in staleness.orphans(present):
-        states.append(State("verwaist", f"output/{entry.output}",
-                            f"{entry.source} gibt es nicht mehr; der nächste Lauf entfernt es"))
+    for entry in manifest.units.values():
+        if entry.source and entry.source not in present:
+            states += [State("verwaist", f"output/{name}", f"{entry.source} gibt es nicht "
+                             "mehr; der nächste Lauf entfernt es") for name in entry.files]
     return sorted(states, key=lambda s: (STATES.index(s.state), s.path))
 
 
@@ -96,24 +99,28 @@ class Release:
 def releases(paths: Paths, month: str | None = None,
              now: dt.datetime | None = None) -> list[Release]:
     """Every release (of `month`, JJJJ-MM), newest first, from its front matter."""
-    from .values import FieldError, parse_date, parse_embargo
+    from .schema import inherited
+    from .values import FieldError, parse_bool, parse_date, parse_embargo
 
-    now = now or _now()
+    now = now or clock.now()
+    # What an edition's list row takes from its original (the inheritance table).
+    from_original = [row.field for row in inherited("from_original")
+                     if row.field in ("datum", "nummer", "sperrfrist")]
     states = {s.path: s.state for s in project_status(paths)}
     metas = {source: read_meta(paths.root / source) or {} for source in states
              if source.endswith(".md")}
     found = []
     for source, meta in metas.items():
-        if meta.get("typ") != "pressemitteilung":
+        kind = DOCTYPES.get(str(meta.get("typ", "")).lower())
+        if kind is None or not kind.heads_package:
             continue
         stem = Path(source).stem
         family = [source] + [s for s, m in metas.items() if m.get("pressemitteilung") == stem]
         original = meta.get("original")
         if original:  # an edition: date, number and embargo are its original's
             mark = stem.rsplit(".", 1)[-1]
-            inherited = metas.get(f"content/{original}.md", {})
-            meta = {**{k: inherited[k] for k in ("datum", "nummer", "sperrfrist")
-                       if k in inherited}, **meta}
+            taken = metas.get(f"content/{original}.md", {})
+            meta = {**{k: taken[k] for k in from_original if k in taken}, **meta}
             family = [source] + [s for s, m in metas.items() if s.endswith(f".{mark}.md")
                                  and metas.get(f"content/{m.get('original')}.md", {}).get(
                                      "pressemitteilung") == original]
@@ -127,14 +134,16 @@ def releases(paths: Paths, month: str | None = None,
         found.append(Release(
             source, date, str(meta.get("nummer") or "–"), " ".join(str(meta.get("titel")).split()),
             _embargo(meta.get("sperrfrist"), now, parse_embargo, FieldError),
-            meta.get("entwurf") is True, len(family) - 1,
+            _flag(meta.get("entwurf"), parse_bool, FieldError), len(family) - 1,
             "aktuell" if not pending else f"{len(pending)} nicht aktuell"))
     return sorted(found, key=lambda r: (r.date or dt.date.min, r.source), reverse=True)
 
 
-def _now() -> dt.datetime:
-    """The current time (a function, so tests can fix the clock)."""
-    return dt.datetime.now(dt.UTC)
+def _flag(value, parse, error) -> bool:
+    try:
+        return value is not None and parse(value)
+    except error:
+        return False
 
 
 def _embargo(value, now: dt.datetime, parse, error) -> str:

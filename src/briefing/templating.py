@@ -9,16 +9,21 @@ text. Content is never evaluated as a template: the body arrives as finished HTM
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+import jinja2
+import markupsafe
 from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
+    TemplateRuntimeError,
     TemplateSyntaxError,
     UndefinedError,
     pass_context,
@@ -29,28 +34,41 @@ from markupsafe import Markup
 from . import formatting
 from .errors import Problem
 from .i18n import gettext, translations
-from .markup import render_body
-from .model import BRIEFING, RELEASE, Contact, Document, Publisher, QuoteStyle
+from .markup import Body, render_body
+from .model import Document, Embargo
 from .paths import Paths
 from .typography import NBSP, quote_style_for, typeset
 
+_NUMBER = (int, float, Decimal)
+#: What each locale filter takes, in German for the message when a template gives it
+#: something else: that is the template's mistake, not a bug (see `render`).
+FILTER_INPUTS = {
+    "long_date": (dt.date, "ein Datum"), "numeric_date": (dt.date, "ein Datum"),
+    "time": ((dt.time, dt.datetime), "eine Uhrzeit"), "date_time": (dt.datetime, "einen Zeitpunkt"),
+    "embargo": (Embargo, "eine Sperrfrist"), "number": (_NUMBER, "eine Zahl"),
+    "currency": (_NUMBER, "eine Zahl"), "percent": (_NUMBER, "eine Zahl"),
+    "compact_amount": (_NUMBER, "eine Zahl"), "join_list": ((list, tuple), "eine Liste"),
+}
 
-def _with_locale(function):
-    """A Jinja filter that takes the document's locale from the template context."""
+
+def _with_locale(name: str):
+    """A Jinja filter that takes the document's locale from the template context and checks
+    what the template gives it."""
+    function = getattr(formatting, name)
+    expected, described = FILTER_INPUTS[name]
 
     @pass_context
     def filter_(context, value, *args, **kwargs):
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise TemplateRuntimeError(f"Filter »{name}« braucht {described}, nicht "
+                                       f"{type(value).__name__} »{value}«")
         return function(value, context["locale"], *args, **kwargs)
 
-    filter_.__name__ = function.__name__
+    filter_.__name__ = name
     return filter_
 
 
-FILTERS = {
-    name: _with_locale(getattr(formatting, name))
-    for name in ("long_date", "numeric_date", "time", "date_time", "embargo", "number",
-                 "currency", "percent", "compact_amount", "join_list")
-}
+FILTERS = {name: _with_locale(name) for name in FILTER_INPUTS}
 
 
 def plain(text: str) -> str:
@@ -109,34 +127,6 @@ def keywords_of(document: Document) -> list[str]:
     return words
 
 
-def typeset_document(document: Document, style: QuoteStyle) -> Document:
-    """The document with every front-matter text that reaches the page typeset like the
-    body: quotes, dashes, ellipses, no-break spaces."""
-
-    def t(text: str | None) -> str | None:
-        return typeset(text, style, document.language) if text else text
-
-    def contact(c: Contact | None) -> Contact | None:
-        return c and replace(c, office=t(c.office), name=t(c.name), address=t(c.address))
-
-    return replace(
-        document, title=t(document.title), subtitle=t(document.subtitle),
-        place=t(document.place),
-        embargo=document.embargo and replace(document.embargo, text=t(document.embargo.text)),
-        publisher=Publisher(t(document.publisher.name), t(document.publisher.address)),
-        contact=contact(document.contact),
-        priorities=tuple(replace(p, title=t(p.title)) for p in document.priorities),
-        priority=document.priority and replace(document.priority,
-                                               title=t(document.priority.title)),
-        release=document.release and typeset_document(document.release, style),
-    )
-
-
-#: The document part of each type's page, shared by its PDF, the press kit and the web.
-BODY_TEMPLATES = {RELEASE: "partials/release-body.html.j2",
-                  BRIEFING: "partials/briefing-body.html.j2"}
-
-
 @dataclass
 class Page:
     """A document as one HTML page, or the problems that stop it."""
@@ -146,19 +136,19 @@ class Page:
     images: list[Path] = field(default_factory=list)
 
 
-def compose(document: Document, template: str, env: Environment, paths: Paths,
-            quotes: QuoteStyle) -> Page:
-    """Markdown body and front matter → the page `template` makes of them."""
-    body = render_body(document, quotes, paths.content_dir)
-    page = Page(problems=body.problems, images=body.images)
+def compose(document: Document, env: Environment, config, body: Body | None = None) -> Page:
+    """Markdown body and front matter → the document's own page (its PDF). `body`: the
+    body made earlier in this build (it is made once per build)."""
+    body = body or render_body(document, config.quotes, config.content_dir)
+    page = Page(problems=list(body.problems), images=list(body.images))
     if any(p.is_error for p in body.problems):
         return page
-    style = quote_style_for(document.language, quotes)
-    shown = typeset_document(document, style)
-    page.html = render(env, template, paths, page.problems, document.language,
-                       doc=shown, body=Markup(body.html),
-                       locale=document.babel_locale, quotes=style, subject=subject_of(shown),
-                       keywords=keywords_of(shown))
+    page.html = render(env, document.page_template, config, page.problems, document.language,
+                       doc=document, body=Markup(body.html),
+                       body_template=document.type.body_template,
+                       locale=document.babel_locale,
+                       quotes=quote_style_for(document.language, config.quotes),
+                       subject=subject_of(document), keywords=keywords_of(document))
     return page
 
 
@@ -169,16 +159,30 @@ def render(env: Environment, template: str, paths: Paths, problems: list[Problem
     env.install_gettext_translations(translations(language), newstyle=True)
     try:
         return env.get_template(template).render(language=language, **context)
-    except TEMPLATE_FAULTS as exc:
+    except Exception as exc:
+        if not raised_in_template(exc):
+            raise  # briefing's own code failed: a bug, with its traceback
         problems.append(template_problem(exc, paths))
         return None
 
 
-#: What a template can get wrong: Jinja's own errors, and Python's from an expression or a
-#: filter call in it (`doc.title + 1`, `1 // 0`, `doc.date | number`). They point into the
-#: template, so they are the template's problems, with its line, not briefing's bugs.
-TEMPLATE_FAULTS = (TemplateError, TypeError, ValueError, ArithmeticError, LookupError,
-                   AttributeError, RecursionError)
+#: The template engine: Jinja and the escaping it uses.
+_ENGINE = (str(Path(jinja2.__file__).parent), str(Path(markupsafe.__file__).parent))
+
+
+def raised_in_template(exc: BaseException) -> bool:
+    """The error is the template's: Jinja's own (syntax, undefined, a filter given the
+    wrong thing), or Python's raised by an expression in the template (`doc.title + 1`,
+    `1 // 0`, an include cycle). An error raised in briefing's code — a filter, a model
+    property — is a bug, even when a template called it."""
+    if isinstance(exc, TemplateError):
+        return True
+    frame, innermost = exc.__traceback__, None
+    while frame is not None:
+        innermost = frame.tb_frame.f_code.co_filename
+        frame = frame.tb_next
+    return innermost is not None and (innermost.endswith(".j2")
+                                      or innermost.startswith(_ENGINE))
 
 
 def template_problem(exc: Exception, paths: Paths) -> Problem:

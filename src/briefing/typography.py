@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .model import QUOTE_STYLES, QuoteStyle
+from .model import QUOTE_STYLES, Contact, Document, Publisher, QuoteStyle
 
 NBSP = "\u00a0"
 #: Quote styles for languages other than German, which uses the project's setting.
@@ -121,6 +121,42 @@ def set_spacing(text: str, language: str = "de") -> str:
 def typeset(text: str, style: QuoteStyle = QUOTE_STYLES["»…«"], language: str = "de") -> str:
     """The whole treatment for one piece of plain text (used by tests and templates)."""
     return set_spacing(set_quotes(text, QuoteState(style)), language)
+
+
+def typeset_documents(documents: list[Document], house_style: QuoteStyle) -> list[Document]:
+    """Every document with every front-matter text any output shows typeset like the
+    body (quotes, dashes, ellipses, no-break spaces), in its own language; the release or
+    original a document points to is the typeset one too. Done once, when the project is
+    loaded: the PDF, the web page, the e-mail subject and the feed all show the same."""
+    done: dict[str, Document] = {}
+
+    def one(document: Document) -> Document:
+        if document.display_path in done:
+            return done[document.display_path]
+        style = quote_style_for(document.language, house_style)
+
+        def t(text: str | None) -> str | None:
+            return typeset(text, style, document.language) if text else text
+
+        def contact(c: Contact | None) -> Contact | None:
+            return c and replace(c, office=t(c.office), name=t(c.name), address=t(c.address))
+
+        embargo = document.embargo
+        result = replace(
+            document, title=t(document.title), subtitle=t(document.subtitle),
+            place=t(document.place),
+            embargo=embargo and replace(embargo, text=t(embargo.text)),
+            publisher=Publisher(t(document.publisher.name), t(document.publisher.address)),
+            contact=contact(document.contact),
+            priorities=tuple(replace(p, title=t(p.title)) for p in document.priorities),
+            priority=document.priority and replace(document.priority,
+                                                   title=t(document.priority.title)),
+            release=document.release and one(document.release),
+            original=document.original and one(document.original))
+        done[document.display_path] = result
+        return result
+
+    return [one(d) for d in documents]
 
 
 class TypographyTreeprocessor(Treeprocessor):

@@ -12,15 +12,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 
+from .clock import BERLIN
+from .doctypes import DOCTYPES
 from .formatting import normalize_phone
 from .i18n import N_
-from .model import KIND_LABELS, Contact, Embargo
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from .model import Contact, Embargo
 
 
 class FieldError(ValueError):
@@ -63,7 +62,8 @@ def parse_date(value: Any) -> dt.date:
         raise FieldError(f"»{text}« ist kein gültiges Datum (diesen Tag gibt es nicht)") from None
 
 
-def parse_time(text: str) -> dt.time:
+def parse_time(value: Any) -> dt.time:
+    text = parse_text(value)
     match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?: Uhr)?", text)
     if not match:
         raise FieldError(f"»{text}« ist keine Uhrzeit; schreiben Sie sie als HH:MM, z. B. 14:00")
@@ -122,10 +122,16 @@ def parse_keywords(value: Any) -> tuple[str, ...]:
     return tuple(parse_text(item) for item in value)
 
 
+#: What a yes/no field accepts (front matter arrives as text, see reader.py).
+BOOLEANS = {"true": True, "false": False, "ja": True, "nein": False}
+
+
 def parse_bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise FieldError(f"muss true oder false sein, nicht {describe(value)}")
-    return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in BOOLEANS:
+        return BOOLEANS[value.strip().lower()]
+    raise FieldError(f"muss true oder false sein, nicht {describe(value)}")
 
 
 def parse_priorities(value: Any) -> dict[str, str]:
@@ -167,9 +173,9 @@ def parse_version(value: Any) -> str:
 
 def parse_kind(value: Any) -> str:
     text = parse_text(value).lower()
-    if text not in KIND_LABELS:
+    if text not in DOCTYPES:
         raise FieldError(
-            f"»{text}« ist kein bekannter Typ; erlaubt sind: {', '.join(KIND_LABELS)}"
+            f"»{text}« ist kein bekannter Typ; erlaubt sind: {', '.join(DOCTYPES)}"
         )
     return text
 
@@ -238,6 +244,6 @@ def describe(value: Any) -> str:
         return "eine Liste"
     if isinstance(value, dict):
         return "eine Gruppe von Feldern"
-    if value is None:
+    if value is None or value == "":
         return "leer"
     return f"»{value}«"

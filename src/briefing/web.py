@@ -1,30 +1,32 @@
-"""Release → accessible web pages: one page per document, an index page per release, the
-archive of all public releases by year and month, and an Atom feed. Plain HTML5 with
-landmarks and no JavaScript; the stylesheet serves screen and print (templates/web/)."""
+"""The output `web`: a package → its accessible web pages: one page per document with its
+PDF beside it, and an index page of the package. Plain HTML5 with landmarks and no
+JavaScript; the stylesheet serves screen and print (templates/web/). A package that is not
+public yet (embargo, draft) gets the same pages in `gesperrt/` for review; a public one
+also gives its entry for the site's lists (`Made.record`: archive, feed, JSON)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from babel import dates
-from jinja2 import Environment
 from markupsafe import Markup
 
-from . import formatting
+from . import formatting, plaintext
+from .clock import start_of
+from .doctypes import WEB_TEMPLATE
 from .errors import Problem
-from .markup import render_body
+from .kit import file_name as kit_name
 from .model import Document
-from .paths import Paths
-from .templating import BODY_TEMPLATES, render, typeset_document
+from .outputs import Made
+from .packages import Package
+from .templating import render
 from .typography import quote_style_for
 
-#: Stable ids of feed entries without a web address: UUIDs derived from the file name.
-_FEED_NAMESPACE = uuid.UUID("6f1d2c8e-3b0a-5c4e-9a7d-2e8b1f0c4d5a")
+INDEX_TEMPLATE = "web/mitteilung.html.j2"
+STYLESHEET = "web/briefing.css"
 _IMAGE = re.compile(r'src="(file://[^"]+)"')
 
 
@@ -38,27 +40,17 @@ class Download:
 
 
 def download(name: str, size: int, locale: str) -> Download:
-    if size < 1_000_000:
-        shown = f"{formatting.number(max(1, round(size / 1000)), locale)}\u00a0kB"
-    else:
-        shown = f"{formatting.number(size / 1_000_000, locale, 1)}\u00a0MB"
-    return Download(name, shown, size)
+    return Download(name, formatting.file_size(size, locale), size)
 
 
-def _site(document: Document, held: bool, depth: int, quotes) -> dict:
-    context = common(document.language, document.publisher, quotes, held, depth)
-    context["locale"] = document.babel_locale
-    return context
+def stylesheet(config) -> bytes:
+    """The pages' stylesheet (read when a page is made; a missing one is a fault)."""
+    return (config.templates_dir / STYLESHEET).read_bytes()
 
 
-@dataclass
-class WebPage:
-    html: str | None
-    problems: list[Problem]
-    #: Images the page shows: (file name in the page's folder, source file).
-    images: list[tuple[str, Path]]
-    #: The body alone (notes at the end), as the e-mail takes it.
-    body: str = ""
+def folder(package: Package, context) -> str:
+    """`web/<release>` when public, `gesperrt/<release>` while held back."""
+    return f"{context.state(package).folder}/{package.slug}"
 
 
 def common(language: str, publisher, quotes, held: bool, depth: int) -> dict:
@@ -70,75 +62,101 @@ def common(language: str, publisher, quotes, held: bool, depth: int) -> dict:
             "locale": language.replace("-", "_"), "quotes": quote_style_for(language, quotes)}
 
 
-def document_page(document: Document, pdf: Download, env: Environment, paths: Paths,
-                  quotes, held: bool) -> WebPage:
-    body = render_body(document, quotes, paths.content_dir, web=True)
-    page = WebPage(None, list(body.problems), [], body.html)
-    if any(p.is_error for p in body.problems):
-        return page
+def templates(package: Package, context) -> list[str]:
+    return [WEB_TEMPLATE, INDEX_TEMPLATE,
+            *sorted({d.type.body_template for d in package.documents})]
+
+
+def make(package: Package, context) -> Made:
+    made = Made()
+    held = not context.state(package).public
+    where = folder(package, context)
+    locale = package.release.babel_locale
+    pdfs = {d.slug: context.file("pdf", d.display_path, d.output_name)
+            for d in package.documents}
+    kit = context.file("kit", package.key, kit_name(package))
+    downloads = [download(d.output_name, len(pdfs[d.slug]), locale) for d in package.documents]
+    for document, pdf in zip(package.documents, downloads, strict=True):
+        html = _document_page(document, pdf, context, held, made, where)
+        if html is None:
+            return made
+        made.add(f"{where}/{document.slug}.html", html)
+        made.add(f"{where}/{document.output_name}", pdfs[document.slug])
+    made.add(f"{where}/{kit_name(package)}", kit)
+    kit_download = download(kit_name(package), len(kit), locale)
+    index = _index(package, downloads, kit_download, context, held, made.problems)
+    if index is None:
+        return made
+    made.add(f"{where}/index.html", index)
+    if not held:
+        made.record = _record(package, pdfs, kit, context)
+    return made
+
+
+def _document_page(document: Document, pdf: Download, context, held: bool,
+                   made: Made, where: str) -> str | None:
+    body = context.body(document)
+    if any(p.is_error for p in body.problems):  # reported with the document's own PDF
+        made.problems.append(Problem(document.display_path, None, "Webseite nicht erstellt"))
+        return None
 
     def local(match: re.Match) -> str:
         source = Path(unquote(urlsplit(match[1]).path))
-        name = f"bilder/{source.name}"
-        page.images.append((name, source))
-        return f'src="{name}"'
+        made.add(f"{where}/bilder/{source.name}", source.read_bytes())
+        made.images.append(source)
+        return f'src="bilder/{source.name}"'
 
-    style = quote_style_for(document.language, quotes)
-    shown = typeset_document(document, style)
-    release = shown.release or shown
+    shown = _IMAGE.sub(local, body.web)
+    release = document.release or document
     label = f"{release.label}{' ' + release.number if release.number else ''}"
-    page.html = render(env, "web/dokument.html.j2", paths, page.problems, doc=shown,
-                       body=Markup(_IMAGE.sub(local, body.html)), pdf=pdf,
-                       body_template=BODY_TEMPLATES[document.kind],
-                       release_label=label, **_site(shown, held, 2, quotes))
-    return page
+    return render(context.env, WEB_TEMPLATE, context.config, made.problems,
+                  doc=document, body=Markup(shown), pdf=pdf,
+                  body_template=document.type.body_template, release_label=label,
+                  **_site(document, held, context))
 
 
-def release_index(documents: list[Document], pages: list[str], pdfs: list[Download],
-                  kit: Download | None, env: Environment, paths: Paths, quotes,
-                  held: bool, problems: list[Problem]) -> str | None:
-    style = quote_style_for(documents[0].language, quotes)
-    shown = [typeset_document(d, style) for d in documents]
-    entries = [{"doc": d, "page": p, "pdf": f} for d, p, f in zip(shown, pages, pdfs,
-                                                                   strict=True)]
-    return render(env, "web/mitteilung.html.j2", paths, problems, doc=shown[0],
-                  entries=entries, kit=kit, **_site(shown[0], held, 2, quotes))
+def _site(document: Document, held: bool, context) -> dict:
+    values = common(document.language, document.publisher, context.config.quotes, held, 2)
+    values["locale"] = document.babel_locale
+    return values
 
 
-def archive(releases: list[Document], env: Environment, paths: Paths, quotes, language: str,
-            publisher, problems: list[Problem]) -> str | None:
-    """All public releases, newest first, by year and month."""
-    years: dict[int, dict[int, list]] = {}
-    for release in sorted(releases, key=lambda d: (d.date, d.slug), reverse=True):
-        style = quote_style_for(release.language, quotes)
-        years.setdefault(release.date.year, {}).setdefault(release.date.month, []).append(
-            typeset_document(release, style))
-    locale = language.replace("-", "_")
-    listing = [{"number": year, "months": [
-        {"name": dates.get_month_names("wide", locale=locale)[month], "releases": docs}
-        for month, docs in months.items()]} for year, months in years.items()]
-    return render(env, "web/archiv.html.j2", paths, problems, years=listing,
-                  **common(language, publisher, quotes, False, 0))
+def _index(package: Package, pdfs: list[Download], kit: Download, context, held: bool,
+           problems: list[Problem]) -> str | None:
+    entries = [{"doc": d, "page": f"{d.slug}.html", "pdf": f}
+               for d, f in zip(package.documents, pdfs, strict=True)]
+    release = package.release
+    return render(context.env, INDEX_TEMPLATE, context.config, problems,
+                  doc=release, entries=entries, kit=kit, **_site(release, held, context))
 
 
-def feed(releases: list[tuple[Document, int]], env: Environment, paths: Paths,
-         base: str | None, language: str, publisher, problems: list[Problem]) -> str | None:
-    """Atom 1.0: one entry per public release (with its PDF's size in bytes)."""
+def published_at(release: Document):
+    """When a public release counts as published: its embargo, or the start of its day."""
+    return release.embargo.at if release.embargo and release.embargo.at \
+        else start_of(release.date)
 
-    def stamp(release: Document) -> str:
-        moment = release.embargo.at if release.embargo and release.embargo.at else \
-            dt.datetime.combine(release.date, dt.time(), formatting.BERLIN)
-        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def identity(slug: str) -> str:
-        return f"{base}{slug}/" if base else f"urn:uuid:{uuid.uuid5(_FEED_NAMESPACE, slug)}"
+def _record(package: Package, pdfs: dict[str, bytes], kit: bytes, context) -> dict:
+    """The package's entry in the site's lists: all they show, typeset, so that the
+    archive, the feed and the JSON export are made without reading the release again."""
+    release = package.release
+    base = f"{package.slug}/"
 
-    ordered = sorted(releases, key=lambda item: (item[0].date, item[0].slug), reverse=True)
-    entries = [{"doc": d, "id": identity(d.slug), "updated": stamp(d), "pdf_bytes": size,
-                "summary": d.subtitle or formatting.long_date(d.date, d.babel_locale)}
-               for d, size in ordered]
-    updated = entries[0]["updated"] if entries else \
-        dt.datetime(2000, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return render(env, "web/feed.atom.j2", paths, problems, entries=entries, base=base,
-                  feed_id=identity("feed"), updated=updated, language=language,
-                  publisher=publisher, locale=language.replace("-", "_"))
+    def file(name: str, data: bytes) -> dict:
+        return {"pfad": base + name, "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest()}
+
+    return {
+        "slug": package.slug, "titel": release.title, "untertitel": release.subtitle,
+        "nummer": release.number, "datum": release.date.isoformat(),
+        "sprache": release.language, "leichte_sprache": release.easy,
+        "original": release.original.slug if release.original else None,
+        "veroeffentlicht": published_at(release).isoformat(),
+        "zusammenfassung": release.subtitle
+        or formatting.long_date(release.date, release.babel_locale),
+        "vorspann": plaintext.lead(context.body(release).web),
+        "seite": base + "index.html",
+        "dokumente": [{"art": d.label, "titel": d.title, "seite": f"{base}{d.slug}.html",
+                       "pdf": file(d.output_name, pdfs[d.slug])} for d in package.documents],
+        "pressemappe": file(kit_name(package), kit),
+    }

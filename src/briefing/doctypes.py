@@ -1,0 +1,96 @@
+"""The document types, declared once: one row per type says everything the pipeline
+decides by type.
+
+Schema, model, the README's field table, `status`/`liste`, editions, the channels and the
+preview read this table; no other module compares a type's name. A new type is one row
+here, its templates and its catalog entries (the label).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .i18n import N_
+
+#: The Leichte-Sprache page of any type (larger type, no hyphenation): its body part is
+#: the type's own `body` template.
+EASY_TEMPLATE = "leichte-sprache.html.j2"
+#: The web page of a document, for any type (its body part is the type's `body`).
+WEB_TEMPLATE = "web/dokument.html.j2"
+
+#: Every output a public package goes to (outputs.py declares how each is made).
+ALL_OUTPUTS = ("pdf", "kit", "web", "mail", "bundle", "site", "json")
+
+
+@dataclass(frozen=True)
+class DocType:
+    #: What staff write in `typ:`.
+    name: str
+    #: Printed on the page and in messages (German; `Document.label` translates it).
+    label: str
+    #: The README field table's column heading.
+    column: str
+    #: Front-matter fields a document of this type must and may have (besides `typ`).
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    #: Its own page template (PDF) and the part of the page that is the document itself,
+    #: shared by its PDF, the Leichte-Sprache page, the press kit and the web page.
+    page_template: str
+    body_template: str
+    #: The outputs its documents appear in (names from `outputs.OUTPUTS`).
+    outputs: tuple[str, ...] = ALL_OUTPUTS
+    #: It heads a package (a release): its own press kit, web pages, e-mail and bundle,
+    #: with the documents that belong to it.
+    heads_package: bool = False
+    #: The type of package it belongs to, claiming one of the package's priorities.
+    part_of: str | None = None
+    #: Public: may reach journalists and the web. Internal types never do.
+    public: bool = True
+
+    def fields(self) -> tuple[str, ...]:
+        return ("typ", *self.required, *self.optional)
+
+
+#: What every type may have.
+_COMMON = ("untertitel", "nummer", "herausgeber", "kontakt", "sprache", "schlagwörter",
+           "entwurf", "original", "fassung", "leichte-sprache")
+
+DOCTYPES: dict[str, DocType] = {}
+
+
+def register(doctype: DocType) -> DocType:
+    """Add a row (the table below; tests add a fixture type the same way)."""
+    DOCTYPES[doctype.name] = doctype
+    return doctype
+
+
+def unregister(name: str) -> None:
+    DOCTYPES.pop(name, None)
+
+
+RELEASE = register(DocType(
+    "pressemitteilung", N_("Pressemitteilung"), "Pressemitteilung",
+    required=("titel", "datum", "ort"),
+    optional=(*_COMMON, "sperrfrist", "prioritäten"),
+    page_template="pressemitteilung.html.j2",
+    body_template="partials/release-body.html.j2",
+    heads_package=True))
+
+BRIEFING = register(DocType(
+    "hintergrund", N_("Hintergrundinformation"), "Hintergrund",
+    required=("titel", "datum", "pressemitteilung", "priorität"),
+    optional=_COMMON,
+    page_template="hintergrund.html.j2",
+    body_template="partials/briefing-body.html.j2",
+    outputs=("pdf", "kit", "web", "mail", "bundle"),
+    part_of="pressemitteilung"))
+
+
+def doctype(name: str) -> DocType:
+    """The row of a type a validated document has (KeyError is a bug: validation checks
+    `typ` against this table first)."""
+    return DOCTYPES[name]
+
+
+def package_types() -> list[DocType]:
+    return [t for t in DOCTYPES.values() if t.heads_package]

@@ -1,0 +1,94 @@
+"""A body fragment (HTML) → blocks of plain text: paragraphs, headings, list items, quotes,
+table rows and pre-formatted text, footnote calls as [1] and the notes at the end. The
+e-mail's text part and the site's lead paragraphs are made from these."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+
+class _Text(HTMLParser):
+    BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "li", "tr", "pre"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []  # (kind, text)
+        self.current: list[str] = []
+        self.lists: list[list] = []  # per open list: [ordered, counter]
+        self.quote = 0
+        self.skip = 0
+        self.call = False
+        self.notes = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.skip or "footnote-back" in (attrs.get("class") or ""):
+            self.skip += 1
+            return
+        if tag in ("ul", "ol"):
+            self.flush()
+            self.lists.append([tag == "ol", 0])
+        elif tag == "blockquote":
+            self.quote += 1
+        elif tag == "section" and "footnotes" in (attrs.get("class") or ""):
+            self.notes = True
+        elif tag == "sup":
+            self.call = True
+            self.current.append("[")
+        elif tag in ("td", "th") and self.current:
+            self.current.append(" | ")
+        elif tag == "br":
+            self.current.append("\n")
+        elif tag in self.BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            self.skip -= 1
+            return
+        if tag == "sup" and self.call:
+            self.current.append("]")
+            self.call = False
+        elif tag in ("ul", "ol") and self.lists:
+            self.flush()
+            self.lists.pop()
+        elif tag == "blockquote":
+            self.flush()
+            self.quote -= 1
+        elif tag in self.BLOCKS:
+            self.flush(tag)
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.current.append(data)
+
+    def flush(self, tag: str = "p") -> None:
+        text = " ".join("".join(self.current).split(" "))
+        text = re.sub(r"[ \t\r\n]+", " ", text).strip() if tag != "pre" else text.strip("\n")
+        self.current = []
+        if not text:
+            return
+        if tag == "li" and self.lists:
+            ordered = self.lists[-1]
+            ordered[1] += 1
+            marker = f"[{ordered[1]}] " if self.notes else \
+                (f"{ordered[1]}. " if ordered[0] else "– ")
+            depth = "  " * (len(self.lists) - 1)
+            self.blocks.append(("li", depth + marker + text))
+        else:
+            self.blocks.append((tag, text))
+
+
+def blocks(body_html: str) -> list[tuple[str, str]]:
+    """(kind, text) of every block of the fragment, in reading order."""
+    parser = _Text()
+    parser.feed(body_html)
+    parser.close()
+    parser.flush()
+    return parser.blocks
+
+
+def lead(body_html: str) -> str:
+    """The first paragraph as plain text (no-break spaces kept)."""
+    return next((text for kind, text in blocks(body_html) if kind == "p"), "")

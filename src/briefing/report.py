@@ -1,0 +1,84 @@
+"""What a build or check did: one `Outcome` per PDF (a document's, a press kit), the
+problems, the files of the other outputs, and the exit code they add up to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem
+
+#: Exit codes (cli.py, README).
+OK, CONTENT, USAGE, MACHINE, BUG, INTERRUPTED = 0, 1, 2, 3, 4, 130
+
+
+@dataclass
+class Outcome:
+    """What became of one PDF (a document's own, or a release's press kit) in a build."""
+
+    display_path: str
+    output: Path | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    #: The file was already up to date and was not made again.
+    unchanged: bool = False
+    #: Failed, and the file of an earlier build stays: out of date.
+    stale: Path | None = None
+    #: Failed in a publication build, and the file of an earlier build was deleted.
+    withdrawn: Path | None = None
+    #: A release's press kit, not a document's own PDF.
+    kit: bool = False
+
+    @property
+    def missing(self) -> str:
+        """What was not made when it failed, as the message says it."""
+        return "keine Pressemappe erzeugt" if self.kit else "kein PDF erzeugt"
+
+    @property
+    def ok(self) -> bool:
+        return self.output is not None
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    #: Files deleted, with why (»Inhaltsdatei gelöscht«, »nicht mehr erzeugt«).
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    #: Packages this run put on the public web: (web folder, why now).
+    published: list[tuple[str, str]] = field(default_factory=list)
+    #: Peak memory (kB) of each process that rendered, by process id.
+    peak_rss_kb: dict[int, int] = field(default_factory=dict)
+    #: Nothing changed: answered from the manifest, with the last run's problems.
+    noop: bool = False
+    #: Files of the other outputs (web, e-mail, bundle, site) written, and left as they were.
+    channel_written: list[str] = field(default_factory=list)
+    channel_unchanged: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_warning]
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        """Each problem once: a template error shared by several documents is one message."""
+        self.problems += [p for p in problems if p not in self.problems]
+
+    def count(self, what: str) -> int:
+        return sum(1 for o in self.outcomes if {
+            "built": o.ok and not o.unchanged, "unchanged": o.unchanged, "failed": not o.ok,
+        }[what])
+
+    def exit_code(self, strict: bool = False) -> int:
+        """4 a bug in briefing, 3 a fault of the machine, 1 problems in the content, 0 fine."""
+        if any(p.bug for p in self.problems):
+            return BUG
+        if any(p.fault for p in self.problems):
+            return MACHINE
+        return CONTENT if self.errors or (strict and self.warnings) else OK

@@ -1,0 +1,512 @@
+"""One build holding the lock: it walks the output table (`outputs.OUTPUTS`) and owns, for
+every output alike, whether a unit is stale, making it, writing its files atomically,
+recording them in the manifest and removing what is no longer made.
+
+The PDF engine's outputs (each document's PDF, each package's press kit) are set first, in
+one pool of worker processes; then the other outputs in the order of the table, each from
+what the ones before it made in this run (in memory) or in an earlier one (on disk). A
+package's outputs are made only when every one of its documents has a current PDF: else
+its files stay as they were, and the build says so. Each Markdown body is made once per
+run (`body`), whichever outputs use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+
+from . import bugs, clock
+from .errors import MachineError, Problem, Severity, problem_order
+from .files import cause_of, write_atomically
+from .incremental import Entry, Staleness, digest, unit_key
+from .outputs import DOCUMENT, OUTPUTS, PACKAGE, Made, Output
+from .packages import PUBLIC, Package, State, packages, state, state_note
+from .report import Outcome, Report
+
+#: The unit of a site-wide output.
+SITE_UNIT = ""
+
+
+@dataclass
+class _Job:
+    """One stale unit of an engine output on its way through the pool."""
+
+    output: Output
+    unit: object
+    key: str
+    inputs: dict
+    templates: list[str]
+    made: Made
+    outcome: Outcome
+    #: The file the page becomes (relative to output/).
+    name: str = ""
+    sources: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+class Run:
+    """One build (or, `dry`, one check: everything made in memory, nothing written)."""
+
+    def __init__(self, project, staleness: Staleness, report: Report,
+                 on_outcome: Callable[[Outcome], None] = lambda o: None, *,
+                 documents: list | None = None, channels: bool = False, final: bool = False,
+                 force: bool = False, dry: bool = False):
+        from .templating import make_environment
+
+        self.project, self.staleness, self.report = project, staleness, report
+        self.config = project.config
+        self.on_outcome, self.final, self.force, self.dry = on_outcome, final, force, dry
+        self.env = make_environment(self.config.templates_dir)
+        self.now = clock.now()
+        self.documents = project.documents if documents is None else documents
+        self.outputs = [o for o in OUTPUTS if channels or o.scope == DOCUMENT]
+        self.packages = packages(project.documents) if channels else []
+        self.channels = channels
+        self._bodies: dict[str, object] = {}
+        #: Unit key → the files made of it in this run.
+        self.results: dict[str, dict[str, bytes]] = {}
+        #: Unit keys that are current (not made again) and that failed in this run.
+        self.current: set[str] = set()
+        self.failed: set[str] = set()
+        #: Packages whose files stay as they were (a document failed).
+        self.kept: set[str] = set()
+        self.published = dict(staleness.manifest.published)
+
+    # --- what output modules ask (outputs.Context) ----------------------------------------
+
+    def body(self, document):
+        """The document's Markdown body, made once per run for every output."""
+        from .markup import render_body
+
+        if document.display_path not in self._bodies:
+            self._bodies[document.display_path] = render_body(
+                document, self.config.quotes, self.config.content_dir)
+        return self._bodies[document.display_path]
+
+    def files(self, output: str, unit: str) -> dict[str, bytes]:
+        key = unit_key(output, unit)
+        if key in self.results:
+            return self.results[key]
+        entry = self.staleness.entry(output, unit)
+        return {name: self._read(name) for name in (entry.files if entry else ())}
+
+    def file(self, output: str, unit: str, name: str) -> bytes:
+        found = self.results.get(unit_key(output, unit))
+        return found[name] if found is not None else self._read(name)
+
+    def _read(self, name: str) -> bytes:
+        return b"" if self.dry else (self.config.output_dir / name).read_bytes()
+
+    def state(self, package: Package) -> State:
+        # A check makes every page as if public: every template is tried.
+        return State("öffentlich") if self.dry else state(package, self.now)
+
+    def records(self) -> list[dict]:
+        return list(self.published.values())
+
+    # --- the build ------------------------------------------------------------------------
+
+    def make(self, failed: list[str], workers: int, vouch: bool, whole: bool) -> None:
+        """`failed`: content files that failed before rendering; `whole`: every document is
+        in this run, so the files of deleted ones go."""
+        for display_path in failed:
+            self.finish(Outcome(display_path))
+        complete = faulted = False
+        try:
+            self.engine(workers)
+            if whole:
+                self.remove_orphans(self.outputs[:1])
+            if self.channels:
+                if not self.dry:
+                    self.package_states()
+                for output in (o for o in self.outputs if not o.engine):
+                    self.make_output(output)
+                self.remove_orphans(self.outputs[1:])
+            # A file the machine refused is not current: the next build must try it again.
+            complete = vouch and not any(p.fault for p in self.report.problems)
+        except MachineError:
+            faulted = True
+            raise
+        finally:
+            # Also when interrupted: the files written so far are recorded. A run stopped
+            # by a fault before it wrote anything leaves the manifest as it was.
+            self.report.problems.sort(key=problem_order)
+            if not self.dry and (not faulted or self.staleness.changed):
+                self.save(complete)
+
+    def units(self, output: Output) -> list[tuple[str, object]]:
+        """(key, unit) of every unit of `output` in this run."""
+        if output.scope == DOCUMENT:
+            return [(d.display_path, d) for d in self.documents
+                    if output.name in d.type.outputs]
+        if output.scope == PACKAGE:
+            return [(p.key, p) for p in self.packages if output.name in p.release.type.outputs]
+        return [(SITE_UNIT, None)]
+
+    def origin(self, unit) -> tuple[list[str], list[str], list[Path]]:
+        """The content files a unit is made from, the files they take values from, and the
+        images they used (as recorded with their PDFs)."""
+        if unit is None:
+            return [], [], []
+        documents = unit.documents if isinstance(unit, Package) else [unit]
+        sources = [d.display_path for d in documents]
+        links = sorted({link for d in documents for link in d.links} - set(sources))
+        images = []
+        for source in sources:
+            entry = self.staleness.entry("pdf", source)
+            images += [self.config.root / i for i in entry.images] if entry else []
+        return sources, links, sorted(set(images))
+
+    # --- the engine's outputs: PDFs and press kits, in one pool ---------------------------
+
+    def engine(self, workers: int) -> None:
+        engine = [o for o in self.outputs if o.engine]
+        # The press kits first: the longest jobs start while the short ones fill in.
+        pages = chain.from_iterable(self.stale_pages(o) for o in reversed(engine))
+        if self.dry:
+            for _ in pages:
+                pass
+            return
+        first = next(pages, None)
+        if first is None:
+            return
+        from . import pdf
+
+        settings = pdf.settings_for(self.project, self.documents)
+        kits: list[tuple[_Job, object]] = []
+        for job, produced in pdf.produce(chain([first], pages), settings, workers):
+            job.outcome.problems += produced.problems
+            job.outcome.seconds += produced.seconds
+            self.report.peak_rss_kb[produced.worker] = max(
+                produced.peak_rss_kb, self.report.peak_rss_kb.get(produced.worker, 0))
+            if job.output.scope == PACKAGE:  # written when its documents all have their PDF
+                kits.append((job, produced))
+                continue
+            if produced.ok:
+                self.store(job, produced.data, produced.pages)
+            else:
+                self.failed.add(job.key)
+            self.finish(job.outcome)
+        for job, produced in kits:
+            self.finish_kit(job, produced)
+
+    def stale_pages(self, output: Output) -> Iterator[tuple[_Job, tuple[str, str]]]:
+        """The pages of the stale units of an engine output, one at a time; finishes the
+        others (current, or failed before rendering) on the way."""
+        module = output.load()
+        for key, unit in self.units(output):
+            began = time.perf_counter()
+            outcome = Outcome(key, kit=output.scope == PACKAGE)
+            templates = self.staleness.templates(*module.templates(unit, self))
+            sources, links, images = self.origin(unit)
+            entry = self.staleness.entry(output.name, key)
+            inputs = self.staleness.inputs(sources, links, templates, images)
+            if not self.dry and self.staleness.reason(entry, inputs, self.force) is None:
+                self.current.add(unit_key(output.name, key))
+                (name,) = entry.files
+                outcome.output, outcome.pages = self.config.output_dir / name, entry.pages
+                outcome.problems, outcome.unchanged = entry.stored_problems(), True
+                self.finish(outcome)
+                continue
+            made = self._made(output, module, unit, key)
+            outcome.problems += made.problems
+            if made.page is None:
+                self.failed.add(unit_key(output.name, key))
+                if outcome.problems or not outcome.kit:  # a kit of broken bodies: silent
+                    self.finish(outcome)
+                continue
+            (name,) = module.files(unit)
+            if self.dry:
+                self.results[unit_key(output.name, key)] = {name: b""}
+                self.report.add(made.problems)
+                continue
+            outcome.seconds = time.perf_counter() - began
+            inputs = self.staleness.inputs(sources, links, templates, made.images)
+            job = _Job(output, unit, key, inputs, templates, made, outcome, name, sources, links)
+            yield job, made.page
+
+    def _made(self, output: Output, module, unit, key: str) -> Made:
+        """`module.make(unit)`; a fault of the machine or a bug fails only this unit."""
+        try:
+            return module.make(unit, self)
+        except OSError as exc:
+            return Made(problems=[Problem(self.paths_show(getattr(exc, "filename", None)),
+                                          None, f"kann nicht gelesen werden: {cause_of(exc)}",
+                                          fault=True)])
+        except (MachineError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: reported with its report file, the others go on
+            return Made(problems=[bugs.problem(key or "output/", exc,
+                                               f"Ausgabe {output.name}")])
+
+    def paths_show(self, name) -> str:
+        return self.config.show(Path(name)) if name else "output/"
+
+    def finish_kit(self, job: _Job, produced) -> None:
+        """A press kit is written only when every document of its package has its PDF."""
+        package = job.unit
+        missing = [d for d in package.documents
+                   if unit_key("pdf", d.display_path) not in self.current
+                   and unit_key("pdf", d.display_path) not in self.results]
+        if missing:
+            self.failed.add(unit_key("kit", job.key))
+            return
+        # The kit's own problems only: its documents' were reported with their PDFs.
+        job.outcome.problems = [p for p in job.outcome.problems
+                                if p.fault or p.bug or p.path.startswith("templates")
+                                or not produced.ok]
+        if produced.ok:
+            self.store(job, produced.data, produced.pages)
+        else:
+            self.failed.add(unit_key("kit", job.key))
+        self.finish(job.outcome)
+
+    def store(self, job: _Job, data: bytes, pages: int) -> None:
+        """Write an engine unit's file and record it."""
+        name = job.name
+        target = self.config.output_dir / name
+        if not self.write(target, data, job.outcome.problems):
+            self.failed.add(unit_key(job.output.name, job.key))
+            return
+        job.outcome.output, job.outcome.pages = target, pages
+        own = [[p.line, p.message, p.severity.value] for p in job.outcome.problems
+               if p.path == job.key]
+        self.results[unit_key(job.output.name, job.key)] = {name: data}
+        self.staleness.record(Entry(
+            job.output.name, job.key, job.inputs, {name: [digest(data), len(data)]}, pages,
+            job.sources, [self.config.show(i) for i in job.made.images], own, job.links,
+            job.templates))
+
+    def finish(self, outcome: Outcome) -> None:
+        if not outcome.ok and not outcome.kit:
+            self.earlier_files(outcome)
+        self.report.add(outcome.problems)
+        self.report.outcomes.append(outcome)
+        self.on_outcome(outcome)
+
+    def earlier_files(self, outcome: Outcome) -> None:
+        """A document failed: its PDF from an earlier build is out of date. A publication
+        build must not leave it (a draft's PDF under the final name)."""
+        entry = self.staleness.entry("pdf", outcome.display_path)
+        if entry is None or not entry.files:
+            return
+        (name,) = entry.files
+        target = self.config.output_dir / name
+        if not target.exists():
+            return
+        if not self.final or any(p.fault for p in outcome.problems):
+            outcome.stale = target
+            return
+        try:
+            target.unlink()
+        except OSError as exc:
+            outcome.problems.append(Problem(self.config.show(target), None, (
+                f"abgelehnt, aber die Datei eines früheren Laufs kann nicht gelöscht "
+                f"werden: {cause_of(exc)}; löschen Sie sie von Hand"), fault=True))
+            return
+        outcome.withdrawn = target
+        self.staleness.forget(entry)
+
+    # --- the other outputs, in the order of the table -------------------------------------
+
+    def package_states(self) -> None:
+        """Which packages can be made (every document has a current PDF); what each
+        public output may show of them (embargo, drafts), and when that changes."""
+        expires = []
+        for package in self.packages:
+            missing = [d.display_path for d in package.documents
+                       if not self.ok(unit_key("pdf", d.display_path))]
+            if missing:
+                self.keep(package, f"{', '.join(missing)} kein aktuelles PDF hat")
+                continue
+            held = self.state(package)
+            if not held.public:
+                self.report.add([state_note(package, held)])
+                if held.until:
+                    expires.append(held.until.astimezone(dt.UTC))
+        self.staleness.manifest.expires = min(expires).isoformat() if expires else None
+        self.staleness.changed = True
+
+    def keep(self, package: Package, why: str) -> None:
+        self.kept.add(package.key)
+        self.report.add([Problem(package.key, None, (
+            f"Pressemappe, Webseiten, E-Mail und Paket nicht erneuert, weil {why}; die "
+            "Dateien des letzten erfolgreichen Laufs bleiben (veraltet)"), Severity.NOTE)])
+
+    def ok(self, key: str) -> bool:
+        return key in self.current or key in self.results
+
+    def make_output(self, output: Output) -> None:
+        module = output.load()
+        for key, unit in self.units(output):
+            if isinstance(unit, Package) and not self.ready(output, unit):
+                self.kept.add(unit.key)
+                continue
+            templates = self.staleness.templates(*module.templates(unit, self))
+            sources, links, images = self.origin(unit)
+            inputs = self.staleness.inputs(sources, links, templates, images)
+            inputs |= self.derived(output, unit)
+            entry = self.staleness.entry(output.name, key)
+            if not self.dry and self.staleness.reason(entry, inputs, self.force) is None:
+                self.current.add(entry.key)
+                self.report.channel_unchanged += len(entry.files)
+                continue
+            made = self._made(output, module, unit, key)
+            if self.dry:
+                self.report.add(p for p in made.problems if p.path.startswith("templates"))
+                self.results[unit_key(output.name, key)] = made.files
+                self._publish(output, unit, made, None)
+                continue
+            self.report.add(made.problems)
+            if made.failed:
+                self.failed.add(unit_key(output.name, key))
+                if isinstance(unit, Package):
+                    self.kept.add(unit.key)
+                continue
+            self.store_files(output, key, unit, made, inputs, templates, entry)
+
+    def ready(self, output: Output, package: Package) -> bool:
+        """Everything the output needs of this package is current or made in this run."""
+        if package.key in self.kept:
+            return False
+        return self.dry or all(self.ok(key) for key in self.needed(output, package))
+
+    def needed(self, output: Output, package: Package) -> list[str]:
+        """The units of other outputs a package's unit is made from."""
+        made_for = package.release.type.outputs
+        return [key for need in output.needs if need in made_for
+                for key in ([unit_key(need, d.display_path) for d in package.documents]
+                            if need == "pdf" else [unit_key(need, package.key)])]
+
+    def derived(self, output: Output, unit) -> dict:
+        """The inputs a unit has from other outputs: the files it is made from, whether its
+        package is public yet, the site's list of public packages."""
+        digests = self.staleness.digests
+        if unit is None:
+            return {"records": digests.combine(*(
+                digest(repr(sorted(r.items())).encode()) for _, r in
+                sorted(self.published.items())))}
+        found = [f"{name}:{sha}" for key in self.needed(output, unit)
+                 for name, sha in self._digests(key).items()]
+        derived = {"upstream": digests.combine(*sorted(found))}
+        if output.public:
+            held = self.state(unit)
+            derived["state"] = f"{held.name}:{held.until.isoformat() if held.until else ''}"
+        return derived
+
+    def _digests(self, key: str) -> dict[str, str]:
+        if key in self.results:
+            return {name: digest(data) for name, data in self.results[key].items()}
+        entry = self.staleness.manifest.units.get(key)
+        return {name: sha for name, (sha, _size) in entry.files.items()} if entry else {}
+
+    def store_files(self, output: Output, key: str, unit, made: Made, inputs: dict,
+                    templates: list[str], entry: Entry | None) -> None:
+        """Write the files whose bytes changed, remove those no longer made, record."""
+        output_dir, problems = self.config.output_dir, []
+        files: dict[str, list] = {}
+        before = entry.files if entry else {}
+        for name, data in sorted(made.files.items()):
+            sha = digest(data)
+            if before.get(name, [None])[0] == sha and \
+                    self.staleness.digests.file(output_dir / name) == sha:
+                self.report.channel_unchanged += 1
+            elif self.write(output_dir / name, data, problems):
+                self.report.channel_written.append(self.config.show(output_dir / name))
+            else:  # recorded as missing: the next build tries again
+                sha = ""
+            files[name] = [sha, len(data)]
+        self.report.add(problems)
+        for name in sorted(set(before) - set(files)):
+            self.remove(entry, name, "nicht mehr erzeugt", problems)
+        self.report.add(problems)
+        sources, links, images = self.origin(unit)
+        self.results[unit_key(output.name, key)] = made.files
+        self.staleness.record(Entry(output.name, key, inputs, files, 0, sources,
+                                    [self.config.show(i) for i in images], [], links,
+                                    templates))
+        self._publish(output, unit, made, entry)
+
+    def _publish(self, output: Output, unit, made: Made, entry: Entry | None) -> None:
+        """The web output keeps the site's list of public packages."""
+        if output.name != "web":
+            return
+        if made.record is None:
+            self.published.pop(unit.key, None)
+            return
+        was = (entry.inputs.get("state", "") if entry else "").split(":")[0]
+        if was != "öffentlich" and not self.dry:
+            why = {"gesperrt": "Sperrfrist abgelaufen", "entwurf": "kein Entwurf mehr"}.get(
+                was, "zum ersten Mal")
+            self.report.published.append((f"output/{PUBLIC}/{unit.slug}/", why))
+        self.published[unit.key] = made.record
+
+    # --- files ----------------------------------------------------------------------------
+
+    def write(self, target: Path, data: bytes, problems: list[Problem]) -> bool:
+        """Write the file atomically; a machine fault keeps the old file and is a problem."""
+        try:
+            write_atomically(target, data)
+            return True
+        except OSError as exc:
+            problems.append(Problem(
+                self.config.show(target), None,
+                f"kann nicht geschrieben werden ({len(data) // 1024 + 1} kB): {cause_of(exc)}; "
+                "die bisherige Datei bleibt unverändert", fault=True))
+            return False
+
+    def remove(self, entry: Entry, name: str, why: str | None,
+               problems: list[Problem]) -> bool:
+        """Delete a file this tool wrote (unless someone changed it since); empty folders it
+        leaves in output/ go too."""
+        output = self.config.output_dir
+        target = output / name
+        try:
+            if self.staleness.digests.file(target) == entry.files[name][0]:
+                target.unlink()
+                if why:
+                    self.report.removed.append((self.config.show(target), why))
+                folder = target.parent
+                while folder != output and not any(folder.iterdir()):
+                    folder.rmdir()
+                    folder = folder.parent
+        except OSError as exc:
+            problems.append(Problem(self.config.show(target), None,
+                                    f"kann nicht gelöscht werden: {cause_of(exc)}", fault=True))
+            return False
+        return True
+
+    def remove_orphans(self, outputs: Iterable[Output]) -> None:
+        """The units of `outputs` this run did not have: their content file was deleted (or
+        is no longer of a type that makes them). Files of content files that failed stay."""
+        names = {o.name for o in outputs}
+        present = {unit_key(o.name, key) for o in outputs for key, _ in self.units(o)}
+        keep = self.project.blocked | self.kept
+        for entry in sorted(self.staleness.manifest.units.values(), key=lambda e: e.key):
+            if entry.output not in names or entry.key in present or entry.source in keep:
+                continue
+            gone = not (self.config.root / entry.source).exists()
+            why = "Inhaltsdatei gelöscht" if gone else "nicht mehr erzeugt"
+            problems: list[Problem] = []
+            removed = [self.remove(entry, name, why, problems) for name in sorted(entry.files)]
+            self.report.add(problems)
+            if all(removed):
+                self.staleness.forget(entry)
+                self.published.pop(entry.source, None)
+
+    def save(self, complete: bool) -> None:
+        try:
+            outcomes = self.report.outcomes
+            self.staleness.manifest.published = self.published
+            self.staleness.save(self.report.problems, {o.display_path for o in outcomes
+                                                       if not o.ok and not o.kit},
+                                {o.display_path for o in outcomes}, complete, self.channels)
+        except OSError as exc:
+            self.report.add([Problem(
+                self.config.show(self.config.manifest), None,
+                f"kann nicht gespeichert werden: {cause_of(exc)}; die alte Fassung bleibt, der "
+                "nächste Lauf setzt die betroffenen Dokumente erneut", fault=True)])

@@ -1,0 +1,81 @@
+"""The output `site`: the public site's shared pages, made from the entries of the public
+packages (`web.py` gives them; the manifest keeps them): the archive of all public
+releases by year and month, the Atom feed, and the stylesheet of `web/` and `gesperrt/`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from types import SimpleNamespace
+
+from babel import dates
+
+from .outputs import Made
+from .packages import HELD, PUBLIC
+from .templating import render
+from .web import common, stylesheet
+
+ARCHIVE_TEMPLATE, FEED_TEMPLATE = "web/archiv.html.j2", "web/feed.atom.j2"
+#: Stable ids of feed entries without a web address: UUIDs derived from the file name.
+_FEED_NAMESPACE = uuid.UUID("6f1d2c8e-3b0a-5c4e-9a7d-2e8b1f0c4d5a")
+
+
+def templates(site, context) -> list[str]:
+    return [ARCHIVE_TEMPLATE, FEED_TEMPLATE]
+
+
+def make(site, context) -> Made:
+    config, made = context.config, Made()
+    records = sorted(context.records(), key=lambda r: (r["datum"], r["slug"]), reverse=True)
+    language, publisher = config.defaults.language, config.defaults.publisher
+    archive = _archive(records, context, language, publisher, made)
+    feed = _feed(records, context, language, publisher, made)
+    if archive is not None and feed is not None:
+        made.add(f"{PUBLIC}/index.html", archive)
+        made.add(f"{PUBLIC}/feed.atom", feed)
+    css = stylesheet(config)
+    made.add(f"{PUBLIC}/briefing.css", css)
+    made.add(f"{HELD}/briefing.css", css)
+    return made
+
+
+def _shown(record: dict) -> SimpleNamespace:
+    """What the templates use of an entry, as they used a document."""
+    return SimpleNamespace(slug=record["slug"], title=record["titel"],
+                           date=dt.date.fromisoformat(record["datum"]),
+                           language=record["sprache"])
+
+
+def _archive(records: list[dict], context, language: str, publisher, made: Made) -> str | None:
+    """All public releases, newest first, by year and month."""
+    years: dict[int, dict[int, list]] = {}
+    for record in records:
+        shown = _shown(record)
+        years.setdefault(shown.date.year, {}).setdefault(shown.date.month, []).append(shown)
+    locale = language.replace("-", "_")
+    listing = [{"number": year, "months": [
+        {"name": dates.get_month_names("wide", locale=locale)[month], "releases": docs}
+        for month, docs in months.items()]} for year, months in years.items()]
+    return render(context.env, ARCHIVE_TEMPLATE, context.config, made.problems,
+                  years=listing, **common(language, publisher, context.config.quotes, False, 0))
+
+
+def _feed(records: list[dict], context, language: str, publisher, made: Made) -> str | None:
+    """Atom 1.0: one entry per public release (with its PDF's size in bytes)."""
+    base = context.config.web_address
+
+    def stamp(record: dict) -> str:
+        moment = dt.datetime.fromisoformat(record["veroeffentlicht"])
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def identity(slug: str) -> str:
+        return f"{base}{slug}/" if base else f"urn:uuid:{uuid.uuid5(_FEED_NAMESPACE, slug)}"
+
+    entries = [{"doc": _shown(r), "id": identity(r["slug"]), "updated": stamp(r),
+                "pdf_bytes": r["dokumente"][0]["pdf"]["bytes"], "summary": r["zusammenfassung"]}
+               for r in records]
+    updated = entries[0]["updated"] if entries else \
+        dt.datetime(2000, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return render(context.env, FEED_TEMPLATE, context.config, made.problems, language,
+                  entries=entries, base=base, feed_id=identity("feed"), updated=updated,
+                  publisher=publisher, locale=language.replace("-", "_"))
