@@ -9,7 +9,7 @@ SPRACHE ?=
 # Passed through the environment, so quotes and backticks in a title stay as typed.
 export DATEI TITEL MONAT SPRACHE
 
-.PHONY: all pdf final check kataloge uebersetzung leichte-sprache test lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
+.PHONY: all pdf final check kataloge uebersetzung leichte-sprache test test-schnell lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
 
 all: $(SETUP)  ## build everything into output/: PDFs, press kits, web, e-mail, bundles (or only DATEI's PDF)
 	$(BRIEFING) build $(if $(DATEI),$(DATEI),--alle)
@@ -54,6 +54,9 @@ pruefen: $(SETUP)  ## check PDFs for PDF/UA-1 and PDF/A-2: make pruefen [PDF=…
 
 test: $(SETUP) .venv/.browser  ## run the test suite
 	.venv/bin/python -m pytest
+
+test-schnell: $(SETUP)  ## the quick subset while working: every module, no real browser or processes (< 60 s)
+	.venv/bin/python -m pytest -q -m "not langsam"
 
 golden: $(SETUP)  ## after an intended template or typography change: rewrite tests/golden/
 	BRIEFING_UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/test_golden.py

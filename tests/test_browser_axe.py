@@ -12,6 +12,9 @@ import pytest
 
 from .browser import axe_violations, format_violations
 
+# Real processes, a real browser: in the full suite, not in `make test-schnell`.
+pytestmark = pytest.mark.langsam
+
 GOOD = """\
 <!DOCTYPE html>
 <html lang="de">

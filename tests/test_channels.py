@@ -190,6 +190,7 @@ def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch
     assert build(root, channels=True).noop
 
 
+@pytest.mark.langsam
 def test_web_pages_have_no_wcag_violations(seed):
     from .browser import axe_violations, format_violations
 

@@ -16,6 +16,9 @@ from briefing.incremental import Manifest
 
 from .conftest import BOOKKEEPING, RELEASE, make_project
 
+# Real processes, a real browser: in the full suite, not in `make test-schnell`.
+pytestmark = pytest.mark.langsam
+
 LONG = RELEASE.replace("Ein kurzer Text.", "Ein längerer Text mit vielen Wörtern. " * 400)
 
 

@@ -71,6 +71,7 @@ def preview(project):
                 process.wait()
 
 
+@pytest.mark.langsam  # a preview process of its own
 def test_preview_follows_edits_and_shows_problems(preview):
     root, url, process = preview
     page = get(url).decode()
@@ -111,6 +112,7 @@ def test_preview_follows_edits_and_shows_problems(preview):
     assert process.poll() is None  # still serving
 
 
+@pytest.mark.langsam  # a preview process of its own
 def test_preview_ends_cleanly(preview):
     _root, url, process = preview
     assert state(url)["stand"] >= 1
@@ -132,6 +134,7 @@ def test_preview_listens_on_loopback_only():
         server.server_close()
 
 
+@pytest.mark.langsam  # a preview process of its own
 def test_preview_answers_only_requests_for_this_machine(preview):
     _root, url, _process = preview
     request = urllib.request.Request(url + "stand", headers={"Host": "boese.example"})
@@ -145,6 +148,7 @@ def test_preview_answers_only_requests_for_this_machine(preview):
         assert missing.value.code == 404
 
 
+@pytest.mark.langsam  # a preview process of its own
 def test_settings_and_stylesheet_changes_and_saves_by_rename(preview):
     root, url, process = preview
     first = state(url)
@@ -188,6 +192,7 @@ def _browser():
     return playwright, executable
 
 
+@pytest.mark.langsam  # a preview process of its own
 def test_preview_in_a_real_browser(preview):
     playwright, executable = _browser()
     root, url, _process = preview

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from briefing.cli import make_parser
 from briefing.config import settings_table
-from briefing.schema import field_table
+from briefing.schema import field_table, inheritance_table
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -16,9 +16,15 @@ def test_field_table_is_generated_from_the_schema():
     assert block and block[1] == field_table()
 
 
+def test_inheritance_table_is_generated_from_the_schema():
+    block = re.search(r"<!-- inheritance-table:.*?-->\n(.*?)\n<!-- /inheritance-table -->",
+                      README, re.S)
+    assert block and block[1] == inheritance_table()
+
+
 def test_every_make_target_is_documented():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    targets = re.findall(r"^([a-z]+):", makefile, re.M)
+    targets = re.findall(r"^([a-z-]+):", makefile, re.M)
     assert targets
     for target in targets:
         assert f"`make {target}`" in README or f"`make {target} " in README or (

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, compat
 from .errors import ContentError, MachineError, UsageError
 from .paths import Paths, find_root
 
@@ -90,7 +91,7 @@ def _positive(text: str) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    argparse._ = _german
+    compat.german_argparse(_german)
     parser = _Parser(
         prog="briefing",
         description="Setzt Pressemitteilungen und Hintergrundinformationen aus Markdown "
@@ -233,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command != "doctor" and (wrong := compat.version_problems()):
+        for line in wrong:
+            print(f"briefing: {line}", file=sys.stderr)
+        return 3
     try:
         root = find_root((args.root or Path.cwd()).resolve())
         if args.command in HANDLERS:
@@ -261,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: abgebrochen", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`briefing status | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:  # a bug in briefing: one German line and a report file
         from . import bugs
 

@@ -20,8 +20,8 @@ from itertools import pairwise
 
 import pydyf
 from weasyprint.formatting_structure import boxes
-from weasyprint.pdf import tags as _weasy_tags
 
+from .compat import page_box, recording_structure
 from .i18n import gettext
 
 #: Declares the pdfuaid namespace to PDF/A validators (ISO 19005-2, 6.6.2.3.2).
@@ -62,36 +62,26 @@ def finish(document, pdf) -> None:
 
 # --- which HTML element a structure element stands for ---------------------------------
 # WeasyPrint builds one structure element per box; an HTML element broken across a page
-# (main, a list, a paragraph) becomes several (Kozea/WeasyPrint#2482). Wrapping its tree
-# builder records the HTML element of each structure element, so they can be joined.
+# (main, a list, a paragraph) becomes several (Kozea/WeasyPrint#2482). While `write` runs,
+# every structure element is marked with its HTML element (compat.recording_structure), so
+# they can be joined.
 
-_build_box_tree = _weasy_tags._build_box_tree
-
-
-#: Only while `write` runs: other uses of WeasyPrint in the same process stay untouched.
-_remembering = False
-
-
-def _remember_elements(box, parent, pdf, page_number, nums, annotations, tags):
-    for element in _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
-        html = getattr(box, "element", None)
-        if _remembering and "BriefingKey" not in element and html is not None:
-            keys = pdf.__dict__.setdefault("_briefing_keys", {})
-            tag = str(getattr(box, "element_tag", ""))
-            element["BriefingKey"] = keys.setdefault((id(html), tag), len(keys))
-            if isinstance(box, boxes.InlineBox):  # <strong>, <a>, <sup>: inside a line
-                element["BriefingInline"] = 1
-            # The note (markup.py gives it the class), its number, and the calls to it.
-            classes = (html.get("class") or "").split()
-            if "footnote" in classes:
-                element["BriefingNote"] = {"span": "note", "span::footnote-marker": "label",
-                                           "span::footnote-call": "empty"}.get(tag, "")
-            elif tag == "sup" and {"footnote-call", "footnote-again"} & set(classes):
-                element["BriefingNote"] = "call"
-        yield element
-
-
-_weasy_tags._build_box_tree = _remember_elements
+def _remember_element(box, element, pdf) -> None:
+    html = getattr(box, "element", None)
+    if "BriefingKey" in element or html is None:
+        return
+    keys = pdf.__dict__.setdefault("_briefing_keys", {})
+    tag = str(getattr(box, "element_tag", ""))
+    element["BriefingKey"] = keys.setdefault((id(html), tag), len(keys))
+    if isinstance(box, boxes.InlineBox):  # <strong>, <a>, <sup>: inside a line
+        element["BriefingInline"] = 1
+    # The note (markup.py gives it the class), its number, and the calls to it.
+    classes = (html.get("class") or "").split()
+    if "footnote" in classes:
+        element["BriefingNote"] = {"span": "note", "span::footnote-marker": "label",
+                                   "span::footnote-call": "empty"}.get(tag, "")
+    elif tag == "sup" and {"footnote-call", "footnote-again"} & set(classes):
+        element["BriefingNote"] = "call"
 
 
 def _join_split_elements(pdf) -> None:
@@ -317,7 +307,7 @@ def _hide_last_glyph(token: bytes) -> bytes:
 def _source_text(document) -> str:
     """The text of the HTML the document was laid out from."""
     for page in document.pages:
-        for box in page._page_box.children:
+        for box in page_box(page).children:
             if getattr(box, "element_tag", None) == "html":
                 return "".join(box.element.itertext())
     return ""
@@ -340,9 +330,5 @@ def _object(pdf, reference):
 
 def write(document, finisher=None) -> bytes:
     """The PDF bytes; `finisher` replaces `finish` (the benchmark times it)."""
-    global _remembering
-    _remembering = True
-    try:
+    with recording_structure(_remember_element):
         return document.write_pdf(finisher=finisher or finish, **OPTIONS)
-    finally:
-        _remembering = False

@@ -10,6 +10,7 @@ import platform
 import sys
 from pathlib import Path
 
+from . import compat
 from .files import cache_dir
 from .fonts import font_files
 from .paths import Paths
@@ -24,6 +25,9 @@ def run_doctor(root: Path, args=None) -> int:
     problems = 0
     print(f"Python:      {platform.python_version()} ({sys.executable})")
     print(f"WeasyPrint:  {weasyprint.__version__}")
+    for line in compat.version_problems():
+        problems += 1
+        print(f"Warnung: {line}")
     version = pango.pango_version()
     print(f"Pango:       {version // 10000}.{version // 100 % 100}.{version % 100}")
     print("HarfBuzz:    " + ("≥ 4.1" if harfbuzz.hb_version_atleast(4, 1, 0) else "< 4.1"))

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import struct
 import tempfile
+import time
 import unicodedata
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from .errors import Problem, Severity
 from .files import cache_dir, write_atomically
@@ -48,10 +51,38 @@ def confine(fonts_dir: Path) -> None:
     if not path.is_file():
         try:
             write_atomically(path, text.encode())
+            _prune(cache_dir())
         except OSError:  # no writable cache folder: a temporary one for this process
             path = Path(tempfile.mkdtemp(prefix="briefing-fonts-")) / name
             path.write_text(text, encoding="utf-8")
     os.environ["FONTCONFIG_FILE"] = str(path)
+
+
+_DIR = re.compile(r"<dir>(.*?)</dir>")
+
+
+#: fontconfig's own cache files of a font folder not used for this long are deleted.
+CACHE_DAYS = 7
+
+
+def _prune(folder: Path) -> None:
+    """One configuration per font folder: those of folders that are gone (a project moved
+    or deleted, a test's temporary project) are deleted, so they do not pile up; so are
+    fontconfig's cache files nobody used for a week (it makes them again when needed)."""
+    old = time.time() - CACHE_DAYS * 86400
+    for conf in folder.glob("fonts-*.conf"):
+        try:
+            match = _DIR.search(conf.read_text(encoding="utf-8"))
+            if match and not Path(unescape(match[1])).is_dir():
+                conf.unlink()
+        except OSError:  # another process pruned it first
+            continue
+    for stale in (folder / "fontconfig").glob("*.cache-*"):
+        try:
+            if stale.stat().st_mtime < old:
+                stale.unlink()
+        except OSError:
+            continue
 
 
 def coverage(fonts_dir: Path) -> frozenset[int]:
@@ -64,13 +95,15 @@ def coverage(fonts_dir: Path) -> frozenset[int]:
 
 @cache
 def _cmap(path: str, mtime_ns: int) -> frozenset[int]:
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
     try:
         fonts = TTCollection(path, lazy=True).fonts if path.endswith(".ttc") \
             else [TTFont(path, lazy=True)]
         return frozenset(c for font in fonts for c in (font.getBestCmap() or {}))
-    except Exception:  # not a font fontTools can read: it draws nothing
+    # What fontTools raises for a file that is not a (whole) font: it draws nothing.
+    except (TTLibError, OSError, EOFError, struct.error, KeyError, IndexError,
+            AssertionError, ValueError):
         return frozenset()
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyphen
 
+from . import compat
 from .errors import ContentError, Problem
 from .files import cache_dir, cause_of, write_atomically
 
@@ -66,13 +67,13 @@ def install_exceptions(exceptions: dict[str, list[int]], languages: set[str]) ->
     for language in dictionaries - {None}:
         dictionary = load_dictionary(language)
         for word, positions in exceptions.items():
-            dictionary.cache[word] = [pyphen.DataInt(position) for position in positions]
+            compat.set_breaks(dictionary, word, positions)
 
 
 def forget_exceptions() -> None:
     """Drop the loaded dictionaries (and the exceptions put into them): a long-lived
     process installs the current list afresh."""
-    pyphen.hdcache.clear()
+    compat.forget_dictionaries()
 
 
 def load_dictionary(language: str) -> pyphen.HyphDict:
@@ -82,9 +83,10 @@ def load_dictionary(language: str) -> pyphen.HyphDict:
     few milliseconds. It is keyed by Pyphen's version and the pattern file's contents, kept
     outside the project (content cannot plant one) and rebuilt when missing or unreadable.
     """
-    path = Path(pyphen.LANGUAGES[language])
-    if path in pyphen.hdcache:
-        return pyphen.hdcache[path]
+    path = Path(compat.hyphenation_file(language))
+    shared = compat.shared_dictionary(path)
+    if shared is not None:
+        return shared
     key = hashlib.sha256(pyphen.__version__.encode() + path.read_bytes()).hexdigest()[:16]
     cache = cache_dir() / f"hyph-{language}-{key}.pickle"
     try:
@@ -94,5 +96,5 @@ def load_dictionary(language: str) -> pyphen.HyphDict:
         # No writable cache folder: parse again next time.
         with contextlib.suppress(OSError):
             write_atomically(cache, pickle.dumps(dictionary, protocol=pickle.HIGHEST_PROTOCOL))
-    pyphen.hdcache[path] = dictionary
+    compat.share_dictionary(path, dictionary)
     return dictionary

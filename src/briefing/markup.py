@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import re
+import struct
 import xml.etree.ElementTree as ET
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -343,16 +345,18 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
 def _decodable(path: Path) -> bool:
     """The image can be drawn: an SVG that parses as XML, or a raster image Pillow (which
     WeasyPrint uses) can decode completely."""
+    from PIL import Image
+
     try:
         if path.suffix.lower() == ".svg":
             ET.parse(path)
             return True
-        from PIL import Image
-
         with Image.open(path) as image:
             image.load()
         return True
-    except Exception:  # any decoder error means: not an image we can print
+    # What Pillow's decoders and the XML parser raise for a file that is not a whole image.
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error,
+            ET.ParseError, Image.DecompressionBombError):
         return False
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .compat import page_box
+
 #: Boxes may end this far (CSS px) past the edge without losing anything visible.
 TOLERANCE = 1.0
 PX_PER_CM = 96 / 2.54
@@ -35,7 +37,7 @@ def find(document) -> list[Overflow]:
     """The outermost elements that stick out of their page's text area, each once."""
     found: dict[int, Overflow] = {}
     for page in document.pages:
-        box = page._page_box
+        box = page_box(page)
         right = box.content_box_x() + box.width
         bottom = box.content_box_y() + box.height
         for child in box.children:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import resource
 import signal
@@ -260,3 +261,69 @@ def produce(pages: Iterable[tuple[K, tuple[str, str]]], settings: Settings,
             workers: int) -> Iterator[tuple[K, Produced]]:
     """Render each (key, (display path, HTML)); yield (key, result) as they finish."""
     return pool.run(pages, workers, start_renderer, (settings,), render_page, _lost)
+
+
+class Worker:
+    """One warm process that sets pages for a long-lived caller (the preview), so that the
+    time and memory budgets apply to setting alone: the caller's other threads (its web
+    server) never run under them. Start it before the caller starts threads (it forks)."""
+
+    def __init__(self):
+        self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        self.settings: Settings | None = None
+
+    def _start(self, method: str) -> None:
+        context = multiprocessing.get_context(method)
+        self.connection, child = context.Pipe()
+        # A forked child holds a copy of this end too: it closes it, so that it sees the
+        # end of the pipe when this process closes its own.
+        ours = self.connection if method == "fork" else None
+        self.process = context.Process(target=_serve, args=(child, ours), daemon=True,
+                                       name="briefing-setzen")
+        self.process.start()
+        child.close()
+
+    def setup(self, settings: Settings) -> None:
+        """Fonts, stylesheet and hyphenation of the project (again, after a change)."""
+        self.settings = settings
+        self._ask("setup", settings)
+
+    def render(self, page: tuple[str, str]) -> Produced:
+        produced = self._ask("render", page)
+        return produced if produced is not None else _lost(page)
+
+    def _ask(self, kind: str, payload):
+        try:
+            self.connection.send((kind, payload))
+            return self.connection.recv()
+        except (EOFError, OSError):  # the process died (killed, out of memory): a new one
+            self.process.join(timeout=1)
+            self._start("spawn")  # the caller has threads now: no fork
+            if self.settings is not None and kind == "render":
+                self._ask("setup", self.settings)
+            return None
+
+    def close(self) -> None:
+        self.connection.close()
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+def _serve(connection, parents_end=None) -> None:
+    """The worker's loop: set up, then render page after page."""
+    if parents_end is not None:
+        parents_end.close()
+    while True:
+        try:
+            kind, payload = connection.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if kind == "setup":
+            from . import hyphenation
+
+            hyphenation.forget_exceptions()  # a word removed from the list must go too
+            start_renderer(payload)
+            connection.send(True)
+        else:
+            connection.send(render_page(payload))

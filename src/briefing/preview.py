@@ -60,6 +60,9 @@ class Preview:
         self.lock = threading.Lock()
         self.pdfium = threading.Lock()
         self.renderer_key: str | None = None
+        #: The process that sets pages (its budgets do not touch the server's threads);
+        #: `run` starts it before any thread.
+        self._worker = None
         self.env, self.env_key = None, None
         self.closures: dict[str, list[str]] = {}
 
@@ -94,6 +97,18 @@ class Preview:
         self._publish(notes)
         return done
 
+    @property
+    def worker(self):
+        if self._worker is None:
+            from .pdf import Worker
+
+            self._worker = Worker()
+        return self._worker
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+
     def _inputs(self, staleness: Staleness, document, view: View) -> dict:
         from . import document_pdf
 
@@ -103,7 +118,6 @@ class Preview:
 
     def _render(self, project, document, view: View, inputs: dict, notes: list[str]) -> int:
         """Set one document; keep its last good rendering when this one fails."""
-        from . import pdf
         from .templating import compose
 
         config = project.config
@@ -114,7 +128,7 @@ class Preview:
         if page.html is None:
             view.failed = True
             return 0
-        produced = pdf.render_page((document.display_path, page.html))
+        produced = self.worker.render((document.display_path, page.html))
         view.rendered += [str(p) for p in produced.problems if str(p) not in view.rendered]
         view.failed = not produced.ok
         if view.failed:
@@ -157,7 +171,7 @@ class Preview:
     def _prepare(self, project, staleness: Staleness) -> None:
         """A warm renderer and Jinja environment; made again when what they hold changed:
         stylesheet, fonts, settings, hyphenation list, languages, templates."""
-        from . import hyphenation, pdf
+        from . import pdf
         from .templating import make_environment
 
         config = project.config
@@ -166,8 +180,7 @@ class Preview:
             staleness.digests.file(config.hyphenation_file),
             *sorted({d.language for d in project.documents}))
         if key != self.renderer_key:
-            hyphenation.forget_exceptions()  # a word removed from the list must go too
-            pdf.start_renderer(pdf.settings_for(project, project.documents))
+            self.worker.setup(pdf.settings_for(project, project.documents))
             self.renderer_key = key
             for view in self.views.values():
                 view.fingerprint = None
@@ -246,6 +259,7 @@ def run(root: Path, args) -> int:
     from .preview_http import serve
 
     preview = Preview(root, args.file, args.schreiben)
+    preview.worker  # forked now, while this process has one thread  # noqa: B018
     server = serve(preview, args.port)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"Vorschau: {url}  (beenden mit Strg+C)", flush=True)
@@ -267,5 +281,6 @@ def run(root: Path, args) -> int:
         stop.set()
         server.shutdown()
         server.server_close()
+        preview.close()
     print("Vorschau beendet.", file=sys.stderr)
     return 0

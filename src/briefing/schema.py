@@ -87,7 +87,8 @@ FIELDS = (
           "Sperrfrist: Zeitpunkt (JJJJ-MM-TT HH:MM, ohne Zeitzone Berliner Zeit) oder Text; "
           "gilt auch für die Hintergrundinformationen der Mitteilung", "2025-10-29 14:00"),
     Field("herausgeber", parse_text, "publisher",
-          "Herausgeber; ohne Angabe der aus `briefing.toml`", "Sächsische Staatskanzlei",
+          "Herausgeber; ohne Angabe bei Hintergrundinformationen der ihrer "
+          "Pressemitteilung, sonst der aus `briefing.toml`", "Sächsische Staatskanzlei",
           to_model=lambda name, _: Publisher(name), fallback=lambda d: d.publisher),
     Field("kontakt", parse_contact, "contact",
           "Pressekontakt mit den Unterfeldern `stelle`, `name`, `telefon`, `email`, "

@@ -54,7 +54,6 @@ FILTER_INPUTS = {
 def _with_locale(name: str):
     """A Jinja filter that takes the document's locale from the template context and checks
     what the template gives it."""
-    function = getattr(formatting, name)
     expected, described = FILTER_INPUTS[name]
 
     @pass_context
@@ -62,7 +61,7 @@ def _with_locale(name: str):
         if not isinstance(value, expected) or isinstance(value, bool):
             raise TemplateRuntimeError(f"Filter »{name}« braucht {described}, nicht "
                                        f"{type(value).__name__} »{value}«")
-        return function(value, context["locale"], *args, **kwargs)
+        return getattr(formatting, name)(value, context["locale"], *args, **kwargs)
 
     filter_.__name__ = name
     return filter_
