@@ -237,11 +237,12 @@ class Preview:
                 saves.get_nowait()
             try:
                 self.refresh()
-            except Exception as exc:  # a bug: show it, keep serving the last good pages
-                import traceback
+            except Exception as exc:  # a bug: named with its report, the last good pages stay
+                from . import bugs
 
-                traceback.print_exc()
-                self._publish([f"Interner Fehler der Vorschau ({exc}); bitte melden"])
+                line = bugs.line(exc, bugs.write_report(exc, "Vorschau"))
+                print(f"briefing: {line}", file=sys.stderr, flush=True)
+                self._publish([line])
 
     def _relevant(self, _change, path: str) -> bool:
         shown = self.paths.show(Path(path))
