@@ -86,9 +86,10 @@ def thousand_files(folder: Path) -> Path:
             source = f"content/{name}.md"
             rel = [] if name == stem else [f"content/{stem}.md"]
             templates = ["base.html.j2", "partials/contact.html.j2"]
-            staleness.record(Entry(source, f"{name}.pdf",
-                                   staleness.inputs(source, rel, templates, []), digest(pdf),
-                                   1, [], [], rel, templates))
+            staleness.record(Entry("pdf", source,
+                                   staleness.inputs([source], rel, templates, []),
+                                   {f"{name}.pdf": [digest(pdf), len(pdf)]}, 1, [source],
+                                   [], [], rel, templates))
     staleness.save([], set(), set(), True)
     return folder
 

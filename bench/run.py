@@ -86,7 +86,6 @@ def floor(root: Path) -> tuple[float, int]:
     import weasyprint
 
     from briefing.hyphenation import install_exceptions
-    from briefing.outputs import PDF
     from briefing.pdf import ProjectFetcher
     from briefing.project import load_project
     from briefing.templating import compose, make_environment
@@ -120,7 +119,6 @@ def postprocessing(root: Path) -> tuple[float, float]:
     (conformance.finish: PDF/UA identification, artifacts, scope, line ends)."""
     sys.path.insert(0, str(REPO / "src"))
     from briefing import conformance, pdf
-    from briefing.outputs import PDF
     from briefing.project import load_project
     from briefing.templating import compose, make_environment
 
