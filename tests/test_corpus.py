@@ -141,12 +141,22 @@ EXPECTED = {
     '41-entwurf-final.md': (0, [
     ]),
     '42-html-script.md': (0, [
+        '8: Warnung: HTML »<script>« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
+        '10: Warnung: HTML »<b onclick="alert(1)" onmouseover="alert(2)">« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
     ]),
     '43-html-anhang.md': (0, [
+        '8: Warnung: HTML »<link rel="attachment" href="file:///etc/hostname">« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
+        '9: Warnung: HTML »<a rel="attachment" href="file:///etc/passwd">« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
     ]),
     '44-html-iframe-object-embed.md': (0, [
+        '8: Warnung: HTML »<iframe src="https://example.org">« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
+        '9: Warnung: HTML »<object data="file:///etc/hostname">« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
+        '10: Warnung: HTML »<embed src="file:///etc/hostname">« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
     ]),
     '45-html-bild-und-stil.md': (0, [
+        '8: Warnung: HTML »<img src="file:///etc/hostname" alt="x">« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
+        '9: Warnung: HTML »<style>« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
+        '10: Warnung: HTML »<div style="background: url(https://example.org/y.png)">« wird nicht ausgewertet und erscheint als Text: nehmen Sie Markdown (**fett**, [Link](https://…)) oder schreiben Sie es in `…`',
     ]),
     '46-front-matter-html.md': (0, [
     ]),
@@ -272,7 +282,8 @@ def test_hostile_input_reaches_nothing(name, tmp_path, capsys, no_network):
     root = make_project(tmp_path)
     shutil.copy(CORPUS / name, root / "content" / name)
     code, lines = run(root, capsys, "build", "--jobs", "1")
-    assert (code, lines) == (0, [])
+    # Warned about (HTML shown as text), and built: nothing of it reaches the machine.
+    assert (code, lines) == (0, [f"content/{name}:{m}" for m in EXPECTED[name][1]])
     pdf = root / "output" / name.replace(".md", ".pdf")
     reader = PdfReader(pdf)
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})

@@ -21,7 +21,8 @@ def html_of(body: str) -> str:
 
 @pytest.mark.parametrize(("body", "expected"), [
     ('Ein "Zitat" und `"Code" z. B. ...`', "<p>Ein »Zitat« und <code>\"Code\" z. B. ...</code></p>"),
-    ('    "eingerückt" - z. B.', '<pre data-zeile="5"><code>"eingerückt" - z. B.\n</code></pre>'),
+    # Indented text is text (pasted from Word), not code: code is fenced.
+    ('    "eingerückt" - z. B.', f'<p>»eingerückt« – z.{NB}B.</p>'),
     ('```\n"umzäunt" - z. B.\n```', '<pre><code>&quot;umzäunt&quot; - z. B.\n</code></pre>'),
     ('"**fett**"', "<p>»<strong>fett</strong>«</p>"),
     ('Ein \\"gerades\\" Zeichen', 'Ein "gerades" Zeichen'),

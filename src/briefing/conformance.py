@@ -75,6 +75,10 @@ def _remember_element(box, element, pdf) -> None:
     element["BriefingKey"] = keys.setdefault((id(html), tag), len(keys))
     if isinstance(box, boxes.InlineBox):  # <strong>, <a>, <sup>: inside a line
         element["BriefingInline"] = 1
+    # A deletion is read out as one (markup.py says how, in the document's language).
+    if html.get("data-vorlesen") and tag == "del":
+        element["S"] = "/Span"
+        element["ActualText"] = pydyf.String(html.get("data-vorlesen"))
     # The note (markup.py gives it the class), its number, and the calls to it.
     classes = (html.get("class") or "").split()
     if "footnote" in classes:

@@ -131,8 +131,13 @@ def missing_glyphs(source: SourceFile, drawable: frozenset[int],
     return problems
 
 
+#: A bullet typed by hand at the start of a line: it becomes a list marker (dialect.py),
+#: drawn in the list's own style, so the font need not have it.
+_HAND_BULLET = re.compile(r"^\s*[•◦▪‣●](?=\s)")
+
+
 def _texts(source: SourceFile):
     """(line, text) of everything staff typed: front-matter values and the body."""
     yield from front_matter_texts(source)
     for offset, text in enumerate(source.body.split("\n")):
-        yield source.body_line + offset, text
+        yield source.body_line + offset, _HAND_BULLET.sub("", text)

@@ -33,6 +33,7 @@ from .paths import Paths
 FORMAT = 5
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
+                     "pymdown_extensions",
                      "jinja2", "babel", "pyyaml", "tinyhtml5", "cssselect2")
 
 #: Why an output is made again, in German; the first changed kind of input is named.

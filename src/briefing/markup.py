@@ -21,6 +21,7 @@ from markdown import Extension, Markdown
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.treeprocessors import Treeprocessor
 
+from . import dialect
 from .errors import Problem, Severity
 from .i18n import gettext
 from .model import Document, QuoteStyle
@@ -128,9 +129,24 @@ class SafetyTreeprocessor(Treeprocessor):
                 self.report.add(first_item, f"Listen sind mehr als {MAX_LIST_DEPTH} Ebenen tief "
                                     "verschachtelt; vereinfachen Sie die Gliederung")
         self._headings(root)
+        self._leftovers(root, parents)
         self.web_root = copy.deepcopy(root)
         self._footnotes(self.web_root, {c: p for p in self.web_root.iter() for c in p}, True)
         self._footnotes(root, parents, False)
+
+    def _leftovers(self, root: ET.Element, parents: dict) -> None:
+        """What did not become what it looks like: marked text (refused), footnote calls
+        without their note, raw syntax left over (dialect.py)."""
+        for mark in list(root.iter("mark")):
+            text = "".join(mark.itertext())
+            self.report.add(f"=={text}", f"»=={text}==« wird nicht markiert gedruckt: "
+                            "Markieren gibt es in Pressetexten nicht (auf Papier ohne Farbe "
+                            "unsichtbar, für Screenreader meist stumm); für Wichtiges nehmen "
+                            "Sie **fett**, für Hinweise an Kolleginnen und Kollegen einen "
+                            "Kommentar <!-- … -->", Severity.WARNING)
+            _unwrap(mark, parents)
+        for snippet, message, error in dialect.leftovers(root):
+            self.report.add(snippet, message, Severity.ERROR if error else Severity.WARNING)
 
     def _mark_lines(self, root: ET.Element) -> None:
         """`data-zeile` on what can be too wide for the page (tables, code, images), so the
@@ -261,6 +277,12 @@ class SafetyTreeprocessor(Treeprocessor):
             parent = parents[sup]
             parent.insert(list(parent).index(sup) + 1, span)
         parents[container].remove(container)
+        if not web:
+            for note_id in notes.keys() - numbers.keys():
+                label = note_id.split(":", 1)[-1]
+                self.report.add(f"[^{label}]:", f"Fußnote »[^{label}]« wird im Text nie "
+                                "aufgerufen: setzen Sie »[^" + label + "]« an die Stelle, "
+                                "zu der sie gehört, oder löschen Sie die Fußnote")
         if web and web_notes:
             section = ET.SubElement(root, "section", {"class": "footnotes",
                                                       "aria-labelledby": "fussnoten"})
@@ -282,6 +304,19 @@ class _WebForm(Treeprocessor):
         for name in ("typography", "unescape"):
             if name in self.md.treeprocessors and web_root is not None:
                 self.md.treeprocessors[name].run(web_root)
+        language = self.safety.report.document.language
+        said = gettext(language, "gestrichen")
+        # A deletion is read out as one: in the PDF its structure element says so
+        # (conformance.py), on the web and in the e-mail a hidden text does.
+        for deleted in root.iter("del"):
+            deleted.set("data-vorlesen", f"[{said}: {''.join(deleted.itertext())}]")
+        for deleted in web_root.iter("del") if web_root is not None else ():
+            start = ET.Element("span", {"class": "visually-hidden"})
+            start.text = f"[{said}: "
+            start.tail, deleted.text = deleted.text, None
+            deleted.insert(0, start)
+            end = ET.SubElement(deleted, "span", {"class": "visually-hidden"})
+            end.text = "]"
 
 
 class _SafetyExtension(Extension):
@@ -294,6 +329,9 @@ class _SafetyExtension(Extension):
         # Raw HTML becomes text: no block or inline HTML is recognised at all.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        # Indented text is text (pasted from Word), not code: code is fenced with ```.
+        md.parser.blockprocessors.deregister("code")
+        dialect.register(md)
         # After footnotes (50, 15) and inline parsing (20), before typography (5).
         self.safety = SafetyTreeprocessor(md, *self.args)
         md.treeprocessors.register(self.safety, "safety", 7)
@@ -323,12 +361,16 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
             "sane_lists",
             "fenced_code",
             "footnotes",
+            # ~~deletion~~ and H~2~O; ==marked== is found to be refused (_leftovers).
+            "pymdownx.tilde",
+            "pymdownx.mark",
             # Leichte Sprache: one sentence per line, kept as the author wrote it.
             *(["nl2br"] if document.easy else []),
             safety,
             TypographyExtension(quote_style_for(document.language, quotes), document.language),
         ],
-        extension_configs={"footnotes": {"BACKLINK_TEXT": ""}},
+        extension_configs={"footnotes": {"BACKLINK_TEXT": ""},
+                           "pymdownx.tilde": {"smart_delete": True, "subscript": True}},
         output_format="html",
     )
     try:
@@ -358,6 +400,31 @@ def _decodable(path: Path) -> bool:
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error,
             ET.ParseError, Image.DecompressionBombError):
         return False
+
+
+def _unwrap(element: ET.Element, parents: dict) -> None:
+    """Replace an element by its content (text and children)."""
+    parent = parents[element]
+    index = list(parent).index(element)
+    previous = parent[index - 1] if index else None
+    parent.remove(element)
+
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        if previous is None:
+            parent.text = (parent.text or "") + text
+        else:
+            previous.tail = (previous.tail or "") + text
+
+    add(element.text)
+    for offset, child in enumerate(list(element)):
+        tail, child.tail = child.tail, None
+        parent.insert(index + offset, child)
+        parents[child] = parent
+        previous = child
+        add(tail)
+    add(element.tail)
 
 
 def _depth(element: ET.Element, parents: dict) -> int:

@@ -90,6 +90,8 @@ class Document:
     version_ref: str | None = None
     original: Document | None = None
     easy: bool = False
+    #: Internal notes (HTML comments) of the body: never in any output.
+    notes: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def slug(self) -> str:

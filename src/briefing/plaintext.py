@@ -27,7 +27,7 @@ class _Text(HTMLParser):
             self.skip += 1
             return
         if tag in ("ul", "ol"):
-            self.flush()
+            self.flush("li" if self.lists else "p")  # a nested list: its item's text first
             self.lists.append([tag == "ol", 0])
         elif tag == "blockquote":
             self.quote += 1

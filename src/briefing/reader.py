@@ -1,4 +1,5 @@
-"""Content file → raw front matter (with the line of every field) + Markdown body.
+"""Content file → raw front matter (with the line of every field) + Markdown body (with
+its internal notes, the HTML comments, taken out: notes.py).
 
 Only this stage reads content files. It accepts what editors produce (UTF-8 BOM, Windows
 line endings) and rejects what would silently go wrong later (other encodings, NUL bytes,
@@ -17,6 +18,7 @@ import yaml
 
 from .errors import ContentError, Problem
 from .files import cause_of
+from .notes import Note, Unclosed, split_notes
 
 #: Larger files are refused before parsing: a press text is a few kB.
 MAX_FILE_BYTES = 1_000_000
@@ -31,8 +33,10 @@ class SourceFile:
     meta: dict[str, Any]
     #: Line in the file of each field; nested fields as `kontakt.telefon`.
     lines: dict[str, int]
+    #: The Markdown body, internal notes (HTML comments) taken out (notes.py).
     body: str
     body_line: int
+    notes: tuple[Note, ...] = ()
 
 
 class _Loader(yaml.SafeLoader):
@@ -160,8 +164,13 @@ def read_source(path: Path, display_path: str) -> SourceFile:
 
     yaml_text = "\n".join(lines[1:end])
     meta, field_lines = _parse_yaml(yaml_text, 2, display_path, fail)
-    body = "\n".join(lines[end + 1 :])
-    return SourceFile(path, display_path, meta, field_lines, body, body_line=end + 2)
+    try:
+        body, notes = split_notes("\n".join(lines[end + 1 :]), end + 2)
+    except Unclosed as exc:
+        raise fail(exc.line, "Kommentar »<!--« wird nicht geschlossen: es fehlt »-->«, und "
+                             "der ganze Text danach fiele weg; schließen Sie den Kommentar "
+                             "mit »-->«") from None
+    return SourceFile(path, display_path, meta, field_lines, body, end + 2, notes)
 
 
 def _grouped(number: int) -> str:

@@ -286,6 +286,12 @@ def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,
     if not source.body.strip():
         problems.append(Problem(source.display_path, source.body_line,
                                 "Der Text fehlt: unter dem zweiten »---« steht nichts"))
+    for note in source.notes:
+        problems.append(Problem(source.display_path, note.line, (
+            f"Interner Vermerk in Zeile {note.line}: vor der Veröffentlichung entfernen "
+            f"(»{note.short()}«)") if final else (
+            f"Interner Vermerk (erscheint in keiner Ausgabe): »{note.short()}«"),
+            Severity.ERROR if final else Severity.NOTE))
 
 
 def _check_embargo(values: dict[str, Any], final: bool, problems: _Problems) -> None:
@@ -340,7 +346,8 @@ def _document(source: SourceFile, values: dict[str, Any], defaults: Defaults) ->
             attrs[spec.attr] = spec.fallback(defaults)
     attrs.setdefault("date", None)  # a translation's comes from its original
     return Document(source=source.path, display_path=source.display_path, body=source.body,
-                    body_line=source.body_line, lines=source.lines, **attrs)
+                    body_line=source.body_line, lines=source.lines, notes=source.notes,
+                    **attrs)
 
 
 def _placeholders(source: SourceFile) -> list[tuple[int, str]]:
