@@ -6,10 +6,11 @@ DATEI ?=
 TITEL ?=
 MONAT ?=
 SPRACHE ?=
+NAME ?=
 # Passed through the environment, so quotes and backticks in a title stay as typed.
-export DATEI TITEL MONAT SPRACHE
+export DATEI TITEL MONAT SPRACHE NAME
 
-.PHONY: all pdf final check kataloge uebersetzung leichte-sprache test test-schnell lint clean bench doctor golden neu hintergruende vorschau status liste pruefen
+.PHONY: all pdf final check kataloge uebersetzung leichte-sprache test test-schnell lint freigeben vergleich veroeffentlichen protokoll clean bench doctor golden neu hintergruende vorschau status liste pruefen
 
 all: $(SETUP)  ## build everything into output/: PDFs, press kits, web, e-mail, bundles (or only DATEI's PDF)
 	$(BRIEFING) build $(if $(DATEI),$(DATEI),--alle)
@@ -39,6 +40,18 @@ uebersetzung: $(SETUP)  ## a translation as a draft: make uebersetzung DATEI=…
 
 leichte-sprache: $(SETUP)  ## the Leichte-Sprache edition as a draft: make leichte-sprache DATEI=…
 	$(BRIEFING) neu --leichte-sprache "$$DATEI"
+
+freigeben: $(SETUP)  ## approve a text (four eyes): make freigeben DATEI=… NAME="…"
+	$(BRIEFING) freigeben $$DATEI --name "$$NAME"
+
+vergleich: $(SETUP)  ## what changed since approval: make vergleich DATEI=…
+	$(BRIEFING) vergleich "$$DATEI"
+
+veroeffentlichen: $(SETUP)  ## publish what is approved and due (once)
+	$(BRIEFING) veröffentlichen
+
+protokoll: $(SETUP)  ## what was published, corrected, withdrawn, when
+	$(BRIEFING) protokoll
 
 vorschau: $(SETUP)  ## live preview in the browser (127.0.0.1), of DATEI or of everything
 	$(BRIEFING) vorschau $(DATEI)

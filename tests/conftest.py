@@ -46,6 +46,23 @@ def make_project(root: Path, files: dict[str, str] | None = None, content: bool 
     return root
 
 
+#: Who approves in tests (the four-eyes principle needs someone other than the author).
+APPROVER = "Bernd Prüfer"
+
+
+def approve(root: Path, *names: str, by: str = APPROVER) -> None:
+    """Approve content files (all that can be, without `names`) as `briefing freigeben`
+    does: a release goes on the public web only approved."""
+    from briefing.lifecycle import approve as record
+    from briefing.project import load_project
+
+    project = load_project(root)
+    for document in project.documents:
+        if (not names or document.display_path in names or document.slug in names) \
+                and not document.draft:
+            record(project.config, document, by)
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     def factory(files: dict[str, str] | None = None, content: bool = False) -> Path:

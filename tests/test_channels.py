@@ -18,7 +18,7 @@ from pypdf import PdfReader
 import briefing.clock
 from briefing.build import build
 
-from .conftest import RELEASE, make_project
+from .conftest import RELEASE, approve, make_project
 
 SLUG = "2025-10-29-pressemitteilung-internationale-strategie"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -27,6 +27,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("kanaele"), content=True)
+    approve(root)
     report = build(root, channels=True)
     assert report.exit_code() == 0, [str(p) for p in report.problems]
     return root
@@ -159,6 +160,7 @@ def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch
     root = make_project(tmp_path, {"content/pm.md": EMBARGOED})
     before = dt.datetime(2025, 10, 29, 12, 0, tzinfo=dt.UTC)
     monkeypatch.setattr(briefing.clock, "now", lambda: before)
+    approve(root)
     report = build(root, channels=True)
     assert report.exit_code() == 0, [str(p) for p in report.problems]
     out = root / "output"
@@ -166,7 +168,8 @@ def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch
     assert [" ".join(n.replace("\u00a0", " ").split()) for n in notes] == [
         "Sperrfrist bis Donnerstag, 30. Oktober 2025, 10:00 Uhr: Webseite, Archiv und Feed "
         "enthalten diese Pressemitteilung noch nicht (Vorschau in output/gesperrt/pm/); sie "
-        "erscheint dort mit dem ersten Lauf nach Ablauf der Sperrfrist"]
+        "erscheint dort mit dem ersten Lauf danach (»make veroeffentlichen«, oder wartend: "
+        "»briefing veröffentlichen --warten«)"]
     assert (out / "gesperrt" / "pm" / "pm.html").is_file()
     assert "Gesperrt:" in (out / "gesperrt" / "pm" / "pm.html").read_text(encoding="utf-8")
     assert not (out / "web" / "pm").exists()
@@ -217,6 +220,7 @@ def test_archive_by_year_and_month_and_feed_with_the_web_address(tmp_path):
     config.write_text(config.read_text(encoding="utf-8")
                       + '\n[web]\nadresse = "https://presse.example.de/mitteilungen"\n',
                       encoding="utf-8")
+    approve(root)
     assert build(root, channels=True).exit_code() == 0
     archive = (root / "output" / "web" / "index.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", archive)
@@ -253,7 +257,8 @@ def test_a_failing_briefing_keeps_the_release_channels_as_they_were(tmp_path):
         "Text.", "Neuer Text."), encoding="utf-8")
     report = build(root, channels=True)
     assert report.exit_code() == 0
-    assert "Neuer Text." in (out / "web" / "pm" / "b2.html").read_text(encoding="utf-8")
+    # Not approved: the review copy has it.
+    assert "Neuer Text." in (out / "gesperrt" / "pm" / "b2.html").read_text(encoding="utf-8")
 
 
 def test_check_finds_an_error_in_a_channel_template(tmp_path, capsys):
@@ -278,14 +283,17 @@ def test_a_channel_file_that_cannot_be_written_is_a_fault_of_the_machine(tmp_pat
     report = build(root, channels=True)
     assert report.exit_code() == 3
     (fault,) = [str(p) for p in report.problems if p.fault]
-    assert fault.startswith("output/pakete/pm.zip: kann nicht geschrieben werden (")
-    assert fault.endswith("die bisherige Datei bleibt unverändert")
+    assert fault.startswith("output/pakete: kann nicht geschrieben werden (")
+    assert fault.endswith("die bisherigen Dateien dieser Pressemitteilung bleiben unverändert")
     assert (root / "output" / "pm.pdf").is_file()
-    assert (root / "output" / "web" / "pm" / "index.html").is_file()
+    # Whole or nothing: no file of the package was written, not even its web pages.
+    assert not (root / "output" / "gesperrt" / "pm").exists()
+    assert not (root / "output" / "e-mail").exists()
     (root / "output" / "pakete").unlink()
     report = build(root, channels=True)
     assert report.exit_code() == 0
-    assert report.channel_written == ["output/pakete/pm.zip"]
+    assert "output/pakete/pm.zip" in report.channel_written
+    assert "output/gesperrt/pm/index.html" in report.channel_written
 
 
 def test_a_draft_never_goes_on_the_public_web(tmp_path):

@@ -17,7 +17,7 @@ from briefing.build import build, check
 from briefing.doctypes import DOCTYPES, DocType, register, unregister
 from briefing.schema import field_table
 
-from .conftest import make_project
+from .conftest import approve, make_project
 
 #: A fixture type: an invitation that heads its own package, like a release.
 INVITATION = DocType(
@@ -82,6 +82,7 @@ def invitation(tmp_path):
 
 
 def test_a_new_type_goes_through_every_output(invitation):
+    approve(invitation)
     report = build(invitation, channels=True)
     assert report.errors == [], [str(p) for p in report.errors]
     out = invitation / "output"

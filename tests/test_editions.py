@@ -15,7 +15,7 @@ from briefing.build import build, check
 from briefing.editions import version_of
 from briefing.project import load_project
 
-from .conftest import make_project
+from .conftest import approve, make_project
 
 EDITIONS = Path(__file__).parent / "data" / "editions"
 ORIGINAL = """\
@@ -79,6 +79,7 @@ def editions(tmp_path_factory):
             path.write_text(path.read_text(encoding="utf-8").replace(
                 "original: ", f"fassung: {version.hexdigest()[:8]}\noriginal: ", 1),
                 encoding="utf-8")
+    approve(root)
     report = build(root, channels=True)
     assert report.exit_code() == 0, [str(p) for p in report.problems]
     assert report.problems == []

@@ -126,6 +126,8 @@ def test_status_names_every_state_and_why(project, capsys):
         "aktuell     content/a.md  (output/a.pdf)",
         "aktuell     content/c.md  (output/c.pdf)",
         "Zusammenfassung: 1 fehlerhaft, 1 veraltet, 1 neu, 1 verwaist, 2 aktuell",
+        *[f"Veröffentlichung: nicht freigegeben            content/{name}.md"
+          for name in ("neu", "d", "c", "b", "a")],
     ]
 
 
@@ -176,12 +178,12 @@ def test_list_of_releases(project, capsys, monkeypatch):
     code, out, _ = run(root, capsys, "liste")
     assert code == 0
     assert out == [
-        "Datum       Nummer         Stand      Sperrfrist                      Hintergr.  PDF"
-        "               Titel",
-        "2025-11-03  –              Entwurf    04.11.2025 10:00 (läuft noch)   0          "
-        "aktuell           Testmitteilung",
-        "2025-10-29  Nr. 7/2025     endgültig  29.10.2025 14:00 (abgelaufen)   2          "
-        "1 nicht aktuell   Testmitteilung",
+        "Datum       Nummer         Sprache  Fassung          Stand                         "
+        "Sperrfrist                      Hintergr.  PDF               Titel",
+        "2025-11-03  –              de-DE    Original         Entwurf                       "
+        "04.11.2025 10:00 (läuft noch)   0          aktuell           Testmitteilung",
+        "2025-10-29  Nr. 7/2025     de-DE    Original         nicht freigegeben             "
+        "29.10.2025 14:00 (abgelaufen)   2          1 nicht aktuell   Testmitteilung",
     ]
     assert run(root, capsys, "liste", "--monat", "2025-10")[1][1:] == out[2:]
     assert run(root, capsys, "liste", "--monat", "2024-01")[1] == [

@@ -15,7 +15,7 @@ from briefing.build import build, check
 from briefing.markup import render_body
 from briefing.project import load_project
 
-from .conftest import RELEASE
+from .conftest import RELEASE, approve
 
 HEAD = "---\ntyp: pressemitteilung\ntitel: Test\ndatum: 2025-10-29\nort: Dresden\n---\n\n"
 FIRST = HEAD.count("\n") + 1  # the body's first line in the file
@@ -180,6 +180,7 @@ def test_an_internal_note_reaches_no_output(project):
     root = project({
         "content/pm.md": RELEASE.replace("Dresden (29. Oktober 2025) – Ein kurzer Text.\n", body),
     })
+    approve(root)
     report = build(root, channels=True)
     assert report.errors == [], [str(p) for p in report.errors]
     files = _everything(root / "output")
@@ -199,6 +200,7 @@ def test_an_internal_note_reaches_no_output(project):
 def test_a_deletion_is_read_out_as_one_in_the_pdf_and_on_the_web(project):
     root = project({"content/pm.md": RELEASE.replace("Ein kurzer Text.",
                                                      "Das ist ~~alt~~ neu.")})
+    approve(root)
     assert build(root, channels=True).errors == []
     reader = PdfReader(root / "output" / "pm.pdf")
 

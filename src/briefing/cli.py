@@ -38,6 +38,12 @@ Beispiele:
   briefing status                     was veraltet ist, ohne zu setzen
   briefing liste --monat 2025-10      Pressemitteilungen eines Monats
   briefing prüfen-pdf output/….pdf    PDF auf Barrierefreiheit prüfen
+  briefing freigeben content/….md --name "Anna Beispiel"
+                                      einen Text freigeben (Vier-Augen-Prinzip)
+  briefing vergleich content/….md     was sich seit der Freigabe geändert hat
+  briefing veröffentlichen --warten   jede freigegebene Mitteilung zu ihrer Zeit
+                                      veröffentlichen
+  briefing protokoll                  was wann veröffentlicht wurde
   briefing doctor                     Umgebung prüfen (Pango, HarfBuzz, Schriften)
 
 Rückgabewerte: 0 alles in Ordnung, 1 Fehler im Inhalt, 2 falscher Aufruf,
@@ -195,6 +201,43 @@ def _add_loop_commands(command) -> None:
                     "der Alternativtexte und Kontrast prüft ein Mensch; zertifiziert wird mit "
                     "veraPDF oder PAC 2024.")
     audit.add_argument("pdf", nargs="+", metavar="PDF", help="die zu prüfenden PDF-Dateien")
+    _add_publication_commands(command)
+
+
+def _add_publication_commands(command) -> None:
+    """Approve, compare, publish, and the record of what went out."""
+    approve = command("freigeben", "einen Text freigeben (Vier-Augen-Prinzip)",
+                      "Hält fest, wer welchen Text freigegeben hat: die genaue Fassung der Datei "
+                      "und alles, was sie übernimmt (bei einer Hintergrundinformation auch ihre "
+                      "Pressemitteilung). Gespeichert in freigaben/ neben content/, mit dem Inhalt "
+                      "zu versionieren. Wer einen Text laut »autor« geschrieben hat, kann ihn "
+                      "nicht freigeben. Jede spätere Änderung macht die Freigabe ungültig.")
+    approve.add_argument("files", nargs="+", metavar="DATEI", help="die freizugebenden Dateien")
+    approve.add_argument("--name", metavar="NAME", help="wer freigibt (Vor- und Nachname)")
+    compare = command("vergleich", "zeigen, was sich seit Freigabe oder Veröffentlichung "
+                      "geändert hat",
+                      "Zeigt Wort für Wort, was sich an einer Datei seit ihrer Freigabe (oder, "
+                      "mit --seit veröffentlichung, seit ihrer letzten Veröffentlichung) geändert "
+                      "hat: im Terminal und als Seite in output/vergleich/ – für die Prüfung und "
+                      "für Übersetzungen.")
+    compare.add_argument("file", metavar="DATEI", help="die Inhaltsdatei")
+    compare.add_argument("--seit", choices=["freigabe", "veröffentlichung"],
+                         help="womit verglichen wird (Standard: die Freigabe)")
+    log = command("protokoll", "was wann veröffentlicht, korrigiert, zurückgezogen wurde",
+                  "Zeigt das Protokoll (protokoll/protokoll.jsonl): jede Veröffentlichung, "
+                  "Korrektur und Rücknahme mit Zeit, Nummer, Freigabe und Dateien.")
+    log.add_argument("--dateien", action="store_true",
+                     help="auch jede Datei mit ihrer SHA-256-Prüfsumme")
+    publish = command("veröffentlichen", "veröffentlichen, was freigegeben und fällig ist",
+                      "Baut alles und bringt jede Pressemitteilung auf die Website (Webseiten, "
+                      "Archiv, Feed, JSON), die vollständig, freigegeben und fällig ist: mit "
+                      "Ablauf ihrer Sperrfrist, sonst zu Beginn ihres Tages »datum« (oder zu dem "
+                      "Zeitpunkt in »veröffentlichung«). Mit --warten bleibt der Befehl laufen "
+                      "und veröffentlicht jede weitere zu ihrer Zeit, bis Strg+C.")
+    publish.add_argument("--warten", action="store_true",
+                         help="laufen bleiben und zu jeder fälligen Zeit veröffentlichen")
+    publish.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                         help="Anzahl paralleler Prozesse")
 
 
 #: Commands whose work lives in a module of their own: (module, function(root, args)).
@@ -205,6 +248,10 @@ HANDLERS = {
     "status": ("status", "run_status"),
     "liste": ("status", "run_list"),
     "prüfen-pdf": ("audit", "run"),
+    "freigeben": ("publishing", "run_approve"),
+    "vergleich": ("publishing", "run_compare"),
+    "protokoll": ("publishing", "run_log"),
+    "veröffentlichen": ("publishing", "run_publish"),
 }
 
 
@@ -333,7 +380,8 @@ def _print_report(report, args) -> None:
         if why != "nicht mehr erzeugt" or args.verbose:
             print(f"entfernt  {removed}  ({why})")
     for folder, why in report.published:
-        print(f"veröffentlicht  {folder}  ({why})")
+        verb = "zurückgezogen" if why.endswith("zurückgezogen") else "veröffentlicht"
+        print(f"{verb}  {folder}  ({why.removesuffix(', zurückgezogen')})")
     if args.verbose and report.peak_rss_kb:
         peaks = ", ".join(f"{kb // 1024} MB" for kb in report.peak_rss_kb.values())
         print(f"Speicher je setzendem Prozess (Spitze): {peaks}")

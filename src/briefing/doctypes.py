@@ -53,7 +53,9 @@ class DocType:
 
 #: What every type may have.
 _COMMON = ("untertitel", "nummer", "herausgeber", "kontakt", "sprache", "schlagwörter",
-           "entwurf", "original", "fassung", "leichte-sprache")
+           "entwurf", "original", "fassung", "leichte-sprache", "autor")
+#: What a package's head (a release) has for its publication.
+PUBLICATION = ("veröffentlichung", "korrekturen", "zurückgezogen")
 
 DOCTYPES: dict[str, DocType] = {}
 
@@ -71,7 +73,7 @@ def unregister(name: str) -> None:
 RELEASE = register(DocType(
     "pressemitteilung", N_("Pressemitteilung"), "Pressemitteilung",
     required=("titel", "datum", "ort"),
-    optional=(*_COMMON, "sperrfrist", "prioritäten"),
+    optional=(*_COMMON, "sperrfrist", "prioritäten", *PUBLICATION),
     page_template="pressemitteilung.html.j2",
     body_template="partials/release-body.html.j2",
     heads_package=True))

@@ -36,16 +36,19 @@ def make(site, context) -> Made:
             "kennung": record["slug"], "nummer": record["nummer"], "datum": record["datum"],
             "veroeffentlicht": record["veroeffentlicht"], "titel": record["titel"],
             "untertitel": record["untertitel"], "vorspann": record["vorspann"],
+            "aktualisiert": record["aktualisiert"], "korrekturen": record["korrekturen"],
+            "zurueckgezogen": record["zurueckgezogen"],
             "fassungen": [{"sprache": r["sprache"], "leichte_sprache": r["leichte_sprache"],
                            "titel": r["titel"], "seite": base + r["seite"]} for r in editions],
             "pdf": [{"sprache": r["sprache"], "leichte_sprache": r["leichte_sprache"],
                      "art": d["art"], "titel": d["titel"], "adresse": base + d["pdf"]["pfad"],
                      "bytes": d["pdf"]["bytes"], "sha256": d["pdf"]["sha256"]}
-                    for r in editions for d in r["dokumente"]],
+                    for r in editions for d in r["dokumente"] if d["pdf"]],
             "pressemappen": [{"sprache": r["sprache"], "leichte_sprache": r["leichte_sprache"],
                               "adresse": base + r["pressemappe"]["pfad"],
                               "bytes": r["pressemappe"]["bytes"],
-                              "sha256": r["pressemappe"]["sha256"]} for r in editions],
+                              "sha256": r["pressemappe"]["sha256"]} for r in editions
+                             if r["pressemappe"]],
         })
     data = {"herausgeber": context.config.defaults.publisher.name,
             "adresse": base or None, "pressemitteilungen": entries}

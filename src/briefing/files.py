@@ -7,6 +7,7 @@ interrupted write never leaves a truncated file or replaces a good one.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -38,6 +39,41 @@ def write_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def write_all_atomically(files: dict[Path, bytes], mode: int = 0o644) -> None:
+    """Write several files as one: every one is written to a temporary file beside it and
+    flushed to disk first; only when all of them are there are they renamed into place. A
+    refusal of the machine (disk full) leaves every old file as it was. Raises OSError
+    (naming the file in `filename`) with every temporary file removed."""
+    temps: list[tuple[str, Path]] = []
+    made: list[Path] = []  # folders this call made: gone again when it fails
+    try:
+        for target, data in files.items():
+            missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made += missing
+            handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
+                                                 suffix=TEMP_SUFFIX, dir=target.parent)
+            temps.append((temp_name, target))
+            try:
+                with os.fdopen(handle, "wb") as temp:
+                    temp.write(data)
+                    temp.flush()
+                    os.fsync(temp.fileno())
+                os.chmod(temp_name, mode)
+            except OSError as exc:
+                exc.filename = exc.filename or str(target)
+                raise
+    except BaseException:
+        for temp_name, _ in temps:
+            Path(temp_name).unlink(missing_ok=True)
+        for folder in sorted(made, key=lambda f: len(f.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for temp_name, target in temps:
+        os.replace(temp_name, target)
 
 
 def cache_dir() -> Path:

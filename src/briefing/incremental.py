@@ -52,6 +52,7 @@ REASONS = {
     "upstream": "ein PDF oder eine Seite, aus der es entsteht, hat sich geändert",
     "state": "Sperrfrist abgelaufen, Entwurf oder Freigabe geändert",
     "records": "eine Pressemitteilung der Website hat sich geändert",
+    "nummer": "Nummer bei der Veröffentlichung vergeben",
 }
 
 
@@ -229,7 +230,10 @@ class Staleness:
             self._project = self.digests.combine(
                 self.code(), self.digests.file(paths.config_file),
                 self.digests.files(paths, _files_under(paths.content_dir)),
-                self.digests.files(paths, _files_under(paths.templates_dir)))
+                self.digests.files(paths, _files_under(paths.templates_dir)),
+                # Approvals decide what is published. (The publication log is written by
+                # the build itself: not an input here.)
+                self.digests.files(paths, _files_under(paths.approvals_dir)))
         return self._project
 
     def inputs(self, sources: Iterable[str], links: Iterable[str], templates: Iterable[str],

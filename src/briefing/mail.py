@@ -14,7 +14,7 @@ from email.utils import format_datetime
 
 from . import formatting, web
 from .clock import start_of
-from .i18n import gettext
+from .i18n import N_, gettext
 from .model import Document
 from .outputs import Made
 from .packages import Package
@@ -23,6 +23,8 @@ from .typography import NBSP
 
 WIDTH = 72
 FOLDER = "e-mail"
+#: What a subject starts with (translated in the mail's language).
+DRAFT, CORRECTION, WITHDRAWN = N_("ENTWURF"), N_("KORREKTUR"), N_("ZURÜCKGEZOGEN")
 
 
 def templates(package: Package, context) -> list[str]:
@@ -30,21 +32,40 @@ def templates(package: Package, context) -> list[str]:
 
 
 def make(package: Package, context) -> Made:
-    """`e-mail/<release>.txt` (the body) and `.eml` (the draft with the PDFs attached)."""
+    """`e-mail/<release>.txt` (the body) and `.eml` (the draft with the PDFs attached). A
+    draft's or an unapproved text's mail says ENTWURF first, a corrected release's
+    KORREKTUR, a withdrawn one's is the notice of its withdrawal."""
     release, made = package.release, Made()
-    pdfs = {d.slug: context.file("pdf", d.display_path, d.output_name)
-            for d in package.documents}
-    locale = release.babel_locale
-    text = plain_text(release, context.body(release).web, [
-        (d, f"{d.output_name}, {formatting.file_size(len(pdfs[d.slug]), locale)}")
-        for d in package.members])
+    state = context.state(package).name
     folder = web.folder(package, context)
     page = context.file("web", package.key, f"{folder}/{release.slug}.html")
     html = _inline_style(page.decode(), web.stylesheet(context.config))
-    attachments = [(d.output_name, pdfs[d.slug]) for d in package.documents]
+    if state == "zurückgezogen":
+        text = withdrawal_text(release)
+        attachments = []
+    else:
+        pdfs = {d.slug: context.file("pdf", d.display_path, d.output_name)
+                for d in package.documents}
+        locale = release.babel_locale
+        text = plain_text(release, context.body(release).web, [
+            (d, f"{d.output_name}, {formatting.file_size(len(pdfs[d.slug]), locale)}")
+            for d in package.members], draft=state == "entwurf")
+        attachments = [(d.output_name, pdfs[d.slug]) for d in package.documents]
     made.add(f"{FOLDER}/{release.slug}.txt", text)
-    made.add(f"{FOLDER}/{release.slug}.eml", message(release, text, html, attachments))
+    made.add(f"{FOLDER}/{release.slug}.eml",
+             message(release, text, html, attachments, state))
     return made
+
+
+def withdrawal_text(release: Document) -> str:
+    language, locale = release.language, release.babel_locale
+    label = release.label + (f" {release.number}" if release.number else "")
+    lines = [f"{gettext(language, WITHDRAWN)}: {release.title}", "",
+             *_wrap(gettext(language, "Diese Pressemitteilung wurde am %(date)s zurückgezogen.",
+                            date=formatting.long_date(release.withdrawn.date, locale))
+                    + f" ({label}, {formatting.numeric_date(release.date, locale)})"),
+             "", *_wrap(f"{gettext(language, 'Grund')}: {release.withdrawn.reason}")]
+    return "\n".join(lines) + "\n"
 
 
 def _inline_style(html: str, stylesheet: bytes) -> str:
@@ -56,20 +77,34 @@ def _inline_style(html: str, stylesheet: bytes) -> str:
     return re.sub(r'<nav class="doc-links".*?</nav>', "", html, flags=re.S)
 
 
-def subject(release: Document) -> str:
+def subject(release: Document, state: str = "öffentlich") -> str:
+    language = release.language
     title = release.title.replace(NBSP, " ")
+    if state == "zurückgezogen":
+        return f"{gettext(language, WITHDRAWN)}: {title}"
     if release.embargo:
         when = formatting.embargo(release.embargo, release.babel_locale).replace(NBSP, " ")
-        return f"{gettext(release.language, 'Sperrfrist').upper()} {when}: {title}"
+        title = f"{gettext(language, 'Sperrfrist').upper()} {when}: {title}"
+    if release.corrections:
+        title = f"{gettext(language, CORRECTION)}: {title}"
+    if state == "entwurf":
+        title = f"{gettext(language, DRAFT)}: {title}"
     return title
 
 
 def plain_text(release: Document, body_html: str, attachments: list[tuple[Document, str]],
-               ) -> str:
+               draft: bool = False) -> str:
     """The mail body. `body_html`: the release body with its notes at the end (web form);
     `attachments`: each briefing with its file name and size (`datei.pdf, 52 kB`)."""
     language, locale = release.language, release.babel_locale
     out: list[str] = []
+    if draft:
+        out += [*_wrap(gettext(language, "ENTWURF – nicht versenden: noch nicht freigegeben "
+                                         "oder als Entwurf markiert")), ""]
+    for correction in release.corrections:
+        said = gettext(language, "Korrigierte Fassung vom %(date)s",
+                       date=formatting.long_date(correction.date, locale))
+        out += [*_wrap(f"{said}: {correction.text}"), ""]
     if release.embargo:
         out += [f"{gettext(language, 'Sperrfrist').upper()}: "
                 f"{formatting.embargo(release.embargo, locale)}", ""]
@@ -128,11 +163,11 @@ def text_of(body_html: str) -> list[str]:
 
 
 def message(release: Document, text: str, html: str,
-            attachments: list[tuple[str, bytes]]) -> bytes:
+            attachments: list[tuple[str, bytes]], state: str = "öffentlich") -> bytes:
     """The `.eml` draft: text and HTML alternatives and the PDFs; `Date` from the release.
     The same input gives the same bytes (boundaries derived from the content)."""
     mail = EmailMessage(policy=policy.SMTP)
-    mail["Subject"] = subject(release)
+    mail["Subject"] = subject(release, state)
     moment = start_of(release.date)
     mail["Date"] = format_datetime(moment)
     contact = release.contact

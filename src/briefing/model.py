@@ -51,6 +51,23 @@ class Embargo:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A correction of a published release: when, and what was corrected."""
+
+    date: dt.date
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A published release taken back: when, and why (shown where it was)."""
+
+    date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class Priority:
     key: str
     title: str
@@ -92,6 +109,13 @@ class Document:
     easy: bool = False
     #: Internal notes (HTML comments) of the body: never in any output.
     notes: tuple = field(default=(), compare=False, repr=False)
+    #: The publication lifecycle (lifecycle.py): who wrote it (may not approve it), when it
+    #: is published if not at its embargo or the start of its day, its corrections (newest
+    #: first) and its withdrawal.
+    author: str | None = None
+    publish_at: dt.datetime | None = None
+    corrections: tuple[Correction, ...] = ()
+    withdrawn: Withdrawal | None = None
 
     @property
     def slug(self) -> str:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import formatting
-from .errors import Problem, Severity
 from .model import Document
 
 #: Where a package's web pages go: the public site, or the review copies held back.
@@ -55,13 +53,34 @@ def packages(documents: list[Document]) -> list[Package]:
     return found
 
 
+def families(found: list[Package]) -> list[list[Package]]:
+    """Each release with its editions (translations, Leichte Sprache): published together.
+    The original's package comes first."""
+    by_original: dict[str, list[Package]] = {}
+    for package in found:
+        head = package.release.original or package.release
+        by_original.setdefault(head.display_path, []).append(package)
+    return [sorted(group, key=lambda p: p.release.original is not None)
+            for _, group in sorted(by_original.items())]
+
+
+def unclaimed(package: Package) -> list[str]:
+    """The priorities of an original release that have no briefing yet: its package is
+    not whole."""
+    if package.release.original is not None:
+        return []  # an edition has the briefings that were translated
+    claimed = {d.priority.key for d in package.members if d.priority}
+    return [p.key for p in package.release.priorities if p.key not in claimed]
+
+
 @dataclass(frozen=True)
 class State:
-    """Whether a package's public outputs may show it now."""
+    """What a package's public outputs show of it in this run."""
 
-    #: "öffentlich", "gesperrt" (embargo) or "entwurf" (a draft among its documents).
+    #: "öffentlich" (on the public web), "gesperrt" (not yet: its time has not come),
+    #: "entwurf" (a draft, or not approved), "zurückgezogen" (a notice where it was).
     name: str
-    #: When a held package becomes public by itself (an embargo with a time).
+    #: When a held package becomes public by itself.
     until: dt.datetime | None = None
 
     @property
@@ -70,31 +89,4 @@ class State:
 
     @property
     def folder(self) -> str:
-        return PUBLIC if self.public else HELD
-
-
-def state(package: Package, now: dt.datetime) -> State:
-    if any(d.draft for d in package.documents):
-        return State("entwurf")
-    embargo = package.release.embargo
-    if embargo and (embargo.at is None or now < embargo.at):
-        return State("gesperrt", embargo.at)
-    return State("öffentlich")
-
-
-def state_note(package: Package, held: State) -> Problem:
-    """What the build says about a package its public outputs leave out."""
-    release = package.release
-    if held.name == "entwurf":
-        names = ", ".join(d.display_path for d in package.documents if d.draft)
-        return Problem(release.display_path, None, (
-            f"Entwurf ({names}): Webseite, Archiv und Feed enthalten diese Pressemitteilung "
-            f"nicht (Vorschau in output/{HELD}/{release.slug}/), bis »entwurf: true« entfernt "
-            "ist"), Severity.NOTE)
-    when = formatting.embargo(release.embargo, release.babel_locale)
-    after = "mit dem ersten Lauf nach Ablauf der Sperrfrist" if release.embargo.at else \
-        "sobald die Sperrfrist aus dem Front Matter entfernt ist"
-    return Problem(release.display_path, None, (
-        f"Sperrfrist bis {when}: Webseite, Archiv und Feed enthalten diese Pressemitteilung "
-        f"noch nicht (Vorschau in output/{HELD}/{release.slug}/); sie erscheint dort {after}"),
-        Severity.NOTE)
+        return PUBLIC if self.name in ("öffentlich", "zurückgezogen") else HELD

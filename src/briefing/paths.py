@@ -40,6 +40,16 @@ class Paths:
         return self.root / "output"
 
     @property
+    def approvals_dir(self) -> Path:
+        """Who approved which text (lifecycle.py): versioned with the content."""
+        return self.root / "freigaben"
+
+    @property
+    def log_dir(self) -> Path:
+        """The publication log and every published text (lifecycle.py)."""
+        return self.root / "protokoll"
+
+    @property
     def hyphenation_file(self) -> Path:
         return self.content_dir / "silbentrennung.txt"
 

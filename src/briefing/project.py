@@ -16,6 +16,7 @@ from .editions import link_editions
 from .errors import ContentError, Problem, Severity, problem_order
 from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
+from .lifecycle import Register, with_numbers
 from .model import Document
 from .reader import read_source
 from .schema import take_over, validate
@@ -32,6 +33,8 @@ class Project:
     #: Content files that cannot (their own or their links' errors).
     blocked: set[str] = field(default_factory=set)
     hyphenation: dict[str, list[int]] = field(default_factory=dict)
+    #: Approvals and the publication log (lifecycle.py).
+    register: Register | None = None
 
 
 #: Files in content/ that are not content and need no warning.
@@ -62,7 +65,14 @@ def load_project(root: Path, final: bool = False) -> Project:
     blocked |= edition_blocked | link_blocked
     # Front-matter texts get their typography once, here: every output shows the same.
     documents = typeset_documents(documents, config.quotes)
-    return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation)
+    # A release published without a number got one then (the publication log says which).
+    register = Register(config)
+    numbers = {d.display_path: number for d in documents if d.type.heads_package
+               and d.original is None and "nummer" not in d.lines
+               and (number := register.number(d))}
+    documents = with_numbers(documents, numbers)
+    return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation,
+                   register)
 
 
 def _read_documents(config: Config, final: bool,

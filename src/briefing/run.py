@@ -20,12 +20,15 @@ from itertools import chain
 from pathlib import Path
 
 from . import bugs, clock
-from .errors import MachineError, Problem, Severity, problem_order
+from .errors import MachineError, Problem, problem_order
 from .files import cause_of, write_atomically
 from .incremental import Entry, Staleness, digest, unit_key
-from .outputs import DOCUMENT, OUTPUTS, PACKAGE, Made, Output
-from .packages import PUBLIC, Package, State, packages, state, state_note
+from .lifecycle import CORRECTED, PUBLISHED, with_numbers
+from .outputs import DOCUMENT, OUTPUTS, PACKAGE, SITE, Made, Output
+from .packages import Package, State, families, packages, unclaimed
+from .publication import KEEP, REVIEW, Decision, candidates, decide
 from .report import Outcome, Report
+from .staging import Staging
 
 #: The unit of a site-wide output.
 SITE_UNIT = ""
@@ -66,6 +69,13 @@ class Run:
         self.outputs = [o for o in OUTPUTS if channels or o.scope == DOCUMENT]
         self.packages = packages(project.documents) if channels else []
         self.channels = channels
+        #: What happens to each package's public outputs in this run (publication.py).
+        self.decisions: dict[str, Decision] = {}
+        self.staging = Staging(self)
+        if channels and not dry:
+            self._number_first_publications()
+        #: Published releases whose content file was deleted: nothing of them goes.
+        self.guarded = self._deleted_but_published() if channels and not dry else set()
         self._bodies: dict[str, object] = {}
         #: Unit key → the files made of it in this run.
         self.results: dict[str, dict[str, bytes]] = {}
@@ -103,10 +113,58 @@ class Run:
 
     def state(self, package: Package) -> State:
         # A check makes every page as if public: every template is tried.
-        return State("öffentlich") if self.dry else state(package, self.now)
+        if self.dry:
+            return State("öffentlich")
+        decision = self.decisions.get(package.key)
+        return decision.state if decision else State("entwurf")
 
     def records(self) -> list[dict]:
         return list(self.published.values())
+
+    def versions(self, package: Package) -> list[dict]:
+        """The log's publications and corrections of a package, oldest first."""
+        return [e for e in self.project.register.log if e["datei"] == package.key
+                and e["aktion"] in (PUBLISHED, CORRECTED)]
+
+    def earlier(self, package: Package) -> list[dict]:
+        """The earlier versions of a corrected package, for its pages to link to."""
+        found = self.versions(package)
+        decision = self.decisions.get(package.key)
+        if decision is None or decision.log != CORRECTED:
+            found = found[:-1]
+        return [{"href": f"fassung-{number}/index.html", "date": entry["zeit"][:10]}
+                for number, entry in enumerate(found, start=1)]
+
+    # --- the lifecycle ---------------------------------------------------------------------
+
+    def _number_first_publications(self) -> None:
+        """A release published for the first time gets its number before it is set."""
+        register = self.project.register
+        chosen = candidates(families(self.packages), register, self.now)
+        numbers = register.next_numbers([p.release for p in chosen])
+        if not numbers:
+            return
+        everything = with_numbers(self.project.documents, numbers)
+        by_path = {d.display_path: d for d in everything}
+        self.documents = [by_path[d.display_path] for d in self.documents]
+        self.packages = packages(everything)
+
+    def _deleted_but_published(self) -> set[str]:
+        register = self.project.register
+        keys = {entry["datei"] for entry in register.log}
+        found = set()
+        for key in sorted(keys):
+            if register.published(key) and not (self.config.root / key).exists():
+                number = next((e.get("nummer") for e in register.log if e["datei"] == key
+                               and e.get("nummer")), None)
+                shown = f" ({number.replace(chr(160), ' ')})" if number else ""
+                self.report.add([Problem(key, None, (
+                    f"ist veröffentlicht{shown} und kann nicht gelöscht werden: stellen Sie "
+                    "die Datei wieder her (z. B. »git checkout -- " + key + "«) und ziehen "
+                    "Sie die Mitteilung zurück: »zurückgezogen:« mit »datum« und »grund« "
+                    "eintragen; ihre Dateien bleiben, wie sie sind"))])
+                found.add(key)
+        return found
 
     # --- the build ------------------------------------------------------------------------
 
@@ -124,7 +182,10 @@ class Run:
                 if not self.dry:
                     self.package_states()
                 for output in (o for o in self.outputs if not o.engine):
+                    if output.scope == SITE:
+                        self.staging.commit()  # the packages first, whole or not at all
                     self.make_output(output)
+                self.staging.commit()
                 self.remove_orphans(self.outputs[1:])
             # A file the machine refused is not current: the next build must try it again.
             complete = vouch and not any(p.fault for p in self.report.problems)
@@ -144,8 +205,26 @@ class Run:
             return [(d.display_path, d) for d in self.documents
                     if output.name in d.type.outputs]
         if output.scope == PACKAGE:
-            return [(p.key, p) for p in self.packages if output.name in p.release.type.outputs]
+            return [(p.key, p) for p in self.packages if output.name in p.release.type.outputs
+                    and not self._left_out(output, p)]
         return [(SITE_UNIT, None)]
+
+    def _left_out(self, output: Output, package: Package) -> bool:
+        """A withdrawn release has no press kit or bundle any more; a publication build
+        leaves no file of a draft or an unapproved text under a final name."""
+        if output.name in ("kit", "bundle") and package.release.withdrawn:
+            return True
+        if not self.final or output.name not in ("kit", "mail", "bundle") or self.dry:
+            return False
+        register = self.project.register
+        return any(register.refusal(d) for d in package.documents)
+
+    def _numbers(self, unit) -> str:
+        """The numbers its documents carry: one comes from the publication log, not from a
+        content file, and changes what is printed."""
+        documents = [] if unit is None else \
+            unit.documents if isinstance(unit, Package) else [unit]
+        return digest(repr([d.number for d in documents]).encode())[:16]
 
     def origin(self, unit) -> tuple[list[str], list[str], list[Path]]:
         """The content files a unit is made from, the files they take values from, and the
@@ -205,6 +284,7 @@ class Run:
             sources, links, images = self.origin(unit)
             entry = self.staleness.entry(output.name, key)
             inputs = self.staleness.inputs(sources, links, templates, images)
+            inputs["nummer"] = self._numbers(unit)
             if not self.dry and self.staleness.reason(entry, inputs, self.force) is None:
                 self.current.add(unit_key(output.name, key))
                 (name,) = entry.files
@@ -226,6 +306,7 @@ class Run:
                 continue
             outcome.seconds = time.perf_counter() - began
             inputs = self.staleness.inputs(sources, links, templates, made.images)
+            inputs["nummer"] = self._numbers(unit)
             job = _Job(output, unit, key, inputs, templates, made, outcome, name, sources, links)
             yield job, made.page
 
@@ -314,28 +395,37 @@ class Run:
     # --- the other outputs, in the order of the table -------------------------------------
 
     def package_states(self) -> None:
-        """Which packages can be made (every document has a current PDF); what each
-        public output may show of them (embargo, drafts), and when that changes."""
+        """For each release with its editions: publish, hold for review, keep as published
+        or withdraw (publication.py); and when the next one falls due."""
         expires = []
-        for package in self.packages:
-            missing = [d.display_path for d in package.documents
-                       if not self.ok(unit_key("pdf", d.display_path))]
-            if missing:
-                self.keep(package, f"{', '.join(missing)} kein aktuelles PDF hat")
-                continue
-            held = self.state(package)
-            if not held.public:
-                self.report.add([state_note(package, held)])
-                if held.until:
-                    expires.append(held.until.astimezone(dt.UTC))
+        for family in families(self.packages):
+            for key, decision in decide(family, self.project.register, self.now, self.missing,
+                                        self.final).items():
+                self.decisions[key] = decision
+                self.report.add(decision.problems)
+                if decision.action == KEEP:
+                    self.kept.add(key)
+                until = decision.state.until
+                if until and until > self.now and decision.action == REVIEW:
+                    expires.append(until.astimezone(dt.UTC))
+        self.kept |= self.guarded
         self.staleness.manifest.expires = min(expires).isoformat() if expires else None
         self.staleness.changed = True
 
-    def keep(self, package: Package, why: str) -> None:
-        self.kept.add(package.key)
-        self.report.add([Problem(package.key, None, (
-            f"Pressemappe, Webseiten, E-Mail und Paket nicht erneuert, weil {why}; die "
-            "Dateien des letzten erfolgreichen Laufs bleiben (veraltet)"), Severity.NOTE)])
+    def missing(self, package: Package) -> list[str]:
+        """Why a package is not whole (German), or nothing."""
+        why = []
+        lacking = [d.display_path for d in package.documents
+                   if not self.ok(unit_key("pdf", d.display_path))]
+        if lacking:
+            why.append(f"{', '.join(lacking)} kein aktuelles PDF hat")
+        if "kit" in package.release.type.outputs and not package.release.withdrawn and \
+                not self.ok(unit_key("kit", package.key)) and not lacking:
+            why.append("die Pressemappe nicht gesetzt werden konnte")
+        if open_ := unclaimed(package):
+            why.append(f"Priorität {', '.join(f'»{k}«' for k in open_)} keine "
+                       "Hintergrundinformation hat")
+        return why
 
     def ok(self, key: str) -> bool:
         return key in self.current or key in self.results
@@ -349,6 +439,7 @@ class Run:
             templates = self.staleness.templates(*module.templates(unit, self))
             sources, links, images = self.origin(unit)
             inputs = self.staleness.inputs(sources, links, templates, images)
+            inputs["nummer"] = self._numbers(unit)
             inputs |= self.derived(output, unit)
             entry = self.staleness.entry(output.name, key)
             if not self.dry and self.staleness.reason(entry, inputs, self.force) is None:
@@ -359,7 +450,8 @@ class Run:
             if self.dry:
                 self.report.add(p for p in made.problems if p.path.startswith("templates"))
                 self.results[unit_key(output.name, key)] = made.files
-                self._publish(output, unit, made, None)
+                if made.record is not None:
+                    self.published[unit.key] = made.record
                 continue
             self.report.add(made.problems)
             if made.failed:
@@ -367,7 +459,11 @@ class Run:
                 if isinstance(unit, Package):
                     self.kept.add(unit.key)
                 continue
-            self.store_files(output, key, unit, made, inputs, templates, entry)
+            if isinstance(unit, Package):  # written with the rest of its family
+                self.results[unit_key(output.name, key)] = made.files
+                self.staging.add(output, key, unit, made, inputs, templates, entry)
+            else:
+                self.store_files(output, key, unit, made, inputs, templates, entry)
 
     def ready(self, output: Output, package: Package) -> bool:
         """Everything the output needs of this package is current or made in this run."""
@@ -429,21 +525,6 @@ class Run:
         self.staleness.record(Entry(output.name, key, inputs, files, 0, sources,
                                     [self.config.show(i) for i in images], [], links,
                                     templates))
-        self._publish(output, unit, made, entry)
-
-    def _publish(self, output: Output, unit, made: Made, entry: Entry | None) -> None:
-        """The web output keeps the site's list of public packages."""
-        if output.name != "web":
-            return
-        if made.record is None:
-            self.published.pop(unit.key, None)
-            return
-        was = (entry.inputs.get("state", "") if entry else "").split(":")[0]
-        if was != "öffentlich" and not self.dry:
-            why = {"gesperrt": "Sperrfrist abgelaufen", "entwurf": "kein Entwurf mehr"}.get(
-                was, "zum ersten Mal")
-            self.report.published.append((f"output/{PUBLIC}/{unit.slug}/", why))
-        self.published[unit.key] = made.record
 
     # --- files ----------------------------------------------------------------------------
 
@@ -485,7 +566,7 @@ class Run:
         is no longer of a type that makes them). Files of content files that failed stay."""
         names = {o.name for o in outputs}
         present = {unit_key(o.name, key) for o in outputs for key, _ in self.units(o)}
-        keep = self.project.blocked | self.kept
+        keep = self.project.blocked | self.kept | self.guarded
         for entry in sorted(self.staleness.manifest.units.values(), key=lambda e: e.key):
             if entry.output not in names or entry.key in present or entry.source in keep:
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import clock
@@ -24,16 +24,19 @@ from .values import (
     FieldError,
     parse_bool,
     parse_contact,
+    parse_corrections,
     parse_date,
     parse_embargo,
     parse_keywords,
     parse_kind,
     parse_language,
+    parse_moment,
     parse_number,
     parse_priorities,
     parse_slug,
     parse_text,
     parse_version,
+    parse_withdrawal,
     suggest,
 )
 
@@ -121,6 +124,22 @@ FIELDS = (
     Field("leichte-sprache", parse_bool, "easy",
           "`true`: Fassung in Leichter Sprache (eigene Vorlage, Regeln werden geprüft)",
           "true"),
+    Field("autor", parse_text, "author",
+          "wer den Text geschrieben hat; diese Person darf ihn nicht freigeben "
+          "(Vier-Augen-Prinzip)", "Anna Beispiel"),
+    Field("veröffentlichung", parse_moment, "publish_at",
+          "wann die Mitteilung auf die Website kommt (JJJJ-MM-TT HH:MM, Berliner Zeit); ohne "
+          "Angabe mit Ablauf der Sperrfrist, sonst zu Beginn des Tages »datum«",
+          "2025-10-29 10:00"),
+    Field("korrekturen", parse_corrections, "corrections",
+          "nach der Veröffentlichung, je Zeile `JJJJ-MM-TT: was korrigiert wurde`; jede "
+          "Änderung einer veröffentlichten Mitteilung braucht einen neuen Eintrag",
+          "2025-10-30: Richtig ist: 1,2 Mio. Euro", to_model=lambda value, source: tuple(
+              replace(c, line=source.lines.get(f"korrekturen.{c.date.isoformat()}", 0))
+              for c in value)),
+    Field("zurückgezogen", parse_withdrawal, "withdrawn",
+          "zieht eine veröffentlichte Mitteilung zurück: Unterfelder `datum` und `grund` "
+          "(der Grund erscheint öffentlich an ihrer Stelle)", "datum: 2025-10-31"),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
@@ -156,6 +175,9 @@ INHERITANCE = (
     Inherit("prioritäten", None, UNLESS_OWN),
     Inherit("pressemitteilung", None, ALWAYS),
     Inherit("priorität", None, ALWAYS),
+    Inherit("veröffentlichung", None, ALWAYS),
+    Inherit("korrekturen", ALWAYS, UNLESS_OWN),
+    Inherit("zurückgezogen", ALWAYS, UNLESS_OWN),
 )
 
 
@@ -295,20 +317,23 @@ def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,
 
 
 def _check_embargo(values: dict[str, Any], final: bool, problems: _Problems) -> None:
-    """An embargo on the release date or later is normal (the release goes out to
-    journalists before it); one more than a day before the date would be over before the
-    release exists. For publication, an embargo that has passed is worth a note."""
+    """An embargo on the release date is normal (the release goes out to journalists
+    before it). One more than a day before the date would be over before the release
+    exists, one after the date's day would have it published under an earlier date: a
+    typo in one of the two. For a publication build both are errors."""
     embargo, date = values.get("sperrfrist"), values.get("datum")
     if not (embargo and embargo.at and date):
         return
-    if embargo.at.date() < date - dt.timedelta(days=1):
+    severity = Severity.ERROR if final else Severity.WARNING
+    day = embargo.at.astimezone(clock.BERLIN).date()
+    if day < date - dt.timedelta(days=1):
         problems.add("sperrfrist", "Sperrfrist liegt mehr als einen Tag vor dem Datum der "
                                    "Mitteilung und wäre schon vorbei, bevor es sie gibt; prüfen "
-                                   "Sie »sperrfrist« und »datum«", Severity.WARNING)
-    if final and embargo.at <= clock.now():
-        problems.add("sperrfrist", "Sperrfrist ist bereits abgelaufen "
-                                   f"({embargo.at.strftime('%d.%m.%Y %H:%M')} Uhr); die "
-                                   "Mitteilung darf sofort veröffentlicht werden", Severity.NOTE)
+                                   "Sie »sperrfrist« und »datum«", severity)
+    elif day > date and final:
+        problems.add("sperrfrist", "Sperrfrist liegt nach dem Tag der Mitteilung (»datum«): "
+                                   "sie erschiene unter einem früheren Datum, als sie "
+                                   "veröffentlicht wird; prüfen Sie »sperrfrist« und »datum«")
 
 
 #: A dateline typed by hand at the start of a release: `Dresden (29. Oktober 2025) –`.

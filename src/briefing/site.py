@@ -41,9 +41,15 @@ def make(site, context) -> Made:
 
 def _shown(record: dict) -> SimpleNamespace:
     """What the templates use of an entry, as they used a document."""
-    return SimpleNamespace(slug=record["slug"], title=record["titel"],
-                           date=dt.date.fromisoformat(record["datum"]),
-                           language=record["sprache"])
+    withdrawn = record.get("zurueckgezogen")
+    corrections = record.get("korrekturen") or []
+    return SimpleNamespace(
+        slug=record["slug"], title=record["titel"],
+        date=dt.date.fromisoformat(record["datum"]), language=record["sprache"],
+        withdrawn=withdrawn and SimpleNamespace(date=dt.date.fromisoformat(withdrawn["datum"]),
+                                                reason=withdrawn["grund"]),
+        corrected=corrections and SimpleNamespace(
+            date=dt.date.fromisoformat(corrections[0]["datum"]), text=corrections[0]["text"]))
 
 
 def _archive(records: list[dict], context, language: str, publisher, made: Made) -> str | None:
@@ -64,17 +70,18 @@ def _feed(records: list[dict], context, language: str, publisher, made: Made) ->
     """Atom 1.0: one entry per public release (with its PDF's size in bytes)."""
     base = context.config.web_address
 
-    def stamp(record: dict) -> str:
-        moment = dt.datetime.fromisoformat(record["veroeffentlicht"])
+    def stamp(record: dict, key: str = "veroeffentlicht") -> str:
+        moment = dt.datetime.fromisoformat(record.get(key) or record["veroeffentlicht"])
         return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def identity(slug: str) -> str:
         return f"{base}{slug}/" if base else f"urn:uuid:{uuid.uuid5(_FEED_NAMESPACE, slug)}"
 
-    entries = [{"doc": _shown(r), "id": identity(r["slug"]), "updated": stamp(r),
-                "pdf_bytes": r["dokumente"][0]["pdf"]["bytes"], "summary": r["zusammenfassung"]}
+    entries = [{"doc": _shown(r), "id": identity(r["slug"]),
+                "published": stamp(r), "updated": stamp(r, "aktualisiert"),
+                "pdf": r["dokumente"][0]["pdf"], "summary": r["zusammenfassung"]}
                for r in records]
-    updated = entries[0]["updated"] if entries else \
+    updated = max(e["updated"] for e in entries) if entries else \
         dt.datetime(2000, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return render(context.env, FEED_TEMPLATE, context.config, made.problems, language,
                   entries=entries, base=base, feed_id=identity("feed"), updated=updated,

@@ -79,6 +79,10 @@ def run_status(root: Path, args) -> int:
     counts = ", ".join(f"{sum(1 for s in states if s.state == name)} {name}"
                        for name in STATES if any(s.state == name for s in states))
     print(f"Zusammenfassung: {counts or 'keine Inhaltsdateien'}")
+    # What a build would publish, and what it holds back (and until when).
+    for release in releases(Paths(root)):
+        if release.state not in ("veröffentlicht", "korrigiert"):
+            print(f"Veröffentlichung: {release.state:<28} {release.source}")
     return 0
 
 
@@ -94,21 +98,32 @@ class Release:
     draft: bool
     briefings: int
     pdfs: str
+    language: str = ""
+    #: Original, Übersetzung or Leichte Sprache.
+    edition: str = ""
+    #: Where it is in its life: Entwurf, nicht freigegeben, freigegeben, gesperrt bis …,
+    #: veröffentlicht, korrigiert, zurückgezogen.
+    state: str = ""
 
 
 def releases(paths: Paths, month: str | None = None,
              now: dt.datetime | None = None) -> list[Release]:
-    """Every release (of `month`, JJJJ-MM), newest first, from its front matter."""
+    """Every release (of `month`, JJJJ-MM), newest first, from its front matter, the
+    approvals and the publication log."""
+    from .lifecycle import Register
     from .schema import inherited
-    from .values import FieldError, parse_bool, parse_date, parse_embargo
+    from .values import FieldError, parse_date, parse_embargo
 
     now = now or clock.now()
     # What an edition's list row takes from its original (the inheritance table).
     from_original = [row.field for row in inherited("from_original")
-                     if row.field in ("datum", "nummer", "sperrfrist")]
+                     if row.field in ("datum", "nummer", "sperrfrist", "veröffentlichung",
+                                      "zurückgezogen", "korrekturen")]
     states = {s.path: s.state for s in project_status(paths)}
     metas = {source: read_meta(paths.root / source) or {} for source in states
              if source.endswith(".md")}
+    register = Register(paths)
+    default_language = _default_language(paths)
     found = []
     for source, meta in metas.items():
         kind = DOCTYPES.get(str(meta.get("typ", "")).lower())
@@ -131,18 +146,67 @@ def releases(paths: Paths, month: str | None = None,
         if month and (date is None or date.strftime("%Y-%m") != month):
             continue
         pending = [states.get(s) for s in family if states.get(s) != "aktuell"]
+        number = meta.get("nummer") or register.number_of((original and
+                                                          f"content/{original}.md") or source)
+        language = str(meta.get("sprache") or default_language)
+        edition = "Leichte Sprache" if _flag(meta.get("leichte-sprache")) else \
+            "Übersetzung" if original else "Original"
         found.append(Release(
-            source, date, str(meta.get("nummer") or "–"), " ".join(str(meta.get("titel")).split()),
+            source, date, str(number or "–"), " ".join(str(meta.get("titel")).split()),
             _embargo(meta.get("sperrfrist"), now, parse_embargo, FieldError),
-            _flag(meta.get("entwurf"), parse_bool, FieldError), len(family) - 1,
-            "aktuell" if not pending else f"{len(pending)} nicht aktuell"))
+            _flag(meta.get("entwurf")), len(family) - 1,
+            "aktuell" if not pending else f"{len(pending)} nicht aktuell",
+            language, edition,
+            _life(source, meta, family, metas, date, register, now)))
     return sorted(found, key=lambda r: (r.date or dt.date.min, r.source), reverse=True)
 
 
-def _flag(value, parse, error) -> bool:
+def _default_language(paths: Paths) -> str:
+    import tomllib
+
     try:
-        return value is not None and parse(value)
-    except error:
+        return str(tomllib.loads(paths.config_file.read_text(encoding="utf-8"))
+                   .get("sprache", "de-DE"))
+    except (OSError, ValueError):
+        return "de-DE"
+
+
+def _life(source: str, meta: dict, family: list[str], metas: dict, date, register,
+          now: dt.datetime) -> str:
+    """Where a release is in its life (lifecycle.py), from front matter and register."""
+    from .clock import start_of
+    from .values import FieldError, parse_embargo, parse_moment
+
+    if any(_flag(metas.get(s, {}).get("entwurf")) for s in family):
+        return "Entwurf"
+    last = register.last(source)
+    if meta.get("zurückgezogen") is not None:
+        return "zurückgezogen" if last else "zurückgezogen (nie veröffentlicht)"
+    if last and last["aktion"] != "zurückgezogen":
+        return "korrigiert" if last["aktion"] == "korrigiert" else "veröffentlicht"
+    approved = all(register.approved_as_is(Path(s).stem, metas.get(s, {}).get("autor"))
+                   for s in family)
+    if not approved:
+        return "nicht freigegeben"
+    try:
+        when = parse_moment(meta["veröffentlichung"]) if meta.get("veröffentlichung") else \
+            parse_embargo(meta["sperrfrist"]).at if meta.get("sperrfrist") else \
+            start_of(date) if date else None
+    except FieldError:
+        return "freigegeben"
+    if when is None:
+        return f"gesperrt ({meta.get('sperrfrist')})"
+    if when > now:
+        return f"gesperrt bis {when.astimezone(clock.BERLIN):%d.%m.%Y %H:%M}"
+    return "freigegeben, fällig"
+
+
+def _flag(value) -> bool:
+    from .values import FieldError, parse_bool
+
+    try:
+        return value is not None and parse_bool(value)
+    except FieldError:
         return False
 
 
@@ -167,12 +231,12 @@ def run_list(root: Path, args) -> int:
     if not found:
         print("Keine Pressemitteilungen" + (f" im {month}" if month else "") + ".")
         return 0
-    print(f"{'Datum':<10}  {'Nummer':<13}  {'Stand':<9}  {'Sperrfrist':<30}  "
-          f"{'Hintergr.':<9}  {'PDF':<16}  Titel")
+    print(f"{'Datum':<10}  {'Nummer':<13}  {'Sprache':<7}  {'Fassung':<15}  {'Stand':<28}  "
+          f"{'Sperrfrist':<30}  {'Hintergr.':<9}  {'PDF':<16}  Titel")
     for r in found:
         date = r.date.isoformat() if r.date else "?"
         title = r.title if len(r.title) <= 60 else r.title[:59] + "…"
-        print(f"{date:<10}  {r.number.replace(chr(160), ' '):<13}  "
-              f"{'Entwurf' if r.draft else 'endgültig':<9}  {r.embargo:<30}  {r.briefings:<9}  "
+        print(f"{date:<10}  {r.number.replace(chr(160), ' '):<13}  {r.language:<7}  "
+              f"{r.edition:<15}  {r.state:<28}  {r.embargo:<30}  {r.briefings:<9}  "
               f"{r.pdfs:<16}  {title}")
     return 0

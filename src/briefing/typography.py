@@ -152,7 +152,10 @@ def typeset_documents(documents: list[Document], house_style: QuoteStyle) -> lis
             priority=document.priority and replace(document.priority,
                                                    title=t(document.priority.title)),
             release=document.release and one(document.release),
-            original=document.original and one(document.original))
+            original=document.original and one(document.original),
+            corrections=tuple(replace(c, text=t(c.text)) for c in document.corrections),
+            withdrawn=document.withdrawn and replace(document.withdrawn,
+                                                     reason=t(document.withdrawn.reason)))
         done[document.display_path] = result
         return result
 

@@ -19,7 +19,7 @@ from .clock import BERLIN
 from .doctypes import DOCTYPES
 from .formatting import normalize_phone
 from .i18n import N_
-from .model import Contact, Embargo
+from .model import Contact, Correction, Embargo, Withdrawal
 
 
 class FieldError(ValueError):
@@ -78,6 +78,12 @@ def parse_embargo(value: Any) -> Embargo:
     text = parse_text(value)
     if not text[0].isdigit():
         return Embargo(text=text)
+    return Embargo(at=parse_moment(text))
+
+
+def parse_moment(value: Any) -> dt.datetime:
+    """`2025-10-29 14:00` (Berlin time) or an ISO time with offset."""
+    text = parse_text(value)
     match = re.fullmatch(
         r"(\S+)[ T](\d{1,2}[:.]\d{2})(?::00)?(?: Uhr)?\s*(Z|[+-]\d{2}:?\d{2})?", text)
     if not match:
@@ -89,8 +95,41 @@ def parse_embargo(value: Any) -> Embargo:
     if offset:
         tz = dt.UTC if offset == "Z" else dt.datetime.strptime(
             offset.replace(":", ""), "%z").tzinfo
-        return Embargo(at=at.replace(tzinfo=tz).astimezone(BERLIN))
-    return Embargo(at=at.replace(tzinfo=BERLIN))
+        return at.replace(tzinfo=tz).astimezone(BERLIN)
+    return at.replace(tzinfo=BERLIN)
+
+
+def parse_corrections(value: Any) -> tuple[Correction, ...]:
+    """`JJJJ-MM-TT: was korrigiert wurde`, one per line; newest first."""
+    if not isinstance(value, dict) or not value:
+        raise FieldError("muss je Zeile eine Korrektur der Form »JJJJ-MM-TT: was korrigiert "
+                         "wurde« haben, eingerückt unter »korrekturen:«")
+    found = []
+    for key, text in value.items():
+        try:
+            day = parse_date(key)
+        except FieldError as exc:
+            raise FieldError(f"Datum {exc}", str(key)) from None
+        try:
+            found.append(Correction(day, parse_text(text)))
+        except FieldError as exc:
+            raise FieldError(f"Korrektur vom {key} {exc}", str(key)) from None
+    return tuple(sorted(found, key=lambda c: c.date, reverse=True))
+
+
+def parse_withdrawal(value: Any) -> Withdrawal:
+    """`datum` and `grund`, indented below `zurückgezogen:`."""
+    if not isinstance(value, dict) or set(map(str, value)) != {"datum", "grund"}:
+        raise FieldError("braucht die Unterfelder »datum« (JJJJ-MM-TT) und »grund« (wird "
+                         "öffentlich gezeigt), eingerückt darunter")
+    try:
+        day = parse_date(value["datum"])
+    except FieldError as exc:
+        raise FieldError(f"Unterfeld »datum« {exc}", "datum") from None
+    try:
+        return Withdrawal(day, parse_text(value["grund"]))
+    except FieldError as exc:
+        raise FieldError(f"Unterfeld »grund« {exc}", "grund") from None
 
 
 def parse_number(value: Any) -> str:

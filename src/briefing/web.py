@@ -6,9 +6,10 @@ also gives its entry for the site's lists (`Made.record`: archive, feed, JSON)."
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +27,7 @@ from .templating import render
 from .typography import quote_style_for
 
 INDEX_TEMPLATE = "web/mitteilung.html.j2"
+WITHDRAWN_TEMPLATE = "web/zurueckgezogen.html.j2"
 STYLESHEET = "web/briefing.css"
 _IMAGE = re.compile(r'src="(file://[^"]+)"')
 
@@ -63,11 +65,13 @@ def common(language: str, publisher, quotes, held: bool, depth: int) -> dict:
 
 
 def templates(package: Package, context) -> list[str]:
-    return [WEB_TEMPLATE, INDEX_TEMPLATE,
+    return [WEB_TEMPLATE, INDEX_TEMPLATE, WITHDRAWN_TEMPLATE,
             *sorted({d.type.body_template for d in package.documents})]
 
 
 def make(package: Package, context) -> Made:
+    if context.state(package).name == "zurückgezogen":
+        return _withdrawn(package, context)
     made = Made()
     held = not context.state(package).public
     where = folder(package, context)
@@ -126,8 +130,29 @@ def _index(package: Package, pdfs: list[Download], kit: Download, context, held:
     entries = [{"doc": d, "page": f"{d.slug}.html", "pdf": f}
                for d, f in zip(package.documents, pdfs, strict=True)]
     release = package.release
+    earlier = [] if held else context.earlier(package)
+    earlier = [{**v, "date": dt.date.fromisoformat(v["date"])} for v in earlier]
     return render(context.env, INDEX_TEMPLATE, context.config, problems,
-                  doc=release, entries=entries, kit=kit, **_site(release, held, context))
+                  doc=release, entries=entries, kit=kit, earlier=earlier,
+                  **_site(release, held, context))
+
+
+def _withdrawn(package: Package, context) -> Made:
+    """Where a withdrawn release was: a notice at the same addresses (its pages and its
+    index), no PDF any more; its entry in the site's lists says so."""
+    made = Made()
+    where = f"{folder(package, context)}"
+    for document in package.documents:
+        shown = replace(document, withdrawn=package.release.withdrawn)
+        html = render(context.env, WITHDRAWN_TEMPLATE, context.config, made.problems,
+                      doc=shown, **_site(shown, False, context))
+        if html is None:
+            return made
+        made.add(f"{where}/{document.slug}.html", html)
+        if document is package.release:
+            made.add(f"{where}/index.html", html)
+    made.record = _record(package, {}, None, context)
+    return made
 
 
 def published_at(release: Document):
@@ -136,17 +161,28 @@ def published_at(release: Document):
         else start_of(release.date)
 
 
-def _record(package: Package, pdfs: dict[str, bytes], kit: bytes, context) -> dict:
+def _record(package: Package, pdfs: dict[str, bytes], kit: bytes | None, context) -> dict:
     """The package's entry in the site's lists: all they show, typeset, so that the
     archive, the feed and the JSON export are made without reading the release again."""
     release = package.release
     base = f"{package.slug}/"
+    published = published_at(release)
+    latest = release.corrections[0] if release.corrections else None
+    updated = max(published, start_of(latest.date)) if latest else published
+    withdrawn = release.withdrawn
 
-    def file(name: str, data: bytes) -> dict:
+    def file(name: str, data: bytes | None) -> dict | None:
+        if data is None:
+            return None  # withdrawn: no file any more
         return {"pfad": base + name, "bytes": len(data),
                 "sha256": hashlib.sha256(data).hexdigest()}
 
     return {
+        "aktualisiert": updated.isoformat(),
+        "korrekturen": [{"datum": c.date.isoformat(), "text": c.text}
+                        for c in release.corrections],
+        "zurueckgezogen": withdrawn and {"datum": withdrawn.date.isoformat(),
+                                         "grund": withdrawn.reason},
         "slug": package.slug, "titel": release.title, "untertitel": release.subtitle,
         "nummer": release.number, "datum": release.date.isoformat(),
         "sprache": release.language, "leichte_sprache": release.easy,
@@ -157,6 +193,7 @@ def _record(package: Package, pdfs: dict[str, bytes], kit: bytes, context) -> di
         "vorspann": plaintext.lead(context.body(release).web),
         "seite": base + "index.html",
         "dokumente": [{"art": d.label, "titel": d.title, "seite": f"{base}{d.slug}.html",
-                       "pdf": file(d.output_name, pdfs[d.slug])} for d in package.documents],
+                       "pdf": file(d.output_name, pdfs.get(d.slug))}
+                      for d in package.documents],
         "pressemappe": file(kit_name(package), kit),
     }

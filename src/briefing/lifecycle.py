@@ -1,0 +1,321 @@
+"""The life of a release: Entwurf → freigegeben → veröffentlicht (at its time) → korrigiert
+or zurückgezogen; every step recorded.
+
+Kept beside content/, so that it is reviewed and versioned with the texts (in git, like
+them), and not in output/, which is made again from these and content/ at any time:
+
+    freigaben/<name>.toml       who approved which exact text of content/<name>.md, when
+    freigaben/<name>.md         that text, to name the lines changed since (`vergleich`)
+    protokoll/protokoll.jsonl   every publication, correction and withdrawal, a JSON line
+                                each: when, the number, who approved which text, every
+                                file published with its SHA-256 (`briefing protokoll`)
+    protokoll/texte/<hash>.md   every text as it was published
+
+An approval is of a text and of everything it takes over: a briefing's approval is void
+when its release changes, too (`fingerprint`). The person a document names as its `autor`
+cannot approve it (Vier-Augen-Prinzip).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import clock
+from .files import write_atomically
+from .i18n import gettext
+from .model import Document
+from .paths import Paths
+
+LOG_FILE = "protokoll.jsonl"
+#: What the log calls each step.
+PUBLISHED, CORRECTED, WITHDRAWN = "veröffentlicht", "korrigiert", "zurückgezogen"
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprint(paths: Paths, document: Document) -> dict[str, str]:
+    """SHA-256 of every file the document's text comes from: its own, those it takes
+    values from (its release, its original), and its images."""
+    names = [document.display_path, *document.links, *_images(paths, document)]
+    found = {}
+    for name in names:
+        try:
+            found[name] = _sha((paths.root / name).read_bytes())
+        except OSError:
+            found[name] = "fehlt"
+    return found
+
+
+def version(files: dict[str, str]) -> str:
+    """One hash for a fingerprint: the text version an approval is of."""
+    return _sha("\n".join(f"{name}:{sha}" for name, sha in sorted(files.items()))
+                .encode())[:16]
+
+
+def _images(paths: Paths, document: Document) -> list[str]:
+    found = []
+    folder = document.source.parent
+    for src in _IMAGE.findall(document.body):
+        target = (folder / src).resolve()
+        if target.is_file() and target.is_relative_to(paths.content_dir.resolve()):
+            found.append(paths.show(target))
+    return sorted(set(found))
+
+
+@dataclass(frozen=True)
+class Approval:
+    source: str
+    name: str
+    at: dt.datetime
+    version: str
+    files: dict[str, str]
+
+    @property
+    def when(self) -> str:
+        return self.at.astimezone(clock.BERLIN).strftime("%d.%m.%Y %H:%M")
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def approve(paths: Paths, document: Document, name: str) -> Approval:
+    """Record that `name` approved the document's current text (and what it takes over)."""
+    files = fingerprint(paths, document)
+    approval = Approval(document.display_path, name, clock.now(), version(files), files)
+    lines = ["# Freigabe (briefing freigeben); mit dem Inhalt versionieren, nicht von Hand "
+             "ändern.", f"datei = {_toml(document.display_path)}", f"name = {_toml(name)}",
+             f"zeit = {_toml(approval.at.astimezone(clock.BERLIN).isoformat())}",
+             f"fassung = {_toml(approval.version)}", "", "[dateien]"]
+    lines += [f"{_toml(file)} = {_toml(sha)}" for file, sha in sorted(files.items())]
+    folder = paths.approvals_dir
+    write_atomically(folder / f"{document.slug}.md", document.source.read_bytes())
+    write_atomically(folder / f"{document.slug}.toml", ("\n".join(lines) + "\n").encode())
+    return approval
+
+
+def read_approval(paths: Paths, document: Document) -> Approval | None:
+    import tomllib
+
+    try:
+        data = tomllib.loads((paths.approvals_dir / f"{document.slug}.toml")
+                            .read_text(encoding="utf-8"))
+        return Approval(data["datei"], data["name"], dt.datetime.fromisoformat(data["zeit"]),
+                        data["fassung"], dict(data["dateien"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def changed_lines(old: str, new: str) -> list[int]:
+    """The lines of `new` (1-based) that differ from `old`; a deletion counts at the line
+    where the text was."""
+    found: set[int] = set()
+    matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
+    for tag, _, _, start, end in matcher.get_opcodes():
+        if tag != "equal":
+            found.update(range(start + 1, end + 1) if end > start else [start + 1])
+    return sorted(found)
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:8])) + (" …" if len(numbers) > 8 else "")
+    return f"Zeile {shown}" if len(numbers) == 1 else f"Zeilen {shown}"
+
+
+class Register:
+    """What the lifecycle files say, read once per run."""
+
+    def __init__(self, paths: Paths):
+        self.paths = paths
+        self.log = read_log(paths)
+        self._approvals: dict[str, Approval | None] = {}
+
+    def approval(self, document: Document) -> Approval | None:
+        if document.display_path not in self._approvals:
+            self._approvals[document.display_path] = read_approval(self.paths, document)
+        return self._approvals[document.display_path]
+
+    def refusal(self, document: Document) -> str | None:
+        """Why the document may not be published as it is (German), or None."""
+        found = self.refused(document)
+        return found[1] if found else None
+
+    def refused(self, document: Document) -> tuple[str, str] | None:
+        """(kind, why in German): »entwurf«, »offen« (not approved), »autor«, »geändert«."""
+        if document.draft:
+            return "entwurf", "ist ein Entwurf (»entwurf: true«)"
+        approval = self.approval(document)
+        if approval is None:
+            return "offen", "ist noch nicht freigegeben"
+        if document.author and approval.name.casefold() == document.author.casefold():
+            return "autor", (f"wurde von {approval.name} freigegeben, die oder der es laut "
+                             "»autor« geschrieben hat; nach dem Vier-Augen-Prinzip gibt eine "
+                             "andere Person frei")
+        now = fingerprint(self.paths, document)
+        if version(now) == approval.version:
+            return None
+        return "geändert", "; ".join(self._changes(document, approval, now)) + (
+            f" seit der Freigabe durch {approval.name} am {approval.when}; prüfen lassen und "
+            f"neu freigeben (»make vergleich DATEI={document.display_path}« zeigt, was sich "
+            "geändert hat)")
+
+    def _changes(self, document: Document, approval: Approval,
+                 now: dict[str, str]) -> list[str]:
+        said = []
+        for name in sorted(set(now) | set(approval.files)):
+            if now.get(name) == approval.files.get(name):
+                continue
+            if name == document.display_path:
+                try:
+                    old = (self.paths.approvals_dir / f"{document.slug}.md").read_text(
+                        encoding="utf-8")
+                    lines = changed_lines(old, document.source.read_text(encoding="utf-8"))
+                    said.append(f"geändert in {_lines(lines)}" if lines else "geändert")
+                except OSError:
+                    said.append("geändert")
+            elif name not in now:
+                said.append(f"{name} gehört nicht mehr dazu")
+            else:
+                said.append(f"{name}, woraus es übernimmt, wurde geändert")
+        return said or ["geändert"]
+
+    def approved_as_is(self, slug: str, author: str | None = None) -> bool:
+        """Quick, from the approval file alone (for `liste`): every file it was given for is
+        unchanged, and not approved by its author."""
+        import tomllib
+
+        try:
+            data = tomllib.loads((self.paths.approvals_dir / f"{slug}.toml")
+                                 .read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if author and str(data.get("name", "")).casefold() == author.casefold():
+            return False
+        for name, sha in dict(data.get("dateien", {})).items():
+            try:
+                if _sha((self.paths.root / name).read_bytes()) != sha:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    # --- the log --------------------------------------------------------------------------
+
+    def last(self, package_key: str) -> dict | None:
+        """The last entry of a package (a release or an edition of it)."""
+        return next((e for e in reversed(self.log) if e["datei"] == package_key), None)
+
+    def published(self, package_key: str) -> bool:
+        last = self.last(package_key)
+        return last is not None and last["aktion"] != WITHDRAWN
+
+    def number(self, release: Document) -> str | None:
+        """The number a release got when it was first published."""
+        return self.number_of((release.original or release).display_path)
+
+    def number_of(self, key: str) -> str | None:
+        return next((e["nummer"] for e in self.log
+                     if e["datei"] == key and e.get("nummer")), None)
+
+    def next_numbers(self, releases: list[Document]) -> dict[str, str]:
+        """Numbers for releases published for the first time in this run: the next of
+        their year at their publishing office, each once, in the order given."""
+        taken: dict[tuple[str, str], int] = {}
+        for entry in self.log:
+            match = re.search(r"(\d+)/(\d{4})", entry.get("nummer") or "")
+            if match:
+                key = (entry.get("herausgeber", ""), match[2])
+                taken[key] = max(taken.get(key, 0), int(match[1]))
+        found = {}
+        for release in releases:
+            key = (release.publisher.name, str(release.date.year))
+            taken[key] = taken.get(key, 0) + 1
+            found[release.display_path] = \
+                f"{gettext(release.language, 'Nr.')}\u00a0{taken[key]}/{key[1]}"
+        return found
+
+
+def read_log(paths: Paths) -> list[dict]:
+    try:
+        text = (paths.log_dir / LOG_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def append_log(paths: Paths, entries: list[dict]) -> None:
+    """Add entries at the end of the log, on disk before the call returns."""
+    if not entries:
+        return
+    paths.log_dir.mkdir(parents=True, exist_ok=True)
+    with open(paths.log_dir / LOG_FILE, "a", encoding="utf-8") as log:
+        for entry in entries:
+            log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+
+
+def keep_text(paths: Paths, document: Document) -> str:
+    """Store the text as published; its hash (the name it is stored under)."""
+    data = document.source.read_bytes()
+    name = _sha(data)[:16]
+    target = paths.log_dir / "texte" / f"{name}.md"
+    if not target.exists():
+        write_atomically(target, data)
+    return name
+
+
+def publication_time(release: Document) -> dt.datetime | None:
+    """When a release may be on the public web: the time its `veröffentlichung` names, its
+    embargo's end, or the start of its day. None: an embargo without a time (»Redebeginn«)
+    holds it until the embargo is taken out."""
+    if release.publish_at:
+        return release.publish_at
+    if release.embargo:
+        return release.embargo.at
+    return clock.start_of(release.date)
+
+
+def with_numbers(documents: list[Document], numbers: dict[str, str]) -> list[Document]:
+    """The documents with the numbers releases got (release display path → number): a
+    briefing that names none takes its release's, an edition its original's in its own
+    language; every document points to the numbered ones."""
+    if not numbers:
+        return documents
+    from dataclasses import replace
+
+    done: dict[str, Document] = {}
+
+    def one(document: Document) -> Document:
+        if document.display_path in done:
+            return done[document.display_path]
+        release = document.release and one(document.release)
+        original = document.original and one(document.original)
+        number = document.number
+        if "nummer" not in document.lines:
+            if document.display_path in numbers:
+                number = numbers[document.display_path]
+            elif original is not None and original.number:
+                number = original.number.replace("Nr.", gettext(document.language, "Nr."), 1)
+            elif release is not None and release.number:
+                number = release.number
+        result = replace(document, number=number, release=release, original=original)
+        done[document.display_path] = result
+        return result
+
+    return [one(d) for d in documents]
+
+
+def text_path(paths: Paths, name: str) -> Path:
+    return paths.log_dir / "texte" / f"{name}.md"

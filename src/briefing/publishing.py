@@ -1,0 +1,222 @@
+"""The staff's publication commands: `freigeben` (approve a text), `vergleich` (what
+changed since it was approved or published), `protokoll` (what went out, when, approved by
+whom) and `veröffentlichen` (publish what is due, once or waiting for each due time)."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import sys
+import time
+from pathlib import Path
+
+from . import clock
+from .errors import MachineError, UsageError
+from .files import cause_of, write_atomically
+from .lifecycle import Register, approve, read_log, text_path
+from .paths import Paths
+
+
+def _document(paths: Paths, project, name: str):
+    shown = paths.named(name)
+    found = next((d for d in project.documents if d.display_path == shown), None)
+    if found is None:
+        errors = [str(p) for p in project.problems if p.path == shown and p.is_error]
+        why = ("; zuerst beheben:\n" + "\n".join(errors)) if errors else ""
+        raise UsageError(f"{shown} ist kein fehlerfreies Dokument in content/{why}")
+    return found
+
+
+def run_approve(root: Path, args) -> int:
+    """`briefing freigeben DATEI… --name "…"`: record who approved which exact text."""
+    from .project import load_project
+
+    paths = Paths(root)
+    name = " ".join((args.name or "").split())
+    if not name:
+        raise UsageError("freigeben: nennen Sie, wer freigibt: --name \"Vorname Nachname\" "
+                         "(make freigeben DATEI=… NAME=\"…\")")
+    project = load_project(root)
+    documents = [_document(paths, project, file) for file in args.files]
+    for document in documents:
+        if document.draft:
+            raise UsageError(f"freigeben: {document.display_path} ist ein Entwurf; entfernen "
+                             "Sie zuerst »entwurf: true«")
+        if document.author and document.author.casefold() == name.casefold():
+            raise UsageError(f"freigeben: {name} hat {document.display_path} laut »autor« "
+                             "geschrieben; nach dem Vier-Augen-Prinzip gibt eine andere Person "
+                             "frei")
+        errors = [p for p in project.problems if p.is_error and p.path in
+                  (document.display_path, *document.links)]
+        if errors:
+            raise UsageError(f"freigeben: {document.display_path} hat Fehler; zuerst "
+                             "beheben:\n" + "\n".join(map(str, errors)))
+    for document in documents:
+        try:
+            approval = approve(paths, document, name)
+        except OSError as exc:
+            raise MachineError(f"{paths.show(paths.approvals_dir)}: Freigabe kann nicht "
+                               f"gespeichert werden: {cause_of(exc)}") from None
+        print(f"freigegeben  {document.display_path}  von {name} am {approval.when} "
+              f"(Fassung {approval.version}; {paths.show(paths.approvals_dir)}/"
+              f"{document.slug}.toml)")
+    print("Die Freigabe gilt für genau diesen Text: wird er geändert, muss neu freigegeben "
+          "werden. Veröffentlicht wird mit »make veroeffentlichen« zu ihrer Zeit.")
+    return 0
+
+
+# --- vergleich -------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(kind, text) pieces: "=" the same, "-" taken out, "+" added; word by word."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    pieces = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pieces.append(("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(("+", "".join(b[j1:j2])))
+    return pieces
+
+
+def _terminal(pieces: list[tuple[str, str]], color: bool) -> str:
+    marks = {"-": ("\033[31;9m", "\033[0m"), "+": ("\033[32;4m", "\033[0m")} if color else \
+        {"-": ("[-", "-]"), "+": ("{+", "+}")}
+    return "".join(text if kind == "=" else f"{marks[kind][0]}{text}{marks[kind][1]}"
+                   for kind, text in pieces)
+
+
+def _page(title: str, pieces: list[tuple[str, str]]) -> str:
+    body = "".join(html.escape(text) if kind == "=" else
+                   f"<{'del' if kind == '-' else 'ins'}>{html.escape(text)}"
+                   f"</{'del' if kind == '-' else 'ins'}>" for kind, text in pieces)
+    return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;"
+            "max-width:50rem;margin:2rem auto;padding:0 1rem}pre{white-space:pre-wrap;"
+            "line-height:1.5}del{background:#fbe3e4;color:#7a0b10}ins{background:#e0f4e4;"
+            "color:#0b4d1c}</style></head><body><main>"
+            f"<h1>{html.escape(title)}</h1><p>Gestrichen ist <del>so</del>, neu ist "
+            f"<ins>so</ins> markiert.</p><pre>{body}</pre></main></body></html>\n")
+
+
+def run_compare(root: Path, args) -> int:
+    """`briefing vergleich DATEI [--seit freigabe|veröffentlichung]`: word by word."""
+    paths = Paths(root)
+    shown = paths.named(args.file)
+    source = paths.root / shown
+    if not source.is_file():
+        raise UsageError(f"vergleich: {shown}: keine Inhaltsdatei unter content/")
+    slug = source.stem
+    since = args.seit or "freigabe"
+    if since == "freigabe":
+        old_path = paths.approvals_dir / f"{slug}.md"
+        label = "der Freigabe"
+        if not old_path.is_file():
+            since, label = "veröffentlichung", "der Veröffentlichung"
+    if since != "freigabe":
+        entries = [e for e in read_log(paths) if shown in e.get("texte", {})]
+        if not entries:
+            raise UsageError(f"vergleich: {shown} wurde weder freigegeben noch veröffentlicht; "
+                             "es gibt nichts zu vergleichen")
+        old_path = text_path(paths, entries[-1]["texte"][shown])
+        label = f"der Veröffentlichung am {entries[-1]['zeit'][:10]}"
+    old = old_path.read_text(encoding="utf-8")
+    new = source.read_text(encoding="utf-8")
+    pieces = word_diff(old, new)
+    if all(kind == "=" for kind, _ in pieces):
+        print(f"{shown}: unverändert seit {label}.")
+        return 0
+    title = f"{shown}: Änderungen seit {label}"
+    print(title)
+    print(_terminal(pieces, sys.stdout.isatty()))
+    target = paths.output_dir / "vergleich" / f"{slug}.html"
+    try:
+        write_atomically(target, _page(title, pieces).encode())
+    except OSError as exc:
+        raise MachineError(f"{paths.show(target)}: kann nicht geschrieben werden: "
+                           f"{cause_of(exc)}") from None
+    print(f"Als Seite: {paths.show(target)}")
+    return 0
+
+
+# --- protokoll --------------------------------------------------------------------------
+
+def run_log(root: Path, args) -> int:
+    """`briefing protokoll [--dateien]`: every publication, correction and withdrawal."""
+    paths = Paths(root)
+    entries = read_log(paths)
+    if not entries:
+        print("Noch nichts veröffentlicht (protokoll/protokoll.jsonl ist leer).")
+        return 0
+    for entry in entries:
+        when = entry["zeit"][:16].replace("T", " ")
+        number = (entry.get("nummer") or "–").replace("\u00a0", " ")
+        approvals = ", ".join(sorted({a["name"] for a in entry.get("freigaben", {}).values()}))
+        line = (f"{when}  {entry['aktion']:<15} {number:<13} {entry['datei']}  "
+                f"freigegeben von {approvals or '–'}; {len(entry.get('dateien', {}))} Dateien")
+        if entry.get("korrektur"):
+            line += f"; Korrektur: {entry['korrektur']}"
+        if entry.get("grund"):
+            line += f"; Grund: {entry['grund']}"
+        print(line)
+        if args.dateien:
+            for name, sha in entry.get("dateien", {}).items():
+                print(f"    {sha}  output/{name}")
+            for name, text in entry.get("texte", {}).items():
+                print(f"    Text {text}  {name}")
+    return 0
+
+
+# --- veröffentlichen ----------------------------------------------------------------------
+
+#: The longest a waiting run sleeps before it looks again (new approvals, new files).
+MAX_WAIT_SECONDS = 60
+
+
+def run_publish(root: Path, args) -> int:
+    """`briefing veröffentlichen [--warten]`: a build of every output, which publishes what
+    is approved and due; waiting, it runs again at each due time until Ctrl-C."""
+    from .build import build
+
+    while True:
+        report = build(root, channels=True, jobs=args.jobs, on_wait=_waiting)
+        for problem in report.problems:
+            if not problem.is_error and "Interner Vermerk" not in problem.message:
+                continue
+            print(problem, file=sys.stderr)
+        for folder, why in report.published:
+            print(f"{clock.now().astimezone(clock.BERLIN):%d.%m.%Y %H:%M}  "
+                  f"veröffentlicht: {folder} ({why})", flush=True)
+        if not args.warten:
+            if not report.published:
+                print("Nichts fällig: keine freigegebene Pressemitteilung, deren Zeit "
+                      "gekommen ist.")
+            return report.exit_code()
+        time.sleep(_seconds_to_next(root))
+
+
+def _seconds_to_next(root: Path) -> float:
+    from .incremental import Manifest
+
+    expires = Manifest.load(Paths(root).manifest).expires
+    if not expires:
+        return MAX_WAIT_SECONDS
+    import datetime as dt
+
+    left = (dt.datetime.fromisoformat(expires) - clock.now()).total_seconds()
+    return max(0.2, min(MAX_WAIT_SECONDS, left + 0.05))
+
+
+def _waiting() -> None:
+    print("Ein anderer briefing-Lauf schreibt gerade nach output/; warte …", file=sys.stderr,
+          flush=True)
+
+
+__all__ = ["Register", "run_approve", "run_compare", "run_log", "run_publish", "word_diff"]
