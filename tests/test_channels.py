@@ -153,7 +153,7 @@ def test_unchanged_build_writes_nothing_and_forced_build_is_byte_identical(seed)
     assert {p: p.read_bytes() for p in files} == before
 
 
-EMBARGOED = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nsperrfrist: 2025-10-30 10:00\n")
+EMBARGOED = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nsperrfrist: 2025-10-29 14:00\n")
 
 
 def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch):
@@ -166,7 +166,7 @@ def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch
     out = root / "output"
     notes = [p.message for p in report.problems if p.path == "content/pm.md"]
     assert [" ".join(n.replace("\u00a0", " ").split()) for n in notes] == [
-        "Sperrfrist bis Donnerstag, 30. Oktober 2025, 10:00 Uhr: Webseite, Archiv und Feed "
+        "Sperrfrist bis Mittwoch, 29. Oktober 2025, 14:00 Uhr: Webseite, Archiv und Feed "
         "enthalten diese Pressemitteilung noch nicht (Vorschau in output/gesperrt/pm/); sie "
         "erscheint dort mit dem ersten Lauf danach (»make veroeffentlichen«, oder wartend: "
         "»briefing veröffentlichen --warten«)"]
@@ -178,13 +178,13 @@ def test_embargo_holds_the_web_back_until_a_build_after_it(tmp_path, monkeypatch
     # The journalists' channels carry the embargo.
     mail = email.message_from_bytes((out / "e-mail" / "pm.eml").read_bytes(),
                                     policy=policy.default)
-    assert mail["Subject"].startswith("SPERRFRIST Donnerstag, 30. Oktober 2025, 10:00 Uhr: ")
+    assert mail["Subject"].startswith("SPERRFRIST Mittwoch, 29. Oktober 2025, 14:00 Uhr: ")
     text = (out / "e-mail" / "pm.txt").read_text(encoding="utf-8")
     assert text.replace("\u00a0", " ").startswith(
-        "SPERRFRIST: Donnerstag, 30. Oktober 2025, 10:00 Uhr\n")
+        "SPERRFRIST: Mittwoch, 29. Oktober 2025, 14:00 Uhr\n")
     # Nothing changed, but the embargo has passed: the next build publishes.
     monkeypatch.setattr(briefing.clock, "now",
-                        lambda: dt.datetime(2025, 10, 30, 9, 1, tzinfo=dt.UTC))
+                        lambda: dt.datetime(2025, 10, 29, 13, 1, tzinfo=dt.UTC))
     report = build(root, channels=True)
     assert not report.noop
     assert (out / "web" / "pm" / "pm.html").is_file()

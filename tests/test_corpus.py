@@ -62,7 +62,7 @@ EXPECTED = {
         '6: Feld »sperrfrist« »25:00« ist keine gültige Uhrzeit (00:00 bis 23:59)',
     ]),
     '13-sperrfrist-vor-datum.md': (0, [
-        '6: Warnung: Sperrfrist liegt mehr als einen Tag vor dem Datum der Mitteilung und wäre schon vorbei, bevor es sie gibt; prüfen Sie »sperrfrist« und »datum«',
+        '6: Warnung: Sperrfrist liegt mehr als einen Tag vor dem Datum der Mitteilung und wäre schon vorbei, bevor es sie gibt; prüfen Sie »sperrfrist« und »datum« (bis dahin wird die Mitteilung nicht veröffentlicht)',
     ]),
     # Berlin time is the default for a Saxon press office: no note.
     '14-sperrfrist-ohne-zeitzone.md': (0, []),

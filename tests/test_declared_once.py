@@ -185,8 +185,15 @@ def test_a_bug_outside_any_document_gives_exit_code_4(project, capsys, monkeypat
 
 # --- the JSON export ----------------------------------------------------------------------
 
-def test_json_export_lists_public_releases_with_their_files(project):
-    embargoed = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nsperrfrist: 2099-01-01 10:00\n")
+def test_json_export_lists_public_releases_with_their_files(project, monkeypatch):
+    import datetime as dt
+
+    import briefing.clock
+
+    # a is due (the start of its day has passed), b's embargo has not.
+    monkeypatch.setattr(briefing.clock, "now",
+                        lambda: dt.datetime(2025, 10, 29, 8, 0, tzinfo=dt.UTC))
+    embargoed = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nsperrfrist: 2025-10-29 10:00\n")
     draft = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nentwurf: true\n")
     public = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nnummer: Nr. 12/2025\n"
                              "untertitel: Mit \"Zitat\"\n")

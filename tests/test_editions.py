@@ -25,7 +25,7 @@ titel: Kabinett beschließt Internationale Strategie
 datum: 2025-10-29
 ort: Dresden
 nummer: 12/2025
-sperrfrist: 2025-10-30 10:00
+sperrfrist: 2025-10-29 18:00
 prioritäten:
   grenzregion: Grenzregion
 kontakt:
@@ -88,15 +88,15 @@ def editions(tmp_path_factory):
 
 LANGUAGES = {
     # language: (label, embargo line, page, quotes, contact, footer date)
-    "pl": ("KOMUNIKAT PRASOWY nr 12/2025", "Embargo: czwartek, 30 października 2025, 10:00",
+    "pl": ("KOMUNIKAT PRASOWY nr 12/2025", "Embargo: środa, 29 października 2025, 18:00",
            "Strona 1 z 1", "„Strategię międzynarodową”", "Kontakt dla mediów",
            "z dnia 29.10.2025 r."),
-    "cs": ("TISKOVÁ ZPRÁVA č. 12/2025", "Embargo: čtvrtek 30. října 2025, 10:00",
+    "cs": ("TISKOVÁ ZPRÁVA č. 12/2025", "Embargo: středa 29. října 2025, 18:00",
            "Strana 1 z 1", "„Mezinárodní strategii“", "Kontakt pro média", "ze dne 29.10.2025"),
-    "en": ("PRESS RELEASE No. 12/2025", "Embargo: Thursday, 30 October 2025, 10:00",
+    "en": ("PRESS RELEASE No. 12/2025", "Embargo: Wednesday, 29 October 2025, 18:00",
            "Page 1 of 1", "“International Strategy”", "Press contact", "of 29/10/2025"),
     "hsb": ("TŁÓČOWA ZDŹĚLENKA čo. 12/2025",
-            "Embargo: štwórtk, 30. oktobra 2025, 10:00 hodź.", "Strona 1 z 1",
+            "Embargo: srjeda, 29. oktobra 2025, 18:00 hodź.", "Strona 1 z 1",
             "„Mjezynarodnu strategiju“", "Tłóčowy kontakt", "wot 29.10.2025"),
 }
 

@@ -24,7 +24,7 @@ def problems_for(project, text: str, name: str = "content/test.md") -> list[str]
     ("datum: 2025-10-29\nsperrfrist: 2025-10-29 25:00\n",
      "content/test.md:6: Feld »sperrfrist« »25:00« ist keine gültige Uhrzeit (00:00 bis 23:59)"),
     ("datum: 2025-10-29\nsperrfrist: 2025-10-27 10:00\n",
-     "content/test.md:6: Warnung: Sperrfrist liegt mehr als einen Tag vor dem Datum der Mitteilung und wäre schon vorbei, bevor es sie gibt; prüfen Sie »sperrfrist« und »datum«"),
+     "content/test.md:6: Warnung: Sperrfrist liegt mehr als einen Tag vor dem Datum der Mitteilung und wäre schon vorbei, bevor es sie gibt; prüfen Sie »sperrfrist« und »datum« (bis dahin wird die Mitteilung nicht veröffentlicht)"),
     ("datum: 2025-10-29\ntitle: Falsch\n",
      "content/test.md:6: Feld »title« ist unbekannt; meinten Sie »titel«?"),
     ("datum: 2025-10-29\nprioritaet: x\n",

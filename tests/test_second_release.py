@@ -21,7 +21,7 @@ titel: Sachsen und Tschechien vereinbaren Wasserstoff-Kooperation
 datum: 2026-11-25
 ort: Dresden
 nummer: Nr. 412/2026
-sperrfrist: 2026-11-26 10:00
+sperrfrist: 2026-11-25 18:00
 kontakt:
   stelle: Pressestelle der Staatskanzlei
   name: Erika Muster
@@ -85,7 +85,7 @@ def test_second_release_builds_on_the_first_try(second):
     assert len(names) == 10
     release = text(second / "output" / "2026-11-25-pressemitteilung-wasserstoff.pdf")
     assert "Nr. 412/2026" in release
-    assert "Sperrfrist: Donnerstag, 26. November 2026, 10:00 Uhr" in release
+    assert "Sperrfrist: Mittwoch, 25. November 2026, 18:00 Uhr" in release
     assert "Telefon: 0351 564-10200" in release
     assert "Erika Muster" in release
 
@@ -95,10 +95,10 @@ def test_every_briefing_of_an_embargoed_release_carries_the_embargo(second, key)
     pdf = second / "output" / f"2026-11-25-hintergrund-{key}.pdf"
     first = text(pdf)
     # The band on the first page and the running header.
-    assert first.count("Sperrfrist: Donnerstag, 26. November 2026, 10:00 Uhr") == 2
+    assert first.count("Sperrfrist: Mittwoch, 25. November 2026, 18:00 Uhr") == 2
     reader = PdfReader(pdf)
     assert reader.metadata.subject.startswith(
-        "Sperrfrist: Donnerstag, 26. November 2026, 10:00 Uhr – Hintergrundinformation")
+        "Sperrfrist: Mittwoch, 25. November 2026, 18:00 Uhr – Hintergrundinformation")
     # Inherited from the release: its contact and its number.
     assert "Erika Muster" in first and "Telefon: 0351 564-10200" in first
     assert "Hintergrundinformation Nr. 412/2026 vom 25.11.2026" in first
@@ -138,13 +138,17 @@ def test_briefing_with_its_own_contact_keeps_it(project):
 
 @pytest.mark.parametrize(("embargo", "expected"), [
     ("2025-10-29 14:00", []),                 # same day: normal
-    ("2025-10-30 10:00", []),                 # next morning: normal
+    ("2025-10-30 10:00", ["content/pm.md:5: Warnung: Sperrfrist liegt nach dem Tag der "
+                          "Mitteilung (»datum«): sie erschiene unter einem früheren Datum, als "
+                          "sie veröffentlicht wird; prüfen Sie »sperrfrist« und »datum« (bis "
+                          "dahin wird die Mitteilung nicht veröffentlicht)"]),
     ("2025-10-28 18:00", []),                 # the evening before: allowed
     ("2025-10-29 14:00+01:00", []),
     ("Redebeginn", []),
     ("2025-10-27 10:00", ["content/pm.md:5: Warnung: Sperrfrist liegt mehr als einen Tag vor "
                           "dem Datum der Mitteilung und wäre schon vorbei, bevor es sie gibt; "
-                          "prüfen Sie »sperrfrist« und »datum«"]),
+                          "prüfen Sie »sperrfrist« und »datum« (bis dahin wird die Mitteilung "
+                          "nicht veröffentlicht)"]),
 ])
 def test_embargo_rules(project, embargo, expected):
     root = project({"content/pm.md": RELEASE.replace(

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import formatting
+from . import clock, formatting
 from .errors import Problem, Severity
 from .lifecycle import CORRECTED, PUBLISHED, WITHDRAWN, Register, publication_time
 from .packages import HELD, PUBLIC, Package, State
@@ -89,6 +89,10 @@ def decide(family: list[Package], register: Register, now: dt.datetime,
     lacking = [(p, why) for p in members if (why := missing(p))]
     refused = [(d, why) for p in members for d in p.documents if (why := register.refusal(d))]
     when = publication_time(release)
+    if _embargo_typo(release) and not published:  # the schema says why (one message)
+        for package in members:
+            decisions[package.key] = Decision(REVIEW, State("gesperrt"))
+        return decisions
     if lacking:
         for package in members:
             decisions[package.key] = Decision(KEEP, State("entwurf"))
@@ -136,6 +140,16 @@ def decide(family: list[Package], register: Register, now: dt.datetime,
             log = None  # a formal change (templates, settings): the same words again
         decisions[package.key] = Decision(PUBLISH, State("öffentlich"), log)
     return decisions
+
+
+def _embargo_typo(release) -> bool:
+    """An embargo more than a day before the release's date, or after its day: one of the
+    two is mistyped (schema.py says so), and it is not published until they agree."""
+    embargo = release.embargo
+    if not (embargo and embargo.at):
+        return False
+    day = embargo.at.astimezone(clock.BERLIN).date()
+    return not release.date - dt.timedelta(days=1) <= day <= release.date
 
 
 def _draft_note(package: Package) -> Problem:
@@ -197,7 +211,7 @@ def _held_note(package: Package, when: dt.datetime | None) -> Problem:
             f"Pressemitteilung noch nicht (Vorschau in output/{HELD}/{release.slug}/); sie "
             "erscheint dort, sobald die Sperrfrist aus dem Front Matter entfernt oder "
             "»veröffentlichung:« eingetragen ist"), Severity.NOTE)
-    shown = formatting.date_time(when, "de_DE", weekday=True)
+    shown = formatting.date_time(when, "de_DE", weekday=True).replace("\u00a0", " ")
     label = "Sperrfrist" if release.embargo and not release.publish_at else "Veröffentlichung"
     return Problem(release.display_path, None, (
         f"{label} {'bis' if label == 'Sperrfrist' else 'am'} {shown}: Webseite, Archiv und "

@@ -24,7 +24,7 @@ from .errors import MachineError, Problem, problem_order
 from .files import cause_of, write_atomically
 from .incremental import Entry, Staleness, digest, unit_key
 from .lifecycle import CORRECTED, PUBLISHED, with_numbers
-from .outputs import DOCUMENT, OUTPUTS, PACKAGE, SITE, Made, Output
+from .outputs import DOCUMENT, OUTPUTS, OUTPUTS_BY_NAME, PACKAGE, SITE, Made, Output
 from .packages import Package, State, families, packages, unclaimed
 from .publication import KEEP, REVIEW, Decision, candidates, decide
 from .report import Outcome, Report
@@ -107,6 +107,12 @@ class Run:
     def file(self, output: str, unit: str, name: str) -> bytes:
         found = self.results.get(unit_key(output, unit))
         return found[name] if found is not None else self._read(name)
+
+    def has(self, output: str, package: Package) -> bool:
+        """The package has this output in this run (a withdrawn release has no press kit, a
+        refused one in a publication build none either)."""
+        return output in package.release.type.outputs and \
+            not self._left_out(OUTPUTS_BY_NAME[output], package)
 
     def _read(self, name: str) -> bytes:
         return b"" if self.dry else (self.config.output_dir / name).read_bytes()
@@ -333,7 +339,7 @@ class Run:
         missing = [d for d in package.documents
                    if unit_key("pdf", d.display_path) not in self.current
                    and unit_key("pdf", d.display_path) not in self.results]
-        if missing:
+        if missing or unclaimed(package):  # a kit of part of a package is not written
             self.failed.add(unit_key("kit", job.key))
             return
         # The kit's own problems only: its documents' were reported with their PDFs.
@@ -419,8 +425,10 @@ class Run:
                    if not self.ok(unit_key("pdf", d.display_path))]
         if lacking:
             why.append(f"{', '.join(lacking)} kein aktuelles PDF hat")
-        if "kit" in package.release.type.outputs and not package.release.withdrawn and \
-                not self.ok(unit_key("kit", package.key)) and not lacking:
+        kit = OUTPUTS_BY_NAME["kit"]
+        if "kit" in package.release.type.outputs and not self._left_out(kit, package) and \
+                not self.ok(unit_key("kit", package.key)) and not lacking and \
+                not unclaimed(package):
             why.append("die Pressemappe nicht gesetzt werden konnte")
         if open_ := unclaimed(package):
             why.append(f"Priorität {', '.join(f'»{k}«' for k in open_)} keine "
@@ -475,6 +483,7 @@ class Run:
         """The units of other outputs a package's unit is made from."""
         made_for = package.release.type.outputs
         return [key for need in output.needs if need in made_for
+                and not self._left_out(OUTPUTS_BY_NAME[need], package)
                 for key in ([unit_key(need, d.display_path) for d in package.documents]
                             if need == "pdf" else [unit_key(need, package.key)])]
 

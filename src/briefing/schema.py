@@ -329,11 +329,14 @@ def _check_embargo(values: dict[str, Any], final: bool, problems: _Problems) -> 
     if day < date - dt.timedelta(days=1):
         problems.add("sperrfrist", "Sperrfrist liegt mehr als einen Tag vor dem Datum der "
                                    "Mitteilung und wäre schon vorbei, bevor es sie gibt; prüfen "
-                                   "Sie »sperrfrist« und »datum«", severity)
-    elif day > date and final:
+                                   "Sie »sperrfrist« und »datum« (bis dahin wird die Mitteilung "
+                                   "nicht veröffentlicht)", severity)
+    elif day > date:
         problems.add("sperrfrist", "Sperrfrist liegt nach dem Tag der Mitteilung (»datum«): "
                                    "sie erschiene unter einem früheren Datum, als sie "
-                                   "veröffentlicht wird; prüfen Sie »sperrfrist« und »datum«")
+                                   "veröffentlicht wird; prüfen Sie »sperrfrist« und »datum« "
+                                   "(bis dahin wird die Mitteilung nicht veröffentlicht)",
+                     severity)
 
 
 #: A dateline typed by hand at the start of a release: `Dresden (29. Oktober 2025) –`.

@@ -85,13 +85,13 @@ def parse_moment(value: Any) -> dt.datetime:
     """`2025-10-29 14:00` (Berlin time) or an ISO time with offset."""
     text = parse_text(value)
     match = re.fullmatch(
-        r"(\S+)[ T](\d{1,2}[:.]\d{2})(?::00)?(?: Uhr)?\s*(Z|[+-]\d{2}:?\d{2})?", text)
+        r"(\S+)[ T](\d{1,2}[:.]\d{2})(?::(\d{2}))?(?: Uhr)?\s*(Z|[+-]\d{2}:?\d{2})?", text)
     if not match:
         raise FieldError(
             f"»{text}« ist kein Zeitpunkt; schreiben Sie JJJJ-MM-TT HH:MM, z. B. 2025-10-29 14:00"
         )
-    day, clock, offset = parse_date(match[1]), parse_time(match[2]), match[3]
-    at = dt.datetime.combine(day, clock)
+    day, clock, offset = parse_date(match[1]), parse_time(match[2]), match[4]
+    at = dt.datetime.combine(day, clock.replace(second=int(match[3] or 0)))
     if offset:
         tz = dt.UTC if offset == "Z" else dt.datetime.strptime(
             offset.replace(":", ""), "%z").tzinfo

@@ -78,7 +78,8 @@ def make(package: Package, context) -> Made:
     locale = package.release.babel_locale
     pdfs = {d.slug: context.file("pdf", d.display_path, d.output_name)
             for d in package.documents}
-    kit = context.file("kit", package.key, kit_name(package))
+    kit = context.file("kit", package.key, kit_name(package)) \
+        if context.has("kit", package) else None
     downloads = [download(d.output_name, len(pdfs[d.slug]), locale) for d in package.documents]
     for document, pdf in zip(package.documents, downloads, strict=True):
         html = _document_page(document, pdf, context, held, made, where)
@@ -86,8 +87,10 @@ def make(package: Package, context) -> Made:
             return made
         made.add(f"{where}/{document.slug}.html", html)
         made.add(f"{where}/{document.output_name}", pdfs[document.slug])
-    made.add(f"{where}/{kit_name(package)}", kit)
-    kit_download = download(kit_name(package), len(kit), locale)
+    kit_download = None
+    if kit is not None:
+        made.add(f"{where}/{kit_name(package)}", kit)
+        kit_download = download(kit_name(package), len(kit), locale)
     index = _index(package, downloads, kit_download, context, held, made.problems)
     if index is None:
         return made
@@ -125,7 +128,7 @@ def _site(document: Document, held: bool, context) -> dict:
     return values
 
 
-def _index(package: Package, pdfs: list[Download], kit: Download, context, held: bool,
+def _index(package: Package, pdfs: list[Download], kit: Download | None, context, held: bool,
            problems: list[Problem]) -> str | None:
     entries = [{"doc": d, "page": f"{d.slug}.html", "pdf": f}
                for d, f in zip(package.documents, pdfs, strict=True)]
