@@ -54,6 +54,10 @@ def marked_content(reader: PdfReader) -> dict[tuple[int, int], str]:
     return {key: "".join(value) for key, value in found.items()}
 
 
+#: Elements inside a line: no separator after them.
+_INLINE = {"/Span", "/Link", "/Reference", "/Lbl", "/NonStruct", "/Strong", "/Em", "/Code"}
+
+
 def structure_text(path, separator: str = "") -> str:
     """The text in structure order (`separator` between leaf elements, for tests that want
     to see where one ends)."""
@@ -67,20 +71,25 @@ def structure_text(path, separator: str = "") -> str:
         if "/Pg" in element:
             page = pages.get(element.raw_get("/Pg").idnum, page)
         if element.get("/ActualText") is not None:
-            out.append(str(element["/ActualText"]) + separator)
+            out.append(str(element["/ActualText"]))
             return
         kids = element.get("/K")
+        leaf = False
         for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
             if isinstance(kid, int):
-                out.append(content.get((page, int(kid)), "") + separator)
+                out.append(content.get((page, int(kid)), ""))
+                leaf = True
             elif isinstance(kid, IndirectObject | DictionaryObject):
                 target = kid.get_object()
                 if target.get("/Type") == "/MCR":
                     mcr_page = pages.get(target.raw_get("/Pg").idnum, page) \
                         if "/Pg" in target else page
-                    out.append(content.get((mcr_page, int(target["/MCID"])), "") + separator)
+                    out.append(content.get((mcr_page, int(target["/MCID"])), ""))
+                    leaf = True
                 elif target.get("/Type") != "/OBJR":
                     walk(target, page)
+        if leaf and separator and element.get("/S") not in _INLINE:
+            out.append(separator)
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
     return "".join(out)

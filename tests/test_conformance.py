@@ -1,4 +1,4 @@
-"""Every PDF is PDF/A-2u and PDF/UA-1 at once: the identification a validator reads first
+"""Every PDF is PDF/A-2a and PDF/UA-1 at once: the identification a validator reads first
 (one XMP packet with pdfaid and pdfuaid and the extension schema, the sRGB OutputIntent,
 language, title shown, tab order by structure), on every seed document."""
 
@@ -32,7 +32,7 @@ def test_six_seed_documents(seed_pdfs):
 
 
 @pytest.mark.parametrize("index", range(6))
-def test_pdf_a_2u_and_pdf_ua_1(seed_pdfs, index):
+def test_pdf_a_2a_and_pdf_ua_1(seed_pdfs, index):
     reader = PdfReader(seed_pdfs[index])
     assert reader.pdf_header == "%PDF-1.7"
     catalog = reader.trailer["/Root"]
@@ -43,7 +43,7 @@ def test_pdf_a_2u_and_pdf_ua_1(seed_pdfs, index):
     for description in rdf.iter(f"{RDF}Description"):
         described.update(description.attrib)
     assert described[f"{PDFAID}part"] == "2"
-    assert described[f"{PDFAID}conformance"] == "U"
+    assert described[f"{PDFAID}conformance"] == "A"
     assert described[f"{PDFUAID}part"] == "1"
     prefixes = [e.text for e in rdf.iter(f"{SCHEMA}prefix")]
     assert prefixes == ["pdfuaid"]  # PDF/A admits only described properties

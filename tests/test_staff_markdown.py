@@ -246,5 +246,6 @@ def test_a_nested_list_is_a_list_in_a_list_for_a_screen_reader(project):
 
     assert tree(reader.trailer["/Root"]["/StructTreeRoot"]) == [
         "/L", ["/LI"], ["/L", ["/LI"]], ["/LI"]]
-    said = structure_text(root / "output" / "pm.pdf", "|")
-    assert "|1. |eins|–\u00a0\u00a0|verschachtelt|2. |zwei|" in said
+    said = structure_text(root / "output" / "pm.pdf")
+    # In reading order: each label before its item's text, the nested item inside the first.
+    assert "1. eins–\u00a0\u00a0verschachtelt2. zwei" in said

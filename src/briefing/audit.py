@@ -11,6 +11,7 @@ certification uses veraPDF or PAC 2024.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import Problem
@@ -27,7 +28,7 @@ def audit(path: Path, shown: str) -> list[Problem]:
     except (OSError, PdfReadError, KeyError) as exc:
         return [Problem(shown, None, f"ist keine lesbare PDF-Datei ({exc})")]
     failures = _identification(catalog) + _document(catalog, reader)
-    failures += _structure(catalog, reader) + _links(reader) + _fonts(reader)
+    failures += _structure(catalog, reader) + _links(reader) + _fonts(reader) + _notdef(reader)
     return [Problem(shown, None, message) for message in failures]
 
 
@@ -40,6 +41,9 @@ def _identification(catalog) -> list[str]:
                         "genau einem")
     if 'pdfaid:part="2"' not in packet and "<pdfaid:part>2<" not in packet:
         failures.append("Kennung PDF/A-2 fehlt (pdfaid:part=2)")
+    elif 'pdfaid:conformance="A"' not in packet and "<pdfaid:conformance>A<" not in packet:
+        failures.append("Stufe A von PDF/A-2 fehlt (pdfaid:conformance=A): die Datei ist "
+                        "getaggt und in Unicode, sie kann es sagen")
     if 'pdfuaid:part="1"' not in packet and "<pdfuaid:part>1<" not in packet:
         failures.append("Kennung PDF/UA-1 fehlt (pdfuaid:part=1)")
     elif "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" not in packet:
@@ -105,9 +109,12 @@ def _structure(catalog, reader) -> list[str]:
 
 
 def _links(reader) -> list[str]:
-    """Matterhorn 28-004/28-011: a link is in the structure tree (a `Link` element holds
-    its annotation) and says in words where it leads (`/Contents`)."""
+    """Matterhorn 28-004/28-011 and veraPDF 7.18.5-1: a link is in the structure tree, held
+    by a `Link` element (not a `Span`, not a `Link` inside another), and says in words
+    where it leads (`/Contents`, not an anchor's name)."""
     failures = []
+    owners = _parent_tree(reader)
+    anchors = _anchor_names(reader)
     for number, page in enumerate(reader.pages, start=1):
         for annotation in page.get("/Annots") or []:
             annotation = annotation.get_object()
@@ -115,9 +122,101 @@ def _links(reader) -> list[str]:
                 continue
             if "/StructParent" not in annotation:
                 failures.append(f"Seite {number}: Link gehört zu keinem Link-Strukturelement")
-            if not str(annotation.get("/Contents", "")).strip():
+            else:
+                element = owners.get(int(annotation["/StructParent"]))
+                tag = element.get("/S") if element is not None else None
+                parent = element.get("/P") if element is not None else None
+                if tag != "/Link":
+                    failures.append(f"Seite {number}: Link steht unter »{tag}« statt unter "
+                                    "einem Link-Strukturelement")
+                elif parent is not None and parent.get_object().get("/S") == "/Link":
+                    failures.append(f"Seite {number}: Link steht in einem anderen Link")
+            described = str(annotation.get("/Contents", "")).strip()
+            if not described:
                 failures.append(f"Seite {number}: Link ohne Beschreibung (/Contents)")
+            elif described in anchors:
+                failures.append(f"Seite {number}: Link beschrieben mit dem Namen seines Ziels "
+                                f"(»{described}«) statt mit Worten")
     return list(dict.fromkeys(failures))
+
+
+def _parent_tree(reader) -> dict:
+    """StructParent number → the structure element it belongs to."""
+    root = reader.trailer["/Root"].get("/StructTreeRoot")
+    found: dict = {}
+    if root is None:
+        return found
+    todo = [root.get_object().get("/ParentTree")]
+    while todo:
+        node = todo.pop()
+        if node is None:
+            continue
+        node = node.get_object()
+        nums = node.get("/Nums") or []
+        for index in range(0, len(nums) - 1, 2):
+            value = nums[index + 1]
+            if hasattr(value, "get_object") and isinstance(value.get_object(), dict):
+                found[int(nums[index])] = value.get_object()
+        todo += list(node.get("/Kids") or [])
+    return found
+
+
+def _anchor_names(reader) -> set[str]:
+    names = reader.trailer["/Root"].get("/Names")
+    dests = names.get_object().get("/Dests") if names else None
+    found: set[str] = set()
+    todo = [dests] if dests is not None else []
+    while todo:
+        node = todo.pop().get_object()
+        found |= {str(n) for n in (node.get("/Names") or [])[::2]}
+        todo += list(node.get("/Kids") or [])
+    return found
+
+
+_TEXT_OPS = re.compile(rb"/([^\s/\[\]<>()]+)\s+[\d.]+\s+Tf|\[((?:[^\]\\]|\\.)*)\]\s*TJ")
+
+
+def _notdef(reader) -> list[str]:
+    """veraPDF 7.21.4.1/7.21.8-1 (PDF/UA), 6.2.11.4.1 (PDF/A): every glyph a text shows is in
+    its embedded font, and none is .notdef (glyph 0): a character the font does not have
+    prints as an empty box."""
+    failures = []
+    for number, page in enumerate(reader.pages, start=1):
+        fonts = (page.get("/Resources") or {}).get("/Font", {})
+        glyphs = {name.lstrip("/").encode(): _glyph_count(font.get_object())
+                  for name, font in fonts.items()}
+        font = None
+        for match in _TEXT_OPS.finditer(page.get_contents().get_data()):
+            if match[1] is not None:
+                font = match[1]
+                continue
+            count = glyphs.get(font)
+            codes = [int(code[i:i + 4], 16) for code in re.findall(rb"<([0-9A-Fa-f]*)>",
+                                                                     match[2])
+                     for i in range(0, len(code), 4)]
+            if count is not None and any(code == 0 or code >= count for code in codes):
+                failures.append(f"Seite {number}: Text mit einem Zeichen, das die Schrift "
+                                "nicht hat (.notdef, ein leeres Kästchen)")
+                break
+    return failures
+
+
+def _glyph_count(font) -> int | None:
+    """How many glyphs the embedded program of a composite font (Identity) has."""
+    import io
+
+    from fontTools.ttLib import TTFont, TTLibError
+
+    if font.get("/Subtype") != "/Type0":
+        return None
+    descendant = font["/DescendantFonts"][0].get_object()
+    program = descendant.get("/FontDescriptor", {}).get_object().get("/FontFile2")
+    if program is None or descendant.get("/CIDToGIDMap", "/Identity") != "/Identity":
+        return None
+    try:
+        return TTFont(io.BytesIO(program.get_object().get_data()), lazy=True)["maxp"].numGlyphs
+    except (TTLibError, OSError, KeyError, AssertionError, ValueError):
+        return None
 
 
 def _fonts(reader) -> list[str]:

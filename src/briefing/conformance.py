@@ -1,4 +1,4 @@
-"""PDF/A-2u and PDF/UA-1 at once: what WeasyPrint 70 leaves out when asked for both.
+"""PDF/A-2a and PDF/UA-1 at once: what WeasyPrint 70 leaves out when asked for both.
 
 WeasyPrint writes one variant at a time. Asked for `pdf/a-2u` with tags, it keeps the
 PDF/UA catalogue entries (`/Lang`, `/MarkInfo`, `DisplayDocTitle`, the structure tree) and
@@ -54,9 +54,10 @@ def finish(document, pdf) -> None:
     _line_ends(pdf, document, claimed)
     _join_split_elements(pdf)
     _notes(pdf)
+    _link_descriptions(pdf)
     for item in pdf.objects:  # our marks from _remember_elements: not part of the PDF
         if isinstance(item, dict):
-            for key in ("BriefingKey", "BriefingNote", "BriefingInline"):
+            for key in ("BriefingKey", "BriefingNote", "BriefingInline", "BriefingText"):
                 item.pop(key, None)
 
 
@@ -75,6 +76,9 @@ def _remember_element(box, element, pdf) -> None:
     element["BriefingKey"] = keys.setdefault((id(html), tag), len(keys))
     if isinstance(box, boxes.InlineBox):  # <strong>, <a>, <sup>: inside a line
         element["BriefingInline"] = 1
+    # A link's words, for its annotation's description (`_link_descriptions`).
+    if tag == "a":
+        element["BriefingText"] = " ".join("".join(html.itertext()).split())
     # A deletion is read out as one (markup.py says how, in the document's language).
     if html.get("data-vorlesen") and tag == "del":
         element["S"] = "/Span"
@@ -164,10 +168,34 @@ def _notes(pdf) -> None:
                 rect[3] = rect[1] + 7
 
 
+def _link_descriptions(pdf) -> None:
+    """A link inside the document is described by its words (»Kabinett beschließt …«), not
+    by the name of the anchor it leads to (»teil-1«), which WeasyPrint puts there. Links
+    to footnotes keep »Fußnote N«, links out keep their address."""
+    nums = _object(pdf, _object(pdf, pdf.catalog["StructTreeRoot"])["ParentTree"])["Nums"]
+    owner = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)
+             if isinstance(nums[i + 1], bytes)}
+    for item in pdf.objects:
+        if not (isinstance(item, dict) and item.get("Subtype") == "/Link"):
+            continue
+        described = getattr(item.get("Contents"), "string", "")
+        dest = getattr(item.get("Dest"), "string", None)
+        if dest is None or dest != described or "StructParent" not in item:
+            continue
+        element = owner.get(int(item["StructParent"]))
+        text = _object(pdf, element).get("BriefingText") if element else None
+        if text:
+            item["Contents"] = pydyf.String(text)
+
+
 def _identify(pdf) -> None:
+    """PDF/UA-1 beside PDF/A-2 in the one XMP packet; and level A, not U: the files are
+    tagged and their text is Unicode (what level A adds to U), which veraPDF confirms for
+    every document, edition and press kit (`tests/test_verapdf.py` where it is installed)."""
     metadata = _object(pdf, pdf.catalog["Metadata"])
     packet = b"".join(part if isinstance(part, bytes) else str(part).encode()
                       for part in metadata.stream)
+    packet = packet.replace(b'pdfaid:conformance="U"', b'pdfaid:conformance="A"')
     end = packet.rindex(b"</rdf:RDF>")
     metadata.stream = [packet[:end] + EXTENSION + packet[end:]]
     for item in pdf.objects:
@@ -234,18 +262,28 @@ def _line_ends(pdf, document, claimed: dict) -> None:
                                                         _ref(page.reference)):
             owner = _block_of(pdf, parent) if parent else None
             lines.append((owner, tokens, end, fonts.get(font, ({}, None))[1], text, baseline))
-    for (owner, tokens, end, space, text, baseline), (next_owner, _, _, _, following, below) \
-            in pairwise(lines):
-        # Spans of one line (a link or bold word amid the text) meet at their own spaces.
-        if owner is None or owner != next_owner or not text or not following \
-                or text[-1].isspace() or following[0].isspace() or baseline == below:
-            continue
-        tail, head = text.split()[-1], following.split()[0]
-        if tail.endswith("-") and tail[:-1] + head in source \
-                and tail + " " + head not in source and tail + head not in source:
-            tokens[end] = _hide_last_glyph(tokens[end])
-        elif tail + " " + head in source and tail + head not in source and space:
-            tokens[end] = tokens[end].replace(b"] TJ", b"<" + space + b">0] TJ")
+    # Each span meets the next span of its own block: on the next page, that may come after
+    # a footnote or the page's margins in the content stream.
+    by_block: dict = {}
+    for line in lines:
+        if line[0] is not None:
+            by_block.setdefault(line[0], []).append(line)
+    for spans in by_block.values():
+        for (_, tokens, end, space, text, baseline), (_, _, _, _, following, below) \
+                in pairwise(spans):
+            if not text or not following or text[-1].isspace() or following[0].isspace():
+                continue
+            tail, head = text.split()[-1], following.split()[0]
+            if baseline != below and tail.endswith("-") and tail[:-1] + head in source \
+                    and tail + " " + head not in source and tail + head not in source:
+                tokens[end] = _hide_last_glyph(tokens[end])
+            # Also within a line: the space between two links or a link and bold text is
+            # a box of its own that WeasyPrint does not draw, so it would be lost.
+            elif tail + " " + head in source and tail + head not in source:
+                if space:
+                    tokens[end] = tokens[end].replace(b"] TJ", b"<" + space + b">0] TJ")
+                else:  # a font without a space (an italic word): its last letter says one
+                    tokens[end] = _hide_last_glyph(tokens[end], text[-1] + " ")
 
 
 def _block_of(pdf, reference: bytes):
@@ -299,13 +337,15 @@ def _to_unicode(pdf, reference) -> tuple[dict[bytes, str], bytes | None]:
     return glyphs, space
 
 
-def _hide_last_glyph(token: bytes) -> bytes:
-    """`[…<0010>0] TJ` → `[…] TJ /Span <</ActualText ()>> BDC [<0010>] TJ EMC`."""
+def _hide_last_glyph(token: bytes, read_as: str = "") -> bytes:
+    """`[…<0010>0] TJ` → `[…] TJ /Span <</ActualText ()>> BDC [<0010>] TJ EMC`: the last
+    glyph is read as `read_as` (nothing: an automatic hyphen)."""
     last = list(_GLYPHS.finditer(token))[-1]
     code = last[1][-4:]
     head = token[:last.start()] + b"<" + last[1][:-4] + b">" + token[last.end():]
     head = head.replace(b"<>0] TJ", b"] TJ")
-    return head + b"\n/Span <</ActualText <FEFF>>> BDC [<" + code + b">] TJ EMC"
+    said = read_as.encode("utf-16-be").hex().upper().encode()
+    return head + b"\n/Span <</ActualText <FEFF" + said + b">>> BDC [<" + code + b">] TJ EMC"
 
 
 def _source_text(document) -> str:
