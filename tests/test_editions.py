@@ -124,6 +124,34 @@ def test_a_translation_speaks_its_language(editions, language):
         f'<!DOCTYPE html>\n<html lang="{PdfReader(path).trailer["/Root"]["/Lang"]}">')
 
 
+def test_the_language_versions_link_to_each_other(editions):
+    """Each page names the same page in the release's other languages: `hreflang`
+    alternates for search engines and a visible switch, each name in its own language."""
+    web = editions / "output" / "web"
+
+    def versions(page: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+        html = page.read_text(encoding="utf-8")
+        alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+        switch = re.findall(r'<li><a href="([^"]+)" hreflang="[^"]+" lang="([^"]+)">([^<]+)</a>',
+                            html.split('<nav class="languages"')[1].split("</nav>")[0])
+        for _, href in alternates:
+            assert (page.parent / href).is_file(), href
+        return alternates, switch
+
+    alternates, switch = versions(web / "pm" / "pm.html")
+    assert alternates == [("cs-CZ", "../pm.cs/pm.cs.html"), ("en-GB", "../pm.en/pm.en.html"),
+                          ("hsb-DE", "../pm.hsb/pm.hsb.html"), ("pl-PL", "../pm.pl/pm.pl.html")]
+    assert [name for _, _, name in switch] == ["Čeština", "English", "Hornjoserbšćina", "Polski"]
+    alternates, switch = versions(web / "pm.en" / "index.html")
+    assert ("de-DE", "../pm/index.html") in alternates
+    assert ("../pm/index.html", "de-DE", "Deutsch") in switch
+    assert 'aria-label="This page in other languages"' in (web / "pm.en" / "pm.en.html") \
+        .read_text(encoding="utf-8")
+    # The briefing and its Polish translation, and only they, link to each other.
+    assert versions(web / "pm" / "b1.html")[0] == [("pl-PL", "../pm.pl/b1.pl.html")]
+    assert versions(web / "pm.pl" / "b1.pl.html")[0] == [("de-DE", "../pm/b1.html")]
+
+
 def test_a_translated_briefing_belongs_to_the_translated_release(editions):
     text = " ".join(PdfReader(editions / "output" / "b1.pl.pdf").pages[0].extract_text()
                     .replace("\u00a0", " ").split())

@@ -20,6 +20,7 @@ from briefing.build import build
 from briefing.cli import main
 
 from .conftest import APPROVER, RELEASE, approve
+from .test_web_pages import dead_links
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 AUTHOR = "Anna Autorin"
@@ -57,7 +58,7 @@ def public(root: Path) -> list[str]:
     """The files of the public site (relative to output/web/), site-wide ones left out."""
     web = root / "output" / "web"
     return sorted(str(p.relative_to(web)) for p in web.rglob("*")
-                  if p.is_file() and p.parent != web)
+                  if p.is_file() and p.parent not in (web, web / "fonts"))
 
 
 def listed(root: Path) -> tuple[list[str], list[str], list[str]]:
@@ -304,13 +305,14 @@ def test_a_correction_keeps_the_earlier_version_and_says_so_everywhere(project, 
     report = build(root, channels=True)
     assert report.errors == [], [str(p) for p in report.problems]
     assert report.published == [("output/web/pm/", "Nr. 1/2025, Korrektur vom 31.10.2025; die "
-                                 "frühere Fassung bleibt unter fassung-1/")]
-    assert (out / "web" / "pm" / "fassung-1" / "pm.html").read_bytes() == first
+                                 "frühere Fassung bleibt unter output/web/pm--fassung-1/")]
+    assert (out / "web" / "pm--fassung-1" / "pm.html").read_bytes() == first
     page = (out / "web" / "pm" / "pm.html").read_text(encoding="utf-8")
     assert "Korrigierte Fassung vom 31.\u00a0Oktober\u00a02025:</strong> Richtig ist: ein neuer " \
         "Text." in page
     index = (out / "web" / "pm" / "index.html").read_text(encoding="utf-8")
-    assert 'href="fassung-1/index.html"' in index
+    assert 'href="../pm--fassung-1/index.html"' in index
+    assert dead_links(out / "web") == []  # the earlier version's links hold where it is
     from pypdf import PdfReader
 
     pdf = " ".join(PdfReader(out / "web" / "pm" / "pm.pdf").pages[0].extract_text().split())

@@ -74,6 +74,11 @@ CASES = [
     ("`<!-- Code -->` bleibt", "<p><code>&lt;!-- Code --&gt;</code> bleibt</p>"),
     ("**fett** und *kursiv*", "<p><strong>fett</strong> und <em>kursiv</em></p>"),
     ("\\[sic\\] bleibt", "<p>[sic] bleibt</p>"),
+    # words in another language
+    ("Die [International Strategy]{lang=en-GB} gilt.",
+     '<p>Die <span lang="en-GB">International Strategy</span> gilt.</p>'),
+    ("[Partnerství]{lang=cs} mit [Link](https://example.org)",
+     '<p><span lang="cs">Partnerství</span> mit <a href="https://example.org">Link</a></p>'),
     # internal notes
     ("<!-- Intern: nicht veröffentlichen -->\n\nText.", "<p>Text.</p>"),
     ("Vor <!-- Intern --> nach.", "<p>Vor  nach.</p>"),
@@ -223,6 +228,30 @@ def test_a_deletion_is_read_out_as_one_in_the_pdf_and_on_the_web(project):
             '<span class="visually-hidden">]</span></del>') in page
     mail = (root / "output" / "e-mail" / "pm.txt").read_text(encoding="utf-8")
     assert "Das ist [gestrichen: alt] neu." in mail
+
+
+def test_words_in_another_language_are_spoken_in_it(project):
+    root = project({"content/pm.md": RELEASE.replace(
+        "Ein kurzer Text.", "Das Kabinett nennt sie [International Strategy]{lang=en-GB}.")})
+    approve(root)
+    assert build(root, channels=True).errors == []
+    reader = PdfReader(root / "output" / "pm.pdf")
+
+    def languages(element):
+        element = element.get_object()
+        if element.get("/Lang") is not None:
+            yield element["/S"], element["/Lang"]
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                yield from languages(kid)
+
+    assert list(languages(reader.trailer["/Root"]["/StructTreeRoot"])) == [
+        ("/Span", "en-GB")]
+    page = (root / "output" / "web" / "pm" / "pm.html").read_text(encoding="utf-8")
+    assert 'sie <span lang="en-GB">International Strategy</span>.' in page
+    mail = (root / "output" / "e-mail" / "pm.txt").read_text(encoding="utf-8")
+    assert "Das Kabinett nennt sie International Strategy." in " ".join(mail.split())
 
 
 def test_a_nested_list_is_a_list_in_a_list_for_a_screen_reader(project):

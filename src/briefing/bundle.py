@@ -10,7 +10,8 @@ import zipfile
 
 from .outputs import Made
 from .packages import Package
-from .web import folder, stylesheet
+from .web import in_bundle, pages, shared_files
+from .web import templates as web_templates
 
 FOLDER = "pakete"
 #: Fixed time of every member: the same files give the same bytes.
@@ -18,18 +19,18 @@ ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def templates(package: Package, context) -> list[str]:
-    return []
+    return web_templates(package, context)
 
 
 def make(package: Package, context) -> Made:
-    where = folder(package, context)
-    members = {name.removeprefix(f"{where}/"): data
-               for name, data in context.files("web", package.key).items()}
-    members |= context.files("mail", package.key)
-    members["briefing.css"] = stylesheet(context.config)
-    made = Made()
-    made.add(f"{FOLDER}/{package.slug}.zip", zip_of(members))
-    return made
+    """The package's web pages as they stand in the ZIP (the stylesheet and fonts beside
+    them, no archive to go back to), its e-mail and the files' checksums."""
+    held = not context.state(package).public
+    made = pages(package, context, "", in_bundle(context.config), held)
+    if made.failed:
+        return Made(problems=made.problems)
+    members = made.files | context.files("mail", package.key) | shared_files(context.config)
+    return Made({f"{FOLDER}/{package.slug}.zip": zip_of(members)})
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +102,10 @@ def load_config(root: Path) -> Config:
     problems += _unknown_keys(data, lines)
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (p.line or 0, p.message)))
-    publisher = Publisher(values["herausgeber.name"], values["herausgeber.anschrift"])
-    return Config(root, Defaults(values["sprache"], publisher, values["kontakt"]),
+    language = values["sprache"]
+    publisher = Publisher(values["herausgeber.name"], values["herausgeber.anschrift"], language)
+    contact = values["kontakt"] and replace(values["kontakt"], language=language)
+    return Config(root, Defaults(language, publisher, contact),
                   values["zitate"], values["web.adresse"])
 
 

@@ -79,6 +79,9 @@ def _remember_element(box, element, pdf) -> None:
     # A link's words, for its annotation's description (`_link_descriptions`).
     if tag == "a":
         element["BriefingText"] = " ".join("".join(html.itertext()).split())
+    # Words in another language (`[…]{lang=de}`, dialect.py) are spoken in it.
+    if tag == "span" and html.get("lang"):
+        element["Lang"] = pydyf.String(html.get("lang"))
     # A deletion is read out as one (markup.py says how, in the document's language).
     if html.get("data-vorlesen") and tag == "del":
         element["S"] = "/Span"

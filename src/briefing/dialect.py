@@ -9,7 +9,8 @@ Read as staff mean it (a preprocessor, after fenced code is set aside):
   list's start number and flattens four-space nesting, so it does not fit here;
 - a list right after a line of text (»Folgende Punkte:« then »- eins«) is a list;
 - bullets typed by hand or pasted from Word (`•`, `◦`, `▪`, `‣`, `●`) are list items;
-- a backslash at the end of a line is a line break, like two spaces.
+- a backslash at the end of a line is a line break, like two spaces;
+- `[Wörter]{lang=en}` are words in another language (as in Pandoc).
 Deletions (`~~…~~`) and subscripts (`H~2~O`) come from PyMdown Extensions (`pymdownx.tilde`).
 
 Left over (`leftovers`, on the finished tree, outside code): footnote calls without their
@@ -24,6 +25,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from markdown import Markdown
+from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 
 #: A list item's marker: bullets (also typed by hand) and numbers.
@@ -151,5 +153,20 @@ def leftovers(root: ET.Element) -> Iterator[tuple[str, str, bool]]:
                 yield snippet, message.format(detail), error
 
 
+class LanguageSpan(InlineProcessor):
+    """`[Leitlinien für die Internationale Zusammenarbeit]{lang=de}`: words in another
+    language than the document's (as Pandoc writes it), so that a screen reader speaks
+    them in their language (WCAG 3.1.2); `<span lang>` on the web, /Lang in the PDF."""
+
+    PATTERN = r"\[([^\[\]]+)\]\{\s*lang=[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)[\"']?\s*\}"
+
+    def handleMatch(self, m: re.Match, data: str):
+        span = ET.Element("span", {"lang": m[2]})
+        span.text = m[1]
+        return span, m.start(0), m.end(0)
+
+
 def register(md: Markdown) -> None:
     md.preprocessors.register(StaffListsPreprocessor(md), "staff-lists", 20)
+    # Before links and references (170, 160): the brackets are the span's.
+    md.inlinePatterns.register(LanguageSpan(LanguageSpan.PATTERN, md), "language-span", 175)

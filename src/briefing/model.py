@@ -31,6 +31,8 @@ QUOTE_STYLES = {
 class Publisher:
     name: str
     address: str | None = None
+    #: The language it is written in (a translation takes it over from its original).
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Contact:
     phone: str | None = None
     email: str | None = None
     address: str | None = None
+    #: The language it is written in (a translation takes it over from its original).
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from .model import Document
 
 #: Where a package's web pages go: the public site, or the review copies held back.
 PUBLIC, HELD = "web", "gesperrt"
+#: An earlier version of a corrected release: `web/<release>--fassung-N/`.
+VERSION_FOLDER = "--fassung-"
 
 
 @dataclass

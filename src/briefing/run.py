@@ -25,7 +25,7 @@ from .files import cause_of, write_atomically
 from .incremental import Entry, Staleness, digest, unit_key
 from .lifecycle import CORRECTED, PUBLISHED, with_numbers
 from .outputs import DOCUMENT, OUTPUTS, OUTPUTS_BY_NAME, PACKAGE, SITE, Made, Output
-from .packages import Package, State, families, packages, unclaimed
+from .packages import VERSION_FOLDER, Package, State, families, packages, unclaimed
 from .publication import KEEP, REVIEW, Decision, candidates, decide
 from .report import Outcome, Report
 from .staging import Staging
@@ -117,6 +117,13 @@ class Run:
     def _read(self, name: str) -> bytes:
         return b"" if self.dry else (self.config.output_dir / name).read_bytes()
 
+    def languages(self, package: Package) -> list[Package]:
+        """The other language versions of a package (its original, its editions) that
+        stand in the same place (public or held for review), the original first."""
+        family = next(f for f in families(self.packages) if package in f)
+        where = self.state(package).folder
+        return [p for p in family if p is not package and self.state(p).folder == where]
+
     def state(self, package: Package) -> State:
         # A check makes every page as if public: every template is tried.
         if self.dry:
@@ -138,7 +145,8 @@ class Run:
         decision = self.decisions.get(package.key)
         if decision is None or decision.log != CORRECTED:
             found = found[:-1]
-        return [{"href": f"fassung-{number}/index.html", "date": entry["zeit"][:10]}
+        return [{"href": f"../{package.slug}{VERSION_FOLDER}{number}/index.html",
+                 "date": entry["zeit"][:10]}
                 for number, entry in enumerate(found, start=1)]
 
     # --- the lifecycle ---------------------------------------------------------------------
@@ -501,6 +509,8 @@ class Run:
         if output.public:
             held = self.state(unit)
             derived["state"] = f"{held.name}:{held.until.isoformat() if held.until else ''}"
+            derived["languages"] = digest(repr([(p.key, [d.slug for d in p.documents])
+                                                for p in self.languages(unit)]).encode())
         return derived
 
     def _digests(self, key: str) -> dict[str, str]:

@@ -142,6 +142,7 @@ FIELDS = (
           "(der Grund erscheint öffentlich an ihrer Stelle)", "datum: 2025-10-31"),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+FIELDS_BY_ATTR = {f.attr: f for f in FIELDS}
 
 #: How a value is taken over: always (the document must not name it itself), or unless
 #: the document names its own.
@@ -373,6 +374,10 @@ def _document(source: SourceFile, values: dict[str, Any], defaults: Defaults) ->
         elif spec.fallback:
             attrs[spec.attr] = spec.fallback(defaults)
     attrs.setdefault("date", None)  # a translation's comes from its original
+    # What the front matter names is written in the document's language.
+    for attr in ("publisher", "contact"):
+        if FIELDS_BY_ATTR[attr].name in values and attrs.get(attr) is not None:
+            attrs[attr] = replace(attrs[attr], language=attrs.get("language"))
     return Document(source=source.path, display_path=source.display_path, body=source.body,
                     body_line=source.body_line, lines=source.lines, notes=source.notes,
                     **attrs)

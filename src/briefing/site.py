@@ -13,7 +13,7 @@ from babel import dates
 from .outputs import Made
 from .packages import HELD, PUBLIC
 from .templating import render
-from .web import common, stylesheet
+from .web import SITE_ROOT, common, shared_files
 
 ARCHIVE_TEMPLATE, FEED_TEMPLATE = "web/archiv.html.j2", "web/feed.atom.j2"
 #: Stable ids of feed entries without a web address: UUIDs derived from the file name.
@@ -33,9 +33,8 @@ def make(site, context) -> Made:
     if archive is not None and feed is not None:
         made.add(f"{PUBLIC}/index.html", archive)
         made.add(f"{PUBLIC}/feed.atom", feed)
-    css = stylesheet(config)
-    made.add(f"{PUBLIC}/briefing.css", css)
-    made.add(f"{HELD}/briefing.css", css)
+    for where in (PUBLIC, HELD):
+        made.files |= shared_files(config, f"{where}/")
     return made
 
 
@@ -63,7 +62,8 @@ def _archive(records: list[dict], context, language: str, publisher, made: Made)
         {"name": dates.get_month_names("wide", locale=locale)[month], "releases": docs}
         for month, docs in months.items()]} for year, months in years.items()]
     return render(context.env, ARCHIVE_TEMPLATE, context.config, made.problems,
-                  years=listing, **common(language, publisher, context.config.quotes, False, 0))
+                  years=listing,
+                  **common(language, publisher, context.config.quotes, False, SITE_ROOT))
 
 
 def _feed(records: list[dict], context, language: str, publisher, made: Made) -> str | None:

@@ -26,7 +26,7 @@ from .lifecycle import (
     publication_time,
 )
 from .outputs import Made, Output
-from .packages import PUBLIC, Package
+from .packages import PUBLIC, VERSION_FOLDER, Package
 
 
 @dataclass
@@ -57,21 +57,22 @@ class Staging:
             _Staged(output, key, package, made, inputs, templates, entry))
 
     def _carry_versions(self, package: Package, made: Made, entry: Entry) -> None:
-        """The versions a correction replaced stay at their own address
-        (`web/<release>/fassung-N/`); this run's correction adds the one it replaces."""
+        """The versions a correction replaced stay at their own address, beside the
+        release's folder (`web/<release>--fassung-N/`, so that their links to the site
+        still hold); this run's correction adds the one it replaces."""
         run = self.run
         folder = f"{PUBLIC}/{package.slug}/"
+        earlier = f"{PUBLIC}/{package.slug}{VERSION_FOLDER}"
         for name in entry.files:
-            if name.startswith(f"{folder}fassung-"):
+            if name.startswith(earlier):
                 made.files.setdefault(name, run._read(name))
         decision = run.decisions.get(package.key)
         if decision is None or decision.log != CORRECTED:
             return
         number = len(run.versions(package))
         for name in entry.files:
-            if name.startswith(folder) and not name.startswith(f"{folder}fassung-"):
-                made.files[f"{folder}fassung-{number}/{name.removeprefix(folder)}"] = \
-                    run._read(name)
+            if name.startswith(folder):
+                made.files[f"{earlier}{number}/{name.removeprefix(folder)}"] = run._read(name)
 
     def commit(self) -> None:
         """Write every family whose units were all made; the others stay as they were."""
@@ -151,7 +152,8 @@ class Staging:
         elif decision and decision.log == CORRECTED:
             run.report.published.append((f"output/{PUBLIC}/{package.slug}/", (
                 f"{prefix}Korrektur vom {release.corrections[0].date:%d.%m.%Y}; die frühere "
-                f"Fassung bleibt unter fassung-{len(run.versions(package))}/")))
+                f"Fassung bleibt unter output/{PUBLIC}/{package.slug}{VERSION_FOLDER}"
+                f"{len(run.versions(package))}/")))
         elif decision and decision.log == WITHDRAWN:
             run.report.published.append((f"output/{PUBLIC}/{package.slug}/",
                                          f"{prefix}zurückgezogen"))

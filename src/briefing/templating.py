@@ -88,7 +88,19 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters.update(FILTERS)
     env.filters["plain"] = plain
     env.filters["quoted"] = quoted
+    env.filters["lang_attr"] = lang_attr
     return env
+
+
+@pass_context
+def lang_attr(context, value) -> Markup:
+    """` lang="de"` for a value written in another language than the page (a publisher or
+    contact taken over from the German original on an English page; WCAG 3.1.2)."""
+    language = getattr(value, "language", None)
+    if not language or language.split("-")[0].lower() == \
+            str(context["language"]).split("-")[0].lower():
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
 
 
 @pass_context

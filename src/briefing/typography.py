@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .model import QUOTE_STYLES, Contact, Document, Publisher, QuoteStyle
+from .model import QUOTE_STYLES, Contact, Document, QuoteStyle
 
 NBSP = "\u00a0"
 #: Quote styles for languages other than German, which uses the project's setting.
@@ -146,7 +146,8 @@ def typeset_documents(documents: list[Document], house_style: QuoteStyle) -> lis
             document, title=t(document.title), subtitle=t(document.subtitle),
             place=t(document.place),
             embargo=embargo and replace(embargo, text=t(embargo.text)),
-            publisher=Publisher(t(document.publisher.name), t(document.publisher.address)),
+            publisher=replace(document.publisher, name=t(document.publisher.name),
+                              address=t(document.publisher.address)),
             contact=contact(document.contact),
             priorities=tuple(replace(p, title=t(p.title)) for p in document.priorities),
             priority=document.priority and replace(document.priority,

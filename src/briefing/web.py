@@ -50,17 +50,56 @@ def stylesheet(config) -> bytes:
     return (config.templates_dir / STYLESHEET).read_bytes()
 
 
+def shared_files(config, where: str = "") -> dict[str, bytes]:
+    """What every set of pages needs beside it: the stylesheet and the web fonts it names
+    (`templates/fonts/*.woff2`, with the fonts' licence), under `where`."""
+    fonts = config.templates_dir / "fonts"
+    files = {"briefing.css": stylesheet(config)}
+    for font in sorted([*fonts.glob("*.woff2"), *fonts.glob("COPYRIGHT-*.txt")]):
+        files[f"fonts/{font.name}"] = font.read_bytes()
+    return {f"{where}{name}": data for name, data in files.items()}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a set of pages stands, as links from a page to what the site shares: the
+    stylesheet, the archive (`home`) and the feed. Relative, so that the pages work from
+    disk, from the unpacked ZIP and under any sub-path of a server."""
+
+    css: str
+    home: str | None
+    feed: str | None
+    #: The other language versions of a release stand beside it (`../<edition>/`).
+    languages: bool = False
+
+    def values(self) -> dict:
+        return {"css": self.css, "home": self.home, "feed": self.feed}
+
+
+#: The archive and feed at the site's root.
+SITE_ROOT = Place("briefing.css", "index.html", "feed.atom")
+#: A public package's pages: `web/<release>/`, one folder below the archive.
+IN_SITE = Place("../briefing.css", "../index.html", "../feed.atom", languages=True)
+#: A package held back for review: `gesperrt/<release>/`; there is no archive of those.
+IN_REVIEW = Place("../briefing.css", None, None, languages=True)
+
+
+def in_bundle(config) -> Place:
+    """The pages in a package's ZIP, where the stylesheet lies beside them; the feed only
+    when the site has an address."""
+    address = config.web_address
+    return Place("briefing.css", None, f"{address}feed.atom" if address else None)
+
+
 def folder(package: Package, context) -> str:
     """`web/<release>` when public, `gesperrt/<release>` while held back."""
     return f"{context.state(package).folder}/{package.slug}"
 
 
-def common(language: str, publisher, quotes, held: bool, depth: int) -> dict:
+def common(language: str, publisher, quotes, held: bool, place: Place) -> dict:
     """What every web page template gets (`quotes`: the project's style)."""
-    up = "../" * depth
-    return {"language": language, "publisher": publisher, "held": held,
-            "css": f"{up}briefing.css", "home": f"{up}index.html",
-            "feed": None if held else f"{up}feed.atom",
+    return {"language": language, "publisher": publisher, "held": held, **place.values(),
+            "versions": [],
             "locale": language.replace("-", "_"), "quotes": quote_style_for(language, quotes)}
 
 
@@ -70,37 +109,54 @@ def templates(package: Package, context) -> list[str]:
 
 
 def make(package: Package, context) -> Made:
-    if context.state(package).name == "zurückgezogen":
+    state = context.state(package)
+    if state.name == "zurückgezogen":
         return _withdrawn(package, context)
-    made = Made()
-    held = not context.state(package).public
-    where = folder(package, context)
-    locale = package.release.babel_locale
-    pdfs = {d.slug: context.file("pdf", d.display_path, d.output_name)
-            for d in package.documents}
-    kit = context.file("kit", package.key, kit_name(package)) \
-        if context.has("kit", package) else None
-    downloads = [download(d.output_name, len(pdfs[d.slug]), locale) for d in package.documents]
-    for document, pdf in zip(package.documents, downloads, strict=True):
-        html = _document_page(document, pdf, context, held, made, where)
-        if html is None:
-            return made
-        made.add(f"{where}/{document.slug}.html", html)
-        made.add(f"{where}/{document.output_name}", pdfs[document.slug])
-    kit_download = None
-    if kit is not None:
-        made.add(f"{where}/{kit_name(package)}", kit)
-        kit_download = download(kit_name(package), len(kit), locale)
-    index = _index(package, downloads, kit_download, context, held, made.problems)
-    if index is None:
-        return made
-    made.add(f"{where}/index.html", index)
-    if not held:
-        made.record = _record(package, pdfs, kit, context)
+    held = not state.public
+    made = pages(package, context, f"{folder(package, context)}/",
+                 IN_REVIEW if held else IN_SITE, held)
+    if not held and not made.failed:
+        made.record = _record(package, made.pdfs, made.kit, context)
     return made
 
 
-def _document_page(document: Document, pdf: Download, context, held: bool,
+@dataclass
+class Pages(Made):
+    """The pages of a package, with the PDFs they offer (for the site's entry)."""
+
+    pdfs: dict[str, bytes] | None = None
+    kit: bytes | None = None
+
+
+def pages(package: Package, context, where: str, place: Place, held: bool) -> Pages:
+    """A page per document, its PDF, the press kit and the package's index under `where`."""
+    made = Pages()
+    locale = package.release.babel_locale
+    made.pdfs = {d.slug: context.file("pdf", d.display_path, d.output_name)
+                 for d in package.documents}
+    made.kit = context.file("kit", package.key, kit_name(package)) \
+        if context.has("kit", package) else None
+    downloads = [download(d.output_name, len(made.pdfs[d.slug]), locale)
+                 for d in package.documents]
+    site = {"held": held, "place": place,
+            "languages": context.languages(package) if place.languages else []}
+    for document, pdf in zip(package.documents, downloads, strict=True):
+        html = _document_page(document, pdf, context, site, made, where)
+        if html is None:
+            return made
+        made.add(f"{where}{document.slug}.html", html)
+        made.add(f"{where}{document.output_name}", made.pdfs[document.slug])
+    kit_download = None
+    if made.kit is not None:
+        made.add(f"{where}{kit_name(package)}", made.kit)
+        kit_download = download(kit_name(package), len(made.kit), locale)
+    index = _index(package, downloads, kit_download, context, site, made.problems)
+    if index is not None:
+        made.add(f"{where}index.html", index)
+    return made
+
+
+def _document_page(document: Document, pdf: Download, context, site: dict,
                    made: Made, where: str) -> str | None:
     body = context.body(document)
     if any(p.is_error for p in body.problems):  # reported with the document's own PDF
@@ -109,7 +165,7 @@ def _document_page(document: Document, pdf: Download, context, held: bool,
 
     def local(match: re.Match) -> str:
         source = Path(unquote(urlsplit(match[1]).path))
-        made.add(f"{where}/bilder/{source.name}", source.read_bytes())
+        made.add(f"{where}bilder/{source.name}", source.read_bytes())
         made.images.append(source)
         return f'src="bilder/{source.name}"'
 
@@ -119,36 +175,63 @@ def _document_page(document: Document, pdf: Download, context, held: bool,
     return render(context.env, WEB_TEMPLATE, context.config, made.problems,
                   doc=document, body=Markup(shown), pdf=pdf,
                   body_template=document.type.body_template, release_label=label,
-                  **_site(document, held, context))
+                  **_site(document, site, context))
 
 
-def _site(document: Document, held: bool, context) -> dict:
-    values = common(document.language, document.publisher, context.config.quotes, held, 2)
+def _site(document: Document, site: dict, context, index: bool = False) -> dict:
+    values = common(document.language, document.publisher, context.config.quotes,
+                    site["held"], site["place"])
     values["locale"] = document.babel_locale
+    values["versions"] = versions(document, site.get("languages", []), index)
     return values
 
 
-def _index(package: Package, pdfs: list[Download], kit: Download | None, context, held: bool,
+def versions(document: Document, others: list[Package], index: bool) -> list[dict]:
+    """The same page in the other language versions of its release (`hreflang` links and
+    the visible switch): each with its language, its name in that language, its address."""
+    key = (document.original or document).slug
+    found = []
+    for package in others:
+        for other in package.documents:
+            if (other.original or other).slug == key:
+                page = "index.html" if index else f"{other.slug}.html"
+                found.append({"language": other.language, "name": language_name(other),
+                              "href": f"../{package.slug}/{page}"})
+    return found
+
+
+def language_name(document: Document) -> str:
+    """A language as its readers name it (»English«, »Čeština«); »Leichte Sprache«."""
+    if document.easy:
+        return "Leichte Sprache"
+    from babel import Locale
+
+    name = Locale.parse(document.babel_locale).get_language_name(document.babel_locale)
+    return name[:1].upper() + name[1:]
+
+
+def _index(package: Package, pdfs: list[Download], kit: Download | None, context, site: dict,
            problems: list[Problem]) -> str | None:
     entries = [{"doc": d, "page": f"{d.slug}.html", "pdf": f}
                for d, f in zip(package.documents, pdfs, strict=True)]
     release = package.release
-    earlier = [] if held else context.earlier(package)
+    earlier = [] if site["held"] else context.earlier(package)
     earlier = [{**v, "date": dt.date.fromisoformat(v["date"])} for v in earlier]
     return render(context.env, INDEX_TEMPLATE, context.config, problems,
                   doc=release, entries=entries, kit=kit, earlier=earlier,
-                  **_site(release, held, context))
+                  **_site(release, site, context, index=True))
 
 
 def _withdrawn(package: Package, context) -> Made:
     """Where a withdrawn release was: a notice at the same addresses (its pages and its
     index), no PDF any more; its entry in the site's lists says so."""
     made = Made()
-    where = f"{folder(package, context)}"
+    where = folder(package, context)
+    site = {"held": False, "place": IN_SITE}
     for document in package.documents:
         shown = replace(document, withdrawn=package.release.withdrawn)
         html = render(context.env, WITHDRAWN_TEMPLATE, context.config, made.problems,
-                      doc=shown, **_site(shown, False, context))
+                      doc=shown, **_site(shown, site, context))
         if html is None:
             return made
         made.add(f"{where}/{document.slug}.html", html)
