@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.header
 import hashlib
 import io
 import re
@@ -108,10 +109,34 @@ def test_eml_parses_back_with_its_parts_and_attachments(seed):
     assert message["X-Unsent"] == "1"
     body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
     assert body == (out / "e-mail" / f"{SLUG}.txt").read_text(encoding="utf-8")
-    assert "<main" in message.get_body(("html",)).get_content()
     attachments = {a.get_filename(): a.get_content() for a in message.iter_attachments()}
     pdfs = {p.name: p.read_bytes() for p in out.glob("*.pdf") if "pressemappe" not in p.name}
     assert attachments == pdfs
+    assert all(a.get_param("name") == a.get_filename() for a in message.iter_attachments())
+    raw = (out / "e-mail" / f"{SLUG}.eml").read_bytes()
+    assert raw.count(b"MIME-Version:") == 1
+    assert message["Content-Language"] == "de-DE"
+    assert re.fullmatch(rf"<[0-9a-f]{{32}}\.{SLUG}@briefing\.invalid>", message["Message-ID"])
+
+
+def test_the_html_part_says_what_the_text_part_says(seed):
+    """The same sentences, the same list of attached briefings, the contact; nothing of
+    the web site (navigation, skip link, links to files the mail does not carry)."""
+    out = seed / "output"
+    message = email.message_from_bytes((out / "e-mail" / f"{SLUG}.eml").read_bytes(),
+                                       policy=policy.default)
+    html = message.get_body(("html",)).get_content()
+    shown = " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|title)>.*?</\1>", "", html,
+                                                    flags=re.S)).split())
+    text = " ".join(message.get_body(("plain",)).get_content().split())
+    for sentence in sentences(seed):
+        assert sentence in text and sentence in shown, sentence
+    for pdf in sorted(out.glob("2025-10-29-hintergrund-*.pdf")):
+        assert pdf.name in text and pdf.name in shown
+    assert "Hintergrundinformationen (als PDF im Anhang):" in shown
+    assert "Pressekontakt Pressestelle der Sächsischen Staatskanzlei" in shown
+    assert "<nav" not in html and 'class="skip"' not in html and "Zum Inhalt" not in html
+    assert re.findall(r'(?:href|src)="(?!mailto:|https?:)[^"]*"', html) == []
 
 
 def test_feed_is_atom_with_one_entry_per_public_release(seed):
@@ -126,6 +151,16 @@ def test_feed_is_atom_with_one_entry_per_public_release(seed):
     links = {link.get("rel"): link.get("href") for link in entry.findall(f"{ATOM}link")}
     assert links["alternate"] == f"{SLUG}/index.html"
     assert (seed / "output" / "web" / links["enclosure"]).is_file()
+    # Relative to the feed, and said so; the lead paragraph, then the whole release.
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}base") == "./"
+    assert entry.find(f"{ATOM}summary").text.startswith(
+        "Dresden (29. Oktober 2025) – Der Freistaat Sachsen richtet seine internationale")
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert content.get("{http://www.w3.org/XML/1998/namespace}base") == f"{SLUG}/"
+    shown = " ".join(re.sub(r"<[^>]+>", " ", content.text).split())
+    for sentence in sentences(seed):
+        assert sentence in shown, sentence
 
 
 def test_bundle_holds_everything_with_checksums(seed):
@@ -231,6 +266,8 @@ def test_archive_by_year_and_month_and_feed_with_the_web_address(tmp_path):
         "https://presse.example.de/mitteilungen/"
     ids = [e.find(f"{ATOM}id").text for e in feed.findall(f"{ATOM}entry")]
     assert ids == [f"https://presse.example.de/mitteilungen/{slug}/" for slug in "cba"]
+    hrefs = [link.get("href") for link in feed.iter(f"{ATOM}link")]
+    assert hrefs and all(h.startswith("https://presse.example.de/mitteilungen/") for h in hrefs)
     assert feed.find(f"{ATOM}updated").text == "2026-01-06T23:00:00Z"  # midnight in Berlin
 
 
@@ -327,3 +364,71 @@ def test_a_broken_kit_template_fails_the_kit_only(tmp_path, capsys):
     assert "Vorlage verwendet »titel«, das es nicht gibt" in err
     assert (root / "output" / "pm.pdf").is_file()
     assert not (root / "output" / "pm-pressemappe.pdf").exists()
+
+
+SUBJECTS = {
+    "lang.md": ("Freistaat fördert Schnelles Internet für Dörfer und Gemeinden im ländlichen "
+                "Raum – Übergabe der Förderbescheide in Görlitz und Zittau", True),
+    "umlaut.md": ("Ärger über Ölpreise: Übergangslösung für Ämter ab März", False),
+    "kurz.md": ("Schnelles Internet für Dörfer", True),
+    "ascii.md": ("Kabinett tagt in Dresden zu einer langen Liste von Themen der Landespolitik "
+                 "und der Zusammenarbeit mit den Nachbarn", False),
+}
+
+
+def _perl_decode(value: str) -> str | None:
+    """The header as Perl's Encode::MIME::Header reads it (another parser than Python's)."""
+    import shutil
+    import subprocess
+
+    perl = shutil.which("perl")
+    if perl is None:
+        return None
+    done = subprocess.run(
+        [perl, "-MEncode", "-e", 'binmode STDOUT, ":utf8"; local $/; '
+         'print Encode::decode("MIME-Header", <STDIN>)'],
+        input=value.encode(), capture_output=True, check=False)
+    return done.stdout.decode() if done.returncode == 0 else None
+
+
+def test_subjects_read_back_exactly(tmp_path):
+    """Embargo prefix, umlauts at any position, long titles: Python's parser (both APIs)
+    and Perl's read the subject exactly as meant, no space lost or doubled; each line of
+    the header within 78 columns."""
+    files = {}
+    for name, (title, embargo) in SUBJECTS.items():
+        text = RELEASE.replace("Testmitteilung", f"\"{title}\"")
+        if embargo:
+            text = text.replace("ort: Dresden\n", "ort: Dresden\nsperrfrist: 2025-10-29 14:00\n")
+        files[f"content/{name}"] = text
+    root = make_project(tmp_path, files)
+    approve(root)
+    assert build(root, channels=True).errors == []
+    for name, (title, embargo) in SUBJECTS.items():
+        expected = ("SPERRFRIST Mittwoch, 29. Oktober 2025, 14:00 Uhr: " if embargo else "") \
+            + title
+        raw = (root / "output" / "e-mail" / name.replace(".md", ".eml")).read_bytes()
+        head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        folded = re.search(r"^Subject: (.*?)\r\n(?=\S)", head, re.S | re.M)[1]
+        assert all(len(line) <= 78 for line in head.split("\r\n")), head
+        message = email.message_from_bytes(raw, policy=policy.default)
+        assert message["Subject"] == expected
+        unfolded = re.sub(r"\r?\n(?=[ \t])", "", email.message_from_bytes(raw)["Subject"])
+        assert str(email.header.make_header(email.header.decode_header(unfolded))) == expected
+        perl = _perl_decode(folded)
+        if perl is not None:
+            assert perl == expected
+
+
+def test_sender_and_reply_to_come_from_the_settings(tmp_path):
+    root = make_project(tmp_path, {"content/pm.md": RELEASE})
+    with (root / "briefing.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[e-mail]\nabsender = "Pressestelle der Staatskanzlei '
+                     '<presse@sk.sachsen.example>"\nantwort_an = "presse@sk.sachsen.example"\n')
+    approve(root)
+    assert build(root, channels=True).errors == []
+    message = email.message_from_bytes((root / "output" / "e-mail" / "pm.eml").read_bytes(),
+                                       policy=policy.default)
+    assert message["From"] == "Pressestelle der Staatskanzlei <presse@sk.sachsen.example>"
+    assert message["Reply-To"] == "presse@sk.sachsen.example"
+    assert message["Message-ID"].endswith(".pm@sk.sachsen.example>")

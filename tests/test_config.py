@@ -27,7 +27,7 @@ stelle = "Pressestelle der Sächsischen Staatskanzlei"
 TOML = ("ist kein gültiges TOML (Spalte {c}); Texte stehen in Anführungszeichen (name = "
         '"Sächsische Staatskanzlei"), jeder Schlüssel hat ein »=«, Abschnitte stehen in '
         "eckigen Klammern ([kontakt])")
-ALLOWED = "erlaubt sind: sprache, zitate, herausgeber.name, herausgeber.anschrift, web.adresse, kontakt"
+ALLOWED = "erlaubt sind: sprache, zitate, herausgeber.name, herausgeber.anschrift, web.adresse, e-mail.absender, e-mail.antwort_an, kontakt"
 
 
 CASES = [
@@ -43,6 +43,11 @@ CASES = [
     pytest.param(CONFIG.replace('name = "Sä', 'adresse = "Archivstraße 1"\nname = "Sä'), [
         f"briefing.toml:5: »herausgeber.adresse« ist unbekannt; {ALLOWED}",
     ], id="unbekannt-in-herausgeber"),
+    pytest.param(CONFIG + '\n[e-mail]\nabsender = "Pressestelle presse at sachsen"\n', [
+        "briefing.toml:11: »e-mail.absender« »Pressestelle presse at sachsen« ist keine "
+        "E-Mail-Adresse; schreiben Sie sie wie »Pressestelle <presse@example.de>« oder "
+        "»presse@example.de«",
+    ], id="absender-keine-adresse"),
     pytest.param(CONFIG.replace('name = "Sächsische Staatskanzlei"\n', ""), [
         'briefing.toml: »herausgeber.name« fehlt; z. B. [herausgeber] name = '
         '"Sächsische Staatskanzlei"',

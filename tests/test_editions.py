@@ -4,6 +4,8 @@ the staleness warning, the linking rules, and the catalogs complete."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
 import re
 from pathlib import Path
@@ -242,6 +244,38 @@ def test_leichte_sprache_edition_is_checked_and_never_hyphenated(tmp_path):
     assert sum(1 for line in lines if line.startswith("Die Landes·regierung")) == 12
     assert not [line for line in lines if re.search(r"\w-$", line)]
     assert reader.trailer["/Root"]["/Lang"] == "de-DE"
+
+
+def test_leichte_sprache_is_named_in_every_output(tmp_path):
+    easy = ("---\ntyp: pressemitteilung\ntitel: Eine neue Strategie für Sachsen\n"
+            "sprache: de-DE\nleichte-sprache: true\noriginal: pm\n---\n\n"
+            "Sachsen hat einen neuen Plan.\nDer Plan ist für die Arbeit mit anderen Ländern.\n")
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+                                   "content/b1.md": BRIEFING, "content/pm.ls.md": easy})
+    version = hashlib.sha256((root / "content" / "pm.md").read_bytes()).hexdigest()[:8]
+    path = root / "content" / "pm.ls.md"
+    path.write_text(easy.replace("original: pm", f"original: pm\nfassung: {version}"),
+                    encoding="utf-8")
+    approve(root)
+    assert build(root, channels=True).errors == []
+    out = root / "output"
+    reader = PdfReader(out / "pm.ls.pdf")
+    assert "PRESSEMITTEILUNG IN LEICHTER SPRACHE" in reader.pages[0].extract_text()
+    assert reader.metadata.title == "Eine neue Strategie für Sachsen (Leichte Sprache)"
+    assert "Pressemitteilung in Leichter Sprache vom 29. Oktober 2025" in reader.metadata.subject
+    page = (out / "web" / "pm.ls" / "pm.ls.html").read_text(encoding="utf-8")
+    assert "<title>Eine neue Strategie für Sachsen (Leichte Sprache) –" in page
+    assert "Pressemitteilung in Leichter Sprache" in page
+    archive = (out / "web" / "index.html").read_text(encoding="utf-8")
+    assert "Eine neue Strategie für Sachsen</a> (Leichte Sprache)" in archive
+    assert "<title>Eine neue Strategie für Sachsen (Leichte Sprache)</title>" in \
+        (out / "web" / "feed.atom").read_text(encoding="utf-8")
+    mail = email.message_from_bytes((out / "e-mail" / "pm.ls.eml").read_bytes(),
+                                    policy=email.policy.default)
+    assert mail["Subject"].endswith("Eine neue Strategie für Sachsen (Leichte Sprache)")
+    # One sentence a line in the e-mail too.
+    assert "Sachsen hat einen neuen Plan.\nDer Plan ist für die Arbeit mit anderen Ländern." \
+        in (out / "e-mail" / "pm.ls.txt").read_text(encoding="utf-8")
 
 
 def test_every_text_of_templates_and_code_is_in_every_catalog():

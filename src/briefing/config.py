@@ -36,6 +36,24 @@ def _parse_address(value: Any) -> str:
     return text if text.endswith("/") else f"{text}/"
 
 
+def _parse_mailbox(value: Any) -> str:
+    """`Name <adresse@example.de>` or `adresse@example.de`, as a mail header writes it."""
+    from email.headerregistry import HeaderRegistry
+
+    text = parse_text(value)
+    try:
+        header = HeaderRegistry()("From", text)
+        (address,) = header.addresses
+        ok = address.domain and "." in address.domain and address.username and \
+            not header.defects
+    except (ValueError, IndexError, TypeError):
+        ok = False
+    if not ok:
+        raise FieldError(f"»{text}« ist keine E-Mail-Adresse; schreiben Sie sie wie "
+                         "»Pressestelle <presse@example.de>« oder »presse@example.de«")
+    return text
+
+
 @dataclass(frozen=True)
 class Option:
     #: `name` or `section.name`; a whole section (`kontakt`) is one option too.
@@ -64,6 +82,11 @@ OPTIONS = (
     Option("web.adresse", _parse_address,
            "Adresse, unter der `output/web/` veröffentlicht wird, z. B. "
            "`https://www.example.de/presse/` (optional; macht die Links im Atom-Feed absolut)"),
+    Option("e-mail.absender", _parse_mailbox,
+           "Absender der E-Mail-Entwürfe, z. B. `Pressestelle <presse@example.de>` (optional; "
+           "sonst die E-Mail-Adresse des Pressekontakts)"),
+    Option("e-mail.antwort_an", _parse_mailbox,
+           "Adresse für Antworten (`Reply-To`) der E-Mail-Entwürfe (optional)"),
     Option("kontakt", parse_contact,
            "Pressekontakt, wenn ein Dokument keinen nennt; Unterfelder wie im Front Matter "
            f"({', '.join(sorted(CONTACT_NAMES))})"),
@@ -77,6 +100,9 @@ class Config(Paths):
     quotes: QuoteStyle
     #: Where output/web/ is published (absolute feed links), if the office says so.
     web_address: str | None = None
+    #: The e-mail drafts' `From` and `Reply-To`, if the office names them.
+    mail_from: str | None = None
+    mail_reply_to: str | None = None
 
 
 def load_config(root: Path) -> Config:
@@ -106,7 +132,8 @@ def load_config(root: Path) -> Config:
     publisher = Publisher(values["herausgeber.name"], values["herausgeber.anschrift"], language)
     contact = values["kontakt"] and replace(values["kontakt"], language=language)
     return Config(root, Defaults(language, publisher, contact),
-                  values["zitate"], values["web.adresse"])
+                  values["zitate"], values["web.adresse"], values["e-mail.absender"],
+                  values["e-mail.antwort_an"])
 
 
 def _value(option: Option, data: dict, lines: _Lines, problems: list[Problem]) -> Any:

@@ -8,52 +8,62 @@ import hashlib
 import re
 import textwrap
 from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from . import formatting, web
+from markupsafe import Markup
+
+from . import formatting
 from .clock import start_of
 from .i18n import N_, gettext
 from .model import Document
 from .outputs import Made
 from .packages import Package
-from .plaintext import blocks
-from .typography import NBSP
+from .plaintext import CELL, blocks
+from .templating import render
+from .typography import NBSP, quote_style_for
 
 WIDTH = 72
 FOLDER = "e-mail"
 #: What a subject starts with (translated in the mail's language).
 DRAFT, CORRECTION, WITHDRAWN = N_("ENTWURF"), N_("KORREKTUR"), N_("ZURÜCKGEZOGEN")
+TEMPLATE = "mail/mitteilung.html.j2"
 
 
 def templates(package: Package, context) -> list[str]:
-    return []  # the text is made here; the HTML part is the release's web page
+    return [TEMPLATE]
 
 
 def make(package: Package, context) -> Made:
     """`e-mail/<release>.txt` (the body) and `.eml` (the draft with the PDFs attached). A
     draft's or an unapproved text's mail says ENTWURF first, a corrected release's
-    KORREKTUR, a withdrawn one's is the notice of its withdrawal."""
+    KORREKTUR, a withdrawn one's is the notice of its withdrawal. The HTML part says what
+    the text part says."""
     release, made = package.release, Made()
     state = context.state(package).name
-    folder = web.folder(package, context)
-    page = context.file("web", package.key, f"{folder}/{release.slug}.html")
-    html = _inline_style(page.decode(), web.stylesheet(context.config))
-    if state == "zurückgezogen":
-        text = withdrawal_text(release)
-        attachments = []
-    else:
-        pdfs = {d.slug: context.file("pdf", d.display_path, d.output_name)
-                for d in package.documents}
-        locale = release.babel_locale
-        text = plain_text(release, context.body(release).web, [
-            (d, f"{d.output_name}, {formatting.file_size(len(pdfs[d.slug]), locale)}")
-            for d in package.members], draft=state == "entwurf")
-        attachments = [(d.output_name, pdfs[d.slug]) for d in package.documents]
+    withdrawn, draft = state == "zurückgezogen", state == "entwurf"
+    pdfs = {} if withdrawn else {d.slug: context.file("pdf", d.display_path, d.output_name)
+                                 for d in package.documents}
+    locale = release.babel_locale
+    listed = [(d, f"{d.output_name}, {formatting.file_size(len(pdfs[d.slug]), locale)}")
+              for d in package.members] if not withdrawn else []
+    body = context.body(release).web
+    text = withdrawal_text(release) if withdrawn else plain_text(release, body, listed, draft)
+    html = render(context.env, TEMPLATE, context.config, made.problems,
+                  language=release.language, locale=locale,
+                  quotes=quote_style_for(release.language, context.config.quotes),
+                  doc=release, body=Markup(body), draft=draft, withdrawn=withdrawn,
+                  subject=subject(release, state),
+                  attachments=[{"title": d.title, "file": f} for d, f in listed])
+    if html is None:
+        return made
+    attachments = [(d.output_name, pdfs[d.slug]) for d in package.documents] \
+        if not withdrawn else []
     made.add(f"{FOLDER}/{release.slug}.txt", text)
     made.add(f"{FOLDER}/{release.slug}.eml",
-             message(release, text, html, attachments, state))
+             message(release, text, html, attachments, state, context.config))
     return made
 
 
@@ -68,18 +78,11 @@ def withdrawal_text(release: Document) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _inline_style(html: str, stylesheet: bytes) -> str:
-    """The release's web page as the mail's HTML part: the stylesheet inline (without the
-    web fonts), no links to files the mail does not carry."""
-    css = re.sub(r"@font-face\s*{[^}]*}\s*", "", stylesheet.decode())
-    html = re.sub(r'<link rel="stylesheet"[^>]*>', f"<style>{css}</style>", html)
-    html = re.sub(r'<link rel="alternate"[^>]*>', "", html)
-    return re.sub(r'<nav class="doc-links".*?</nav>', "", html, flags=re.S)
-
-
 def subject(release: Document, state: str = "öffentlich") -> str:
     language = release.language
     title = release.title.replace(NBSP, " ")
+    if release.easy:
+        title = f"{title} (Leichte Sprache)"
     if state == "zurückgezogen":
         return f"{gettext(language, WITHDRAWN)}: {title}"
     if release.embargo:
@@ -142,44 +145,130 @@ def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
 
 
 def text_of(body_html: str) -> list[str]:
-    """The body as lines of at most `WIDTH` columns."""
+    """The body as lines of at most `WIDTH` columns; a line break stays one (Leichte
+    Sprache: one sentence a line), a table is aligned or, too wide, a list."""
     lines: list[str] = []
     previous = None
-    for kind, text in blocks(body_html):
+    found = blocks(body_html)
+    index = 0
+    while index < len(found):
+        kind, text = found[index]
         if lines and (kind != "li" or previous != "li"):  # a blank line between blocks
             lines.append("")
+        if kind in ("th", "tr"):
+            rows = []
+            while index < len(found) and found[index][0] in ("th", "tr"):
+                rows.append((found[index][0], found[index][1].split(CELL)))
+                index += 1
+            lines += table(rows)
+            previous = "table"
+            continue
         if kind in ("h2", "h3", "h4"):
             lines += [text, ("-" if kind != "h2" else "=") * min(WIDTH, len(text))]
         elif kind == "pre":
             lines += text.splitlines()
         elif kind == "li":
             indent = " " * (len(text) - len(text.lstrip()) + text.lstrip().index(" ") + 1)
-            lines += _wrap(text.lstrip(), indent=indent, first=text[:len(text) -
-                                                                    len(text.lstrip())])
+            for number, line in enumerate(text.lstrip().split("\n")):
+                lines += _wrap(line, indent=indent,
+                               first=text[:len(text) - len(text.lstrip())] if number == 0
+                               else indent)
         else:
-            lines += _wrap(text)
+            for line in text.split("\n"):
+                lines += _wrap(line)
         previous = kind
+        index += 1
     return lines
 
 
-def message(release: Document, text: str, html: str,
-            attachments: list[tuple[str, bytes]], state: str = "öffentlich") -> bytes:
-    """The `.eml` draft: text and HTML alternatives and the PDFs; `Date` from the release.
-    The same input gives the same bytes (boundaries derived from the content)."""
-    mail = EmailMessage(policy=policy.SMTP)
-    mail["Subject"] = subject(release, state)
-    moment = start_of(release.date)
-    mail["Date"] = format_datetime(moment)
+#: A cell that is a figure (right-aligned in a text table).
+_FIGURE = re.compile(r"^[-+−–]?[\d.,\u00a0\u202f ]+\s?(%|€|Mio\.|Mrd\.|[A-Za-z€%.]{0,6})$")
+
+
+def table(rows: list[tuple[str, list[str]]]) -> list[str]:
+    """A table as text: columns aligned (figures to the right) under a rule when they fit
+    in `WIDTH`; otherwise each row as a list item, each cell named by its column's head."""
+    columns = max(len(cells) for _, cells in rows)
+    rows = [(kind, cells + [""] * (columns - len(cells))) for kind, cells in rows]
+    head = rows[0][1] if rows[0][0] == "th" else None
+    body = [cells for kind, cells in rows[1 if head else 0:]]
+    widths = [max(len(cells[i]) for _, cells in rows) for i in range(columns)]
+    if sum(widths) + 2 * (columns - 1) <= WIDTH:
+        figures = [bool(body) and all(_FIGURE.match(c[i]) or not c[i] for c in body)
+                   for i in range(columns)]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(c.rjust(w) if f else c.ljust(w)
+                             for c, w, f in zip(cells, widths, figures, strict=True)).rstrip()
+
+        return ([line(head), "  ".join("-" * w for w in widths)] if head else []) + \
+            [line(cells) for cells in body]
+    lines = []
+    for first, *rest in body:
+        if len(rest) == 1 and rest[0]:  # a label and its value
+            lines += _wrap(f"– {first}: {rest[0]}", indent="  ")
+            continue
+        lines += _wrap(f"– {first}", indent="  ")
+        for name, cell in zip(head[1:] if head else [""] * len(rest), rest, strict=True):
+            if cell:
+                lines += _wrap(f"{name}: {cell}" if name else cell, indent="    ",
+                               first="  ")
+    return lines
+
+
+def message(release: Document, text: str, html: str, attachments: list[tuple[str, bytes]],
+            state: str = "öffentlich", config=None) -> bytes:
+    """The `.eml` draft: text and HTML alternatives and the PDFs. `From`/`Reply-To` from
+    `[e-mail]` in briefing.toml (else the contact's address), `Date` from the release, a
+    `Message-ID` from the content: the same input gives the same bytes. The subject is
+    encoded by hand (RFC 2047, whole encoded words): Python's folding loses or doubles
+    spaces next to encoded words (python/cpython#92081)."""
+    mail = EmailMessage(policy=_POLICY)
+    title = subject(release, state)
+    mail.set_raw("Subject", _encoded(title, "Subject"))
+    mail["Date"] = format_datetime(start_of(release.date))
+    sender = config and config.mail_from
     contact = release.contact
-    if contact and contact.email:
+    if sender:
+        mail["From"] = sender
+    elif contact and contact.email:
         mail["From"] = Address((contact.office or release.publisher.name).replace(NBSP, " "),
                                addr_spec=contact.email)
+    if config and config.mail_reply_to:
+        mail["Reply-To"] = config.mail_reply_to
     mail["X-Unsent"] = "1"  # mail clients open it as a draft to send
     mail.set_content(text, cte="quoted-printable")
     mail.add_alternative(html, subtype="html", cte="quoted-printable")
     for name, data in attachments:
         mail.add_attachment(data, maintype="application", subtype="pdf", filename=name)
-    seed = hashlib.sha256(text.encode() + b"".join(d for _, d in attachments)).hexdigest()
+        part = mail.get_payload()[-1]
+        part.set_param("name", name)
+    seed = hashlib.sha256(title.encode() + text.encode() + html.encode()
+                          + b"".join(d for _, d in attachments)).hexdigest()
+    mail["Content-Language"] = release.language  # after the parts: set_content clears it
+    domain = _domain(str(mail["From"] or ""))
+    mail["Message-ID"] = f"<{seed[:32]}.{release.slug}@{domain}>"
     for number, part in enumerate(p for p in mail.walk() if p.is_multipart()):
         part.set_boundary(f"=_briefing_{number}_{seed[:24]}")
+    for part in mail.walk():
+        if part is not mail:
+            del part["MIME-Version"]  # once, in the message's head (RFC 2045)
     return mail.as_bytes()
+
+
+#: Lines of at most 78 characters; a header set whole (the subject) is kept as set.
+_POLICY = policy.SMTP.clone(refold_source="none")
+
+
+def _encoded(value: str, name: str) -> str:
+    """`value` as a header: plain when ASCII, else UTF-8 encoded words that each hold
+    whole characters and the spaces between words, folded to 76 columns."""
+    if value.isascii():
+        return Header(value, "us-ascii", header_name=name).encode(linesep="\n")
+    return Header(value, "utf-8", header_name=name).encode(linesep="\n")
+
+
+def _domain(sender: str) -> str:
+    """The domain for Message-IDs: the sender's, or a reserved one for a draft without."""
+    match = re.search(r"@([A-Za-z0-9.-]+)>?\s*$", sender)
+    return match[1].lower() if match else "briefing.invalid"

@@ -145,7 +145,10 @@ class Document:
 
     @property
     def label(self) -> str:
-        return gettext(self.language, self.type.label)
+        """What the document is, as printed (»Pressemitteilung«); a Leichte-Sprache edition
+        says so wherever its label appears (header, PDF subject, web, e-mail, kit)."""
+        label = gettext(self.language, self.type.label)
+        return f"{label} in Leichter Sprache" if self.easy else label
 
     @property
     def page_template(self) -> str:

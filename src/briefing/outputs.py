@@ -57,7 +57,7 @@ OUTPUTS = (
     Output("web", PACKAGE, "briefing.web", "die Webseiten einer Pressemitteilung mit ihren PDF",
            public=True, needs=("pdf", "kit")),
     Output("mail", PACKAGE, "briefing.mail", "die E-Mail an den Verteiler (Text und .eml)",
-           needs=("pdf", "web")),
+           needs=("pdf",)),
     Output("bundle", PACKAGE, "briefing.bundle", "das ZIP-Paket mit Prüfsummen",
            needs=("pdf", "kit", "web", "mail")),
     Output("site", SITE, "briefing.site", "Archiv und Atom-Feed der Website", public=True,

@@ -1,11 +1,17 @@
 """A body fragment (HTML) → blocks of plain text: paragraphs, headings, list items, quotes,
 table rows and pre-formatted text, footnote calls as [1] and the notes at the end. The
-e-mail's text part and the site's lead paragraphs are made from these."""
+e-mail's text part and the site's lead paragraphs are made from these. A line break
+(`<br>`, each sentence of Leichte Sprache) stays a newline; a table row's cells are
+separated by `CELL`, a header row is kind `th`."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
+#: Between the cells of a table row (a `tr` or `th` block).
+CELL = "\x1f"
+_BREAK = "\x00"
 
 
 class _Text(HTMLParser):
@@ -20,6 +26,8 @@ class _Text(HTMLParser):
         self.skip = 0
         self.call = False
         self.notes = False
+        self.header_row = False  # the row's first cell is a <th>
+        self.cells = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -36,10 +44,14 @@ class _Text(HTMLParser):
         elif tag == "sup":
             self.call = True
             self.current.append("[")
-        elif tag in ("td", "th") and self.current:
-            self.current.append(" | ")
+        elif tag in ("td", "th"):
+            if self.cells:
+                self.current.append(CELL)
+            else:
+                self.header_row = tag == "th"
+            self.cells += 1
         elif tag == "br":
-            self.current.append("\n")
+            self.current.append(_BREAK)
         elif tag in self.BLOCKS:
             self.flush()
 
@@ -56,6 +68,9 @@ class _Text(HTMLParser):
         elif tag == "blockquote":
             self.flush()
             self.quote -= 1
+        elif tag == "tr":
+            self.flush("th" if self.header_row else "tr")
+            self.cells = 0
         elif tag in self.BLOCKS:
             self.flush(tag)
 
@@ -64,9 +79,18 @@ class _Text(HTMLParser):
             self.current.append(data)
 
     def flush(self, tag: str = "p") -> None:
-        text = " ".join("".join(self.current).split(" "))
-        text = re.sub(r"[ \t\r\n]+", " ", text).strip() if tag != "pre" else text.strip("\n")
-        self.current = []
+        text, self.current = "".join(self.current), []
+        if tag in ("tr", "th"):
+            text = CELL.join(re.sub(r"[ \t\r\n]+", " ", cell).strip()
+                             for cell in text.split(CELL))
+            if text.strip(CELL):
+                self.blocks.append((tag, text))
+            return
+        if tag != "pre":
+            text = re.sub(r"[ \t\r\n]+", " ", text)
+            text = re.sub(f" ?{_BREAK} ?", "\n", text).strip()
+        else:
+            text = text.strip("\n")
         if not text:
             return
         if tag == "li" and self.lists:
@@ -91,4 +115,5 @@ def blocks(body_html: str) -> list[tuple[str, str]]:
 
 def lead(body_html: str) -> str:
     """The first paragraph as plain text (no-break spaces kept)."""
-    return next((text for kind, text in blocks(body_html) if kind == "p"), "")
+    return next((" ".join(text.split("\n")) for kind, text in blocks(body_html)
+                 if kind == "p"), "")

@@ -16,6 +16,8 @@ from .templating import render
 from .web import SITE_ROOT, common, shared_files
 
 ARCHIVE_TEMPLATE, FEED_TEMPLATE = "web/archiv.html.j2", "web/feed.atom.j2"
+#: The feed holds the newest releases (readers poll it; the archive has them all).
+FEED_ENTRIES = 50
 #: Stable ids of feed entries without a web address: UUIDs derived from the file name.
 _FEED_NAMESPACE = uuid.UUID("6f1d2c8e-3b0a-5c4e-9a7d-2e8b1f0c4d5a")
 
@@ -43,7 +45,8 @@ def _shown(record: dict) -> SimpleNamespace:
     withdrawn = record.get("zurueckgezogen")
     corrections = record.get("korrekturen") or []
     return SimpleNamespace(
-        slug=record["slug"], title=record["titel"],
+        slug=record["slug"], title=record["titel"], easy=record.get("leichte_sprache", False),
+        lead=record.get("vorspann", ""), content=record.get("inhalt", ""),
         date=dt.date.fromisoformat(record["datum"]), language=record["sprache"],
         withdrawn=withdrawn and SimpleNamespace(date=dt.date.fromisoformat(withdrawn["datum"]),
                                                 reason=withdrawn["grund"]),
@@ -79,10 +82,11 @@ def _feed(records: list[dict], context, language: str, publisher, made: Made) ->
 
     entries = [{"doc": _shown(r), "id": identity(r["slug"]),
                 "published": stamp(r), "updated": stamp(r, "aktualisiert"),
-                "pdf": r["dokumente"][0]["pdf"], "summary": r["zusammenfassung"]}
-               for r in records]
+                "pdf": r["dokumente"][0]["pdf"],
+                "summary": r.get("vorspann") or r["zusammenfassung"]}
+               for r in records[:FEED_ENTRIES]]
     updated = max(e["updated"] for e in entries) if entries else \
         dt.datetime(2000, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return render(context.env, FEED_TEMPLATE, context.config, made.problems, language,
-                  entries=entries, base=base, feed_id=identity("feed"), updated=updated,
+                  entries=entries, base=base or "", feed_id=identity("feed"), updated=updated,
                   publisher=publisher, locale=language.replace("-", "_"))

@@ -116,7 +116,7 @@ def make(package: Package, context) -> Made:
     made = pages(package, context, f"{folder(package, context)}/",
                  IN_REVIEW if held else IN_SITE, held)
     if not held and not made.failed:
-        made.record = _record(package, made.pdfs, made.kit, context)
+        made.record = _record(package, made.pdfs, made.kit, context, made.body)
     return made
 
 
@@ -126,6 +126,8 @@ class Pages(Made):
 
     pdfs: dict[str, bytes] | None = None
     kit: bytes | None = None
+    #: The release's body as its page shows it (images from `bilder/`), for the feed.
+    body: str = ""
 
 
 def pages(package: Package, context, where: str, place: Place, held: bool) -> Pages:
@@ -170,6 +172,8 @@ def _document_page(document: Document, pdf: Download, context, site: dict,
         return f'src="bilder/{source.name}"'
 
     shown = _IMAGE.sub(local, body.web)
+    if document.release is None and isinstance(made, Pages):
+        made.body = shown
     release = document.release or document
     label = f"{release.label}{' ' + release.number if release.number else ''}"
     return render(context.env, WEB_TEMPLATE, context.config, made.problems,
@@ -237,7 +241,7 @@ def _withdrawn(package: Package, context) -> Made:
         made.add(f"{where}/{document.slug}.html", html)
         if document is package.release:
             made.add(f"{where}/index.html", html)
-    made.record = _record(package, {}, None, context)
+    made.record = _record(package, {}, None, context, "")
     return made
 
 
@@ -247,7 +251,8 @@ def published_at(release: Document):
         else start_of(release.date)
 
 
-def _record(package: Package, pdfs: dict[str, bytes], kit: bytes | None, context) -> dict:
+def _record(package: Package, pdfs: dict[str, bytes], kit: bytes | None, context,
+            body: str) -> dict:
     """The package's entry in the site's lists: all they show, typeset, so that the
     archive, the feed and the JSON export are made without reading the release again."""
     release = package.release
@@ -276,7 +281,8 @@ def _record(package: Package, pdfs: dict[str, bytes], kit: bytes | None, context
         "veroeffentlicht": published_at(release).isoformat(),
         "zusammenfassung": release.subtitle
         or formatting.long_date(release.date, release.babel_locale),
-        "vorspann": plaintext.lead(context.body(release).web),
+        "vorspann": plaintext.lead(body),
+        "inhalt": body,
         "seite": base + "index.html",
         "dokumente": [{"art": d.label, "titel": d.title, "seite": f"{base}{d.slug}.html",
                        "pdf": file(d.output_name, pdfs.get(d.slug))}
