@@ -94,7 +94,7 @@ LANGUAGES = {
            "Strona 1 z 1", "„Strategię międzynarodową”", "Kontakt dla mediów",
            "z dnia 29.10.2025 r."),
     "cs": ("TISKOVÁ ZPRÁVA č. 12/2025", "Embargo: středa 29. října 2025, 18:00",
-           "Strana 1 z 1", "„Mezinárodní strategii“", "Kontakt pro média", "ze dne 29.10.2025"),
+           "Strana 1 z 1", "„Mezinárodní strategii“", "Kontakt pro média", "ze dne 29. 10. 2025"),
     "en": ("PRESS RELEASE No. 12/2025", "Embargo: Wednesday, 29 October 2025, 18:00",
            "Page 1 of 1", "“International Strategy”", "Press contact", "of 29/10/2025"),
     "hsb": ("TŁÓČOWA ZDŹĚLENKA čo. 12/2025",

@@ -62,3 +62,24 @@ def test_phone_din_5008(raw, expected):
 def test_phone_rejects(raw):
     with pytest.raises(ValueError):
         f.normalize_phone(raw)
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("de_DE", "29.10.2025"), ("cs_CZ", "29.\u00a010.\u00a02025"), ("pl_PL", "29.10.2025"),
+    ("en_GB", "29/10/2025"), ("hsb_DE", "29.10.2025"), ("de_DE", "29.10.2025")])
+def test_numeric_date_in_each_language(locale, expected):
+    assert f.numeric_date(dt.date(2025, 10, 29), locale) == expected
+    assert f.numeric_date(dt.date(2025, 3, 1), "cs_CZ") == "1.\u00a03.\u00a02025"
+
+
+@pytest.mark.parametrize("language", ["de", "en", "pl", "cs", "hsb", "it", "nl", "fr"])
+def test_percent_in_running_text_as_the_language_writes_it(language):
+    from babel import Locale
+
+    from briefing.typography import set_spacing
+
+    spaced = " " in Locale.parse(language).percent_formats[None].pattern.replace("\u00a0", " ")
+    gap = "\u00a0" if spaced else ""
+    for typed in ("90 %", "90%", "90\u00a0%"):
+        assert set_spacing(f"rund {typed} der Befragten", language) == \
+            f"rund 90{gap}% der Befragten"

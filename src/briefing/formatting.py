@@ -51,9 +51,14 @@ def german_long_date(value: dt.date) -> str:
 
 
 def numeric_date(value: dt.date, locale: str) -> str:
-    """`29.10.2025`: the locale's short pattern with full year, two-digit day and month."""
-    pattern = Locale.parse(locale).date_formats["short"].pattern
-    pattern = re.sub(r"y+", "y", pattern)
+    """`29.10.2025`: the locale's short pattern with full year, two-digit day and month
+    (DIN 5008); where the locale spaces its numeric date (Czech, Slovak: `29. 10. 2025`,
+    CLDR's medium pattern), that form, unbreakable."""
+    formats = Locale.parse(locale).date_formats
+    spaced = formats["medium"].pattern
+    if "MMM" not in spaced and " " in spaced:
+        return _glue(dates.format_date(value, spaced, locale=locale))
+    pattern = re.sub(r"y+", "y", formats["short"].pattern)
     pattern = re.sub(r"(?<!d)d(?!d)", "dd", pattern)
     pattern = re.sub(r"(?<!M)M(?!M)", "MM", pattern)
     return dates.format_date(value, pattern, locale=locale)

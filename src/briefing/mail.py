@@ -222,7 +222,7 @@ def message(release: Document, text: str, html: str, attachments: list[tuple[str
     `[e-mail]` in briefing.toml (else the contact's address), `Date` from the release, a
     `Message-ID` from the content: the same input gives the same bytes. The subject is
     encoded by hand (RFC 2047, whole encoded words): Python's folding loses or doubles
-    spaces next to encoded words (python/cpython#92081)."""
+    spaces next to encoded words)."""
     mail = EmailMessage(policy=_POLICY)
     title = subject(release, state)
     mail.set_raw("Subject", _encoded(title, "Subject"))

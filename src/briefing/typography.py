@@ -47,8 +47,7 @@ _NO_BREAK_RULES = [
     # Nr. 12, § 5, §§ 3–5, Abs. 2, Art. 3, S. 12
     (re.compile(r"(?<!\w)(Nr\.|Nrn\.|§§?|Abs\.|Art\.|S\.|Bd\.|Kap\.|Ziff\.|Anl\.) (?=\d)"),
      rf"\1{NBSP}"),
-    # 12 %, 12%, 10 €, 14:00 Uhr, 5 Mio. Euro
-    (re.compile(r"(\d)(?: ?)(%|‰)"), rf"\1{NBSP}\2"),
+    # 10 €, 14:00 Uhr, 5 Mio. Euro (percent: `_PERCENT`, by language)
     (re.compile(r"(\d) (?=(?:Euro|Prozent|Uhr|Millionen|Milliarden|km|kg|ha)\b|Mio\.|Mrd\.|€)"),
      rf"\1{NBSP}"),
     (re.compile(r"\b(Mio\.|Mrd\.|Millionen|Milliarden) (?=Euro\b|€)"), rf"\1{NBSP}"),
@@ -64,6 +63,11 @@ _DASHES = [
 _ONE_LETTER = (re.compile(r"(?<![\w\u00a0])([AaIiOoUuWwZzKkSsVv]) (?=\w)"), rf"\1{NBSP}")
 LANGUAGE_RULES = {"pl": [_ONE_LETTER], "cs": [_ONE_LETTER], "sk": [_ONE_LETTER],
                   "hsb": [_ONE_LETTER]}
+#: 12 % in German, Czech, Upper Sorbian; 12% in English, Polish, Italian, Dutch (as CLDR
+#: writes percent in each language; a test holds this to Babel's percent formats).
+PERCENT_WITHOUT_SPACE = frozenset({"en", "pl", "it", "nl"})
+_PERCENT = (re.compile(r"(\d)(?: ?)(%|‰)"), rf"\1{NBSP}\2")
+_PERCENT_CLOSE = (re.compile(r"(\d)[ \u00a0]?(%|‰)"), r"\1\2")
 
 
 def quote_style_for(language: str, house_style: QuoteStyle) -> QuoteStyle:
@@ -112,8 +116,10 @@ def set_quotes(text: str, state: QuoteState) -> str:
 
 
 def set_spacing(text: str, language: str = "de") -> str:
-    rules = LANGUAGE_RULES.get(language.split("-")[0], [])
-    for pattern, replacement in _DASHES + _NO_BREAK_RULES + rules:
+    primary = language.split("-")[0].lower()
+    rules = LANGUAGE_RULES.get(primary, [])
+    percent = _PERCENT_CLOSE if primary in PERCENT_WITHOUT_SPACE else _PERCENT
+    for pattern, replacement in [*_DASHES, *_NO_BREAK_RULES, percent, *rules]:
         text = pattern.sub(replacement, text)
     return text
 
