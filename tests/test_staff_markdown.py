@@ -202,24 +202,26 @@ def test_an_internal_note_reaches_no_output(project):
     assert "Text mit Vermerk mittendrin." in text
 
 
+def tagged(pdf: Path, key: str) -> list[tuple[str, str]]:
+    """(structure type, value) of every structure element of `pdf` that has `key`."""
+    def walk(element):
+        element = element.get_object()
+        if element.get(key) is not None:
+            yield element["/S"], element[key]
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                yield from walk(kid)
+
+    return list(walk(PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"]))
+
+
 def test_a_deletion_is_read_out_as_one_in_the_pdf_and_on_the_web(project):
     root = project({"content/pm.md": RELEASE.replace("Ein kurzer Text.",
                                                      "Das ist ~~alt~~ neu.")})
     approve(root)
     assert build(root, channels=True).errors == []
-    reader = PdfReader(root / "output" / "pm.pdf")
-
-    def spans(element):
-        element = element.get_object()
-        if element.get("/ActualText") is not None:
-            yield element["/S"], element["/ActualText"]
-        kids = element.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
-                yield from spans(kid)
-
-    assert list(spans(reader.trailer["/Root"]["/StructTreeRoot"])) == [
-        ("/Span", "[gestrichen: alt]")]
+    assert tagged(root / "output" / "pm.pdf", "/ActualText") == [("/Span", "[gestrichen: alt]")]
     from .pdftext import structure_text
 
     assert "Das ist [gestrichen: alt] neu." in structure_text(root / "output" / "pm.pdf")
@@ -235,19 +237,7 @@ def test_words_in_another_language_are_spoken_in_it(project):
         "Ein kurzer Text.", "Das Kabinett nennt sie [International Strategy]{lang=en-GB}.")})
     approve(root)
     assert build(root, channels=True).errors == []
-    reader = PdfReader(root / "output" / "pm.pdf")
-
-    def languages(element):
-        element = element.get_object()
-        if element.get("/Lang") is not None:
-            yield element["/S"], element["/Lang"]
-        kids = element.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
-                yield from languages(kid)
-
-    assert list(languages(reader.trailer["/Root"]["/StructTreeRoot"])) == [
-        ("/Span", "en-GB")]
+    assert tagged(root / "output" / "pm.pdf", "/Lang") == [("/Span", "en-GB")]
     page = (root / "output" / "web" / "pm" / "pm.html").read_text(encoding="utf-8")
     assert 'sie <span lang="en-GB">International Strategy</span>.' in page
     mail = (root / "output" / "e-mail" / "pm.txt").read_text(encoding="utf-8")
