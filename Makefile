@@ -29,8 +29,8 @@ kataloge: $(SETUP)  ## texts of templates and code into the language catalogs (s
 check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check
 
-neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…"
-	$(BRIEFING) neu "$$TITEL"
+neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…" [DATUM=JJJJ-MM-TT]
+	$(BRIEFING) neu "$$TITEL" $(if $(DATUM),--datum "$(DATUM)")
 
 hintergruende: $(SETUP)  ## the missing briefings of a release: make hintergruende DATEI=…
 	$(BRIEFING) neu --hintergruende "$$DATEI"

@@ -64,7 +64,6 @@ CONTENT = {
         titel: Einladung zum Fest
         original: einladung
         leichte-sprache: true
-        fassung: 00000000
         ---
 
         Die Staats·kanzlei macht ein Fest.

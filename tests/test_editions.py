@@ -183,15 +183,22 @@ def test_the_translation_goes_stale_when_the_original_changes(tmp_path):
     edition.write_text(edition.read_text(encoding="utf-8").replace(
         "original: pm", f"original: pm\nfassung: {version}"), encoding="utf-8")
     assert check(root).problems == []
-    original.write_text(original.read_text(encoding="utf-8") + "\nEin neuer Satz.\n",
+    # State is not text: a draft mark, an author, an internal note leave it current.
+    text = original.read_text(encoding="utf-8")
+    original.write_text(text.replace("ort: Dresden\n", "ort: Dresden\nentwurf: true\n"
+                                     "autor: Anna Autorin\n") + "\n<!-- intern -->\n",
+                        encoding="utf-8")
+    assert [p for p in check(root).problems if p.path == "content/pm.pl.md"] == []
+    original.write_text(text.replace("vorgesehen.", "geplant.") + "\nEin neuer Satz.\n",
                         encoding="utf-8")
     (stale,) = check(root).problems
     new = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
     assert stale.path == "content/pm.pl.md" and stale.line == 6
     assert re.fullmatch(
         rf"Übersetzung veraltet: Original geändert am \d\d\.\d\d\.\d{{4}} \(content/pm\.md, "
-        rf"jetzt Fassung {new}, übersetzt aus {version}\); gleichen Sie die Übersetzung an "
-        rf"und tragen Sie dann »fassung: {new}« ein", stale.message)
+        rf"jetzt Fassung {new}, übersetzt aus {version}\); geändert: … im ersten Halbjahr "
+        rf"2026 \[-vorgesehen\.-\] \{{\+geplant\. Ein neuer Satz\.\+\}}; gleichen Sie die "
+        rf"Übersetzung an und tragen Sie dann »fassung: {new}« ein", stale.message)
     edition.write_text(edition.read_text(encoding="utf-8").replace(version, new),
                        encoding="utf-8")
     assert check(root).problems == []
@@ -311,7 +318,7 @@ def test_staff_create_a_translation_and_the_easy_edition_as_drafts(tmp_path, cap
     out = capsys.readouterr().out
     assert "angelegt  content/b1.pl.md" in out and "angelegt  content/pm.ls.md" in out
     polish = (root / "content" / "b1.pl.md").read_text(encoding="utf-8")
-    version = hashlib.sha256((root / "content" / "b1.md").read_bytes()).hexdigest()[:8]
+    version = version_of(next(d for d in load_project(root).documents if d.slug == "b1"))
     for line in ("typ: hintergrund", "sprache: pl-PL", "original: b1", f"fassung: {version}",
                  "entwurf: true", "Die Zusammenarbeit mit Polen und Tschechien."):
         assert line in polish

@@ -255,6 +255,60 @@ A short text.
     assert {p.split("/")[0] for p in public(root)} == {"pm", "pm.en"}
 
 
+def _translated(root: Path) -> str:
+    """An English edition of content/pm.md as it is now."""
+    from briefing.editions import version_of
+    from briefing.project import load_project
+
+    version = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
+    edition = ("---\ntyp: pressemitteilung\ntitel: Test release\nsprache: en-GB\n"
+               f"original: pm\nfassung: {version}\n---\n\nA short text.\n")
+    (root / "content" / "pm.en.md").write_text(edition, encoding="utf-8")
+    return edition
+
+
+def test_a_change_of_state_leaves_the_translation_current(project, clock):
+    root = project({"content/pm.md": PM.replace("autor:", "entwurf: true\nautor:")})
+    _translated(root)
+    (root / "content" / "pm.md").write_text(PM, encoding="utf-8")  # no longer a draft
+    approve(root)
+    clock("2025-10-30 12:00")
+    report = build(root, channels=True)
+    assert report.errors == [] and report.warnings == []
+    assert {p.split("/")[0] for p in public(root)} == {"pm", "pm.en"}
+
+
+def test_an_outdated_translation_waits_unless_it_says_it_is_of_an_earlier_version(
+        project, clock):
+    """The original's text changed after the translation: the original goes out, the
+    translation waits and says why — unless it says it renders the earlier version; then
+    it goes out, and its PDF and page say so."""
+    root = project({"content/pm.md": PM})
+    edition = _translated(root)
+    (root / "content" / "pm.md").write_text(PM.replace("Ein kurzer Text.", "Ein neuer Text."),
+                                            encoding="utf-8")
+    approve(root)
+    clock("2025-10-30 12:00")
+    report = build(root, channels=True)
+    assert {p.split("/")[0] for p in public(root)} == {"pm"}
+    assert notes(report, "content/pm.en.md")[1].startswith(
+        "content/pm.en.md: Hinweis: Übersetzung veraltet (content/pm.en.md): sie wird nicht "
+        "mit dem Original veröffentlicht")
+    (root / "content" / "pm.en.md").write_text(edition.replace(
+        "---\n\n", "frühere-fassung: true\n---\n\n"), encoding="utf-8")
+    approve(root, "content/pm.en.md")
+    report = build(root, channels=True)
+    assert {p.split("/")[0] for p in public(root)} == {"pm", "pm.en"}
+    said = "Translation of an earlier version; the original of 29\u00a0October\u00a02025 is " \
+        "authoritative."
+    page = (root / "output" / "web" / "pm.en" / "pm.en.html").read_text(encoding="utf-8")
+    assert said in page
+    from .pdftext import structure_text
+
+    assert said.replace("\u00a0", " ") in structure_text(root / "output" / "pm.en.pdf") \
+        .replace("\u00a0", " ")
+
+
 def test_a_draft_translation_waits_on_its_own(project, clock):
     edition = """\
 ---

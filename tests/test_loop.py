@@ -42,6 +42,13 @@ def fixed_day(monkeypatch):
     ("Ein sehr langer Titel, der viel länger ist als jeder vernünftige Dateiname sein sollte",
      "ein-sehr-langer-titel-der-viel-laenger-ist-als-jeder"),
     ("…", "ohne-titel"),
+    # cut between words, never after a word that leaves it dangling
+    ("Freistaat fördert Schnelles Internet für Dörfer und Gemeinden in ländlichen Räumen",
+     "freistaat-foerdert-schnelles-internet-fuer-doerfer"),
+    ("Kabinett beschließt Förderprogramm zur Stärkung der Innenstädte in den Landkreisen",
+     "kabinett-beschliesst-foerderprogramm-zur-staerkung"),
+    ("Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstaltsgebäude",
+     "donaudampfschifffahrtsgesellschaftskapitaenswitwenrentenvers"),
 ])
 def test_slug(title, expected):
     from briefing.scaffold import slug
@@ -67,6 +74,21 @@ def test_new_release_is_a_draft_that_check_accepts(project, capsys, fixed_day):
     assert f"{name}:{draft}: Dokument ist als Entwurf markiert; für die Veröffentlichung " \
            "»entwurf: true« entfernen" in final
     assert f"{name}:{place}: Platzhalter »TODO« ist noch im Text; ersetzen Sie ihn" in final
+
+
+def test_new_release_on_its_own_date(project, capsys, fixed_day):
+    root = project()
+    code, out, _ = run(root, capsys, "neu", "--datum", "2026-12-14", "Sachsen und Tschechien")
+    assert code == 0
+    name = "content/2026-12-14-pressemitteilung-sachsen-und-tschechien.md"
+    assert out[0] == f"angelegt  {name}"
+    text = (root / name).read_text(encoding="utf-8")
+    assert "datum: 2026-12-14\n" in text and "TODO (14. Dezember 2026) – " in text
+    code, _, err = run(root, capsys, "neu", "--datum", "14.12.2026", "Test")
+    assert code == 2
+    assert err == ["briefing: neu: »14.12.2026« ist kein Datum; schreiben Sie es als "
+                   "JJJJ-MM-TT, z. B. --datum 2025-11-14"]
+    assert [p.name for p in (root / "content").iterdir()] == [name.split("/")[1]]
 
 
 def test_new_never_overwrites(project, capsys, fixed_day):

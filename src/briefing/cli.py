@@ -157,13 +157,16 @@ def _add_loop_commands(command) -> None:
     """The press officer's working loop: new document, preview, status, list."""
     new = command("neu", "neue Pressemitteilung oder fehlende Hintergrundinformationen anlegen",
                   "Legt in content/ eine neue Pressemitteilung als Entwurf an (Dateiname aus "
-                  "dem heutigen Datum und dem Titel), mit einem Kommentar zu jedem Feld und TODO, "
-                  "wo etwas fehlt. Mit --hintergruende: für jede Priorität der genannten "
-                  "Pressemitteilung, die noch keine hat, eine Hintergrundinformation. Mit "
+                  "ihrem Datum – heute oder --datum – und dem Titel), mit einem Kommentar zu "
+                  "jedem Feld und TODO, wo etwas fehlt. Mit --hintergruende: für jede "
+                  "Priorität der genannten Pressemitteilung, die noch keine hat, eine "
+                  "Hintergrundinformation. Mit "
                   "--uebersetzung DATEI --sprache en-GB oder --leichte-sprache DATEI: die "
                   "Übersetzung bzw. die Fassung in Leichter Sprache, mit dem Text des Originals "
                   "zum Übersetzen. Vorhandene Dateien werden nie überschrieben.")
     new.add_argument("titel", nargs="*", metavar="TITEL", help="Überschrift der Mitteilung")
+    new.add_argument("--datum", metavar="JJJJ-MM-TT",
+                     help="Datum der Mitteilung (ohne: heute); auch im Dateinamen")
     new.add_argument("--hintergruende", "--hintergründe", metavar="DATEI",
                      help="fehlende Hintergrundinformationen dieser Pressemitteilung anlegen")
     new.add_argument("--uebersetzung", "--übersetzung", metavar="DATEI",

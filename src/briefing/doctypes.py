@@ -53,7 +53,7 @@ class DocType:
 
 #: What every type may have.
 _COMMON = ("untertitel", "nummer", "herausgeber", "kontakt", "sprache", "schlagwörter",
-           "entwurf", "original", "fassung", "leichte-sprache", "autor")
+           "entwurf", "original", "fassung", "frühere-fassung", "leichte-sprache", "autor")
 #: What a package's head (a release) has for its publication.
 PUBLICATION = ("veröffentlichung", "korrekturen", "zurückgezogen")
 

@@ -109,6 +109,10 @@ class Document:
     # was made from; `link_documents` resolves the original.
     original_ref: str | None = None
     version_ref: str | None = None
+    #: A translation that says it renders an earlier version of its original.
+    earlier_version: bool = False
+    #: A translation whose original has changed since (editions.py).
+    outdated: bool = False
     original: Document | None = None
     easy: bool = False
     #: Internal notes (HTML comments) of the body: never in any output.

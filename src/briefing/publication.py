@@ -66,9 +66,16 @@ def candidates(found: list[list[Package]], register: Register,
 
 def _members(family: list[Package]) -> list[Package]:
     """The packages that go out together: the original's, and every edition that is not a
-    draft (a draft edition follows later, on its own)."""
+    draft and not out of date (those follow later, on their own; an edition that says it
+    renders an earlier version goes out with the rest, saying so)."""
     original = family[0]
-    return [original] + [p for p in family[1:] if not any(d.draft for d in p.documents)]
+    return [original] + [p for p in family[1:] if not any(d.draft for d in p.documents)
+                         and not _outdated(p)]
+
+
+def _outdated(package: Package) -> list[str]:
+    return [d.display_path for d in package.documents
+            if d.outdated and not d.earlier_version]
 
 
 def decide(family: list[Package], register: Register, now: dt.datetime,
@@ -77,8 +84,9 @@ def decide(family: list[Package], register: Register, now: dt.datetime,
     original = family[0]
     release = original.release
     members = _members(family)
-    decisions = {p.key: Decision(REVIEW, State("entwurf"), problems=[_draft_note(p)])
-                 for p in family if p not in members}
+    decisions = {p.key: Decision(REVIEW, State("entwurf"), problems=[
+        _outdated_note(p) if _outdated(p) and not any(d.draft for d in p.documents)
+        else _draft_note(p)]) for p in family if p not in members}
     published = register.published(original.key)
     if release.withdrawn:
         for package in members:
@@ -117,7 +125,9 @@ def decide(family: list[Package], register: Register, now: dt.datetime,
         if not published:
             decisions[original.key].problems = [_held_note(original, when)]
         return decisions
-    changes = {p.key: changed_texts(register, p) for p in members if published}
+    # A member never published (an edition that waited) joins as it is: no correction.
+    changes = {p.key: changed_texts(register, p) for p in members
+               if published and register.last(p.key)}
     corrected = published and any(changes.values())
     if corrected and len(release.corrections) <= (register.last(original.key) or {}).get(
             "korrekturen", 0):
@@ -158,6 +168,15 @@ def _draft_note(package: Package) -> Problem:
         f"Entwurf ({names}): Webseite, Archiv und Feed enthalten diese Pressemitteilung "
         f"nicht (Vorschau in output/{HELD}/{package.slug}/), bis »entwurf: true« entfernt "
         "ist"), Severity.NOTE)
+
+
+def _outdated_note(package: Package) -> Problem:
+    names = ", ".join(_outdated(package))
+    return Problem(package.key, None, (
+        f"Übersetzung veraltet ({names}): sie wird nicht mit dem Original veröffentlicht "
+        f"(Vorschau in output/{HELD}/{package.slug}/), bis sie angeglichen ist und »fassung« "
+        "stimmt, oder sie sagt mit »frühere-fassung: true«, dass sie eine frühere Fassung "
+        "wiedergibt"), Severity.NOTE)
 
 
 def _kept_note(release, lacking: list[tuple[Package, list[str]]], published: bool) -> Problem:

@@ -4,14 +4,13 @@ whom) and `veröffentlichen` (publish what is due, once or waiting for each due 
 
 from __future__ import annotations
 
-import difflib
 import html
-import re
 import sys
 import time
 from pathlib import Path
 
 from . import clock
+from .diffs import word_diff
 from .errors import MachineError, UsageError
 from .files import cause_of, write_atomically
 from .lifecycle import Register, approve, read_log, text_path
@@ -67,24 +66,6 @@ def run_approve(root: Path, args) -> int:
 
 
 # --- vergleich -------------------------------------------------------------------------
-
-_TOKEN = re.compile(r"\s+|[^\s]+")
-
-
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """(kind, text) pieces: "=" the same, "-" taken out, "+" added; word by word."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    pieces = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            pieces.append(("=", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            pieces.append(("-", "".join(a[i1:i2])))
-        if j2 > j1:
-            pieces.append(("+", "".join(b[j1:j2])))
-    return pieces
-
 
 def _terminal(pieces: list[tuple[str, str]], color: bool) -> str:
     marks = {"-": ("\033[31;9m", "\033[0m"), "+": ("\033[32;4m", "\033[0m")} if color else \

@@ -8,6 +8,7 @@ overwritten.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
@@ -79,31 +80,50 @@ TODO
 """
 
 
+#: Words a shortened name does not end on (»…-fuer-schnelles-internet-in« reads cut off).
+_DANGLING = frozenset((
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem",
+    "einen", "und", "oder", "in", "im", "am", "an", "auf", "aus", "bei", "fuer", "mit",
+    "nach", "von", "vom", "zu", "zum", "zur", "ueber", "unter", "vor", "als", "wie"))
+
+
 def slug(text: str) -> str:
-    """A file-name part from German text: `Sächsische Straße` → `saechsische-strasse`."""
+    """A file-name part from German text: `Sächsische Straße` → `saechsische-strasse`;
+    at most `MAX_SLUG` characters, cut between words, never after »in«, »der«, »für« …"""
     text = "".join(_LETTERS.get(c, c) for c in text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", text.lower())
-    out = ""
+    kept: list[str] = []
     for word in words:
-        if out and len(out) + 1 + len(word) > MAX_SLUG:
+        if kept and len("-".join([*kept, word])) > MAX_SLUG:
+            while len(kept) > 1 and kept[-1] in _DANGLING:
+                kept.pop()
             break
-        out = f"{out}-{word}" if out else word[:MAX_SLUG]
-    return out or "ohne-titel"
+        kept.append(word[:MAX_SLUG])
+    return "-".join(kept) or "ohne-titel"
 
 
-def new_release(paths: Paths, title: str) -> Path:
-    """The new release's file; raises UsageError if it exists."""
+def new_release(paths: Paths, title: str, day: str | None = None) -> Path:
+    """The new release's file, named by its date (`day`, JJJJ-MM-TT; today without);
+    raises UsageError if it exists or the date is not one."""
     title = " ".join(title.split())
     if not title:
         raise UsageError("neu: geben Sie einen Titel an, z. B. briefing neu \"Sachsen und "
                          "Tschechien vereinbaren …\"")
-    day = clock.today()
+    day = _day(day) if day else clock.today()
     target = paths.content_dir / f"{day.isoformat()}-pressemitteilung-{slug(title)}.md"
     text = RELEASE.format(title=_yaml_text(title), date=day.isoformat(),
                           long_date=german_long_date(day))
     _create(paths, target, text)
     return target
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"neu: »{text}« ist kein Datum; schreiben Sie es als JJJJ-MM-TT, "
+                         "z. B. --datum 2025-11-14") from None
 
 
 def new_briefings(paths: Paths, release_file: Path) -> list[Path]:
@@ -218,7 +238,7 @@ def run(root: Path, args) -> int:
         if not created:
             print("Jede Priorität hat schon ihre Hintergrundinformation.")
     else:
-        created = [new_release(paths, " ".join(args.titel))]
+        created = [new_release(paths, " ".join(args.titel), args.datum)]
     for path in created:
         print(f"angelegt  {paths.show(path)}")
     if created:

@@ -121,6 +121,10 @@ FIELDS = (
     Field("fassung", parse_version, "version_ref",
           "nur bei Übersetzungen: die Fassung des Originals, aus der übersetzt wurde "
           "(`briefing check` nennt sie)", "3f2a9c1e"),
+    Field("frühere-fassung", parse_bool, "earlier_version",
+          "nur bei Übersetzungen: `true`, wenn sie bewusst eine frühere Fassung des Originals "
+          "wiedergibt; sie wird dann trotzdem veröffentlicht, und PDF und Webseite sagen es",
+          "true"),
     Field("leichte-sprache", parse_bool, "easy",
           "`true`: Fassung in Leichter Sprache (eigene Vorlage, Regeln werden geprüft)",
           "true"),
