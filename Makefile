@@ -10,7 +10,7 @@ NAME ?=
 # Passed through the environment, so quotes and backticks in a title stay as typed.
 export DATEI TITEL MONAT SPRACHE NAME
 
-.PHONY: all pdf final check kataloge uebersetzung leichte-sprache test test-schnell lint freigeben vergleich veroeffentlichen protokoll clean bench doctor golden neu hintergruende vorschau status liste pruefen
+.PHONY: all pdf final check kataloge uebersetzung leichte-sprache test test-schnell lint freigeben vergleich veroeffentlichen protokoll clean bench doctor golden neu umbenennen hintergruende vorschau status liste pruefen
 
 all: $(SETUP)  ## build everything into output/: PDFs, press kits, web, e-mail, bundles (or only DATEI's PDF)
 	$(BRIEFING) build $(if $(DATEI),$(DATEI),--alle)
@@ -31,6 +31,9 @@ check: $(SETUP)  ## validate all content, write nothing
 
 neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…" [DATUM=JJJJ-MM-TT]
 	$(BRIEFING) neu "$$TITEL" $(if $(DATUM),--datum "$(DATUM)")
+
+umbenennen: $(SETUP)  ## rename a release with its editions, links and approvals: make umbenennen ALT=… NEU=…
+	$(BRIEFING) umbenennen "$$ALT" "$$NEU"
 
 hintergruende: $(SETUP)  ## the missing briefings of a release: make hintergruende DATEI=…
 	$(BRIEFING) neu --hintergruende "$$DATEI"

@@ -242,3 +242,107 @@ def test_new_in_a_folder_that_cannot_be_written(project, capsys, monkeypatch, fi
     assert code == 3
     assert err == ["briefing: content/2026-11-25-pressemitteilung-test.md: kann nicht angelegt "
                    "werden: der Datenträger ist schreibgeschützt (nur lesbar eingebunden)"]
+
+
+EDITION = "---\ntyp: pressemitteilung\ntitel: Test release\nsprache: en-GB\noriginal: pm\n---\n\n" \
+    "A short text.\n"
+
+
+def renaming_project(project):
+    root = project({"content/pm.md": RELEASE_WITH_PRIORITIES,
+                    "content/b1.md": BRIEFING.format(key="eins"),
+                    "content/b2.md": BRIEFING.format(key="zwei").replace(
+                        "pressemitteilung: pm", "pressemitteilung: 'pm'  # die Mitteilung"),
+                    "content/pm.en.md": EDITION})
+    from .conftest import approve
+
+    approve(root)
+    return root
+
+
+def test_a_release_is_renamed_with_everything_that_belongs_to_it(project, capsys,
+                                                                  monkeypatch):
+    import briefing.clock
+
+    # The day before the release: approved, built, not yet published.
+    monkeypatch.setattr(briefing.clock, "now",
+                        lambda: dt.datetime(2025, 10, 28, 12, 0, tzinfo=dt.UTC))
+    root = renaming_project(project)
+    assert build(root, channels=True).errors == []
+    assert (root / "output" / "pm.pdf").is_file()
+    before = {p.name for p in (root / "content").iterdir()}
+    code, out, err = run(root, capsys, "umbenennen", "content/pm.md", "neu-name")
+    assert (code, err) == (0, [])
+    assert sorted(out[:-1]) == [
+        "angepasst  content/b1.md", "angepasst  content/b2.md",
+        "umbenannt  content/pm.en.md → content/neu-name.en.md",
+        "umbenannt  content/pm.md → content/neu-name.md",
+        "umbenannt  freigaben/pm.en.md → freigaben/neu-name.en.md",
+        "umbenannt  freigaben/pm.en.toml → freigaben/neu-name.en.toml",
+        "umbenannt  freigaben/pm.md → freigaben/neu-name.md",
+        "umbenannt  freigaben/pm.toml → freigaben/neu-name.toml"]
+    content = root / "content"
+    assert {p.name for p in content.iterdir()} == \
+        before - {"pm.md", "pm.en.md"} | {"neu-name.md", "neu-name.en.md"}
+    assert "pressemitteilung: neu-name\n" in (content / "b1.md").read_text(encoding="utf-8")
+    assert "pressemitteilung: 'neu-name'  # die Mitteilung\n" in \
+        (content / "b2.md").read_text(encoding="utf-8")
+    assert "original: neu-name\n" in (content / "neu-name.en.md").read_text(encoding="utf-8")
+    assert (root / "freigaben" / "neu-name.toml").is_file()
+    assert not (root / "freigaben" / "pm.toml").exists()
+    assert [str(p) for p in check(root).problems if p.is_error] == []
+    # The next build: the outputs under the new names, the old ones gone.
+    build(root, channels=True)
+    out_dir = root / "output"
+    assert (out_dir / "neu-name.pdf").is_file() and (out_dir / "neu-name.en.pdf").is_file()
+    assert not (out_dir / "pm.pdf").exists() and not (out_dir / "pm.en.pdf").exists()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("content/pm.md", "b1"), "briefing: umbenennen: content/b1.md gibt es schon; es wird "
+                              "nichts überschrieben"),
+    (("content/pm.md", "Neuer Name"), "briefing: umbenennen: »Neuer Name« taugt nicht als "
+     "Dateiname; erlaubt sind Kleinbuchstaben, Ziffern und Bindestriche, z. B. "
+     "2025-11-14-pressemitteilung-grenzregion"),
+    (("content/b1.md", "x"), "briefing: umbenennen: content/b1.md ist keine "
+     "Pressemitteilung im Original; umbenannt wird die Pressemitteilung, ihre Fassungen "
+     "folgen ihr"),
+    (("fehlt", "x"), "briefing: umbenennen: fehlt.md ist kein fehlerfreies Dokument in "
+                     "content/"),
+])
+def test_renaming_refuses_and_changes_nothing(project, capsys, args, expected):
+    root = renaming_project(project)
+    files = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, _, err = run(root, capsys, "umbenennen", *args)
+    assert (code, err) == (2, [expected])
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == files
+
+
+def test_a_published_release_keeps_its_name(project, capsys):
+    root = renaming_project(project)
+    assert build(root, channels=True).errors == []
+    assert (root / "output" / "web" / "pm" / "index.html").is_file()
+    code, _, err = run(root, capsys, "umbenennen", "pm", "neu")
+    assert code == 2
+    assert err == ["briefing: umbenennen: content/pm.md ist veröffentlicht; ihre Adresse "
+                   "steht im Netz und im Protokoll und bleibt. Ändern Sie den Titel, nicht "
+                   "den Dateinamen"]
+
+
+def test_a_renaming_that_fails_halfway_leaves_everything_as_it_was(project, capsys,
+                                                                   monkeypatch):
+    root = renaming_project(project)
+    files = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    real = Path.unlink
+
+    def unlink(self, missing_ok=False):
+        if self.name == "pm.md":
+            raise PermissionError(13, "Keine Berechtigung")
+        return real(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    code, _, err = run(root, capsys, "umbenennen", "pm", "neu-name")
+    assert code != 0
+    assert err[-1].endswith("es wurde nichts umbenannt")
+    monkeypatch.setattr(Path, "unlink", real)
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == files

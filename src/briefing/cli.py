@@ -175,6 +175,16 @@ def _add_loop_commands(command) -> None:
                      help="Sprache der Übersetzung, z. B. en-GB, pl-PL, cs-CZ, hsb-DE")
     new.add_argument("--leichte-sprache", metavar="DATEI", dest="leichte_sprache",
                      help="Fassung dieses Dokuments in Leichter Sprache anlegen")
+    rename = command("umbenennen", "eine Pressemitteilung umbenennen, mit allem, was dazugehört",
+                     "Gibt einer Pressemitteilung einen neuen Dateinamen: ihre Datei, ihre "
+                     "Übersetzungen und die Fassung in Leichter Sprache, jeden Verweis darauf "
+                     "(»pressemitteilung:« der Hintergrundinformationen, »original:«) und ihre "
+                     "Freigaben, in einem Schritt und ganz oder gar nicht. Eine veröffentlichte "
+                     "Pressemitteilung behält ihren Namen; ein vorhandenes Ziel wird nie "
+                     "überschrieben.")
+    rename.add_argument("alt", metavar="ALT", help="die Pressemitteilung (Datei oder Name)")
+    rename.add_argument("neu", metavar="NEU", help="der neue Name, z. B. "
+                        "2025-11-14-pressemitteilung-grenzregion")
     preview = command("vorschau", "Live-Vorschau im Browser",
                       "Zeigt ein Dokument (oder alle) als die Seiten des PDF, das »build« "
                       "schreiben würde, auf einer Seite nur für diesen Rechner (127.0.0.1), und "
@@ -255,6 +265,7 @@ HANDLERS = {
     "vergleich": ("publishing", "run_compare"),
     "protokoll": ("publishing", "run_log"),
     "veröffentlichen": ("publishing", "run_publish"),
+    "umbenennen": ("renaming", "run"),
 }
 
 
