@@ -332,7 +332,7 @@ def test_version(capsys):
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["bauen"], "briefing: Fehler: BEFEHL: unbekannt: 'bauen' (möglich sind: 'build', "
-                "'check', 'doctor', 'neu', 'vorschau', 'status', 'liste', 'prüfen-pdf', "
+                "'check', 'doctor', 'neu', 'umbenennen', 'vorschau', 'status', 'liste', 'prüfen-pdf', "
                 "'freigeben', 'vergleich', 'protokoll', 'veröffentlichen')"),
     (["build", "--jobs"], "briefing: Fehler: -j/--jobs: hier fehlt ein Wert"),
     (["check", "--schnell"], "briefing: Fehler: unbekannte Angaben: --schnell"),
