@@ -120,11 +120,12 @@ def postprocessing(root: Path) -> tuple[float, float]:
     sys.path.insert(0, str(REPO / "src"))
     from briefing import conformance, pdf
     from briefing.project import load_project
+    from briefing.setting import settings_for
     from briefing.templating import compose, make_environment
 
     project = load_project(root)
     config = project.config
-    pdf.start_renderer(pdf.settings_for(project, project.documents))
+    pdf.start_renderer(settings_for(project, project.documents))
     env = make_environment(config.templates_dir)
     spent: list[float] = []
 

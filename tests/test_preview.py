@@ -201,6 +201,8 @@ def test_preview_in_a_real_browser(preview):
                                     args=["--no-sandbox"] if os.geteuid() == 0 else [])
         try:
             page = browser.new_page()
+            asked: list[str] = []
+            page.on("request", lambda request: asked.append(request.url))
             page.goto(url)
             image = page.locator("img").first
             assert image.get_attribute("alt") == "Testmitteilung, Seite 1 von 1"
@@ -214,5 +216,32 @@ def test_preview_in_a_real_browser(preview):
                 arg=before, timeout=TIMEOUT * 1000)
             assert page.locator("img").first.get_attribute("alt") == \
                 "Neue Überschrift, Seite 1 von 1"
+            # Told by push, not by asking: one event stream per page load, no polling.
+            page.wait_for_timeout(1000)
+            assert not [a for a in asked if "/stand" in a]
+            assert len([a for a in asked if "/ereignisse" in a]) == 2
         finally:
             browser.close()
+
+
+def test_the_page_says_it_is_setting_and_keeps_errors_warnings_and_notes_apart():
+    import threading
+    from types import SimpleNamespace
+
+    from briefing.preview_http import page
+
+    waiting = SimpleNamespace(lock=threading.Lock(), views={}, notes=[], version=0,
+                              ready=False)
+    assert '<p class="setting" role="status">wird gesetzt …</p>' in page(waiting)
+    waiting.ready = True
+    assert "Keine Dokumente." in page(waiting)
+    view = SimpleNamespace(source="content/pm.md", pages=0, title="T", at="", seconds=0,
+                           problems=["content/pm.md:3: Hinweis: Sperrfrist ohne Zeitzone",
+                                     "content/pm.md:2: Titel fehlt",
+                                     "content/pm.md:9: Warnung: Titel ist lang"])
+    shown = page(SimpleNamespace(lock=threading.Lock(), views={"content/pm.md": view},
+                                 notes=[], version=1, ready=True))
+    assert shown.index("<h3>Fehler</h3>") < shown.index("Titel fehlt") < \
+        shown.index("<h3>Warnungen</h3>") < shown.index("Titel ist lang") < \
+        shown.index("<h3>Hinweise</h3>") < shown.index("Sperrfrist ohne Zeitzone")
+    assert '<p class="problem warnung">content/pm.md:9: Warnung: Titel ist lang</p>' in shown

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import resource
 import signal
@@ -21,7 +20,6 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,14 +28,13 @@ from weasyprint.text.fonts import FontConfiguration
 
 from . import bugs, conformance, overflow, pool
 from .engine import ProjectFetcher, captured_log, engine_problems, refusals
-from .errors import MachineError, Problem, Severity
-from .files import cause_of
+from .errors import Problem, Severity
 from .fonts import confine
 from .hyphenation import install_exceptions
 from .paths import display_path
+from .setting import STYLESHEET, Produced, Settings, _lost
 
 K = TypeVar("K")
-STYLESHEET = "print.css"
 
 
 #: Limits for one document, so that a pathological file fails with a clear error instead
@@ -69,37 +66,6 @@ def memory_limit() -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-@dataclass
-class Produced:
-    """What an output stage made of one page: the file's bytes, or the problems why not.
-    Plain data, so that a worker process can send it back."""
-
-    data: bytes = b""
-    pages: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    worker: int = 0
-    peak_rss_kb: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.is_error for p in self.problems)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What every renderer needs; sent once to each worker."""
-
-    root: Path
-    templates_dir: Path
-    #: Folders the fetcher may read.
-    allowed: tuple[Path, ...]
-    hyphenation: dict[str, list[int]]
-    languages: frozenset[str]
-    #: The text of print.css.
-    stylesheet: str
 
 
 class Renderer:
@@ -216,27 +182,12 @@ def _cm(value: float) -> str:
     return f"{value:.1f} cm".replace(".", ",")
 
 
-def read_stylesheet(config) -> str:
-    """The print stylesheet; a missing or unreadable one stops the stage before any work."""
-    path = config.templates_dir / STYLESHEET
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise MachineError(f"{config.show(path)}: kann nicht gelesen werden: "
-                           f"{cause_of(exc)}") from None
+
 
 
 # --- the stage: pages in, PDFs out, in this process or in warm workers ---------------------
 
 _renderer: Renderer | None = None
-
-
-def settings_for(project, documents: Iterable) -> Settings:
-    config = project.config
-    # The stylesheet is read here, once, not in each worker.
-    return Settings(config.root, config.templates_dir,
-                    (config.templates_dir, config.content_dir), project.hyphenation,
-                    frozenset(d.language for d in documents), read_stylesheet(config))
 
 
 def start_renderer(settings: Settings) -> None:
@@ -251,79 +202,9 @@ def render_page(page: tuple[str, str]) -> Produced:
     return _renderer.render(display, html)
 
 
-def _lost(page: tuple[str, str]) -> Produced:
-    return Produced(problems=[Problem(page[0], None, (
-        "Der Setzprozess wurde beendet, bevor dieses Dokument fertig war (zu wenig Speicher?); "
-        "bitte erneut bauen"))])
-
-
 def produce(pages: Iterable[tuple[K, tuple[str, str]]], settings: Settings,
             workers: int) -> Iterator[tuple[K, Produced]]:
     """Render each (key, (display path, HTML)); yield (key, result) as they finish."""
     return pool.run(pages, workers, start_renderer, (settings,), render_page, _lost)
 
 
-class Worker:
-    """One warm process that sets pages for a long-lived caller (the preview), so that the
-    time and memory budgets apply to setting alone: the caller's other threads (its web
-    server) never run under them. Start it before the caller starts threads (it forks)."""
-
-    def __init__(self):
-        self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        self.settings: Settings | None = None
-
-    def _start(self, method: str) -> None:
-        context = multiprocessing.get_context(method)
-        self.connection, child = context.Pipe()
-        # A forked child holds a copy of this end too: it closes it, so that it sees the
-        # end of the pipe when this process closes its own.
-        ours = self.connection if method == "fork" else None
-        self.process = context.Process(target=_serve, args=(child, ours), daemon=True,
-                                       name="briefing-setzen")
-        self.process.start()
-        child.close()
-
-    def setup(self, settings: Settings) -> None:
-        """Fonts, stylesheet and hyphenation of the project (again, after a change)."""
-        self.settings = settings
-        self._ask("setup", settings)
-
-    def render(self, page: tuple[str, str]) -> Produced:
-        produced = self._ask("render", page)
-        return produced if produced is not None else _lost(page)
-
-    def _ask(self, kind: str, payload):
-        try:
-            self.connection.send((kind, payload))
-            return self.connection.recv()
-        except (EOFError, OSError):  # the process died (killed, out of memory): a new one
-            self.process.join(timeout=1)
-            self._start("spawn")  # the caller has threads now: no fork
-            if self.settings is not None and kind == "render":
-                self._ask("setup", self.settings)
-            return None
-
-    def close(self) -> None:
-        self.connection.close()
-        self.process.join(timeout=2)
-        if self.process.is_alive():
-            self.process.kill()
-
-
-def _serve(connection, parents_end=None) -> None:
-    """The worker's loop: set up, then render page after page."""
-    if parents_end is not None:
-        parents_end.close()
-    while True:
-        try:
-            kind, payload = connection.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        if kind == "setup":
-            from . import hyphenation
-
-            hyphenation.forget_exceptions()  # a word removed from the list must go too
-            start_renderer(payload)
-            connection.send(True)
-        else:
-            connection.send(render_page(payload))

@@ -58,6 +58,10 @@ class Preview:
         self.notes: list[str] = []
         self.version = 0
         self.lock = threading.Lock()
+        #: Notified with each new version: the page's event stream waits on it (push).
+        self.changed = threading.Condition(self.lock)
+        #: The first rendering is done (until then the page says »wird gesetzt …«).
+        self.ready = False
         self.pdfium = threading.Lock()
         self.renderer_key: str | None = None
         #: The process that sets pages (its budgets do not touch the server's threads);
@@ -100,7 +104,7 @@ class Preview:
     @property
     def worker(self):
         if self._worker is None:
-            from .pdf import Worker
+            from .setting import Worker
 
             self._worker = Worker()
         return self._worker
@@ -171,7 +175,7 @@ class Preview:
     def _prepare(self, project, staleness: Staleness) -> None:
         """A warm renderer and Jinja environment; made again when what they hold changed:
         stylesheet, fonts, settings, hyphenation list, languages, templates."""
-        from . import pdf
+        from .setting import settings_for
         from .templating import make_environment
 
         config = project.config
@@ -180,7 +184,7 @@ class Preview:
             staleness.digests.file(config.hyphenation_file),
             *sorted({d.language for d in project.documents}))
         if key != self.renderer_key:
-            self.worker.setup(pdf.settings_for(project, project.documents))
+            self.worker.setup(settings_for(project, project.documents))
             self.renderer_key = key
             for view in self.views.values():
                 view.fingerprint = None
@@ -207,14 +211,16 @@ class Preview:
         with self.lock:
             if rendered or problems != view.problems or self.views.get(view.source) is not view:
                 self.version += 1
+                self.changed.notify_all()
             view.problems = problems
             self.views[view.source] = view
 
     def _publish(self, notes: list[str]) -> int:
         with self.lock:
-            if notes != self.notes:
-                self.notes = notes
+            if notes != self.notes or not self.ready:
+                self.notes, self.ready = notes, True
                 self.version += 1
+                self.changed.notify_all()
         return 0
 
     def watch(self, stop: threading.Event, saves: queue.Queue) -> None:
@@ -222,7 +228,7 @@ class Preview:
         from watchfiles import watch
 
         for changes in watch(self.paths.root, watch_filter=self._relevant, stop_event=stop,
-                             debounce=20, step=10, rust_timeout=500, yield_on_timeout=False,
+                             debounce=5, step=5, rust_timeout=500, yield_on_timeout=False,
                              raise_interrupt=False):
             saves.put(changes)
 

@@ -2,7 +2,9 @@
 
 The server binds 127.0.0.1 and answers only requests addressed to that host (so a web page
 elsewhere cannot read embargoed drafts through DNS rebinding). It serves the page, the
-state (`/stand`), each PDF page as an image and the PDF itself: nothing from disk.
+state (`/stand`), each PDF page as an image and the PDF itself: nothing from disk. The
+page learns of a new rendering at once, by push: it holds an event stream
+(`/ereignisse`, server-sent events) that says each new version as it exists.
 """
 
 from __future__ import annotations
@@ -29,21 +31,23 @@ h2 { color: #fff; font-size: 1rem; }
 img { display: block; width: 100%; margin: 0 0 1rem; background: #fff;
       box-shadow: 0 1px 4px rgba(0,0,0,.4); }
 .problem { background: #fbeaea; color: #6b0f12; border-left: 4px solid #a4161a;
-           padding: .5rem; white-space: pre-wrap; }
+           padding: .5rem; white-space: pre-wrap; margin: 0 0 .25rem; }
+.problem.warnung { background: #fff4d6; color: #4d3800; border-color: #b07d00; }
+.problem.hinweis { background: #e8f0f8; color: #1f3550; border-color: #1f4e79; }
+.problems h3 { color: #fff; font-size: .9rem; margin: .5rem 0 .25rem; }
+.setting { color: #fff; font-size: 1.2rem; }
 .info { color: #fff; font-size: .85rem; } .info a { color: #fff; }
 </style></head>
 <body data-stand="{stand}"><main>
 {inhalt}
 </main>
 <script>
-// Ask a few times a second whether a newer rendering exists; then show it.
+// The server says each new rendering as it exists (server-sent events); then show it.
 const stand = document.body.dataset.stand;
-setInterval(async () => {
-  try {
-    const answer = await fetch("/stand", {cache: "no-store"});
-    if ((await answer.json()).stand != stand) location.reload();
-  } catch (error) {}
-}, 250);
+const events = new EventSource("/ereignisse?stand=" + stand);
+events.onmessage = (event) => {
+  if (event.data != stand) { events.close(); location.reload(); }
+};
 </script>
 </body></html>
 """
@@ -56,16 +60,38 @@ def state(preview) -> dict:
                               for v in preview.views.values()]}
 
 
+#: How the problems are grouped on the page: errors, warnings, notes, each apart.
+_KINDS = (("fehler", "Fehler"), ("warnung", "Warnungen"), ("hinweis", "Hinweise"))
+
+
+def _kind(problem: str) -> str:
+    found = re.search(r": (Warnung|Hinweis): ", problem)
+    return found[1].lower() if found else "fehler"
+
+
+def _problems(problems: list[str]) -> list[str]:
+    """Errors, warnings and notes apart, each group under its heading."""
+    parts = []
+    for kind, heading in _KINDS:
+        group = [p for p in problems if _kind(p) == kind]
+        if group:
+            parts.append(f'<div class="problems"><h3>{heading}</h3>')
+            parts += [f'<p class="problem {kind}">{html.escape(p)}</p>' for p in group]
+            parts.append("</div>")
+    return parts
+
+
 def page(preview) -> str:
     with preview.lock:
         views, notes, version = list(preview.views.values()), list(preview.notes), \
             preview.version
         shown = [(v.source, list(v.problems), v.pages, v.title, v.at, v.seconds)
                  for v in views]
-    parts = [f'<p class="problem">{html.escape(n)}</p>' for n in notes]
+        ready = preview.ready
+    parts = _problems(notes)
     for index, (source, problems, pages, title, at, seconds) in enumerate(shown):
         parts.append(f"<section><h2>{html.escape(source)}</h2>")
-        parts += [f'<p class="problem">{html.escape(p)}</p>' for p in problems]
+        parts += _problems(problems)
         if pages:
             parts.append(f'<p class="info">gesetzt um {at} in {seconds:.2f} s'.replace(".", ",")
                          + f' · <a href="/pdf/{index}.pdf">PDF</a></p>')
@@ -73,8 +99,9 @@ def page(preview) -> str:
                       f'alt="{html.escape(title)}, Seite {n + 1} von {pages}">'
                       for n in range(pages)]
         parts.append("</section>")
-    return PAGE.replace("{stand}", str(version)).replace(
-        "{inhalt}", "\n".join(parts) or "<p>Keine Dokumente.</p>")
+    empty = '<p class="setting">Keine Dokumente.</p>' if ready else \
+        '<p class="setting" role="status">wird gesetzt …</p>'
+    return PAGE.replace("{stand}", str(version)).replace("{inhalt}", "\n".join(parts) or empty)
 
 
 def _view(preview, index: int):
@@ -126,6 +153,8 @@ def make_handler(preview, port: int):
             path = self.path.split("?", 1)[0]
             if path == "/":
                 return self._send(200, "text/html; charset=utf-8", page(preview).encode())
+            if path == "/ereignisse":
+                return self._events()
             if path == "/stand":
                 return self._send(200, "application/json",
                                   json.dumps(state(preview), ensure_ascii=False).encode())
@@ -138,6 +167,30 @@ def make_handler(preview, port: int):
                 if data:
                     return self._send(200, "application/pdf", data)
             return self._send(404, "text/plain; charset=utf-8", b"Not found")
+
+        def _events(self) -> None:
+            """Server-sent events: each new version, as soon as it exists; a comment now
+            and then keeps the connection open."""
+            query = self.path.partition("?")[2]
+            known = int(match[1]) if (match := re.search(r"stand=(-?[0-9]+)", query)) else -1
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            try:
+                while True:
+                    with preview.changed:
+                        preview.changed.wait_for(lambda seen=known: preview.version != seen,
+                                                 timeout=15)
+                        version = preview.version
+                    if version != known:
+                        self.wfile.write(f"data: {version}\n\n".encode())
+                        known = version
+                    else:
+                        self.wfile.write(b": warten\n\n")
+                    self.wfile.flush()
+            except OSError:  # the page was closed or reloaded
+                return
 
         def _send(self, status: int, kind: str, body: bytes) -> None:
             self.send_response(status)

@@ -268,8 +268,9 @@ class Run:
         if first is None:
             return
         from . import pdf
+        from .setting import settings_for
 
-        settings = pdf.settings_for(self.project, self.documents)
+        settings = settings_for(self.project, self.documents)
         kits: list[tuple[_Job, object]] = []
         for job, produced in pdf.produce(chain([first], pages), settings, workers):
             job.outcome.problems += produced.problems
