@@ -220,6 +220,18 @@ def test_preview_in_a_real_browser(preview):
             page.wait_for_timeout(1000)
             assert not [a for a in asked if "/stand" in a]
             assert len([a for a in asked if "/ereignisse" in a]) == 2
+            # The tabs: the web page in place of the page images; kept after a new setting.
+            page.click("button[data-form=web]")
+            assert page.locator("iframe").is_visible() and page.locator("img").first.is_hidden()
+            frame = page.frame_locator("iframe")
+            assert frame.locator("h1").inner_text() == "Neue Überschrift"
+            (root / "content" / "pm.md").write_text(
+                RELEASE.replace("titel: Testmitteilung", "titel: Noch eine Überschrift"),
+                encoding="utf-8")
+            page.wait_for_function("() => document.querySelector('img')?.alt.startsWith('Noch')",
+                                   timeout=TIMEOUT * 1000)
+            assert page.locator("iframe").is_visible()
+            assert frame.locator("h1").inner_text() == "Noch eine Überschrift"
         finally:
             browser.close()
 
@@ -245,3 +257,17 @@ def test_the_page_says_it_is_setting_and_keeps_errors_warnings_and_notes_apart()
         shown.index("<h3>Warnungen</h3>") < shown.index("Titel ist lang") < \
         shown.index("<h3>Hinweise</h3>") < shown.index("Sperrfrist ohne Zeitzone")
     assert '<p class="problem warnung">content/pm.md:9: Warnung: Titel ist lang</p>' in shown
+
+
+def test_the_preview_shows_the_web_page_and_the_e_mail_too(preview):
+    _root, url, _process = preview
+    shown = get(url).decode()
+    for form in ("pdf", "web", "mail"):
+        assert f'<button type="button" data-form="{form}">' in shown
+    page = get(url + "web/0.html").decode()
+    assert "<h1>Testmitteilung</h1>" in page and "Ein kurzer Text." in page
+    assert '<link rel="stylesheet" href="/web.css">' in page
+    assert b".site-header" in get(url + "web.css")
+    mail = shown.split('<pre class="mail">', 1)[1].split("</pre>", 1)[0]
+    assert mail.startswith("Testmitteilung\n\nPRESSEMITTEILUNG · Sächsische Staatskanzlei\n")
+    assert "Dresden (29.\u00a0Oktober 2025) – Ein kurzer Text." in mail

@@ -48,6 +48,9 @@ class View:
     images: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     at: str = ""
+    #: The same text as its web page (images inline) and, for a release, its e-mail text.
+    web: str = ""
+    mail: str = ""
 
 
 class Preview:
@@ -122,11 +125,13 @@ class Preview:
 
     def _render(self, project, document, view: View, inputs: dict, notes: list[str]) -> int:
         """Set one document; keep its last good rendering when this one fails."""
+        from .markup import render_body
         from .templating import compose
 
         config = project.config
         began = time.perf_counter()
-        page = compose(document, self.env, config)
+        body = render_body(document, config.quotes, config.content_dir)
+        page = compose(document, self.env, config, body)
         view.images = page.images
         view.rendered = [str(p) for p in page.problems]
         if page.html is None:
@@ -137,9 +142,11 @@ class Preview:
         view.failed = not produced.ok
         if view.failed:
             return 0
+        web, mail = _other_forms(project, document, body, self.env, len(produced.data))
         with self.lock:
             view.title, view.pdf, view.pages, view.images_of = \
                 document.title, produced.data, produced.pages, {}
+            view.web, view.mail = web, mail
             view.fingerprint, view.seconds = inputs, time.perf_counter() - began
             view.at = time.strftime("%H:%M:%S")
         if self.write:
@@ -253,6 +260,44 @@ class Preview:
     def _relevant(self, _change, path: str) -> bool:
         shown = self.paths.show(Path(path))
         return shown == CONFIG_NAME or shown.startswith(("content/", "templates/"))
+
+
+def _other_forms(project, document, body, env, pdf_size: int) -> tuple[str, str]:
+    """The document as its web page (the stylesheet served by the preview, images inline)
+    and, for a release, the text of its e-mail; what journalists get besides the PDF."""
+    import base64
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    from markupsafe import Markup
+
+    from . import mail, web
+    from .doctypes import WEB_TEMPLATE
+    from .templating import render
+
+    def inline(match: re.Match) -> str:
+        source = Path(unquote(urlsplit(match[1]).path))
+        kind = "image/svg+xml" if source.suffix.lower() == ".svg" else \
+            f"image/{source.suffix.lower().lstrip('.').replace('jpg', 'jpeg')}"
+        return f'src="data:{kind};base64,{base64.b64encode(source.read_bytes()).decode()}"'
+
+    config, problems = project.config, []
+    values = web.common(document.language, document.publisher, config.quotes, False,
+                        web.Place("/web.css", None, None))
+    values["locale"] = document.babel_locale
+    release = document.release or document
+    page = render(env, WEB_TEMPLATE, config, problems, doc=document,
+                  body=Markup(re.sub(r'src="(file://[^"]+)"', inline, body.web)),
+                  pdf=web.download(document.output_name, pdf_size, document.babel_locale),
+                  body_template=document.type.body_template,
+                  release_label=release.label + (f" {release.number}" if release.number
+                                                 else ""), **values)
+    text = ""
+    if document.type.heads_package:
+        members = [(d, d.output_name) for d in project.documents if d.release is document]
+        text = mail.subject(document) + "\n\n" + mail.plain_text(document, body.web, members,
+                                                                    draft=document.draft)
+    return page or "\n".join(str(p) for p in problems), text
 
 
 def _desktop() -> bool:

@@ -21,6 +21,7 @@ from .errors import UsageError
 SCALE = 1.5
 _IMAGE = re.compile(r"/seite/([0-9]+)/([0-9]+)\.jpg")
 _PDF = re.compile(r"/pdf/([0-9]+)\.pdf")
+_WEB = re.compile(r"/web/([0-9]+)\.html")
 
 PAGE = """<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8"><title>Vorschau – briefing</title>
@@ -36,12 +37,30 @@ img { display: block; width: 100%; margin: 0 0 1rem; background: #fff;
 .problem.hinweis { background: #e8f0f8; color: #1f3550; border-color: #1f4e79; }
 .problems h3 { color: #fff; font-size: .9rem; margin: .5rem 0 .25rem; }
 .setting { color: #fff; font-size: 1.2rem; }
+.tabs { display: flex; gap: .5rem; margin: 0 0 .5rem; }
+.tabs button { font: inherit; padding: .3rem .8rem; border: 0; border-radius: 3px;
+               background: #3d464e; color: #fff; cursor: pointer; }
+.tabs button[aria-selected="true"] { background: #fff; color: #111; }
+iframe { width: 100%; height: 80vh; border: 0; background: #fff; }
+pre.mail { background: #fff; padding: 1rem; white-space: pre-wrap;
+           font: .9rem/1.4 monospace; }
 .info { color: #fff; font-size: .85rem; } .info a { color: #fff; }
 </style></head>
 <body data-stand="{stand}"><main>
 {inhalt}
 </main>
 <script>
+// Tabs: the PDF pages, the web page, the e-mail; the choice survives a new rendering.
+function show(form) {
+  for (const button of document.querySelectorAll(".tabs button"))
+    button.setAttribute("aria-selected", button.dataset.form === form);
+  for (const panel of document.querySelectorAll("[data-panel]"))
+    panel.hidden = panel.dataset.panel !== form;
+  history.replaceState(null, "", "#" + form);
+}
+for (const button of document.querySelectorAll(".tabs button"))
+  button.addEventListener("click", () => show(button.dataset.form));
+show(location.hash.slice(1) || "pdf");
 // The server says each new rendering as it exists (server-sent events); then show it.
 const stand = document.body.dataset.stand;
 const events = new EventSource("/ereignisse?stand=" + stand);
@@ -85,19 +104,32 @@ def page(preview) -> str:
     with preview.lock:
         views, notes, version = list(preview.views.values()), list(preview.notes), \
             preview.version
-        shown = [(v.source, list(v.problems), v.pages, v.title, v.at, v.seconds)
-                 for v in views]
+        shown = [(v.source, list(v.problems), v.pages, v.title, v.at, v.seconds,
+                  getattr(v, "mail", "")) for v in views]
         ready = preview.ready
     parts = _problems(notes)
-    for index, (source, problems, pages, title, at, seconds) in enumerate(shown):
+    if any(pages for _, _, pages, *_ in shown):
+        parts.append('<div class="tabs" role="group" aria-label="Ansicht">'
+                     '<button type="button" data-form="pdf">PDF</button>'
+                     '<button type="button" data-form="web">Webseite</button>'
+                     '<button type="button" data-form="mail">E-Mail</button></div>')
+    for index, (source, problems, pages, title, at, seconds, mail) in enumerate(shown):
         parts.append(f"<section><h2>{html.escape(source)}</h2>")
         parts += _problems(problems)
         if pages:
             parts.append(f'<p class="info">gesetzt um {at} in {seconds:.2f} s'.replace(".", ",")
                          + f' · <a href="/pdf/{index}.pdf">PDF</a></p>')
+            parts.append('<div data-panel="pdf">')
             parts += [f'<img src="/seite/{index}/{n}.jpg?stand={version}" '
                       f'alt="{html.escape(title)}, Seite {n + 1} von {pages}">'
                       for n in range(pages)]
+            parts.append("</div>")
+            parts.append(f'<div data-panel="web" hidden><iframe title="{html.escape(title)}: '
+                         f'Webseite" src="/web/{index}.html?stand={version}"></iframe></div>')
+            parts.append('<div data-panel="mail" hidden>' + (
+                f'<pre class="mail">{html.escape(mail)}</pre>' if mail else
+                '<p class="info">Keine eigene E-Mail: eine Hintergrundinformation geht als '
+                "PDF-Anhang mit der E-Mail ihrer Pressemitteilung hinaus.</p>") + "</div>")
         parts.append("</section>")
     empty = '<p class="setting">Keine Dokumente.</p>' if ready else \
         '<p class="setting" role="status">wird gesetzt …</p>'
@@ -143,6 +175,17 @@ def _page_image(data: bytes, number: int) -> bytes:
         document.close()
 
 
+def _web_css(preview) -> bytes:
+    """The web pages' stylesheet, without the web fonts (the preview serves no fonts)."""
+    from .web import STYLESHEET
+
+    try:
+        css = (preview.paths.templates_dir / STYLESHEET).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return b""
+    return re.sub(r"@font-face\s*{[^}]*}\s*", "", css).encode()
+
+
 def make_handler(preview, port: int):
     hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
 
@@ -162,6 +205,12 @@ def make_handler(preview, port: int):
                 found = image(preview, int(match[1]), int(match[2]))
                 if found is not None:
                     return self._send(200, "image/jpeg", found)
+            elif match := _WEB.fullmatch(path):
+                view, _, _ = _view(preview, int(match[1]))
+                if view is not None and view.web:
+                    return self._send(200, "text/html; charset=utf-8", view.web.encode())
+            elif path == "/web.css":
+                return self._send(200, "text/css; charset=utf-8", _web_css(preview))
             elif match := _PDF.fullmatch(path):
                 _, data, _ = _view(preview, int(match[1]))
                 if data:
