@@ -29,8 +29,8 @@ kataloge: $(SETUP)  ## texts of templates and code into the language catalogs (s
 check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check
 
-neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…" [DATUM=JJJJ-MM-TT]
-	$(BRIEFING) neu "$$TITEL" $(if $(DATUM),--datum "$(DATUM)")
+neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…" [DATUM=JJJJ-MM-TT] [TYP=sprechzettel|fragen-antworten]
+	$(BRIEFING) neu "$$TITEL" $(if $(DATUM),--datum "$(DATUM)") $(if $(TYP),--typ "$(TYP)")
 
 umbenennen: $(SETUP)  ## rename a release with its editions, links and approvals: make umbenennen ALT=… NEU=…
 	$(BRIEFING) umbenennen "$$ALT" "$$NEU"

@@ -27,7 +27,7 @@ stelle = "Pressestelle der Sächsischen Staatskanzlei"
 TOML = ("ist kein gültiges TOML (Spalte {c}); Texte stehen in Anführungszeichen (name = "
         '"Sächsische Staatskanzlei"), jeder Schlüssel hat ein »=«, Abschnitte stehen in '
         "eckigen Klammern ([kontakt])")
-ALLOWED = "erlaubt sind: sprache, zitate, herausgeber.name, herausgeber.anschrift, web.adresse, e-mail.absender, e-mail.antwort_an, kontakt"
+ALLOWED = "erlaubt sind: sprache, zitate, herausgeber.name, herausgeber.anschrift, web.adresse, e-mail.absender, e-mail.antwort_an, intern.vermerk, kontakt"
 
 
 CASES = [

@@ -67,7 +67,8 @@ EXPECTED = {
     # Berlin time is the default for a Saxon press office: no note.
     '14-sperrfrist-ohne-zeitzone.md': (0, []),
     '15-unbekannter-typ.md': (1, [
-        '2: Feld »typ« »rede« ist kein bekannter Typ; erlaubt sind: pressemitteilung, hintergrund',
+        '2: Feld »typ« »rede« ist kein bekannter Typ; erlaubt sind: pressemitteilung, hintergrund, '
+        'sprechzettel, fragen-antworten',
     ]),
     '16-unbekannte-sprache.md': (1, [
         '6: Feld »sprache« »xx-YY« ist keine bekannte Sprache; Beispiele: de-DE, pl-PL, cs-CZ',
@@ -88,7 +89,7 @@ EXPECTED = {
         '7: Feld »kontakt« Unterfeld »fon« ist unbekannt; meinten Sie »telefon«?',
     ]),
     '22-feld-nur-pressemitteilung.md': (1, [
-        '5: Feld »ort« gibt es nur bei Pressemitteilung; löschen Sie es',
+        '5: Feld »ort« gibt es nur bei Pressemitteilung und Sprechzettel; löschen Sie es',
     ]),
     '23-latin1.md': (1, [
         '3: Datei ist nicht UTF-8-kodiert (Byte 0xDF in Spalte 12); speichern Sie sie im Editor als »UTF-8«',

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import briefing.clock
+import briefing.formatting
 from briefing.build import build
 from briefing.cli import main
 

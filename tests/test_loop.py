@@ -346,3 +346,14 @@ def test_a_renaming_that_fails_halfway_leaves_everything_as_it_was(project, caps
     assert err[-1].endswith("es wurde nichts umbenannt")
     monkeypatch.setattr(Path, "unlink", real)
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == files
+
+
+@pytest.mark.parametrize("kind", ["sprechzettel", "fragen-antworten"])
+def test_new_internal_drafts(project, capsys, fixed_day, kind):
+    root = project()
+    code, out, _ = run(root, capsys, "neu", "--typ", kind, "Zur Strategie")
+    assert code == 0
+    name = f"content/2026-11-25-{kind}-zur-strategie.md"
+    assert out[0] == f"angelegt  {name}"
+    assert f"typ: {kind}\n" in (root / name).read_text(encoding="utf-8")
+    assert [str(p) for p in check(root).problems] == []

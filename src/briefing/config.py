@@ -87,6 +87,10 @@ OPTIONS = (
            "sonst die E-Mail-Adresse des Pressekontakts)"),
     Option("e-mail.antwort_an", _parse_mailbox,
            "Adresse für Antworten (`Reply-To`) der E-Mail-Entwürfe (optional)"),
+    Option("intern.vermerk", parse_text,
+           "Kennzeichnung interner Dokumente (Sprechzettel, Fragen und Antworten, "
+           "`intern: true`) auf jeder Seite, als Wasserzeichen und in den PDF-Metadaten",
+           "Nur für den internen Gebrauch"),
     Option("kontakt", parse_contact,
            "Pressekontakt, wenn ein Dokument keinen nennt; Unterfelder wie im Front Matter "
            f"({', '.join(sorted(CONTACT_NAMES))})"),
@@ -103,6 +107,8 @@ class Config(Paths):
     #: The e-mail drafts' `From` and `Reply-To`, if the office names them.
     mail_from: str | None = None
     mail_reply_to: str | None = None
+    #: How internal documents are marked.
+    internal_mark: str = "Nur für den internen Gebrauch"
 
 
 def load_config(root: Path) -> Config:
@@ -133,7 +139,7 @@ def load_config(root: Path) -> Config:
     contact = values["kontakt"] and replace(values["kontakt"], language=language)
     return Config(root, Defaults(language, publisher, contact),
                   values["zitate"], values["web.adresse"], values["e-mail.absender"],
-                  values["e-mail.antwort_an"])
+                  values["e-mail.antwort_an"], values["intern.vermerk"])
 
 
 def _value(option: Option, data: dict, lines: _Lines, problems: list[Problem]) -> Any:

@@ -44,7 +44,12 @@ class DocType:
     heads_package: bool = False
     #: The type of package it belongs to, claiming one of the package's priorities.
     part_of: str | None = None
-    #: Public: may reach journalists and the web. Internal types never do.
+    #: The type of document it may be about (`pressemitteilung:`), without belonging to
+    #: its package: speaking notes and Q&A name their release.
+    refers_to: str | None = None
+    #: Public: may reach journalists and the web. Internal types never do: their PDFs go
+    #: to `output/intern/` only, marked on every page (so does `intern: true` on any
+    #: document).
     public: bool = True
 
     def fields(self) -> tuple[str, ...]:
@@ -53,7 +58,8 @@ class DocType:
 
 #: What every type may have.
 _COMMON = ("untertitel", "nummer", "herausgeber", "kontakt", "sprache", "schlagwörter",
-           "entwurf", "original", "fassung", "frühere-fassung", "leichte-sprache", "autor")
+           "entwurf", "original", "fassung", "frühere-fassung", "leichte-sprache", "autor",
+           "intern")
 #: What a package's head (a release) has for its publication.
 PUBLICATION = ("veröffentlichung", "korrekturen", "zurückgezogen")
 
@@ -86,6 +92,23 @@ BRIEFING = register(DocType(
     body_template="partials/briefing-body.html.j2",
     outputs=("pdf", "kit", "web", "mail", "bundle"),
     part_of="pressemitteilung"))
+
+
+SPEAKING_NOTES = register(DocType(
+    "sprechzettel", N_("Sprechzettel"), "Sprechzettel",
+    required=("titel", "datum", "redner"),
+    optional=(*_COMMON, "anlass", "ort", "pressemitteilung"),
+    page_template="sprechzettel.html.j2",
+    body_template="partials/sprechzettel-body.html.j2",
+    outputs=("pdf",), refers_to="pressemitteilung", public=False))
+
+QUESTIONS = register(DocType(
+    "fragen-antworten", N_("Fragen und Antworten"), "Fragen und Antworten",
+    required=("titel", "datum"),
+    optional=(*_COMMON, "pressemitteilung"),
+    page_template="fragen-antworten.html.j2",
+    body_template="partials/fragen-antworten-body.html.j2",
+    outputs=("pdf",), refers_to="pressemitteilung", public=False))
 
 
 def doctype(name: str) -> DocType:

@@ -9,6 +9,9 @@ from pathlib import Path
 from .doctypes import DocType, doctype
 from .i18n import gettext
 
+#: Where internal documents go, and nowhere else (output/intern/).
+INTERNAL_FOLDER = "intern"
+
 
 @dataclass(frozen=True)
 class QuoteStyle:
@@ -121,6 +124,11 @@ class Document:
     #: is published if not at its embargo or the start of its day, its corrections (newest
     #: first) and its withdrawal.
     author: str | None = None
+    #: Speaking notes: who speaks, on what occasion.
+    speaker: str | None = None
+    occasion: str | None = None
+    #: `intern: true` (an internal type is internal without it).
+    internal_flag: bool = False
     publish_at: dt.datetime | None = None
     corrections: tuple[Correction, ...] = ()
     withdrawn: Withdrawal | None = None
@@ -140,8 +148,14 @@ class Document:
 
     @property
     def output_name(self) -> str:
-        """The document's PDF in output/ (and in its release's folders)."""
-        return f"{self.slug}.pdf"
+        """The document's PDF in output/ (and in its release's folders); an internal one's
+        in output/intern/ only."""
+        return f"{INTERNAL_FOLDER}/{self.slug}.pdf" if self.internal else f"{self.slug}.pdf"
+
+    @property
+    def internal(self) -> bool:
+        """For internal use only: its type is internal, or it says `intern: true`."""
+        return self.internal_flag or not self.type.public
 
     @property
     def type(self) -> DocType:

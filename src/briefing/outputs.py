@@ -45,6 +45,9 @@ class Output:
     public: bool = False
     #: The outputs whose files it uses (made before it in the same build).
     needs: tuple[str, ...] = ()
+    #: For internal use only: made in output/intern/, of a package with its internal
+    #: documents (not a column of a type's outputs).
+    internal: bool = False
 
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
@@ -54,6 +57,9 @@ OUTPUTS = (
     Output("pdf", DOCUMENT, "briefing.document_pdf", "das PDF jedes Dokuments", engine=True),
     Output("kit", PACKAGE, "briefing.kit", "die Pressemappe: alle Dokumente einer "
            "Pressemitteilung in einem PDF", engine=True),
+    Output("internkit", PACKAGE, "briefing.internal_kit", "die interne Pressemappe: die "
+           "Pressemappe mit Sprechzettel und Fragen und Antworten, nur in output/intern/",
+           engine=True, internal=True),
     Output("web", PACKAGE, "briefing.web", "die Webseiten einer Pressemitteilung mit ihren PDF",
            public=True, needs=("pdf", "kit")),
     Output("mail", PACKAGE, "briefing.mail", "die E-Mail an den Verteiler (Text und .eml)",

@@ -67,7 +67,8 @@ def _walk(box, right: float, bottom: float, found: dict[int, Overflow]) -> None:
 def _is_content(box) -> bool:
     """Running elements (header, footer) and footnotes live in the page margins."""
     classes = (box.element.get("class") or "").split()
-    return not {"page-footer", "page-embargo", "footnote", "draft-mark"} & set(classes)
+    return not {"page-footer", "page-embargo", "footnote", "draft-mark", "page-internal",
+                "internal-mark"} & set(classes)
 
 
 def refit(html: str, fits: dict[int, str]) -> str:

@@ -26,6 +26,8 @@ class Package:
 
     release: Document
     members: list[Document]
+    #: The internal kit's unit: the package with the internal documents about it.
+    internal: bool = False
 
     @property
     def documents(self) -> list[Document]:
@@ -50,7 +52,8 @@ def packages(documents: list[Document]) -> list[Package]:
         # Polish translation gets its PDF, but no place in the German kit, page or mail.
         members = [d for d in documents if d.type.part_of == release.kind
                    and d.release is not None and d.release.display_path == release.display_path
-                   and (d.language, d.easy) == (release.language, release.easy)]
+                   and (d.language, d.easy) == (release.language, release.easy)
+                   and (release.internal or not d.internal)]
         found.append(Package(release, sorted(members, key=lambda d: d.priority.number)))
     return found
 

@@ -131,10 +131,12 @@ def link_documents(
     release waits for it (one note, the release's own errors say why).
     Returns the renderable documents, the problems and the files that cannot render."""
     linker = _Linker(documents, broken or {})
-    linked = [linker.link(d) if d.type.part_of else d for d in documents]
+    linked = [linker.link(d) if d.type.part_of else
+              linker.refer(d) if d.type.refers_to and d.release_ref else d for d in documents]
     linker.report_waiting()
     linker.report_unclaimed()
     renderable = linker.unique_outputs([d for d in linked if d is not None])
+    renderable = [d for d in renderable if linker.stays_internal(d)]
     return renderable, linker.problems, linker.blocked
 
 
@@ -151,6 +153,37 @@ class _Linker:
         line = document.line_of(field_name) if field_name else None
         self.problems.append(Problem(document.display_path, line or 1, message))
         self.blocked.add(document.display_path)
+
+    def refer(self, document: Document) -> Document | None:
+        """A document about a release (speaking notes, Q&A) with that release resolved; it
+        does not belong to the release's package."""
+        reference = document.release_ref or ""
+        release = self.releases.get(reference)
+        if release is None and reference in self.broken:
+            self.waiting.setdefault(self.broken[reference], []).append(document)
+            self.blocked.add(document.display_path)
+            return None
+        if release is None or release.kind != document.type.refers_to:
+            wanted = doctype(document.type.refers_to).label
+            self.refuse(document, "pressemitteilung", f"{wanted} »{reference}« gibt es nicht "
+                        f"in content/{suggest(reference, self.releases)}")
+            return None
+        return replace(document, release=release)
+
+    def stays_internal(self, document: Document) -> bool:
+        """A public document may not belong to or translate an internal one (its text
+        would reach journalists); False, and why, when it does."""
+        if document.internal:
+            return True
+        for field_name, other in (("pressemitteilung", document.release),
+                                  ("original", document.original)):
+            if other is not None and other.internal:
+                self.refuse(document, field_name, (
+                    f"ist öffentlich, verweist aber auf {other.display_path}, das nur für den "
+                    "internen Gebrauch ist; tragen Sie hier »intern: true« ein oder nehmen Sie "
+                    "den Verweis heraus"))
+                return False
+        return True
 
     def link(self, document: Document) -> Document | None:
         """The briefing linked to its release and priority, or None (and why)."""

@@ -154,7 +154,8 @@ class Run:
     def _number_first_publications(self) -> None:
         """A release published for the first time gets its number before it is set."""
         register = self.project.register
-        chosen = candidates(families(self.packages), register, self.now)
+        chosen = candidates([f for f in families(self.packages) if not f[0].release.internal],
+                            register, self.now)
         numbers = register.next_numbers([p.release for p in chosen])
         if not numbers:
             return
@@ -218,16 +219,30 @@ class Run:
         if output.scope == DOCUMENT:
             return [(d.display_path, d) for d in self.documents
                     if output.name in d.type.outputs]
+        if output.internal:  # a public release's kit with its internal documents
+            return [(p.key, internal) for p in self.packages if not p.release.internal
+                    and (internal := self._with_internal(p)) is not None]
         if output.scope == PACKAGE:
             return [(p.key, p) for p in self.packages if output.name in p.release.type.outputs
                     and not self._left_out(output, p)]
         return [(SITE_UNIT, None)]
+
+    def _with_internal(self, package: Package) -> Package | None:
+        """The package with the internal documents about its release (speaking notes, Q&A
+        of the same edition), or None when there are none."""
+        release = package.release
+        found = [d for d in self.documents if d.internal and d.release is not None
+                 and d.release.display_path == release.display_path
+                 and (d.language, d.easy) == (release.language, release.easy)]
+        return Package(release, [*package.members, *found], internal=True) if found else None
 
     def _left_out(self, output: Output, package: Package) -> bool:
         """A withdrawn release has no press kit or bundle any more; a publication build
         leaves no file of a draft or an unapproved text under a final name."""
         if output.name in ("kit", "bundle") and package.release.withdrawn:
             return True
+        if package.release.internal:  # an internal release: its PDFs and kit, in intern/
+            return output.name not in ("kit", "internkit")
         if not self.final or output.name not in ("kit", "mail", "bundle") or self.dry:
             return False
         register = self.project.register
@@ -414,6 +429,10 @@ class Run:
         or withdraw (publication.py); and when the next one falls due."""
         expires = []
         for family in families(self.packages):
+            if family[0].release.internal:  # never published: no state, number or log
+                for package in family:
+                    self.decisions[package.key] = Decision(REVIEW, State("intern"))
+                continue
             for key, decision in decide(family, self.project.register, self.now, self.missing,
                                         self.final).items():
                 self.decisions[key] = decision

@@ -87,6 +87,50 @@ _DANGLING = frozenset((
     "nach", "von", "vom", "zu", "zum", "zur", "ueber", "unter", "vor", "als", "wie"))
 
 
+SPEECH = """\
+---
+# Art des Dokuments (nicht ändern); nur für den internen Gebrauch
+typ: sprechzettel
+titel: {title}
+datum: {date}
+# Wer spricht, mit Funktion
+redner: TODO
+# Anlass der Rede (sonst löschen)
+anlass: TODO
+# Die Pressemitteilung, zu der die Rede gehört (Dateiname ohne .md; sonst löschen)
+# pressemitteilung: {date}-pressemitteilung-…
+entwurf: true
+---
+
+## Begrüßung
+
+TODO
+
+## TODO: jeder Abschnitt mit »##« wird nummeriert
+"""
+
+QUESTIONS = """\
+---
+# Art des Dokuments (nicht ändern); nur für den internen Gebrauch
+typ: fragen-antworten
+titel: {title}
+datum: {date}
+# Die Pressemitteilung, zu der die Fragen gehören (Dateiname ohne .md; sonst löschen)
+# pressemitteilung: {date}-pressemitteilung-…
+entwurf: true
+---
+
+## TODO: Jede Frage als Überschrift mit »##«?
+
+TODO: die abgestimmte Antwort darunter.
+"""
+
+#: `neu --typ`: the types `neu` writes a draft of, with its template and file-name word.
+NEW_TYPES = {"pressemitteilung": (RELEASE, "pressemitteilung"),
+             "sprechzettel": (SPEECH, "sprechzettel"),
+             "fragen-antworten": (QUESTIONS, "fragen-antworten")}
+
+
 def slug(text: str) -> str:
     """A file-name part from German text: `Sächsische Straße` → `saechsische-strasse`;
     at most `MAX_SLUG` characters, cut between words, never after »in«, »der«, »für« …"""
@@ -103,17 +147,20 @@ def slug(text: str) -> str:
     return "-".join(kept) or "ohne-titel"
 
 
-def new_release(paths: Paths, title: str, day: str | None = None) -> Path:
-    """The new release's file, named by its date (`day`, JJJJ-MM-TT; today without);
-    raises UsageError if it exists or the date is not one."""
+def new_release(paths: Paths, title: str, day: str | None = None,
+                kind: str = "pressemitteilung") -> Path:
+    """The new release's (or speaking notes', Q&A's: `kind`) file, named by its date
+    (`day`, JJJJ-MM-TT; today without); raises UsageError if it exists or the date is not
+    one."""
     title = " ".join(title.split())
     if not title:
         raise UsageError("neu: geben Sie einen Titel an, z. B. briefing neu \"Sachsen und "
                          "Tschechien vereinbaren …\"")
     day = _day(day) if day else clock.today()
-    target = paths.content_dir / f"{day.isoformat()}-pressemitteilung-{slug(title)}.md"
-    text = RELEASE.format(title=_yaml_text(title), date=day.isoformat(),
-                          long_date=german_long_date(day))
+    template, word = NEW_TYPES[kind]
+    target = paths.content_dir / f"{day.isoformat()}-{word}-{slug(title)}.md"
+    text = template.format(title=_yaml_text(title), date=day.isoformat(),
+                           long_date=german_long_date(day))
     _create(paths, target, text)
     return target
 
@@ -238,7 +285,7 @@ def run(root: Path, args) -> int:
         if not created:
             print("Jede Priorität hat schon ihre Hintergrundinformation.")
     else:
-        created = [new_release(paths, " ".join(args.titel), args.datum)]
+        created = [new_release(paths, " ".join(args.titel), args.datum, args.typ)]
     for path in created:
         print(f"angelegt  {paths.show(path)}")
     if created:

@@ -128,6 +128,14 @@ FIELDS = (
     Field("leichte-sprache", parse_bool, "easy",
           "`true`: Fassung in Leichter Sprache (eigene Vorlage, Regeln werden geprüft)",
           "true"),
+    Field("redner", parse_text, "speaker",
+          "Sprechzettel: wer spricht (mit Funktion)", "Ministerpräsident Michael Kretschmer"),
+    Field("anlass", parse_text, "occasion",
+          "Sprechzettel: Anlass der Rede", "Pressekonferenz nach der Kabinettssitzung"),
+    Field("intern", parse_bool, "internal_flag",
+          "`true`: nur für den internen Gebrauch — nur in `output/intern/`, auf jeder Seite "
+          "gekennzeichnet, nie auf der Website, im Feed, in E-Mail, Pressemappe oder Paket",
+          "true"),
     Field("autor", parse_text, "author",
           "wer den Text geschrieben hat; diese Person darf ihn nicht freigeben "
           "(Vier-Augen-Prinzip)", "Anna Beispiel"),
@@ -239,7 +247,7 @@ def _kind(source: SourceFile, problems: _Problems) -> str | None:
     """The type comes first: it decides which fields apply."""
     if "typ" not in source.meta:
         problems.add(None, "Pflichtfeld »typ« fehlt; tragen Sie "
-                           f"{' oder '.join(f'»typ: {name}«' for name in DOCTYPES)} ein")
+                           f"{_alternatives([f'»typ: {name}«' for name in DOCTYPES])} ein")
         return None
     try:
         return parse_kind(source.meta["typ"])
@@ -287,6 +295,11 @@ def _parse_fields(source: SourceFile, kind: str | None, problems: _Problems) -> 
             problems.add(None, f"Pflichtfeld »{name}« fehlt ({spec.doc.split(';')[0]}), "
                                f"z. B. »{name}: {spec.example}«")
     return values
+
+
+def _alternatives(items: list[str]) -> str:
+    """`a, b oder c`."""
+    return " oder ".join(", ".join(items).rsplit(", ", 1))
 
 
 def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,

@@ -81,7 +81,7 @@ def run_status(root: Path, args) -> int:
     print(f"Zusammenfassung: {counts or 'keine Inhaltsdateien'}")
     # What a build would publish, and what it holds back (and until when).
     for release in releases(Paths(root)):
-        if release.state not in ("veröffentlicht", "korrigiert"):
+        if release.state not in ("veröffentlicht", "korrigiert", "intern (nie veröffentlicht)"):
             print(f"Veröffentlichung: {release.state:<28} {release.source}")
     return 0
 
@@ -130,7 +130,10 @@ def releases(paths: Paths, month: str | None = None,
         if kind is None or not kind.heads_package:
             continue
         stem = Path(source).stem
-        family = [source] + [s for s, m in metas.items() if m.get("pressemitteilung") == stem]
+        # Its briefings (internal documents about it are not part of it).
+        family = [source] + [s for s, m in metas.items() if m.get("pressemitteilung") == stem
+                             and (t := DOCTYPES.get(str(m.get("typ", "")).lower()))
+                             and t.part_of]
         original = meta.get("original")
         if original:  # an edition: date, number and embargo are its original's
             mark = stem.rsplit(".", 1)[-1]
@@ -177,6 +180,8 @@ def _life(source: str, meta: dict, family: list[str], metas: dict, date, registe
     from .clock import start_of
     from .values import FieldError, parse_embargo, parse_moment
 
+    if _flag(meta.get("intern")):
+        return "intern (nie veröffentlicht)"
     if any(_flag(metas.get(s, {}).get("entwurf")) for s in family):
         return "Entwurf"
     last = register.last(source)

@@ -152,6 +152,7 @@ def compose(document: Document, env: Environment, config, body: Body | None = No
     body made earlier in this build (it is made once per build)."""
     body = body or render_body(document, config.quotes, config.content_dir)
     page = Page(problems=list(body.problems), images=list(body.images))
+    mark = config.internal_mark if document.internal else None
     if any(p.is_error for p in body.problems):
         return page
     page.html = render(env, document.page_template, config, page.problems, document.language,
@@ -159,8 +160,15 @@ def compose(document: Document, env: Environment, config, body: Body | None = No
                        body_template=document.type.body_template,
                        locale=document.babel_locale,
                        quotes=quote_style_for(document.language, config.quotes),
-                       subject=subject_of(document), keywords=keywords_of(document))
+                       subject=marked(subject_of(document), mark),
+                       keywords=keywords_of(document) + ([mark] if mark else []),
+                       internal_mark=mark)
     return page
+
+
+def marked(subject: str, mark: str | None) -> str:
+    """An internal document's PDF subject starts with the office's marking."""
+    return f"{mark} – {subject}" if mark else subject
 
 
 def render(env: Environment, template: str, paths: Paths, problems: list[Problem],

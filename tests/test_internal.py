@@ -1,0 +1,204 @@
+"""Internal documents — speaking notes, Q&A, anything with `intern: true` — go to
+output/intern/ only, marked on every page, and never reach a public output: not the web
+pages, archive, feed, JSON export, e-mail, public press kit or bundle, not even when their
+release is published. A public document that points to an internal one is an error."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.build import build, check
+
+from .conftest import RELEASE, approve, make_project
+
+#: One sentence per internal document, found nowhere outside output/intern/.
+SECRETS = {
+    "content/rede.md": "Geheimsatz Sprechzettel Rotkehlchen",
+    "content/fragen.md": "Geheimsatz Fragen Zaunkönig",
+    "content/vermerk.md": "Geheimsatz interne Mitteilung Eisvogel",
+    "content/hg.md": "Geheimsatz interne Hintergrundinformation Pirol",
+}
+SPEECH = f"""\
+---
+typ: sprechzettel
+titel: Rede zur Strategie
+datum: 2025-10-29
+redner: Ministerpräsident
+anlass: Pressekonferenz
+pressemitteilung: pm
+---
+
+## Begrüßung
+
+Sehr geehrte Damen und Herren. {SECRETS["content/rede.md"]}.
+
+## Die Strategie
+
+Sachsen ist weltoffen.
+"""
+QUESTIONS = f"""\
+---
+typ: fragen-antworten
+titel: Fragen zur Strategie
+datum: 2025-10-29
+pressemitteilung: pm
+---
+
+## Was kostet die Strategie?
+
+{SECRETS["content/fragen.md"]}.
+
+## Wann kommt die Evaluierung?
+
+Im ersten Halbjahr 2026.
+"""
+INTERNAL_RELEASE = RELEASE.replace("titel: Testmitteilung", "titel: Vermerk\nintern: true") \
+    .replace("Ein kurzer Text.", SECRETS["content/vermerk.md"] + ".")
+RELEASE_WITH_PRIORITY = RELEASE.replace("ort: Dresden\n", "ort: Dresden\nprioritäten:\n"
+                                        "  eins: Erste\n  zwei: Zweite\n")
+PUBLIC_BRIEFING = """\
+---
+typ: hintergrund
+titel: Öffentlich
+datum: 2025-10-29
+pressemitteilung: pm
+priorität: eins
+---
+
+Öffentlicher Text.
+"""
+INTERNAL_BRIEFING = PUBLIC_BRIEFING.replace("priorität: eins", "priorität: zwei\nintern: true") \
+    .replace("Öffentlicher Text.", SECRETS["content/hg.md"] + ".")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("intern"), {
+        "content/pm.md": RELEASE, "content/rede.md": SPEECH, "content/fragen.md": QUESTIONS,
+        "content/vermerk.md": INTERNAL_RELEASE})
+    approve(root)
+    report = build(root, channels=True)
+    assert report.errors == [], [str(p) for p in report.problems]
+    assert (root / "output" / "web" / "pm" / "index.html").is_file()  # pm is public
+    return root
+
+
+def texts(path: Path) -> str:
+    """What a file holds, as a scanner would read it: PDF text and every stream
+    decompressed, ZIP members unpacked, everything else as it is."""
+    data = path.read_bytes()
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.read(n).decode("utf-8", "replace")
+                             for n in archive.namelist()) + "\n".join(
+                _pdf_text(archive.read(n)) for n in archive.namelist() if n.endswith(".pdf"))
+    if path.suffix == ".pdf":
+        return _pdf_text(data)
+    return data.decode("utf-8", "replace")
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    found = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
+        with contextlib.suppress(zlib.error):  # not every stream is compressed
+            found.append(zlib.decompress(stream).decode("latin-1"))
+    return "\n".join(found)
+
+
+def test_internal_documents_reach_no_public_output(published):
+    out = published / "output"
+    public = [p for p in out.rglob("*") if p.is_file() and "intern" not in p.relative_to(out).parts
+              and not p.name.startswith(".")]
+    assert len(public) > 10
+    for path in public:
+        shown = texts(path)
+        for source, secret in SECRETS.items():
+            if source != "content/hg.md":
+                assert secret not in shown, f"{secret} in {path.relative_to(out)}"
+    internal = {p.relative_to(out / "intern").as_posix() for p in (out / "intern").iterdir()}
+    assert internal == {"rede.pdf", "fragen.pdf", "vermerk.pdf", "vermerk-pressemappe.pdf",
+                        "pm-pressemappe-intern.pdf"}
+    for name, secret in [("rede.pdf", SECRETS["content/rede.md"]),
+                         ("pm-pressemappe-intern.pdf", SECRETS["content/fragen.md"])]:
+        assert secret in " ".join(texts(out / "intern" / name).split())
+    # Not in the archive, the feed, the JSON, not even by name.
+    for shared in ("index.html", "feed.atom", "pressemitteilungen.json"):
+        shown = (out / "web" / shared).read_text(encoding="utf-8")
+        assert "vermerk" not in shown and "rede" not in shown and "fragen" not in shown
+
+
+def test_every_page_of_an_internal_document_is_marked(published):
+    for name in ("rede.pdf", "fragen.pdf", "vermerk.pdf", "pm-pressemappe-intern.pdf"):
+        reader = PdfReader(published / "output" / "intern" / name)
+        for page in reader.pages:
+            assert "NUR FÜR DEN INTERNEN GEBRAUCH" in page.extract_text(), name
+        assert reader.metadata.subject.startswith("Nur für den internen Gebrauch – ")
+        assert "Nur für den internen Gebrauch" in reader.metadata["/Keywords"]
+    public = PdfReader(published / "output" / "pm.pdf")
+    assert "INTERN" not in public.pages[0].extract_text()
+
+
+def test_speaking_notes_and_questions_read_as_such(published):
+    speech = " ".join(texts(published / "output" / "intern" / "rede.pdf").split())
+    assert "SPRECHZETTEL" in speech and "Redner" in speech and "Ministerpräsident" in speech
+    assert "Es gilt das gesprochene Wort." in speech
+    assert "1. Begrüßung" in speech and "2. Die Strategie" in speech
+    questions = " ".join(texts(published / "output" / "intern" / "fragen.pdf").split())
+    assert "Frage 1: Was kostet die Strategie?" in questions
+    assert "Frage 2: Wann kommt die Evaluierung?" in questions
+
+
+def test_the_office_sets_its_own_marking(tmp_path):
+    root = make_project(tmp_path, {"content/pm.md": RELEASE, "content/rede.md": SPEECH})
+    with (root / "briefing.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[intern]\nvermerk = "VS – Nur für den Dienstgebrauch"\n')
+    assert build(root).errors == []
+    reader = PdfReader(root / "output" / "intern" / "rede.pdf")
+    assert "VS – NUR FÜR DEN DIENSTGEBRAUCH" in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"content/pm.md": RELEASE_WITH_PRIORITY.replace("titel: Testmitteilung",
+                                                      "titel: T\nintern: true"),
+      "content/hg.md": PUBLIC_BRIEFING},
+     "content/hg.md:5: ist öffentlich, verweist aber auf content/pm.md, das nur für den "
+     "internen Gebrauch ist; tragen Sie hier »intern: true« ein oder nehmen Sie den Verweis "
+     "heraus"),
+    ({"content/pm.md": RELEASE.replace("titel: Testmitteilung", "titel: T\nintern: true"),
+      "content/pm.en.md": "---\ntyp: pressemitteilung\ntitel: T\nsprache: en-GB\n"
+                          "original: pm\n---\n\nText.\n"},
+     "content/pm.en.md:5: ist öffentlich, verweist aber auf content/pm.md, das nur für den "
+     "internen Gebrauch ist; tragen Sie hier »intern: true« ein oder nehmen Sie den Verweis "
+     "heraus"),
+    ({"content/pm.md": RELEASE, "content/rede.md": SPEECH.replace("pressemitteilung: pm",
+                                                                  "pressemitteilung: pn")},
+     "content/rede.md:7: Pressemitteilung »pn« gibt es nicht in content/"),
+])
+def test_a_public_document_may_not_point_to_an_internal_one(tmp_path, files, expected):
+    root = make_project(tmp_path, files)
+    assert expected in [str(p) for p in check(root).problems]
+
+
+def test_an_internal_briefing_stays_out_of_its_public_release(tmp_path):
+    root = make_project(tmp_path, {"content/pm.md": RELEASE_WITH_PRIORITY,
+                                   "content/eins.md": PUBLIC_BRIEFING,
+                                   "content/hg.md": INTERNAL_BRIEFING})
+    approve(root)
+    build(root, channels=True)
+    out = root / "output"
+    assert (out / "intern" / "hg.pdf").is_file() and not (out / "hg.pdf").exists()
+    kit = " ".join(texts(out / "pm-pressemappe.pdf").split()) \
+        if (out / "pm-pressemappe.pdf").exists() else ""
+    assert SECRETS["content/hg.md"] not in kit
+    for path in out.rglob("*"):
+        if path.is_file() and "intern" not in path.relative_to(out).parts:
+            assert SECRETS["content/hg.md"] not in texts(path), path
