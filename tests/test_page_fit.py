@@ -112,7 +112,7 @@ def test_long_unbreakable_strings_break_instead_of_running_off(project, capsys, 
 def test_wide_and_tall_images_are_scaled_to_the_page(project, capsys, size):
     from PIL import Image
 
-    root = project({"content/pm.md": HEAD + "Text.\n\n![Ein großes Bild](bild.png)\n"})
+    root = project({"content/pm.md": HEAD + "Text.\n\n![Ein großes Bild](bild.png \"Foto: Test\")\n"})
     Image.new("RGB", size, "#1f4e79").save(root / "content" / "bild.png")
     code, err = run(root, capsys, "build")
     assert (code, err) == (0, [])

@@ -277,7 +277,8 @@ def test_good_image_passes(project):
     from PIL import Image
 
     root = project({"content/pm.md": RELEASE.replace(
-        "Ein kurzer Text.", "Ein Text.\n\n![Ein rotes Quadrat](foto.png)\n")})
+        "Ein kurzer Text.", "Ein Text.\n\n![Ein rotes Quadrat](foto.png \"Foto: Anna Bild / "
+        "Agentur\")\n")})
     Image.new("RGB", (20, 20), "red").save(root / "content" / "foto.png")
     assert [str(p) for p in check(root).problems] == []
 

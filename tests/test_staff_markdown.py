@@ -268,3 +268,31 @@ def test_a_nested_list_is_a_list_in_a_list_for_a_screen_reader(project):
     said = structure_text(root / "output" / "pm.pdf")
     # In reading order: each label before its item's text, the nested item inside the first.
     assert "1. eins–\u00a0\u00a0verschachtelt2. zwei" in said
+
+
+def test_an_image_carries_its_credit_and_is_not_published_without(project):
+    from PIL import Image
+
+    root = project({"content/pm.md": RELEASE.replace(
+        "Ein kurzer Text.", 'Ein Text.\n\n![Ein rotes Quadrat](foto.png "Foto: Anna Bild / '
+        'Agentur")\n')})
+    Image.new("RGB", (40, 40), "red").save(root / "content" / "foto.png")
+    approve(root)
+    assert build(root, channels=True).problems == []
+    page = (root / "output" / "web" / "pm" / "pm.html").read_text(encoding="utf-8")
+    assert '<figure><img alt="Ein rotes Quadrat" data-zeile="10" src="bilder/foto.png">' \
+        '<figcaption class="credit">Foto: Anna Bild / Agentur</figcaption></figure>' in page
+    text = " ".join(PdfReader(root / "output" / "pm.pdf").pages[0].extract_text().split())
+    assert "Foto: Anna Bild / Agentur" in text
+    # Without a credit: a warning with its line, and the release waits.
+    path = root / "content" / "pm.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        ' "Foto: Anna Bild / Agentur"', ""), encoding="utf-8")
+    report = check(root)
+    assert [str(p) for p in report.problems] == [
+        'content/pm.md:10: Warnung: Bild »foto.png« hat keinen Bildnachweis; ohne ihn wird es '
+        'nicht veröffentlicht. Schreiben Sie ihn dahinter: ![Beschreibung](foto.png "Foto: '
+        'Name / Agentur")']
+    report = build(root, channels=True)
+    assert "content/pm.md ein Bild ohne Bildnachweis hat" in " ".join(
+        str(p) for p in report.problems)

@@ -49,6 +49,8 @@ class Body:
     problems: list[Problem] = field(default_factory=list)
     images: list[Path] = field(default_factory=list)
     web: str = ""
+    #: Images without a credit (`![…](bild.png "Foto: …")`): never published.
+    uncredited: list[str] = field(default_factory=list)
 
 
 class _Report:
@@ -106,6 +108,7 @@ class SafetyTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, report: _Report, content_dir: Path, images: list[Path]):
         super().__init__(md)
         self.report, self.content_dir, self.images = report, content_dir, images
+        self.uncredited: list[str] = []
         #: The web form of the tree (notes at the end); `_WebForm` finishes it.
         self.web_root: ET.Element | None = None
 
@@ -213,8 +216,32 @@ class SafetyTreeprocessor(Treeprocessor):
         else:
             element.set("src", target.as_uri())
             self.images.append(target)
+            self._credit(element, parents, src)
             return
         parents[element].remove(element)
+
+    def _credit(self, element: ET.Element, parents: dict, src: str) -> None:
+        """The image's credit (its Markdown title, »Foto: Name / Agentur«) shown with it: an
+        image alone in its paragraph becomes a figure with the credit as its caption."""
+        credit = " ".join((element.attrib.pop("title", None) or "").split())
+        if not credit:
+            self.uncredited.append(src)
+            self.report.add(src, (
+                f"Bild »{src}« hat keinen Bildnachweis; ohne ihn wird es nicht veröffentlicht. "
+                f'Schreiben Sie ihn dahinter: ![Beschreibung]({src} "Foto: Name / Agentur")'),
+                Severity.WARNING)
+            return
+        parent = parents[element]
+        alone = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() \
+            and not (element.tail or "").strip()
+        if alone:
+            parent.tag = "figure"
+            caption = ET.SubElement(parent, "figcaption", {"class": "credit"})
+            caption.text = credit
+            return
+        span = ET.Element("span", {"class": "credit"})
+        span.text, span.tail, element.tail = credit, element.tail, " "
+        parent.insert(list(parent).index(element) + 1, span)
 
     def _footnotes(self, root: ET.Element, parents: dict, web: bool) -> None:
         container = next((e for e in root.iter("div") if e.get("class") == "footnote"), None)
@@ -381,7 +408,8 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
         report.add("", "Der Text ist zu tief verschachtelt (Listen oder Zitate in Listen); "
                        "vereinfachen Sie die Gliederung")
         html = web = ""
-    return Body(html, report.problems, images, web)
+    return Body(html, report.problems, images, web,
+                safety.safety.uncredited if safety.safety else [])
 
 
 def _decodable(path: Path) -> bool:

@@ -13,6 +13,7 @@ run (`body`), whichever outputs use it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from .staging import Staging
 
 #: The unit of a site-wide output.
 SITE_UNIT = ""
+#: An image in Markdown without a title: `![Beschreibung](bild.png)` (no credit).
+_UNCREDITED = re.compile(r"!\[[^\]]*\]\(\s*<?[^)\s>]+>?\s*\)")
 
 
 @dataclass
@@ -458,6 +461,12 @@ class Run:
                 not self.ok(unit_key("kit", package.key)) and not lacking and \
                 not unclaimed(package):
             why.append("die Pressemappe nicht gesetzt werden konnte")
+        # Cheaply, from the text: an image without a "title" has no credit (markup.py
+        # names it with its line).
+        uncredited = [d.display_path for d in package.documents
+                      if d.display_path not in lacking and _UNCREDITED.search(d.body)]
+        if uncredited:
+            why.append(f"{', '.join(uncredited)} ein Bild ohne Bildnachweis hat")
         if open_ := unclaimed(package):
             why.append(f"Priorität {', '.join(f'»{k}«' for k in open_)} keine "
                        "Hintergrundinformation hat")
