@@ -29,7 +29,7 @@ kataloge: $(SETUP)  ## texts of templates and code into the language catalogs (s
 check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check
 
-neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…" [DATUM=JJJJ-MM-TT] [TYP=sprechzettel|fragen-antworten]
+neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…" [DATUM=JJJJ-MM-TT] [TYP=terminhinweis|sprechzettel|fragen-antworten]
 	$(BRIEFING) neu "$$TITEL" $(if $(DATUM),--datum "$(DATUM)") $(if $(TYP),--typ "$(TYP)")
 
 umbenennen: $(SETUP)  ## rename a release with its editions, links and approvals: make umbenennen ALT=… NEU=…

@@ -68,7 +68,7 @@ EXPECTED = {
     '14-sperrfrist-ohne-zeitzone.md': (0, []),
     '15-unbekannter-typ.md': (1, [
         '2: Feld »typ« »rede« ist kein bekannter Typ; erlaubt sind: pressemitteilung, hintergrund, '
-        'sprechzettel, fragen-antworten',
+        'terminhinweis, sprechzettel, fragen-antworten',
     ]),
     '16-unbekannte-sprache.md': (1, [
         '6: Feld »sprache« »xx-YY« ist keine bekannte Sprache; Beispiele: de-DE, pl-PL, cs-CZ',
@@ -89,7 +89,8 @@ EXPECTED = {
         '7: Feld »kontakt« Unterfeld »fon« ist unbekannt; meinten Sie »telefon«?',
     ]),
     '22-feld-nur-pressemitteilung.md': (1, [
-        '5: Feld »ort« gibt es nur bei Pressemitteilung und Sprechzettel; löschen Sie es',
+        '5: Feld »ort« gibt es nur bei Pressemitteilung, Terminhinweis und Sprechzettel; '
+        'löschen Sie es',
     ]),
     '23-latin1.md': (1, [
         '3: Datei ist nicht UTF-8-kodiert (Byte 0xDF in Spalte 12); speichern Sie sie im Editor als »UTF-8«',

@@ -110,10 +110,10 @@ def test_a_new_type_goes_through_every_output(invitation):
 
 def test_a_new_type_is_a_column_of_the_field_table_and_known_to_check(invitation):
     header = field_table().splitlines()[0]
-    assert header == ("| Feld | Pressemitteilung | Hintergrund | Sprechzettel | Fragen und "
-                      "Antworten | Einladung | Bedeutung | Beispiel |")
-    assert "`pressemitteilung`, `hintergrund`, `sprechzettel`, `fragen-antworten` oder " \
-           "`einladung`" in field_table()
+    assert header == ("| Feld | Pressemitteilung | Hintergrund | Terminhinweis | Sprechzettel | "
+                      "Fragen und Antworten | Einladung | Bedeutung | Beispiel |")
+    assert "`pressemitteilung`, `hintergrund`, `terminhinweis`, `sprechzettel`, " \
+           "`fragen-antworten` oder `einladung`" in field_table()
     report = check(invitation)
     assert report.errors == []
     (invitation / "content" / "falsch.md").write_text(

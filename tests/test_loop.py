@@ -348,8 +348,8 @@ def test_a_renaming_that_fails_halfway_leaves_everything_as_it_was(project, caps
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == files
 
 
-@pytest.mark.parametrize("kind", ["sprechzettel", "fragen-antworten"])
-def test_new_internal_drafts(project, capsys, fixed_day, kind):
+@pytest.mark.parametrize("kind", ["terminhinweis", "sprechzettel", "fragen-antworten"])
+def test_new_drafts_of_the_other_types(project, capsys, fixed_day, kind):
     root = project()
     code, out, _ = run(root, capsys, "neu", "--typ", kind, "Zur Strategie")
     assert code == 0

@@ -168,9 +168,11 @@ def _add_loop_commands(command) -> None:
     new.add_argument("--datum", metavar="JJJJ-MM-TT",
                      help="Datum der Mitteilung (ohne: heute); auch im Dateinamen")
     new.add_argument("--typ", default="pressemitteilung",
-                     choices=("pressemitteilung", "sprechzettel", "fragen-antworten"),
+                     choices=("pressemitteilung", "terminhinweis", "sprechzettel",
+                              "fragen-antworten"),
                      help="was angelegt wird: eine Pressemitteilung (Standard), ein "
-                          "Sprechzettel oder Fragen und Antworten (beide intern)")
+                          "Terminhinweis, ein Sprechzettel oder Fragen und Antworten (beide "
+                          "intern)")
     new.add_argument("--hintergruende", "--hintergründe", metavar="DATEI",
                      help="fehlende Hintergrundinformationen dieser Pressemitteilung anlegen")
     new.add_argument("--uebersetzung", "--übersetzung", metavar="DATEI",

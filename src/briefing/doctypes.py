@@ -47,6 +47,12 @@ class DocType:
     #: The type of document it may be about (`pressemitteilung:`), without belonging to
     #: its package: speaking notes and Q&A name their release.
     refers_to: str | None = None
+    #: How messages name one of them (accusative) and refer to it again (German).
+    this: str = "diese Pressemitteilung"
+    it: str = "sie"
+    #: An event for the journalist's calendar: an `.ics` beside its web page and with its
+    #: e-mail (events.py).
+    calendar: bool = False
     #: Public: may reach journalists and the web. Internal types never do: their PDFs go
     #: to `output/intern/` only, marked on every page (so does `intern: true` on any
     #: document).
@@ -93,6 +99,16 @@ BRIEFING = register(DocType(
     outputs=("pdf", "kit", "web", "mail", "bundle"),
     part_of="pressemitteilung"))
 
+
+ADVISORY = register(DocType(
+    "terminhinweis", N_("Terminhinweis"), "Terminhinweis",
+    required=("titel", "datum", "beginn", "ort"),
+    optional=(*_COMMON, "ende", "adresse", "akkreditierung", "fototermin", "livestream",
+              "sperrfrist", *PUBLICATION),
+    page_template="terminhinweis.html.j2",
+    body_template="partials/terminhinweis-body.html.j2",
+    outputs=("pdf", "web", "mail", "bundle", "site", "json"),
+    heads_package=True, calendar=True, this="diesen Terminhinweis", it="er"))
 
 SPEAKING_NOTES = register(DocType(
     "sprechzettel", N_("Sprechzettel"), "Sprechzettel",

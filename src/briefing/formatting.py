@@ -81,6 +81,21 @@ def date_time(value: dt.datetime, locale: str, weekday: bool = False) -> str:
     return f"{day}, {time(local.time(), locale)}"
 
 
+def event_time(starts: dt.datetime, locale: str, ends: dt.datetime | None = None) -> str:
+    """When an event is: `Freitag, 14. November 2025, 10:00–11:30 Uhr` (Berlin time);
+    an end on another day with its own date."""
+    begin = starts.astimezone(BERLIN)
+    if ends is None:
+        return date_time(begin, locale, weekday=True)
+    end = ends.astimezone(BERLIN)
+    if end.date() != begin.date():
+        return f"{date_time(begin, locale, weekday=True)} – {date_time(end, locale, True)}"
+    day = _glue(dates.format_date(begin.date(), "full", locale=locale))
+    first = dates.format_time(begin.time(), "short", locale=locale)
+    last = time(end.time(), locale)  # with »Uhr« in German
+    return f"{day}, {_glue(first)}–{last}"
+
+
 def embargo(value, locale: str) -> str:
     """An embargo as printed after »Sperrfrist:«: the moment with weekday, or its text."""
     return date_time(value.at, locale, weekday=True) if value.at else value.text

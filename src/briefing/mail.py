@@ -15,7 +15,7 @@ from email.utils import format_datetime
 
 from markupsafe import Markup
 
-from . import formatting
+from . import events, formatting, web
 from .clock import start_of
 from .i18n import N_, gettext
 from .model import Document
@@ -61,6 +61,8 @@ def make(package: Package, context) -> Made:
         return made
     attachments = [(d.output_name, pdfs[d.slug]) for d in package.documents] \
         if not withdrawn else []
+    if release.type.calendar:  # the event for the calendar (a cancelled one when withdrawn)
+        attachments.append((events.file_name(release), web.event_file(release, context)))
     made.add(f"{FOLDER}/{release.slug}.txt", text)
     made.add(f"{FOLDER}/{release.slug}.eml",
              message(release, text, html, attachments, state, context.config))
@@ -240,7 +242,8 @@ def message(release: Document, text: str, html: str, attachments: list[tuple[str
     mail.set_content(text, cte="quoted-printable")
     mail.add_alternative(html, subtype="html", cte="quoted-printable")
     for name, data in attachments:
-        mail.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+        kind = ("text", "calendar") if name.endswith(".ics") else ("application", "pdf")
+        mail.add_attachment(data, maintype=kind[0], subtype=kind[1], filename=name)
         part = mail.get_payload()[-1]
         part.set_param("name", name)
     seed = hashlib.sha256(title.encode() + text.encode() + html.encode()

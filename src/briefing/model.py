@@ -124,6 +124,13 @@ class Document:
     #: is published if not at its embargo or the start of its day, its corrections (newest
     #: first) and its withdrawal.
     author: str | None = None
+    #: A media advisory: when and where, accreditation, photo call, livestream.
+    starts: dt.datetime | None = None
+    ends: dt.datetime | None = None
+    address: str | None = None
+    accreditation: str | None = None
+    photo_call: str | None = None
+    livestream: str | None = None
     #: Speaking notes: who speaks, on what occasion.
     speaker: str | None = None
     occasion: str | None = None

@@ -289,6 +289,7 @@ def _other_forms(project, document, body, env, pdf_size: int) -> tuple[str, str]
     page = render(env, WEB_TEMPLATE, config, problems, doc=document,
                   body=Markup(re.sub(r'src="(file://[^"]+)"', inline, body.web)),
                   pdf=web.download(document.output_name, pdf_size, document.babel_locale),
+                  ics=None,
                   body_template=document.type.body_template,
                   release_label=release.label + (f" {release.number}" if release.number
                                                  else ""), **values)

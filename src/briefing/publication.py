@@ -165,7 +165,7 @@ def _embargo_typo(release) -> bool:
 def _draft_note(package: Package) -> Problem:
     names = ", ".join(d.display_path for d in package.documents if d.draft)
     return Problem(package.key, None, (
-        f"Entwurf ({names}): Webseite, Archiv und Feed enthalten diese Pressemitteilung "
+        f"Entwurf ({names}): Webseite, Archiv und Feed enthalten {package.release.type.this} "
         f"nicht (Vorschau in output/{HELD}/{package.slug}/), bis »entwurf: true« entfernt "
         "ist"), Severity.NOTE)
 
@@ -226,15 +226,16 @@ def _held_note(package: Package, when: dt.datetime | None) -> Problem:
     release = package.release
     if when is None:
         return Problem(release.display_path, None, (
-            f"Sperrfrist »{release.embargo.text}«: Webseite, Archiv und Feed enthalten diese "
-            f"Pressemitteilung noch nicht (Vorschau in output/{HELD}/{release.slug}/); sie "
-            "erscheint dort, sobald die Sperrfrist aus dem Front Matter entfernt oder "
-            "»veröffentlichung:« eingetragen ist"), Severity.NOTE)
+            f"Sperrfrist »{release.embargo.text}«: Webseite, Archiv und Feed enthalten "
+            f"{release.type.this} noch nicht (Vorschau in output/{HELD}/{release.slug}/); "
+            f"{release.type.it} erscheint dort, sobald die Sperrfrist aus dem Front Matter "
+            "entfernt oder »veröffentlichung:« eingetragen ist"), Severity.NOTE)
     shown = formatting.date_time(when, "de_DE", weekday=True).replace("\u00a0", " ")
     label = "Sperrfrist" if release.embargo and not release.publish_at else "Veröffentlichung"
     return Problem(release.display_path, None, (
         f"{label} {'bis' if label == 'Sperrfrist' else 'am'} {shown}: Webseite, Archiv und "
-        f"Feed enthalten diese Pressemitteilung noch nicht (Vorschau in "
-        f"output/{HELD}/{release.slug}/); sie erscheint dort mit dem ersten Lauf danach "
+        f"Feed enthalten {release.type.this} noch nicht (Vorschau in "
+        f"output/{HELD}/{release.slug}/); {release.type.it} erscheint dort mit dem ersten Lauf "
+        "danach "
         "(»make veroeffentlichen«, oder wartend: »briefing veröffentlichen --warten«)"),
         Severity.NOTE)

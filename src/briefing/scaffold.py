@@ -125,8 +125,31 @@ entwurf: true
 TODO: die abgestimmte Antwort darunter.
 """
 
+ADVISORY = """\
+---
+# Art des Dokuments (nicht ändern)
+typ: terminhinweis
+titel: {title}
+# Datum des Hinweises (an dem Tag geht er hinaus)
+datum: {date}
+# Wann der Termin beginnt und endet (JJJJ-MM-TT HH:MM, Berliner Zeit): bitte prüfen
+beginn: {date} 10:00
+# ende: …
+ort: TODO
+adresse: TODO
+# Anmeldung der Medien, Fotos, Livestream (sonst löschen)
+akkreditierung: TODO
+# fototermin: ab 9:45 Uhr vor dem Eingang
+# livestream: https://…
+entwurf: true
+---
+
+TODO ({long_date}) – TODO: was geschieht, wer spricht.
+"""
+
 #: `neu --typ`: the types `neu` writes a draft of, with its template and file-name word.
 NEW_TYPES = {"pressemitteilung": (RELEASE, "pressemitteilung"),
+             "terminhinweis": (ADVISORY, "terminhinweis"),
              "sprechzettel": (SPEECH, "sprechzettel"),
              "fragen-antworten": (QUESTIONS, "fragen-antworten")}
 

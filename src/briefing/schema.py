@@ -36,6 +36,7 @@ from .values import (
     parse_slug,
     parse_text,
     parse_version,
+    parse_web_address,
     parse_withdrawal,
     suggest,
 )
@@ -128,6 +129,20 @@ FIELDS = (
     Field("leichte-sprache", parse_bool, "easy",
           "`true`: Fassung in Leichter Sprache (eigene Vorlage, Regeln werden geprüft)",
           "true"),
+    Field("beginn", parse_moment, "starts",
+          "Terminhinweis: wann der Termin beginnt (JJJJ-MM-TT HH:MM, Berliner Zeit)",
+          "2025-11-14 10:00"),
+    Field("ende", parse_moment, "ends",
+          "Terminhinweis: wann er endet (optional)", "2025-11-14 11:30"),
+    Field("adresse", parse_text, "address",
+          "Terminhinweis: Anschrift des Ortes", "Archivstraße 1, 01097 Dresden"),
+    Field("akkreditierung", parse_text, "accreditation",
+          "Terminhinweis: bis wann und wo sich Medien anmelden",
+          "bis 13. November, 12 Uhr, an presse@sk.sachsen.de"),
+    Field("fototermin", parse_text, "photo_call",
+          "Terminhinweis: Gelegenheit für Fotos (wann, wo)", "ab 9:45 Uhr vor dem Eingang"),
+    Field("livestream", parse_web_address, "livestream",
+          "Terminhinweis: Adresse des Livestreams", "https://www.example.de/live"),
     Field("redner", parse_text, "speaker",
           "Sprechzettel: wer spricht (mit Funktion)", "Ministerpräsident Michael Kretschmer"),
     Field("anlass", parse_text, "occasion",
@@ -271,7 +286,8 @@ def _parse_fields(source: SourceFile, kind: str | None, problems: _Problems) -> 
             problems.add(name, f"Feld »{name}« ist unbekannt{suggest(name, FIELDS_BY_NAME)}")
         elif kind and name not in doctype(kind).fields():
             having = [t.label for t in DOCTYPES.values() if name in t.fields()]
-            problems.add(name, f"Feld »{name}« gibt es nur bei {' und '.join(having)}; "
+            listed = " und ".join(", ".join(having).rsplit(", ", 1))
+            problems.add(name, f"Feld »{name}« gibt es nur bei {listed}; "
                                "löschen Sie es")
         else:
             try:
@@ -311,6 +327,7 @@ def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,
                               f"{MAX_TITLE} Zeichen lesen sich schlecht, kürzen Sie ihn oder "
                               "nutzen Sie »untertitel«", Severity.WARNING)
     _check_embargo(values, final, problems)
+    _check_times(values, final, problems)
     draft = bool(values.get("entwurf"))
     if final and draft:
         problems.add("entwurf", "Dokument ist als Entwurf markiert; für die Veröffentlichung "
@@ -332,6 +349,19 @@ def _check_rules(source: SourceFile, values: dict[str, Any], final: bool,
             f"(»{note.short()}«)") if final else (
             f"Interner Vermerk (erscheint in keiner Ausgabe): »{note.short()}«"),
             Severity.ERROR if final else Severity.NOTE))
+
+
+def _check_times(values: dict[str, Any], final: bool, problems: _Problems) -> None:
+    """A media advisory ends after it begins; for publication it has not begun yet."""
+    starts, ends = values.get("beginn"), values.get("ende")
+    if starts and ends and ends <= starts:
+        problems.add("ende", f"»ende« ({ends:%d.%m.%Y %H:%M}) liegt nicht nach »beginn« "
+                             f"({starts:%d.%m.%Y %H:%M}); prüfen Sie beide Zeiten")
+    if starts and final and starts < clock.now() and not values.get("zurückgezogen") \
+            and not values.get("korrekturen"):
+        problems.add("beginn", f"Der Termin hat schon begonnen ({starts:%d.%m.%Y %H:%M}); "
+                               "ein Terminhinweis lädt zu einem kommenden Termin ein – prüfen "
+                               "Sie »beginn«")
 
 
 def _check_embargo(values: dict[str, Any], final: bool, problems: _Problems) -> None:

@@ -48,6 +48,7 @@ FILTER_INPUTS = {
     "embargo": (Embargo, "eine Sperrfrist"), "number": (_NUMBER, "eine Zahl"),
     "currency": (_NUMBER, "eine Zahl"), "percent": (_NUMBER, "eine Zahl"),
     "compact_amount": (_NUMBER, "eine Zahl"), "join_list": ((list, tuple), "eine Liste"),
+    "event_time": (dt.datetime, "einen Zeitpunkt"),
 }
 
 

@@ -45,6 +45,15 @@ def parse_text(value: Any) -> str:
     return text
 
 
+def parse_web_address(value: Any) -> str:
+    """A web address (a livestream): https:// or http://, nothing else."""
+    text = parse_text(value)
+    if not re.fullmatch(r"https?://[^\s/]+\.[^\s/]+(/\S*)?", text):
+        raise FieldError(f"»{text}« ist keine Webadresse; schreiben Sie sie mit https://, "
+                         "z. B. https://www.example.de/live")
+    return text
+
+
 def parse_date(value: Any) -> dt.date:
     text = parse_text(value)
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)

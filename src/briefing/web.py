@@ -15,10 +15,11 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from . import formatting, plaintext
+from . import events, formatting, plaintext
 from .clock import start_of
 from .doctypes import WEB_TEMPLATE
 from .errors import Problem
+from .i18n import N_, gettext
 from .kit import file_name as kit_name
 from .model import Document
 from .outputs import Made
@@ -143,10 +144,13 @@ def pages(package: Package, context, where: str, place: Place, held: bool) -> Pa
     site = {"held": held, "place": place,
             "languages": context.languages(package) if place.languages else []}
     for document, pdf in zip(package.documents, downloads, strict=True):
-        html = _document_page(document, pdf, context, site, made, where)
+        ics = events.file_name(document) if document.type.calendar else None
+        html = _document_page(document, pdf, context, site, made, where, ics)
         if html is None:
             return made
         made.add(f"{where}{document.slug}.html", html)
+        if ics:
+            made.add(f"{where}{ics}", event_file(document, context))
         made.add(f"{where}{document.output_name}", made.pdfs[document.slug])
     kit_download = None
     if made.kit is not None:
@@ -158,8 +162,18 @@ def pages(package: Package, context, where: str, place: Place, held: bool) -> Pa
     return made
 
 
+def event_file(document: Document, context) -> bytes:
+    """The advisory's calendar file, its description the text as the e-mail has it."""
+    lines = [text for _, text in plaintext.blocks(context.body(document).web)]
+    facts = [f"{gettext(document.language, label)}: {value}" for label, value in (
+        (N_("Akkreditierung"), document.accreditation), (N_("Fototermin"), document.photo_call),
+        (N_("Livestream"), document.livestream)) if value]
+    return events.calendar(document, "\n\n".join([*lines, *facts]).replace("\u00a0", " "),
+                           context.config)
+
+
 def _document_page(document: Document, pdf: Download, context, site: dict,
-                   made: Made, where: str) -> str | None:
+                   made: Made, where: str, ics: str | None = None) -> str | None:
     body = context.body(document)
     if any(p.is_error for p in body.problems):  # reported with the document's own PDF
         made.problems.append(Problem(document.display_path, None, "Webseite nicht erstellt"))
@@ -177,7 +191,7 @@ def _document_page(document: Document, pdf: Download, context, site: dict,
     release = document.release or document
     label = f"{release.label}{' ' + release.number if release.number else ''}"
     return render(context.env, WEB_TEMPLATE, context.config, made.problems,
-                  doc=document, body=Markup(shown), pdf=pdf,
+                  doc=document, body=Markup(shown), pdf=pdf, ics=ics,
                   body_template=document.type.body_template, release_label=label,
                   **_site(document, site, context))
 

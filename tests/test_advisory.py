@@ -1,0 +1,132 @@
+"""Media advisories (Terminhinweis): their fields and messages, the PDF, the web page with
+its calendar file, the e-mail with the event attached; the `.ics` read back with
+`icalendar` as a calendar would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+from email import policy
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import briefing.clock
+from briefing.build import build, check
+
+from .conftest import approve, make_project
+
+ADVISORY = """\
+---
+typ: terminhinweis
+titel: Ministerpräsident stellt Wasserstoff-Kooperation vor
+datum: 2025-11-13
+beginn: 2025-11-14 10:00
+ende: 2025-11-14 11:30
+ort: Dresden
+adresse: Archivstraße 1, 01097 Dresden
+akkreditierung: bis 13. November, 12 Uhr, an presse@example.de
+fototermin: ab 9:45 Uhr vor dem Eingang
+livestream: https://www.example.de/live
+---
+
+Dresden (13. November 2025) – Der Ministerpräsident stellt die Kooperation vor.
+"""
+SLUG = "termin"
+
+
+@pytest.fixture(scope="module")
+def advisory(tmp_path_factory):
+    root = make_project(tmp_path_factory.mktemp("termin"), {f"content/{SLUG}.md": ADVISORY})
+    with (root / "briefing.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[web]\nadresse = "https://presse.example.de/"\n')
+    approve(root)
+    now = briefing.clock.now
+    briefing.clock.now = lambda: dt.datetime(2025, 11, 13, 12, 0, tzinfo=dt.UTC)
+    try:
+        report = build(root, channels=True)
+    finally:
+        briefing.clock.now = now
+    assert report.errors == [] and report.warnings == [], [str(p) for p in report.problems]
+    return root
+
+
+def test_the_pdf_says_when_and_where_first(advisory):
+    from .pdftext import structure_text
+
+    # As a screen reader gets it: in the order of the structure tree (each term, then its
+    # description, right after the title).
+    text = structure_text(advisory / "output" / f"{SLUG}.pdf").replace("\u00a0", " ")
+    assert "TERMINHINWEIS" in text
+    assert "Wasserstoff-Kooperation vor" + "".join((
+        "Wann", "Freitag, 14. November 2025, 10:00–11:30 Uhr",
+        "Wo", "Dresden, Archivstraße 1, 01097 Dresden",
+        "Akkreditierung", "bis 13. November, 12 Uhr, an presse@example.de",
+        "Fototermin", "ab 9:45 Uhr vor dem Eingang",
+        "Livestream", "https://www.example.de/live")) in text
+
+
+def test_the_calendar_file_reads_back(advisory):
+    from icalendar import Calendar
+
+    data = (advisory / "output" / "web" / SLUG / f"{SLUG}.ics").read_bytes()
+    (event,) = Calendar.from_ical(data).walk("VEVENT")
+    berlin = ZoneInfo("Europe/Berlin")
+    assert event.decoded("dtstart") == dt.datetime(2025, 11, 14, 10, 0, tzinfo=berlin)
+    assert event.decoded("dtend") == dt.datetime(2025, 11, 14, 11, 30, tzinfo=berlin)
+    assert event["dtstart"].params["TZID"] == "Europe/Berlin"
+    assert str(event["summary"]) == "Ministerpräsident stellt Wasserstoff-Kooperation vor"
+    assert str(event["location"]) == "Dresden, Archivstraße 1, 01097 Dresden"
+    assert str(event["url"]) == f"https://presse.example.de/{SLUG}/{SLUG}.html"
+    assert str(event["uid"]) == f"{SLUG}@presse.example.de"
+    assert "Akkreditierung: bis 13. November, 12 Uhr" in str(event["description"])
+    assert b"BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin" in data
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    # The same advisory, the same bytes.
+    assert build(advisory, channels=True).noop
+
+
+def test_the_page_links_the_calendar_file_and_the_mail_carries_it(advisory):
+    page = (advisory / "output" / "web" / SLUG / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert f'<a href="{SLUG}.ics" type="text/calendar">Termin in den Kalender übernehmen ' \
+           "(.ics)</a>" in page
+    mail = email.message_from_bytes((advisory / "output" / "e-mail" / f"{SLUG}.eml")
+                                    .read_bytes(), policy=policy.default)
+    (ics,) = [a for a in mail.iter_attachments() if a.get_content_type() == "text/calendar"]
+    assert ics.get_filename() == f"{SLUG}.ics"
+    assert b"SUMMARY:Ministerpr" in ics.get_payload(decode=True)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("ende: 2025-11-14 11:30", "ende: 2025-11-14 09:30"),
+     "content/termin.md:6: »ende« (14.11.2025 09:30) liegt nicht nach »beginn« (14.11.2025 "
+     "10:00); prüfen Sie beide Zeiten"),
+    (("livestream: https://www.example.de/live", "livestream: im Internet"),
+     "content/termin.md:11: Feld »livestream« »im Internet« ist keine Webadresse; schreiben "
+     "Sie sie mit https://, z. B. https://www.example.de/live"),
+    (("beginn: 2025-11-14 10:00\n", ""),
+     "content/termin.md:1: Pflichtfeld »beginn« fehlt (Terminhinweis: wann der Termin "
+     "beginnt (JJJJ-MM-TT HH:MM, Berliner Zeit)), z. B. »beginn: 2025-11-14 10:00«"),
+])
+def test_impossible_times_and_values_are_one_clear_message(tmp_path, change, expected):
+    root = make_project(tmp_path, {"content/termin.md": ADVISORY.replace(*change)})
+    assert [str(p) for p in check(root).problems] == [expected]
+
+
+def test_a_publication_build_refuses_an_advisory_for_a_past_event(tmp_path):
+    root = make_project(tmp_path, {"content/termin.md": ADVISORY})
+    assert "content/termin.md:5: Der Termin hat schon begonnen (14.11.2025 10:00); ein " \
+           "Terminhinweis lädt zu einem kommenden Termin ein – prüfen Sie »beginn«" in \
+           [str(p) for p in check(root, final=True).problems]
+
+
+@pytest.mark.langsam
+def test_the_advisory_page_in_a_browser(advisory):
+    from .browser import WIDTHS, Browser, format_violations
+
+    page = advisory / "output" / "web" / SLUG / f"{SLUG}.html"
+    with Browser() as browser:
+        for width in WIDTHS:
+            found = browser.look(page.as_uri(), width)
+            assert found["violations"] == [], format_violations(found["violations"])
+            assert found["scrollWidth"] <= found["clientWidth"]
