@@ -124,9 +124,55 @@ def test_a_publication_build_refuses_an_advisory_for_a_past_event(tmp_path):
 def test_the_advisory_page_in_a_browser(advisory):
     from .browser import WIDTHS, Browser, format_violations
 
-    page = advisory / "output" / "web" / SLUG / f"{SLUG}.html"
+    web = advisory / "output" / "web"
     with Browser() as browser:
-        for width in WIDTHS:
-            found = browser.look(page.as_uri(), width)
-            assert found["violations"] == [], format_violations(found["violations"])
-            assert found["scrollWidth"] <= found["clientWidth"]
+        for page in (web / SLUG / f"{SLUG}.html", web / "termine" / "2025-KW46.html",
+                     web / "index.html"):
+            for width in WIDTHS:
+                found = browser.look(page.as_uri(), width)
+                assert found["violations"] == [], format_violations(found["violations"])
+                assert found["scrollWidth"] <= found["clientWidth"]
+
+
+def test_the_weekly_preview_lists_the_week_s_advisories(advisory):
+    out = advisory / "output"
+    page = (out / "web" / "termine" / "2025-KW46.html").read_text(encoding="utf-8")
+    assert "<h1>10.\u00a0November\u00a02025 – 16.\u00a0November\u00a02025 " \
+           '<span class="doc-number">(KW 46)</span></h1>' in page
+    assert f'<a href="../{SLUG}/index.html">Ministerpräsident stellt Wasserstoff-Kooperation ' \
+           "vor</a>" in page
+    assert f'<a href="../{SLUG}/{SLUG}.ics" type="text/calendar">' in page
+    text = (out / "e-mail" / "terminvorschau-2025-KW46.txt").read_text(encoding="utf-8")
+    assert text.startswith("TERMINVORSCHAU 10.\u00a0November\u00a02025 – 16.\u00a0November"
+                           "\u00a02025 (KW 46) · Sächsische Staatskanzlei\n\n"
+                           "Freitag,\u00a014.\u00a0November\u00a02025, 10:00–11:30\u00a0Uhr\n"
+                           "Ministerpräsident stellt Wasserstoff-Kooperation vor\n"
+                           "Dresden, Archivstraße 1, 01097 Dresden\n")
+    assert f"https://presse.example.de/{SLUG}/index.html" in text
+    archive = (out / "web" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="termine/2025-KW46.html">KW 46/2025</a>' in archive
+
+
+def test_a_changed_advisory_changes_its_week(tmp_path, monkeypatch):
+    root = make_project(tmp_path, {"content/a.md": ADVISORY,
+                                   "content/b.md": ADVISORY.replace(
+                                       "Wasserstoff-Kooperation", "Grenzregion").replace(
+                                       "beginn: 2025-11-14 10:00", "beginn: 2025-11-13 15:00")})
+    approve(root)
+    monkeypatch.setattr(briefing.clock, "now",
+                        lambda: dt.datetime(2025, 11, 13, 12, 0, tzinfo=dt.UTC))
+    build(root, channels=True)
+    week = root / "output" / "web" / "termine" / "2025-KW46.html"
+    page = week.read_text(encoding="utf-8")
+    assert page.index("Grenzregion") < page.index("Wasserstoff")  # in the order they begin
+    path = root / "content" / "b.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "beginn: 2025-11-13 15:00", "beginn: 2025-11-14 15:00\nkorrekturen:\n  "
+        "2025-11-13: Der Termin beginnt erst am 14. November um 15 Uhr.").replace(
+        "ende: 2025-11-14 11:30", "ende: 2025-11-14 16:00"), encoding="utf-8")
+    approve(root)
+    report = build(root, channels=True)
+    assert report.errors == [], [str(p) for p in report.problems]
+    page = week.read_text(encoding="utf-8")
+    assert page.index("Wasserstoff") < page.index("Grenzregion")
+    assert "Freitag,\u00a014.\u00a0November\u00a02025, 15:00" in page

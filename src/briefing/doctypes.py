@@ -19,7 +19,7 @@ EASY_TEMPLATE = "leichte-sprache.html.j2"
 WEB_TEMPLATE = "web/dokument.html.j2"
 
 #: Every output a public package goes to (outputs.py declares how each is made).
-ALL_OUTPUTS = ("pdf", "kit", "web", "mail", "bundle", "site", "json")
+ALL_OUTPUTS = ("pdf", "kit", "web", "mail", "bundle", "site", "json", "termine")
 
 
 @dataclass(frozen=True)

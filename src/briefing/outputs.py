@@ -70,6 +70,9 @@ OUTPUTS = (
            needs=("web",)),
     Output("json", SITE, "briefing.export", "die JSON-Liste für ein Redaktionssystem",
            public=True, needs=("web",)),
+    Output("termine", SITE, "briefing.weekly", "die Terminvorschau: je Woche mit "
+           "veröffentlichten Terminhinweisen eine Webseite und ein E-Mail-Text",
+           public=True, needs=("web",)),
 )
 OUTPUTS_BY_NAME = {o.name: o for o in OUTPUTS}
 

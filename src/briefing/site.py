@@ -64,8 +64,12 @@ def _archive(records: list[dict], context, language: str, publisher, made: Made)
     listing = [{"number": year, "months": [
         {"name": dates.get_month_names("wide", locale=locale)[month], "releases": docs}
         for month, docs in months.items()]} for year, months in years.items()]
+    from .weekly import FOLDER, name, weeks
+
+    previews = [{"href": f"{FOLDER.removeprefix(PUBLIC + '/')}/{name(year, week)}.html",
+                 "week": week, "year": year} for year, week in weeks(records)]
     return render(context.env, ARCHIVE_TEMPLATE, context.config, made.problems,
-                  years=listing,
+                  years=listing, previews=previews[::-1],
                   **common(language, publisher, context.config.quotes, False, SITE_ROOT))
 
 

@@ -302,4 +302,11 @@ def _record(package: Package, pdfs: dict[str, bytes], kit: bytes | None, context
                        "pdf": file(d.output_name, pdfs.get(d.slug))}
                       for d in package.documents],
         "pressemappe": file(kit_name(package), kit),
+        # An advisory's event, for the weekly preview (weekly.py).
+        "termin": release.type.calendar and {
+            "beginn": release.starts.isoformat(),
+            "ende": release.ends.isoformat() if release.ends else None,
+            "ort": release.place, "adresse": release.address,
+            "akkreditierung": release.accreditation, "fototermin": release.photo_call,
+            "livestream": release.livestream, "kalender": base + events.file_name(release)},
     }

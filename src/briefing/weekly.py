@@ -1,0 +1,99 @@
+"""The output `termine`: the weekly preview (Terminvorschau) — for every week with public
+media advisories, one web page (`web/termine/<Jahr>-KW<Woche>.html`) and one e-mail text
+(`e-mail/terminvorschau-<Jahr>-KW<Woche>.txt`), the week's events in the order they begin.
+Made from the advisories' entries in the site's list (their front matter, typeset), so a
+changed advisory changes its week; nothing is copied by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import formatting
+from .clock import BERLIN
+from .i18n import gettext
+from .outputs import Made
+from .packages import PUBLIC
+from .templating import render
+from .web import Place, common
+
+TEMPLATE = "web/terminvorschau.html.j2"
+FOLDER = f"{PUBLIC}/termine"
+#: The pages stand one folder below the archive.
+PLACE = Place("../briefing.css", "../index.html", "../feed.atom")
+
+
+def templates(site, context) -> list[str]:
+    return [TEMPLATE]
+
+
+def weeks(records: list[dict]) -> dict[tuple[int, int], list[dict]]:
+    """(ISO year, week) → the public advisories beginning in it, in order."""
+    found: dict[tuple[int, int], list[dict]] = {}
+    for record in records:
+        event = record.get("termin")
+        if not event or record.get("zurueckgezogen"):
+            continue
+        starts = dt.datetime.fromisoformat(event["beginn"]).astimezone(BERLIN)
+        year, week, _ = starts.isocalendar()
+        found.setdefault((year, week), []).append(record)
+    return {key: sorted(items, key=lambda r: (r["termin"]["beginn"], r["slug"]))
+            for key, items in sorted(found.items())}
+
+
+def name(year: int, week: int) -> str:
+    return f"{year}-KW{week:02d}"
+
+
+def make(site, context) -> Made:
+    config, made = context.config, Made()
+    language = config.defaults.language
+    locale = language.replace("-", "_")
+    for (year, week), records in weeks(context.records()).items():
+        monday = dt.date.fromisocalendar(year, week, 1)
+        span = f"{formatting.long_date(monday, locale)} – " \
+               f"{formatting.long_date(monday + dt.timedelta(days=6), locale)}"
+        events = [_event(r, locale) for r in records]
+        html = render(context.env, TEMPLATE, config, made.problems, week=week, year=year,
+                      span=span, events=events,
+                      **common(language, config.defaults.publisher, config.quotes, False,
+                               PLACE))
+        if html is None:
+            return made
+        made.add(f"{FOLDER}/{name(year, week)}.html", html)
+        made.add(f"e-mail/terminvorschau-{name(year, week)}.txt",
+                 _text(language, config, week, span, events))
+    return made
+
+
+def _event(record: dict, locale: str) -> dict:
+    event = record["termin"]
+    starts = dt.datetime.fromisoformat(event["beginn"])
+    ends = dt.datetime.fromisoformat(event["ende"]) if event["ende"] else None
+    return {"title": record["titel"], "page": f"../{record['seite']}",
+            "calendar": f"../{event['kalender']}",
+            "when": formatting.event_time(starts, locale, ends),
+            "where": ", ".join(p for p in (event["ort"], event["adresse"]) if p),
+            "accreditation": event["akkreditierung"], "photo_call": event["fototermin"],
+            "livestream": event["livestream"], "language": record["sprache"]}
+
+
+def _text(language: str, config, week: int, span: str, events: list[dict]) -> str:
+    """The week as the e-mail to the distribution list (72 columns, as mail.py)."""
+    from .mail import _wrap
+
+    def said(text: str) -> str:
+        return gettext(language, text)
+
+    lines = [f"{said('Terminvorschau').upper()} {span} ({said('KW')} {week}) · "
+             f"{config.defaults.publisher.name}", ""]
+    for event in events:
+        lines += _wrap(event["when"]) + _wrap(event["title"]) + _wrap(event["where"])
+        for label, value in ((said("Akkreditierung"), event["accreditation"]),
+                             (said("Fototermin"), event["photo_call"]),
+                             (said("Livestream"), event["livestream"])):
+            if value:
+                lines += _wrap(f"{label}: {value}", indent="  ")
+        if config.web_address:
+            lines.append(config.web_address + event["page"].removeprefix("../"))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
