@@ -23,14 +23,19 @@ def _get(url: str) -> bytes:
         return answer.read()
 
 
-def preview_latency(root: Path, name: str, edits: int = EDITS) -> tuple[float, list[float]]:
-    """Seconds to the first view, and from each save to the new page being served."""
-    began = time.perf_counter()
+def _start_preview(root: Path, name: str) -> tuple[subprocess.Popen, str]:
+    """A preview process of content/`name` on a free port, and its address."""
     process = subprocess.Popen([*BRIEFING, "vorschau", f"content/{name}", "--port", "0",
                                 "--ohne-browser", "--root", str(root)],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return process, process.stdout.readline().split()[1]
+
+
+def preview_latency(root: Path, name: str, edits: int = EDITS) -> tuple[float, list[float]]:
+    """Seconds to the first view, and from each save to the new page being served."""
+    began = time.perf_counter()
+    process, url = _start_preview(root, name)
     try:
-        url = process.stdout.readline().split()[1]
         while True:
             state = json.loads(_get(url + "stand"))
             if state["dokumente"] and state["dokumente"][0]["seiten"]:
@@ -70,11 +75,8 @@ def preview_in_browser(root: Path, name: str, edits: int = EDITS
     if executable is None:
         return None
     began = time.perf_counter()
-    process = subprocess.Popen([*BRIEFING, "vorschau", f"content/{name}", "--port", "0",
-                                "--ohne-browser", "--root", str(root)],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process, url = _start_preview(root, name)
     try:
-        url = process.stdout.readline().split()[1]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable,
                                         args=["--no-sandbox", "--disable-gpu"])

@@ -157,18 +157,28 @@ class _Linker:
     def refer(self, document: Document) -> Document | None:
         """A document about a release (speaking notes, Q&A) with that release resolved; it
         does not belong to the release's package."""
+        release = self._release_of(document, document.type.refers_to)
+        return replace(document, release=release) if release is not None else None
+
+    def _release_of(self, document: Document, kind: str) -> Document | None:
+        """The document of type `kind` that `document` names in `pressemitteilung:`, or
+        None: it waits for a broken one, or it is refused (and why)."""
         reference = document.release_ref or ""
         release = self.releases.get(reference)
         if release is None and reference in self.broken:
             self.waiting.setdefault(self.broken[reference], []).append(document)
             self.blocked.add(document.display_path)
             return None
-        if release is None or release.kind != document.type.refers_to:
-            wanted = doctype(document.type.refers_to).label
-            self.refuse(document, "pressemitteilung", f"{wanted} »{reference}« gibt es nicht "
-                        f"in content/{suggest(reference, self.releases)}")
+        wanted = doctype(kind).label
+        if release is None:
+            self.refuse(document, "pressemitteilung", f"{wanted} »{reference}« gibt es "
+                        f"nicht in content/{suggest(reference, self.releases)}")
             return None
-        return replace(document, release=release)
+        if release.kind != kind:
+            self.refuse(document, "pressemitteilung", f"»{reference}« ist eine {release.label}, "
+                        f"keine {wanted}; nennen Sie die {wanted}, zu der dieses Dokument gehört")
+            return None
+        return release
 
     def stays_internal(self, document: Document) -> bool:
         """A public document may not belong to or translate an internal one (its text
@@ -187,20 +197,8 @@ class _Linker:
 
     def link(self, document: Document) -> Document | None:
         """The briefing linked to its release and priority, or None (and why)."""
-        reference = document.release_ref or ""
-        release = self.releases.get(reference)
-        if release is None and reference in self.broken:
-            self.waiting.setdefault(self.broken[reference], []).append(document)
-            self.blocked.add(document.display_path)
-            return None
+        release = self._release_of(document, document.type.part_of)
         if release is None:
-            self.refuse(document, "pressemitteilung", f"Pressemitteilung »{reference}« gibt es "
-                        f"nicht in content/{suggest(reference, self.releases)}")
-            return None
-        if release.kind != document.type.part_of:
-            wanted = doctype(document.type.part_of).label
-            self.refuse(document, "pressemitteilung", f"»{reference}« ist eine {release.label}, "
-                        f"keine {wanted}; nennen Sie die {wanted}, zu der dieses Dokument gehört")
             return None
         by_key = {p.key: p for p in release.priorities}
         priority = by_key.get(document.priority_ref or "")
