@@ -176,3 +176,39 @@ def test_a_changed_advisory_changes_its_week(tmp_path, monkeypatch):
     page = week.read_text(encoding="utf-8")
     assert page.index("Wasserstoff") < page.index("Grenzregion")
     assert "Freitag,\u00a014.\u00a0November\u00a02025, 15:00" in page
+
+
+def test_a_withdrawn_advisory_cancels_the_event(tmp_path, monkeypatch):
+    from icalendar import Calendar
+
+    root = make_project(tmp_path, {"content/termin.md": ADVISORY.replace(
+        "livestream:", "zurückgezogen:\n  datum: 2025-11-13\n  grund: Der Termin entfällt.\n"
+        "livestream:")})
+    approve(root)
+    monkeypatch.setattr(briefing.clock, "now",
+                        lambda: dt.datetime(2025, 11, 13, 12, 0, tzinfo=dt.UTC))
+    build(root, channels=True)
+    mail = email.message_from_bytes((root / "output" / "e-mail" / "termin.eml").read_bytes(),
+                                    policy=policy.default)
+    (ics,) = list(mail.iter_attachments())
+    (event,) = Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")
+    assert str(event["status"]) == "CANCELLED" and int(event["sequence"]) == 1
+    assert "Der Termin entfällt." in str(event["description"])
+    assert "Kooperation vor." not in str(event["description"])
+
+
+def test_a_translated_advisory_takes_the_event_from_its_original(tmp_path):
+    from briefing.project import load_project
+
+    edition = ("---\ntyp: terminhinweis\ntitel: Minister presents hydrogen cooperation\n"
+               "sprache: en-GB\noriginal: termin\n---\n\nDresden, 13 November 2025 – Text.\n")
+    root = make_project(tmp_path, {"content/termin.md": ADVISORY,
+                                   "content/termin.en.md": edition})
+    documents = {d.slug: d for d in load_project(root).documents}
+    assert documents["termin.en"].starts == documents["termin"].starts
+    assert documents["termin.en"].ends == documents["termin"].ends
+    assert documents["termin.en"].livestream == "https://www.example.de/live"
+    (root / "content" / "termin.en.md").write_text(edition.replace(
+        "original: termin", "original: termin\nbeginn: 2025-11-14 09:00"), encoding="utf-8")
+    assert "content/termin.en.md:6: Feld »beginn« kommt bei einer Übersetzung vom Original; " \
+           "löschen Sie es hier" in [str(p) for p in check(root).problems]

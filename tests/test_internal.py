@@ -202,3 +202,40 @@ def test_an_internal_briefing_stays_out_of_its_public_release(tmp_path):
     for path in out.rglob("*"):
         if path.is_file() and "intern" not in path.relative_to(out).parts:
             assert SECRETS["content/hg.md"] not in texts(path), path
+
+
+def test_an_internal_translation_is_neither_linked_nor_in_the_way(tmp_path):
+    """A public release with an internal (unapproved) translation: the release goes out
+    alone; its page does not name the translation."""
+    edition = ("---\ntyp: pressemitteilung\ntitel: T\nsprache: en-GB\noriginal: pm\n"
+               f"intern: true\n---\n\n{SECRETS['content/vermerk.md']}.\n")
+    root = make_project(tmp_path, {"content/pm.md": RELEASE, "content/pm.en.md": edition})
+    approve(root, "content/pm.md")
+    assert build(root, channels=True).errors == []
+    out = root / "output"
+    page = (out / "web" / "pm" / "pm.html").read_text(encoding="utf-8")
+    assert "pm.en" not in page and "hreflang" not in page
+    assert (out / "intern" / "pm.en.pdf").is_file() and not (out / "web" / "pm.en").exists()
+
+
+def test_an_internal_briefing_claims_no_priority_and_a_refusal_carries_on(tmp_path):
+    # A public briefing for the priority of an internal one is no duplicate.
+    root = make_project(tmp_path / "a", {
+        "content/pm.md": RELEASE_WITH_PRIORITY, "content/eins.md": PUBLIC_BRIEFING,
+        "content/zwei.md": PUBLIC_BRIEFING.replace("priorität: eins", "priorität: zwei"),
+        "content/hg.md": INTERNAL_BRIEFING})
+    assert [p for p in check(root).problems if p.is_error] == []
+    # The translation of a briefing refused for pointing to an internal release waits too.
+    root = make_project(tmp_path / "b", {
+        "content/pm.md": RELEASE_WITH_PRIORITY.replace("titel: Testmitteilung",
+                                                        "titel: T\nintern: true"),
+        "content/eins.md": PUBLIC_BRIEFING,
+        "content/pm.en.md": "---\ntyp: pressemitteilung\ntitel: T\nsprache: en-GB\n"
+                            "original: pm\n---\n\nText.\n",
+        "content/eins.en.md": "---\ntyp: hintergrund\ntitel: Public\nsprache: en-GB\n"
+                              "original: eins\n---\n\nText.\n"})
+    report = build(root)
+    assert not [p.name for p in (root / "output").glob("*.pdf")]
+    shown = [str(p) for p in report.problems]
+    assert any(m.startswith("content/eins.en.md: Hinweis: wird nicht gesetzt, solange content/")
+               for m in shown), shown

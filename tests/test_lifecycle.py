@@ -523,3 +523,41 @@ def test_waiting_publishes_when_the_embargo_ends(project):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_withdrawn_release_keeps_no_earlier_version_online(project, clock):
+    root = project({"content/pm.md": PM})
+    approve(root)
+    clock("2025-10-30 12:00")
+    build(root, channels=True)
+    path = root / "content" / "pm.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Ein kurzer Text.", "Ein neuer "
+                    "Text.").replace("autor:", CORRECTION + "autor:"), encoding="utf-8")
+    approve(root)
+    clock("2025-10-31 12:00")
+    build(root, channels=True)
+    assert (root / "output" / "web" / "pm--fassung-1" / "pm.html").is_file()
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "autor:", "zurückgezogen:\n  datum: 2025-11-02\n  grund: Abgesagt.\nautor:"),
+        encoding="utf-8")
+    clock("2025-11-02 12:00")
+    assert build(root, channels=True).errors == []
+    assert public(root) == ["pm/index.html", "pm/pm.html"]  # the notice only
+
+
+def test_correcting_the_original_leaves_its_published_translation_online(project, clock):
+    root = project({"content/pm.md": PM})
+    _translated(root)
+    approve(root)
+    clock("2025-10-30 12:00")
+    build(root, channels=True)
+    assert {p.split("/")[0] for p in public(root)} == {"pm", "pm.en"}
+    path = root / "content" / "pm.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Ein kurzer Text.", "Ein neuer "
+                    "Text.").replace("autor:", CORRECTION + "autor:"), encoding="utf-8")
+    approve(root, "content/pm.md")
+    clock("2025-10-31 12:00")
+    report = build(root, channels=True)
+    assert report.errors == []
+    assert {p.split("/")[0] for p in public(root)} >= {"pm", "pm.en"}
+    assert "Übersetzung veraltet" in " ".join(str(p) for p in report.problems)

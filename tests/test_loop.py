@@ -357,3 +357,12 @@ def test_new_drafts_of_the_other_types(project, capsys, fixed_day, kind):
     assert out[0] == f"angelegt  {name}"
     assert f"typ: {kind}\n" in (root / name).read_text(encoding="utf-8")
     assert [str(p) for p in check(root).problems] == []
+
+
+def test_renaming_takes_along_files_with_errors_and_windows_line_ends(project, capsys):
+    root = renaming_project(project)
+    broken = BRIEFING.format(key="eins").replace("datum: 2025-10-29", "datum: 2025-13-01")
+    (root / "content" / "b1.md").write_bytes(broken.replace("\n", "\r\n").encode())
+    code, _, err = run(root, capsys, "umbenennen", "pm", "neu-name")
+    assert (code, err) == (0, [])
+    assert b"pressemitteilung: neu-name\r\n" in (root / "content" / "b1.md").read_bytes()

@@ -29,7 +29,12 @@ def calendar(document: Document, description: str, config) -> bytes:
     event = Event()
     address = config.web_address
     event.add("uid", f"{document.slug}@{_host(address)}")
-    event.add("dtstamp", start_of(document.date).astimezone(dt.UTC))
+    # Each correction, and a withdrawal, is a new revision a calendar must take.
+    changed = [document.date, *(c.date for c in document.corrections)]
+    if document.withdrawn:
+        changed.append(document.withdrawn.date)
+    event.add("dtstamp", start_of(max(changed)).astimezone(dt.UTC))
+    event.add("sequence", len(changed) - 1)
     event.add("dtstart", document.starts.astimezone(BERLIN))
     if document.ends:
         event.add("dtend", document.ends.astimezone(BERLIN))

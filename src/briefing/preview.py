@@ -295,7 +295,10 @@ def _other_forms(project, document, body, env, pdf_size: int) -> tuple[str, str]
                                                  else ""), **values)
     text = ""
     if document.type.heads_package:
-        members = [(d, d.output_name) for d in project.documents if d.release is document]
+        from .packages import packages
+
+        package = next((p for p in packages(project.documents) if p.release is document), None)
+        members = [(d, d.output_name) for d in package.members] if package else []
         text = mail.subject(document) + "\n\n" + mail.plain_text(document, body.web, members,
                                                                     draft=document.draft)
     return page or "\n".join(str(p) for p in problems), text

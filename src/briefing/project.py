@@ -136,7 +136,7 @@ def link_documents(
     linker.report_waiting()
     linker.report_unclaimed()
     renderable = linker.unique_outputs([d for d in linked if d is not None])
-    renderable = [d for d in renderable if linker.stays_internal(d)]
+    renderable = linker.without_refused([d for d in renderable if linker.stays_internal(d)])
     return renderable, linker.problems, linker.blocked
 
 
@@ -180,6 +180,24 @@ class _Linker:
             return None
         return release
 
+    def without_refused(self, documents: list[Document]) -> list[Document]:
+        """What remains when a document's release or original was refused: it waits
+        (one note) and goes nowhere — a translation of a refused briefing would otherwise
+        be set on its own."""
+        while True:
+            kept = {d.display_path for d in documents}
+            waiting = [(d, other) for d in documents for other in (d.release, d.original)
+                       if other is not None and other.display_path not in kept]
+            if not waiting:
+                return documents
+            for document, other in waiting:
+                self.blocked.add(document.display_path)
+                self.problems.append(Problem(document.display_path, None, (
+                    f"wird nicht gesetzt, solange {other.display_path} nicht gesetzt werden "
+                    "kann"), Severity.NOTE))
+            gone = {d.display_path for d, _ in waiting}
+            documents = [d for d in documents if d.display_path not in gone]
+
     def stays_internal(self, document: Document) -> bool:
         """A public document may not belong to or translate an internal one (its text
         would reach journalists); False, and why, when it does."""
@@ -208,8 +226,9 @@ class _Linker:
                         f"{release.display_path}{suggest(document.priority_ref or '', by_key)} "
                         f"(vorhanden: {', '.join(by_key) or 'keine'})")
             return None
-        # Each edition (language, Leichte Sprache) has its own briefing per priority.
-        first = self.claimed.setdefault(
+        # Each edition (language, Leichte Sprache) has its own briefing per priority; an
+        # internal one claims none (the public package still needs its own).
+        first = document if document.internal else self.claimed.setdefault(
             (release.slug, priority.key, document.language, document.easy), document)
         if first is not document:
             self.refuse(document, "priorität",

@@ -56,7 +56,7 @@ def candidates(found: list[list[Package]], register: Register,
         when = publication_time(release)
         if release.withdrawn or register.number(release) or "nummer" in release.lines:
             continue
-        members = _members(family)
+        members = _members(family, register)
         if any(register.refusal(d) for p in members for d in p.documents):
             continue
         if when is not None and when <= now:
@@ -64,13 +64,14 @@ def candidates(found: list[list[Package]], register: Register,
     return sorted(chosen, key=lambda p: (publication_time(p.release), p.key))
 
 
-def _members(family: list[Package]) -> list[Package]:
+def _members(family: list[Package], register: Register) -> list[Package]:
     """The packages that go out together: the original's, and every edition that is not a
     draft and not out of date (those follow later, on their own; an edition that says it
-    renders an earlier version goes out with the rest, saying so)."""
+    renders an earlier version goes out with the rest, saying so). An edition already
+    published stays one of them: only `zurückgezogen` takes it back."""
     original = family[0]
-    return [original] + [p for p in family[1:] if not any(d.draft for d in p.documents)
-                         and not _outdated(p)]
+    return [original] + [p for p in family[1:] if register.published(p.key) or (
+        not any(d.draft for d in p.documents) and not _outdated(p))]
 
 
 def _outdated(package: Package) -> list[str]:
@@ -83,7 +84,7 @@ def decide(family: list[Package], register: Register, now: dt.datetime,
     """The decision for every package of a family (the original's package first)."""
     original = family[0]
     release = original.release
-    members = _members(family)
+    members = _members(family, register)
     decisions = {p.key: Decision(REVIEW, State("entwurf"), problems=[
         _outdated_note(p) if _outdated(p) and not any(d.draft for d in p.documents)
         else _draft_note(p)]) for p in family if p not in members}

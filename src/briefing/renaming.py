@@ -43,7 +43,7 @@ def run(root: Path, args) -> int:
         raise UsageError(
             f"umbenennen: {release.display_path} ist veröffentlicht; ihre Adresse steht im "
             "Netz und im Protokoll und bleibt. Ändern Sie den Titel, nicht den Dateinamen")
-    changes = _changes(paths, project, release, new)
+    changes = _changes(paths, release, new)
     taken = [c.target for c in changes if c.target != c.source and c.target.exists()]
     if taken:
         raise UsageError(f"umbenennen: {paths.show(taken[0])} gibt es schon; es wird nichts "
@@ -81,25 +81,26 @@ def _new_name(name: str) -> str:
     return new
 
 
-def _changes(paths: Paths, project, release, new: str) -> list[_Change]:
-    """Every file the renaming writes: moved ones with their links set, edited ones."""
+def _changes(paths: Paths, release, new: str) -> list[_Change]:
+    """Every file the renaming writes: moved ones with their links set, edited ones. Read
+    as text, every content file, also one that has errors now (it must follow too)."""
     old = release.slug
     changes = []
-    for document in project.documents:
-        source = document.source
+    for source in sorted(paths.content_dir.rglob("*.md")):
         text = source.read_bytes()
         edited = _relinked(text, old, new)
-        if document is release:
+        stem = source.stem
+        if stem == old:
             target = source.with_name(f"{new}.md")
-        elif document.original is release:
-            target = source.with_name(f"{new}{document.slug.removeprefix(old)}.md")
+        elif stem.startswith(f"{old}.") and "." not in stem[len(old) + 1:]:
+            target = source.with_name(f"{new}{stem[len(old):]}.md")  # an edition: ALT.en
         elif edited != text:
             target = source
         else:
             continue
         changes.append(_Change(source, target, edited, text))
         for suffix in (".toml", ".md"):  # its approval goes with it
-            approval = paths.approvals_dir / f"{document.slug}{suffix}"
+            approval = paths.approvals_dir / f"{stem}{suffix}"
             if target != source and approval.is_file():
                 data = approval.read_bytes()
                 changes.append(_Change(approval, approval.with_name(f"{target.stem}{suffix}"),
@@ -110,25 +111,32 @@ def _changes(paths: Paths, project, release, new: str) -> list[_Change]:
 def _relinked(text: bytes, old: str, new: str) -> bytes:
     """The front-matter links to `old` (`pressemitteilung:`, `original:`) set to `new`."""
     pattern = re.compile(rb"^((?:pressemitteilung|original):[ \t]*)(['\"]?)"
-                         + re.escape(old.encode()) + rb"(\.md)?\2([ \t]*(?:#.*)?)$", re.M)
-    return pattern.sub(lambda m: m[1] + m[2] + new.encode() + (m[3] or b"") + m[2] + m[4],
-                       text)
+                         + re.escape(old.encode())
+                         + rb"(\.md)?\2([ \t]*(?:#[^\r\n]*)?)(\r?)$", re.M)
+    return pattern.sub(lambda m: m[1] + m[2] + new.encode() + (m[3] or b"") + m[2] + m[4]
+                       + m[5], text)
 
 
 def _apply(paths: Paths, changes: list[_Change]) -> None:
-    """New files first, then the old ones go; on failure what was done is undone."""
-    done: list[_Change] = []
+    """New files first, then the old ones go; on failure what was done is undone: the new
+    files removed, every old file as it was."""
+    written: list[_Change] = []
+    removed: list[_Change] = []
     try:
         for change in changes:
-            done.append(change)
             write_atomically(change.target, change.text)
+            written.append(change)
         for change in changes:
             if change.target != change.source:
                 change.source.unlink()
+                removed.append(change)
     except OSError as exc:
-        for change in reversed(done):
-            with contextlib.suppress(OSError):
-                write_atomically(change.source, change.before)
-                if change.target != change.source:
+        for change in written:  # first the new names go (that frees space too)
+            if change.target != change.source:
+                with contextlib.suppress(OSError):
                     change.target.unlink(missing_ok=True)
+        for change in written:  # then what was changed or removed comes back
+            if change.target == change.source or change in removed:
+                with contextlib.suppress(OSError):
+                    write_atomically(change.source, change.before)
         raise MachineError(f"umbenennen: {cause_of(exc)}; es wurde nichts umbenannt") from None

@@ -120,10 +120,14 @@ class Run:
     def _read(self, name: str) -> bytes:
         return b"" if self.dry else (self.config.output_dir / name).read_bytes()
 
+    def public_packages(self) -> list[Package]:
+        """The packages that may go out: an internal release or edition never does."""
+        return [p for p in self.packages if not p.release.internal]
+
     def languages(self, package: Package) -> list[Package]:
         """The other language versions of a package (its original, its editions) that
         stand in the same place (public or held for review), the original first."""
-        family = next(f for f in families(self.packages) if package in f)
+        family = next(f for f in families(self.public_packages()) if package in f)
         where = self.state(package).folder
         return [p for p in family if p is not package and self.state(p).folder == where]
 
@@ -157,8 +161,7 @@ class Run:
     def _number_first_publications(self) -> None:
         """A release published for the first time gets its number before it is set."""
         register = self.project.register
-        chosen = candidates([f for f in families(self.packages) if not f[0].release.internal],
-                            register, self.now)
+        chosen = candidates(families(self.public_packages()), register, self.now)
         numbers = register.next_numbers([p.release for p in chosen])
         if not numbers:
             return
@@ -431,11 +434,10 @@ class Run:
         """For each release with its editions: publish, hold for review, keep as published
         or withdraw (publication.py); and when the next one falls due."""
         expires = []
-        for family in families(self.packages):
-            if family[0].release.internal:  # never published: no state, number or log
-                for package in family:
-                    self.decisions[package.key] = Decision(REVIEW, State("intern"))
-                continue
+        for package in self.packages:  # internal: never published, no number or log
+            if package.release.internal:
+                self.decisions[package.key] = Decision(REVIEW, State("intern"))
+        for family in families(self.public_packages()):
             for key, decision in decide(family, self.project.register, self.now, self.missing,
                                         self.final).items():
                 self.decisions[key] = decision

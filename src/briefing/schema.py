@@ -206,6 +206,14 @@ INHERITANCE = (
     Inherit("veröffentlichung", None, ALWAYS),
     Inherit("korrekturen", ALWAYS, UNLESS_OWN),
     Inherit("zurückgezogen", ALWAYS, UNLESS_OWN),
+    # A media advisory's event is the same in every language; the details may be
+    # translated.
+    Inherit("beginn", None, ALWAYS),
+    Inherit("ende", None, ALWAYS),
+    Inherit("adresse", None, UNLESS_OWN),
+    Inherit("akkreditierung", None, UNLESS_OWN),
+    Inherit("fototermin", None, UNLESS_OWN),
+    Inherit("livestream", None, ALWAYS),
 )
 
 

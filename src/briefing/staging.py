@@ -61,6 +61,8 @@ class Staging:
         release's folder (`web/<release>--fassung-N/`, so that their links to the site
         still hold); this run's correction adds the one it replaces."""
         run = self.run
+        if package.release.withdrawn:  # withdrawn: no version of it stays online
+            return
         folder = f"{PUBLIC}/{package.slug}/"
         earlier = f"{PUBLIC}/{package.slug}{VERSION_FOLDER}"
         for name in entry.files:

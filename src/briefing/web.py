@@ -70,8 +70,9 @@ class Place:
     css: str
     home: str | None
     feed: str | None
-    #: The other language versions of a release stand beside it (`../<edition>/`).
-    languages: bool = False
+    #: In the site (or its review copy), beside the other folders: the release's language
+    #: versions and earlier versions are linked (`../<edition>/`, `../<release>--fassung-N/`).
+    in_site: bool = False
 
     def values(self) -> dict:
         return {"css": self.css, "home": self.home, "feed": self.feed}
@@ -80,9 +81,9 @@ class Place:
 #: The archive and feed at the site's root.
 SITE_ROOT = Place("briefing.css", "index.html", "feed.atom")
 #: A public package's pages: `web/<release>/`, one folder below the archive.
-IN_SITE = Place("../briefing.css", "../index.html", "../feed.atom", languages=True)
+IN_SITE = Place("../briefing.css", "../index.html", "../feed.atom", in_site=True)
 #: A package held back for review: `gesperrt/<release>/`; there is no archive of those.
-IN_REVIEW = Place("../briefing.css", None, None, languages=True)
+IN_REVIEW = Place("../briefing.css", None, None, in_site=True)
 
 
 def in_bundle(config) -> Place:
@@ -142,7 +143,7 @@ def pages(package: Package, context, where: str, place: Place, held: bool) -> Pa
     downloads = [download(d.output_name, len(made.pdfs[d.slug]), locale)
                  for d in package.documents]
     site = {"held": held, "place": place,
-            "languages": context.languages(package) if place.languages else []}
+            "languages": context.languages(package) if place.in_site else []}
     for document, pdf in zip(package.documents, downloads, strict=True):
         ics = events.file_name(document) if document.type.calendar else None
         html = _document_page(document, pdf, context, site, made, where, ics)
@@ -163,7 +164,15 @@ def pages(package: Package, context, where: str, place: Place, held: bool) -> Pa
 
 
 def event_file(document: Document, context) -> bytes:
-    """The advisory's calendar file, its description the text as the e-mail has it."""
+    """The advisory's calendar file, its description the text as the e-mail has it (when
+    withdrawn: that it was, and why; the event is cancelled)."""
+    if document.withdrawn:
+        language = document.language
+        said = gettext(language, "Diese Pressemitteilung wurde am %(date)s zurückgezogen.",
+                       date=formatting.long_date(document.withdrawn.date,
+                                                 document.babel_locale))
+        text = f"{said} {gettext(language, 'Grund')}: {document.withdrawn.reason}"
+        return events.calendar(document, text.replace("\u00a0", " "), context.config)
     lines = [text for _, text in plaintext.blocks(context.body(document).web)]
     facts = [f"{gettext(document.language, label)}: {value}" for label, value in (
         (N_("Akkreditierung"), document.accreditation), (N_("Fototermin"), document.photo_call),
@@ -233,7 +242,7 @@ def _index(package: Package, pdfs: list[Download], kit: Download | None, context
     entries = [{"doc": d, "page": f"{d.slug}.html", "pdf": f}
                for d, f in zip(package.documents, pdfs, strict=True)]
     release = package.release
-    earlier = [] if site["held"] else context.earlier(package)
+    earlier = context.earlier(package) if site["place"].in_site and not site["held"] else []
     earlier = [{**v, "date": dt.date.fromisoformat(v["date"])} for v in earlier]
     return render(context.env, INDEX_TEMPLATE, context.config, problems,
                   doc=release, entries=entries, kit=kit, earlier=earlier,
