@@ -65,6 +65,8 @@ class Digests:
 
     def __init__(self):
         self._cache: dict[Path, str] = {}
+        #: `shown:digest` of each file: a thousand units name the same templates.
+        self._named: dict[Path, str] = {}
 
     def file(self, path: Path) -> str:
         if path not in self._cache:
@@ -78,7 +80,13 @@ class Digests:
         return digest("\n".join(parts).encode())
 
     def files(self, paths: Paths, files: Iterable[Path]) -> str:
-        return self.combine(*(f"{paths.show(p)}:{self.file(p)}" for p in files))
+        return self.combine(*(self._name(paths, p) for p in files))
+
+    def _name(self, paths: Paths, path: Path) -> str:
+        named = self._named.get(path)
+        if named is None:
+            named = self._named[path] = f"{paths.show(path)}:{self.file(path)}"
+        return named
 
 
 @cache

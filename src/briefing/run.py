@@ -80,6 +80,8 @@ class Run:
         #: Published releases whose content file was deleted: nothing of them goes.
         self.guarded = self._deleted_but_published() if channels and not dry else set()
         self._bodies: dict[str, object] = {}
+        self._families: tuple[list | None, dict] = (None, {})
+        self._internal_of: dict | None = None
         #: Unit key → the files made of it in this run.
         self.results: dict[str, dict[str, bytes]] = {}
         #: Unit keys that are current (not made again) and that failed in this run.
@@ -124,10 +126,19 @@ class Run:
         """The packages that may go out: an internal release or edition never does."""
         return [p for p in self.packages if not p.release.internal]
 
+    def _family_of(self) -> dict[str, list[Package]]:
+        """Package key → its family (made once per list of packages: they are replaced
+        when numbers are given)."""
+        if self._families[0] is not self.packages:
+            found = {p.key: family for family in families(self.public_packages())
+                     for p in family}
+            self._families = (self.packages, found)
+        return self._families[1]
+
     def languages(self, package: Package) -> list[Package]:
         """The other language versions of a package (its original, its editions) that
         stand in the same place (public or held for review), the original first."""
-        family = next(f for f in families(self.public_packages()) if package in f)
+        family = self._family_of().get(package.key, [package])
         where = self.state(package).folder
         return [p for p in family if p is not package and self.state(p).folder == where]
 
@@ -237,9 +248,13 @@ class Run:
         """The package with the internal documents about its release (speaking notes, Q&A
         of the same edition), or None when there are none."""
         release = package.release
-        found = [d for d in self.documents if d.internal and d.release is not None
-                 and d.release.display_path == release.display_path
-                 and (d.language, d.easy) == (release.language, release.easy)]
+        if self._internal_of is None:
+            self._internal_of = {}
+            for d in self.documents:
+                if d.internal and d.release is not None:
+                    key = (d.release.display_path, d.language, d.easy)
+                    self._internal_of.setdefault(key, []).append(d)
+        found = self._internal_of.get((release.display_path, release.language, release.easy))
         return Package(release, [*package.members, *found], internal=True) if found else None
 
     def _left_out(self, output: Output, package: Package) -> bool:
