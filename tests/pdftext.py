@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
 
 
-def _unicode_maps(page) -> dict:
+def unicode_maps(page) -> dict:
     maps = {}
     for name, font in page["/Resources"]["/Font"].items():
         cmap = font.get_object()["/ToUnicode"].get_object().get_data()
@@ -26,7 +26,7 @@ def marked_content(reader: PdfReader) -> dict[tuple[int, int], str]:
     it, or its glyphs)."""
     found: dict[tuple[int, int], list[str]] = {}
     for index, page in enumerate(reader.pages):
-        maps, font, stack = _unicode_maps(page), None, []
+        maps, font, stack = unicode_maps(page), None, []
         for operands, operator in ContentStream(page.get_contents(), reader).operations:
             if operator == b"Tf":
                 font = operands[0]

@@ -13,6 +13,7 @@ from pypdf.generic import IndirectObject
 from briefing.build import build
 
 from .conftest import make_project
+from .pdftext import unicode_maps
 
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
@@ -136,20 +137,13 @@ def screen_reader_text(path) -> str:
     """The tagged text of a PDF as a screen reader gets it: marked content in order, each
     glyph through its font's ToUnicode map, /ActualText instead of what it covers, nothing
     of artifacts, and no separator added between pieces (PDF readers add none either)."""
-    import re
 
     from pypdf.generic import ContentStream
 
     reader = PdfReader(path)
     out = []
     for page in reader.pages:
-        maps = {}
-        for name, font in page["/Resources"]["/Font"].items():
-            cmap = font.get_object()["/ToUnicode"].get_object().get_data()
-            maps[name] = {code.decode().upper(): bytes.fromhex(text.decode()).decode("utf-16-be")
-                          for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S)
-                          for code, text in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>",
-                                                       block)}
+        maps = unicode_maps(page)
         font, stack = None, []
         for operands, operator in ContentStream(page.get_contents(), reader).operations:
             if operator == b"Tf":

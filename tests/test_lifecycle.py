@@ -235,18 +235,13 @@ def test_whole_or_nothing_a_missing_briefing_keeps_the_published_package(project
         "bleibt, wie sie ist" in notes(report)
 
 
-def test_whole_or_nothing_an_unapproved_translation_holds_back_the_family(project, clock):
-    edition = """\
----
-typ: pressemitteilung
-titel: Test release
-sprache: en-GB
-original: pm
----
+#: An English edition of content/pm.md (without its `fassung`).
+EDITION = "---\ntyp: pressemitteilung\ntitel: Test release\nsprache: en-GB\noriginal: pm\n" \
+    "---\n\nA short text.\n"
 
-A short text.
-"""
-    root = project({"content/pm.md": PM, "content/pm.en.md": edition})
+
+def test_whole_or_nothing_an_unapproved_translation_holds_back_the_family(project, clock):
+    root = project({"content/pm.md": PM, "content/pm.en.md": EDITION})
     approve(root, "content/pm.md")
     clock("2025-10-30 12:00")
     build(root, channels=True)
@@ -262,8 +257,7 @@ def _translated(root: Path) -> str:
     from briefing.project import load_project
 
     version = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
-    edition = ("---\ntyp: pressemitteilung\ntitel: Test release\nsprache: en-GB\n"
-               f"original: pm\nfassung: {version}\n---\n\nA short text.\n")
+    edition = EDITION.replace("original: pm\n", f"original: pm\nfassung: {version}\n")
     (root / "content" / "pm.en.md").write_text(edition, encoding="utf-8")
     return edition
 
@@ -311,17 +305,7 @@ def test_an_outdated_translation_waits_unless_it_says_it_is_of_an_earlier_versio
 
 
 def test_a_draft_translation_waits_on_its_own(project, clock):
-    edition = """\
----
-typ: pressemitteilung
-titel: Test release
-sprache: en-GB
-original: pm
-entwurf: true
----
-
-A short text.
-"""
+    edition = EDITION.replace("original: pm\n", "original: pm\nentwurf: true\n")
     root = project({"content/pm.md": PM, "content/pm.en.md": edition})
     approve(root)
     clock("2025-10-30 12:00")

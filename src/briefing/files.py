@@ -23,21 +23,30 @@ from .paths import Paths
 TEMP_PREFIX, TEMP_SUFFIX = ".", ".tmp"
 
 
+def _temporary(target: Path, data: bytes, mode: int, names: list[str]) -> str:
+    """`data` in a temporary file beside `target`, on disk; its name is added to `names`
+    before anything is written (so the caller can remove it whatever happens)."""
+    handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
+                                         suffix=TEMP_SUFFIX, dir=target.parent)
+    names.append(temp_name)
+    with os.fdopen(handle, "wb") as temp:
+        temp.write(data)
+        temp.flush()
+        os.fsync(temp.fileno())
+    os.chmod(temp_name, mode)
+    return temp_name
+
+
 def write_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
     """Write `data` to `target` completely or not at all. Raises OSError (with the temporary
     file removed) when the machine refuses."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
-                                         suffix=TEMP_SUFFIX, dir=target.parent)
+    names: list[str] = []
     try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, target)
+        os.replace(_temporary(target, data, mode, names), target)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        for name in names:
+            Path(name).unlink(missing_ok=True)
         raise
 
 
@@ -46,33 +55,28 @@ def write_all_atomically(files: dict[Path, bytes], mode: int = 0o644) -> None:
     flushed to disk first; only when all of them are there are they renamed into place. A
     refusal of the machine (disk full) leaves every old file as it was. Raises OSError
     (naming the file in `filename`) with every temporary file removed."""
-    temps: list[tuple[str, Path]] = []
+    names: list[str] = []  # the temporary files, in the order of `targets`
+    targets: list[Path] = []
     made: list[Path] = []  # folders this call made: gone again when it fails
     try:
         for target, data in files.items():
             missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
             target.parent.mkdir(parents=True, exist_ok=True)
             made += missing
-            handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
-                                                 suffix=TEMP_SUFFIX, dir=target.parent)
-            temps.append((temp_name, target))
             try:
-                with os.fdopen(handle, "wb") as temp:
-                    temp.write(data)
-                    temp.flush()
-                    os.fsync(temp.fileno())
-                os.chmod(temp_name, mode)
+                _temporary(target, data, mode, names)
             except OSError as exc:
                 exc.filename = exc.filename or str(target)
                 raise
+            targets.append(target)
     except BaseException:
-        for temp_name, _ in temps:
+        for temp_name in names:
             Path(temp_name).unlink(missing_ok=True)
         for folder in sorted(made, key=lambda f: len(f.parts), reverse=True):
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
-    for temp_name, target in temps:
+    for temp_name, target in zip(names, targets, strict=True):
         os.replace(temp_name, target)
 
 

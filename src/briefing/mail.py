@@ -73,10 +73,10 @@ def withdrawal_text(release: Document) -> str:
     language, locale = release.language, release.babel_locale
     label = release.label + (f" {release.number}" if release.number else "")
     lines = [f"{gettext(language, WITHDRAWN)}: {release.title}", "",
-             *_wrap(gettext(language, "Diese Pressemitteilung wurde am %(date)s zurückgezogen.",
+             *wrap(gettext(language, "Diese Pressemitteilung wurde am %(date)s zurückgezogen.",
                             date=formatting.long_date(release.withdrawn.date, locale))
                     + f" ({label}, {formatting.numeric_date(release.date, locale)})"),
-             "", *_wrap(f"{gettext(language, 'Grund')}: {release.withdrawn.reason}")]
+             "", *wrap(f"{gettext(language, 'Grund')}: {release.withdrawn.reason}")]
     return "\n".join(lines) + "\n"
 
 
@@ -104,12 +104,12 @@ def plain_text(release: Document, body_html: str, attachments: list[tuple[Docume
     language, locale = release.language, release.babel_locale
     out: list[str] = []
     if draft:
-        out += [*_wrap(gettext(language, "ENTWURF – nicht versenden: noch nicht freigegeben "
+        out += [*wrap(gettext(language, "ENTWURF – nicht versenden: noch nicht freigegeben "
                                          "oder als Entwurf markiert")), ""]
     for correction in release.corrections:
         said = gettext(language, "Korrigierte Fassung vom %(date)s",
                        date=formatting.long_date(correction.date, locale))
-        out += [*_wrap(f"{said}: {correction.text}"), ""]
+        out += [*wrap(f"{said}: {correction.text}"), ""]
     if release.embargo:
         out += [f"{gettext(language, 'Sperrfrist').upper()}: "
                 f"{formatting.embargo(release.embargo, locale)}", ""]
@@ -119,13 +119,13 @@ def plain_text(release: Document, body_html: str, attachments: list[tuple[Docume
             f"{formatting.numeric_date(release.date, locale)}", ""]
     out += [release.title, "=" * min(WIDTH, len(release.title))]
     if release.subtitle:
-        out += _wrap(release.subtitle)
+        out += wrap(release.subtitle)
     out.append("")
     out += text_of(body_html)
     if attachments:
         out += ["", gettext(language, "Hintergrundinformationen (als PDF im Anhang):")]
         for document, file in attachments:
-            out += _wrap(f"– {document.title} ({file})", indent="  ")
+            out += wrap(f"– {document.title} ({file})", indent="  ")
     contact = release.contact
     if contact:
         out += ["", gettext(language, "Pressekontakt")]
@@ -138,7 +138,8 @@ def plain_text(release: Document, body_html: str, attachments: list[tuple[Docume
     return "\n".join(out).rstrip() + "\n"
 
 
-def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    """`text` in lines of at most `WIDTH` columns (`indent` for the lines after the first)."""
     # No-break spaces stay unbroken (textwrap breaks only at ASCII whitespace); words and
     # hyphenated compounds are never cut.
     return textwrap.wrap(" ".join(text.split(" ")), WIDTH, initial_indent=first or "",
@@ -172,12 +173,12 @@ def text_of(body_html: str) -> list[str]:
         elif kind == "li":
             indent = " " * (len(text) - len(text.lstrip()) + text.lstrip().index(" ") + 1)
             for number, line in enumerate(text.lstrip().split("\n")):
-                lines += _wrap(line, indent=indent,
+                lines += wrap(line, indent=indent,
                                first=text[:len(text) - len(text.lstrip())] if number == 0
                                else indent)
         else:
             for line in text.split("\n"):
-                lines += _wrap(line)
+                lines += wrap(line)
         previous = kind
         index += 1
     return lines
@@ -208,12 +209,12 @@ def table(rows: list[tuple[str, list[str]]]) -> list[str]:
     lines = []
     for first, *rest in body:
         if len(rest) == 1 and rest[0]:  # a label and its value
-            lines += _wrap(f"– {first}: {rest[0]}", indent="  ")
+            lines += wrap(f"– {first}: {rest[0]}", indent="  ")
             continue
-        lines += _wrap(f"– {first}", indent="  ")
+        lines += wrap(f"– {first}", indent="  ")
         for name, cell in zip(head[1:] if head else [""] * len(rest), rest, strict=True):
             if cell:
-                lines += _wrap(f"{name}: {cell}" if name else cell, indent="    ",
+                lines += wrap(f"{name}: {cell}" if name else cell, indent="    ",
                                first="  ")
     return lines
 

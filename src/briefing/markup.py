@@ -49,8 +49,6 @@ class Body:
     problems: list[Problem] = field(default_factory=list)
     images: list[Path] = field(default_factory=list)
     web: str = ""
-    #: Images without a credit (`![…](bild.png "Foto: …")`): never published.
-    uncredited: list[str] = field(default_factory=list)
 
 
 class _Report:
@@ -108,7 +106,6 @@ class SafetyTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, report: _Report, content_dir: Path, images: list[Path]):
         super().__init__(md)
         self.report, self.content_dir, self.images = report, content_dir, images
-        self.uncredited: list[str] = []
         #: The web form of the tree (notes at the end); `_WebForm` finishes it.
         self.web_root: ET.Element | None = None
 
@@ -225,7 +222,6 @@ class SafetyTreeprocessor(Treeprocessor):
         image alone in its paragraph becomes a figure with the credit as its caption."""
         credit = " ".join((element.attrib.pop("title", None) or "").split())
         if not credit:
-            self.uncredited.append(src)
             self.report.add(src, (
                 f"Bild »{src}« hat keinen Bildnachweis; ohne ihn wird es nicht veröffentlicht. "
                 f'Schreiben Sie ihn dahinter: ![Beschreibung]({src} "Foto: Name / Agentur")'),
@@ -408,8 +404,7 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
         report.add("", "Der Text ist zu tief verschachtelt (Listen oder Zitate in Listen); "
                        "vereinfachen Sie die Gliederung")
         html = web = ""
-    return Body(html, report.problems, images, web,
-                safety.safety.uncredited if safety.safety else [])
+    return Body(html, report.problems, images, web)
 
 
 def _decodable(path: Path) -> bool:

@@ -13,7 +13,7 @@ from .config import Config, load_config
 from .doctypes import doctype
 from .easy_language import lint
 from .editions import link_editions
-from .errors import ContentError, Problem, Severity, problem_order
+from .errors import ContentError, Problem, Severity, UsageError, problem_order
 from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
 from .lifecycle import Register, with_numbers
@@ -35,6 +35,17 @@ class Project:
     hyphenation: dict[str, list[int]] = field(default_factory=dict)
     #: Approvals and the publication log (lifecycle.py).
     register: Register | None = None
+
+    def named(self, name: str | Path, what: str = "kein fehlerfreies Dokument") -> Document:
+        """The document staff name on the command line; UsageError when it is none that
+        can be set, with its errors (`what`: how the message names what is missing)."""
+        shown = self.config.named(name)
+        found = next((d for d in self.documents if d.display_path == shown), None)
+        if found is None:
+            errors = [str(p) for p in self.problems if p.path == shown and p.is_error]
+            why = ("; zuerst beheben:\n" + "\n".join(errors)) if errors else ""
+            raise UsageError(f"{shown} ist {what} in content/{why}")
+        return found
 
 
 #: Files in content/ that are not content and need no warning.

@@ -17,16 +17,6 @@ from .lifecycle import Register, approve, read_log, text_path
 from .paths import Paths
 
 
-def _document(paths: Paths, project, name: str):
-    shown = paths.named(name)
-    found = next((d for d in project.documents if d.display_path == shown), None)
-    if found is None:
-        errors = [str(p) for p in project.problems if p.path == shown and p.is_error]
-        why = ("; zuerst beheben:\n" + "\n".join(errors)) if errors else ""
-        raise UsageError(f"{shown} ist kein fehlerfreies Dokument in content/{why}")
-    return found
-
-
 def run_approve(root: Path, args) -> int:
     """`briefing freigeben DATEI… --name "…"`: record who approved which exact text."""
     from .project import load_project
@@ -37,7 +27,7 @@ def run_approve(root: Path, args) -> int:
         raise UsageError("freigeben: nennen Sie, wer freigibt: --name \"Vorname Nachname\" "
                          "(make freigeben DATEI=… NAME=\"…\")")
     project = load_project(root)
-    documents = [_document(paths, project, file) for file in args.files]
+    documents = [project.named(file) for file in args.files]
     for document in documents:
         if document.draft:
             raise UsageError(f"freigeben: {document.display_path} ist ein Entwurf; entfernen "

@@ -35,7 +35,7 @@ def run(root: Path, args) -> int:
 
     paths = Paths(root)
     project = load_project(root)
-    release = _release(paths, project, args.alt)
+    release = _release(project, args.alt)
     new = _new_name(args.neu)
     if new == release.slug:
         raise UsageError(f"umbenennen: {release.display_path} heißt schon so")
@@ -59,13 +59,12 @@ def run(root: Path, args) -> int:
     return 0
 
 
-def _release(paths: Paths, project, name: str):
-    shown = paths.named(name if name.endswith(".md") or "/" in name else f"{name}.md")
-    found = next((d for d in project.documents if d.display_path == shown), None)
-    if found is None:
-        errors = [str(p) for p in project.problems if p.path == shown and p.is_error]
-        why = ("; zuerst beheben:\n" + "\n".join(errors)) if errors else ""
-        raise UsageError(f"umbenennen: {shown} ist kein fehlerfreies Dokument in content/{why}")
+def _release(project, name: str):
+    try:
+        found = project.named(name if name.endswith(".md") or "/" in name else f"{name}.md")
+    except UsageError as exc:
+        raise UsageError(f"umbenennen: {exc}") from None
+    shown = found.display_path
     if not found.type.heads_package or found.original is not None:
         raise UsageError(f"umbenennen: {shown} ist keine Pressemitteilung im Original; "
                          "umbenannt wird die Pressemitteilung, ihre Fassungen folgen ihr")

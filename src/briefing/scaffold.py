@@ -201,12 +201,11 @@ def new_briefings(paths: Paths, release_file: Path) -> list[Path]:
     from .project import load_project
 
     project = load_project(paths.root)
-    shown = paths.named(release_file)
-    release = next((d for d in project.documents if d.display_path == shown), None)
-    if release is None:
-        problems = [str(p) for p in project.problems if p.path == shown and p.is_error]
-        why = ("; zuerst beheben:\n" + "\n".join(problems)) if problems else ""
-        raise UsageError(f"neu: {shown} ist keine fehlerfreie Pressemitteilung in content/{why}")
+    try:
+        release = project.named(release_file, "keine fehlerfreie Pressemitteilung")
+    except UsageError as exc:
+        raise UsageError(f"neu: {exc}") from None
+    shown = release.display_path
     if not release.priorities:
         raise UsageError(f"neu: {shown} hat keine »prioritäten«; tragen Sie sie zuerst ein")
     covered = {d.priority.key for d in project.documents

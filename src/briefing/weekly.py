@@ -79,7 +79,7 @@ def _event(record: dict, locale: str) -> dict:
 
 def _text(language: str, config, week: int, span: str, events: list[dict]) -> str:
     """The week as the e-mail to the distribution list (72 columns, as mail.py)."""
-    from .mail import _wrap
+    from .mail import wrap
 
     def said(text: str) -> str:
         return gettext(language, text)
@@ -87,12 +87,12 @@ def _text(language: str, config, week: int, span: str, events: list[dict]) -> st
     lines = [f"{said('Terminvorschau').upper()} {span} ({said('KW')} {week}) · "
              f"{config.defaults.publisher.name}", ""]
     for event in events:
-        lines += _wrap(event["when"]) + _wrap(event["title"]) + _wrap(event["where"])
+        lines += wrap(event["when"]) + wrap(event["title"]) + wrap(event["where"])
         for label, value in ((said("Akkreditierung"), event["accreditation"]),
                              (said("Fototermin"), event["photo_call"]),
                              (said("Livestream"), event["livestream"])):
             if value:
-                lines += _wrap(f"{label}: {value}", indent="  ")
+                lines += wrap(f"{label}: {value}", indent="  ")
         if config.web_address:
             lines.append(config.web_address + event["page"].removeprefix("../"))
         lines.append("")
