@@ -8,6 +8,7 @@ import email
 import email.header
 import hashlib
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -258,9 +259,17 @@ def test_archive_by_year_and_month_and_feed_with_the_web_address(tmp_path):
     approve(root)
     assert build(root, channels=True).exit_code() == 0
     archive = (root / "output" / "web" / "index.html").read_text(encoding="utf-8")
-    headings = re.findall(r"<h[23][^>]*>([^<]+)</h[23]>", archive)
-    assert headings == ["2026", "Januar", "2025", "Oktober", "September"]
+    headings = re.findall(r"<h[234][^>]*>([^<]+)</h[234]>", archive)
+    assert headings == ["Die neuesten Pressemitteilungen", "2026", "Januar", "2025", "Oktober",
+                        "September", "Archiv"]
     assert archive.index("Dritte") < archive.index("Zweite") < archive.index("Erste")
+    assert re.findall(r'href="(archiv/[^"]+)">(\d+)</a> <span class="date">\(([^)]+)\)',
+                      archive) == [("archiv/2026.html", "2026", "1 Pressemitteilung"),
+                                   ("archiv/2025.html", "2025", "2 Pressemitteilungen")]
+    year = (root / "output" / "web" / "archiv" / "2025.html").read_text(encoding="utf-8")
+    assert re.findall(r"<h2[^>]*>([^<]+)</h2>", year) == ["Archiv", "Oktober", "September"]
+    assert 'href="../b/index.html">Zweite' in year and "Dritte" not in year
+    assert 'href="../briefing.css"' in year and 'href="2026.html">2026</a>' in year
     feed = ET.parse(root / "output" / "web" / "feed.atom").getroot()
     assert feed.get("{http://www.w3.org/XML/1998/namespace}base") == \
         "https://presse.example.de/mitteilungen/"
@@ -432,3 +441,73 @@ def test_sender_and_reply_to_come_from_the_settings(tmp_path):
     assert message["From"] == "Pressestelle der Staatskanzlei <presse@sk.sachsen.example>"
     assert message["Reply-To"] == "presse@sk.sachsen.example"
     assert message["Message-ID"].endswith(".pm@sk.sachsen.example>")
+
+
+def _dated(day: str, title: str) -> str:
+    y, m, d = day.split("-")
+    months = {"09": "September", "10": "Oktober", "01": "Januar", "02": "Februar"}
+    return RELEASE.replace("2025-10-29", day).replace("Testmitteilung", title).replace(
+        "(29. Oktober 2025)", f"({int(d)}. {months[m]} {y})")
+
+
+def _site(tmp_path, newest: int):
+    root = make_project(tmp_path, {
+        "content/a.md": _dated("2025-09-15", "Erste"),
+        "content/b.md": _dated("2025-10-29", "Zweite"),
+        "content/c.md": _dated("2026-01-07", "Dritte"),
+    })
+    config = root / "briefing.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f"\n[web]\nneueste = {newest}\n",
+                      encoding="utf-8")
+    approve(root)
+    assert build(root, channels=True).exit_code() == 0
+    return root
+
+
+def test_the_newest_are_on_the_start_page_in_the_feed_and_json_the_rest_by_year(tmp_path):
+    root = _site(tmp_path, newest=2)
+    web = root / "output" / "web"
+    start = (web / "index.html").read_text(encoding="utf-8")
+    assert "Dritte" in start and "Zweite" in start and "Erste" not in start
+    feed = ET.parse(web / "feed.atom").getroot()
+    assert [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")] == \
+        ["Dritte", "Zweite"]
+    newest = json.loads((web / "pressemitteilungen.json").read_text(encoding="utf-8"))
+    assert [e["kennung"] for e in newest["pressemitteilungen"]] == ["c", "b"]
+    assert newest["archiv"] == [
+        {"jahr": 2026, "anzahl": 1, "adresse": "pressemitteilungen-2026.json"},
+        {"jahr": 2025, "anzahl": 2, "adresse": "pressemitteilungen-2025.json"}]
+    year = json.loads((web / "pressemitteilungen-2025.json").read_text(encoding="utf-8"))
+    assert year["jahr"] == 2025
+    assert [e["kennung"] for e in year["pressemitteilungen"]] == ["b", "a"]
+    assert "Erste" in (web / "archiv" / "2025.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, shared", [
+    # A correction of an old release: its year, and the feed (it changed last).
+    ("korrektur-a", {"archiv/2025.html", "pressemitteilungen-2025.json", "feed.atom"}),
+    # A new release of 2026: its year and the newest; 2025 is not touched.
+    ("neu-2026", {"archiv/2026.html", "pressemitteilungen-2026.json", "feed.atom",
+                  "index.html", "pressemitteilungen.json"}),
+])
+def test_a_change_rewrites_the_shared_pages_that_list_it_and_no_others(tmp_path, change,
+                                                                         shared):
+    root = _site(tmp_path, newest=2)
+    if change == "korrektur-a":
+        path, slug = root / "content" / "a.md", "a"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "ort: Dresden\n", "ort: Dresden\nkorrekturen:\n  2026-01-08: Ein Wort.\n")
+            .replace("Ein kurzer", "Ein korrigierter"), encoding="utf-8")
+    else:
+        path, slug = root / "content" / "d.md", "d"
+        path.write_text(_dated("2026-02-03", "Vierte"), encoding="utf-8")
+    approve(root, f"content/{slug}.md")
+    report = build(root, channels=True)
+    assert report.exit_code() == 0
+    written = [p.removeprefix("output/") for p in report.channel_written]
+    site = {p.removeprefix("web/") for p in written
+            if p.startswith("web/") and (p.count("/") == 1 or p.startswith("web/archiv/"))}
+    assert site == shared
+    own = [p for p in written if p.removeprefix("web/") not in site]
+    assert own and all(re.match(rf"(web/{slug}(--fassung-1)?/|e-mail/{slug}\.|pakete/{slug}\.)",
+                                p) for p in own), own

@@ -27,7 +27,7 @@ stelle = "Pressestelle der Sächsischen Staatskanzlei"
 TOML = ("ist kein gültiges TOML (Spalte {c}); Texte stehen in Anführungszeichen (name = "
         '"Sächsische Staatskanzlei"), jeder Schlüssel hat ein »=«, Abschnitte stehen in '
         "eckigen Klammern ([kontakt])")
-ALLOWED = "erlaubt sind: sprache, zitate, herausgeber.name, herausgeber.anschrift, web.adresse, e-mail.absender, e-mail.antwort_an, intern.vermerk, kontakt"
+ALLOWED = "erlaubt sind: sprache, zitate, herausgeber.name, herausgeber.anschrift, web.adresse, web.neueste, e-mail.absender, e-mail.antwort_an, intern.vermerk, kontakt"
 
 
 CASES = [
@@ -104,6 +104,14 @@ CASES = [
     pytest.param(CONFIG + 'name = ["Erika Mustermann"]\n', [
         "briefing.toml:9: »kontakt« Unterfeld »name« muss ein Text sein, nicht eine Liste",
     ], id="kontakt-name-zeile"),
+    pytest.param(CONFIG + '[web]\nneueste = 0\n', [
+        "briefing.toml:10: »web.neueste« »0« ist keine Anzahl von 1 bis 1000; schreiben Sie "
+        "z. B. 50",
+    ], id="neueste-null"),
+    pytest.param(CONFIG + '[web]\nneueste = "viele"\n', [
+        "briefing.toml:10: »web.neueste« »viele« ist keine Anzahl von 1 bis 1000; schreiben "
+        "Sie z. B. 50",
+    ], id="neueste-text"),
     pytest.param(CONFIG.replace('name = "Sä', 'sprache = "pl-PL"\nname = "Sä'), [
         f"briefing.toml:5: »herausgeber.sprache« ist unbekannt; {ALLOWED}",
     ], id="unbekannt-in-herausgeber-zeile"),

@@ -59,7 +59,7 @@ def public(root: Path) -> list[str]:
     """The files of the public site (relative to output/web/), site-wide ones left out."""
     web = root / "output" / "web"
     return sorted(str(p.relative_to(web)) for p in web.rglob("*")
-                  if p.is_file() and p.parent not in (web, web / "fonts"))
+                  if p.is_file() and p.parent not in (web, web / "fonts", web / "archiv"))
 
 
 def listed(root: Path) -> tuple[list[str], list[str], list[str]]:

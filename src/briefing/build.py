@@ -31,7 +31,7 @@ def check(root: Path, final: bool = False) -> Report:
     from .run import Run
 
     start = time.perf_counter()
-    project = load_project(root, final)
+    project = load_project(root, final, cached=True)
     report = Report(list(project.problems))
     run = Run(project, Staleness(project.config), report, channels=True, final=final,
               dry=True)
@@ -71,7 +71,7 @@ def build(
         from .project import load_project
         from .run import Run
 
-        project = load_project(paths.root, final)
+        project = load_project(paths.root, final, cached=True)
         selected, failed = _select(project, files)
         with locked(paths, on_wait):
             staleness.reload()  # as the build we may have waited for left it
@@ -82,6 +82,7 @@ def build(
                 len(project.documents) + len(project.blocked)
             run.make(failed, jobs or os.cpu_count() or 1, vouch=not files and not final,
                      whole=whole)
+            project.cache.save()  # not after a fault: output/ stays as it was
             report = run.report
     report.seconds = time.perf_counter() - start
     return report

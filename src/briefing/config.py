@@ -36,6 +36,15 @@ def _parse_address(value: Any) -> str:
     return text if text.endswith("/") else f"{text}/"
 
 
+def _parse_window(value: Any) -> int:
+    """A count of entries (1 to 1,000), written as a number."""
+    text = str(value).strip() if isinstance(value, (int, str)) and \
+        not isinstance(value, bool) else ""
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise FieldError(f"»{value}« ist keine Anzahl von 1 bis 1000; schreiben Sie z. B. 50")
+    return int(text)
+
+
 def _parse_mailbox(value: Any) -> str:
     """`Name <adresse@example.de>` or `adresse@example.de`, as a mail header writes it."""
     from email.headerregistry import HeaderRegistry
@@ -82,6 +91,10 @@ OPTIONS = (
     Option("web.adresse", _parse_address,
            "Adresse, unter der `output/web/` veröffentlicht wird, z. B. "
            "`https://www.example.de/presse/` (optional; macht die Links im Atom-Feed absolut)"),
+    Option("web.neueste", _parse_window,
+           "Wie viele der neuesten Pressemitteilungen der Atom-Feed, die Startseite und "
+           "`pressemitteilungen.json` enthalten (Standard 50); ältere stehen im Archiv je Jahr "
+           "(`archiv/JJJJ.html`, `pressemitteilungen-JJJJ.json`)", 50),
     Option("e-mail.absender", _parse_mailbox,
            "Absender der E-Mail-Entwürfe, z. B. `Pressestelle <presse@example.de>` (optional; "
            "sonst die E-Mail-Adresse des Pressekontakts)"),
@@ -109,6 +122,8 @@ class Config(Paths):
     mail_reply_to: str | None = None
     #: How internal documents are marked.
     internal_mark: str = "Nur für den internen Gebrauch"
+    #: The feed, the start page and the JSON list hold the newest this many releases.
+    newest: int = 50
 
 
 def load_config(root: Path) -> Config:
@@ -139,7 +154,7 @@ def load_config(root: Path) -> Config:
     contact = values["kontakt"] and replace(values["kontakt"], language=language)
     return Config(root, Defaults(language, publisher, contact),
                   values["zitate"], values["web.adresse"], values["e-mail.absender"],
-                  values["e-mail.antwort_an"], values["intern.vermerk"])
+                  values["e-mail.antwort_an"], values["intern.vermerk"], values["web.neueste"])
 
 
 def _value(option: Option, data: dict, lines: _Lines, problems: list[Problem]) -> Any:

@@ -2,36 +2,91 @@
 content management system. One entry per release, newest first: number, date, publication
 time, title and subtitle (typeset), the lead paragraph as text, its language versions with
 their page addresses, and every PDF with its size and SHA-256. Made from the entries of
-the public packages, like the archive: releases under embargo and drafts are absent."""
+the public packages, like the archive: releases under embargo and drafts are absent.
+
+Paged like the archive: `pressemitteilungen.json` holds the newest releases (`[web]
+neueste`) and names the year files (`archiv`: year, count, address), and each
+`pressemitteilungen-<Jahr>.json` holds all releases of its year. Each file is remade only
+when the releases it holds change."""
 
 from __future__ import annotations
 
 import json
 
-from .outputs import Made
+from .outputs import Made, Part
 from .packages import PUBLIC
 
 FILE = f"{PUBLIC}/pressemitteilungen.json"
+YEAR = "jahr/"
 
 
-def templates(site, context) -> list[str]:
+def templates(part, context) -> list[str]:
     return []
 
 
-def make(site, context) -> Made:
-    base = context.config.web_address or ""
-    records = context.records()
-    slugs = {r["slug"] for r in records}
-    # A translation or Leichte-Sprache edition is a language version of its original; one
-    # whose original is not public stands on its own.
-    versions: dict[str, list[dict]] = {}
+def year_file(year: int) -> str:
+    return f"pressemitteilungen-{year}.json"
+
+
+def _groups(records: list[dict]) -> dict[str, list[dict]]:
+    """Release slug → its entry and its editions' (a translation or Leichte-Sprache edition
+    is a language version of its original; one whose original is not public stands on
+    its own), newest release first."""
+    by_slug = {r["slug"]: r for r in records}
+    groups: dict[str, list[dict]] = {}
     for record in records:
-        head = record["original"] if record["original"] in slugs else record["slug"]
-        versions.setdefault(head, []).append(record)
+        original = record["original"]
+        groups.setdefault(original if original in by_slug else record["slug"], []).append(
+            record)
+    return {slug: groups[slug] for slug in sorted(
+        groups, key=lambda s: (by_slug[s]["datum"], s), reverse=True)}
+
+
+def _years(groups: dict[str, list[dict]]) -> dict[int, list[str]]:
+    years: dict[int, list[str]] = {}
+    for slug, found in groups.items():
+        head = next(r for r in found if r["slug"] == slug)
+        years.setdefault(int(head["datum"][:4]), []).append(slug)
+    return years
+
+
+def parts(records: list[dict], config) -> list[Part]:
+    """The newest releases with their editions and the list of years; one part per year."""
+    groups = _groups(records)
+    years = _years(groups)
+    shape = repr([(year, len(slugs)) for year, slugs in years.items()])
+    newest = [r for slug in list(groups)[:config.newest] for r in groups[slug]]
+    return [Part("", tuple(newest), shape),
+            *(Part(f"{YEAR}{year}", tuple(r for s in slugs for r in groups[s]))
+              for year, slugs in years.items())]
+
+
+def make(part: Part, context) -> Made:
+    made = Made()
+    config = context.config
+    base = config.web_address or ""
+    data = {"herausgeber": config.defaults.publisher.name, "adresse": base or None}
+    if part.key:
+        year = int(part.key.removeprefix(YEAR))
+        data |= {"jahr": year, "pressemitteilungen": _entries(part.records, context)}
+        made.add(f"{PUBLIC}/{year_file(year)}",
+                 json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return made
+    data |= {"pressemitteilungen": _entries(part.records, context),
+             "archiv": [{"jahr": year, "anzahl": len(slugs),
+                         "adresse": base + year_file(year)}
+                        for year, slugs in _years(_groups(context.records())).items()]}
+    made.add(FILE, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return made
+
+
+def _entries(records, context) -> list[dict]:
+    """One entry per release, newest first, its editions within."""
+    base = context.config.web_address or ""
     entries = []
-    for record in sorted((r for r in records if r["slug"] in versions),
-                         key=lambda r: (r["datum"], r["slug"]), reverse=True):
-        editions = sorted(versions[record["slug"]], key=lambda r: r["slug"] != record["slug"])
+    for slug, editions in _groups(list(records)).items():
+        record = next(r for r in editions if r["slug"] == slug)
+        editions = sorted(editions, key=lambda r: r["slug"] != slug)
         entries.append({
             "kennung": record["slug"], "nummer": record["nummer"], "datum": record["datum"],
             "veroeffentlicht": record["veroeffentlicht"], "titel": record["titel"],
@@ -50,8 +105,4 @@ def make(site, context) -> Made:
                               "sha256": r["pressemappe"]["sha256"]} for r in editions
                              if r["pressemappe"]],
         })
-    data = {"herausgeber": context.config.defaults.publisher.name,
-            "adresse": base or None, "pressemitteilungen": entries}
-    made = Made()
-    made.add(FILE, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-    return made
+    return entries

@@ -30,7 +30,7 @@ from .errors import Problem, Severity
 from .files import write_atomically
 from .paths import Paths
 
-FORMAT = 5
+FORMAT = 6
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "pymdown_extensions",
@@ -61,20 +61,59 @@ def digest(data: bytes) -> str:
 
 
 class Digests:
-    """File hashes, each file read once per run."""
+    """File hashes, each file read once per run; a file whose size, times and inode are as
+    the last run saw them is not read again (`known`, kept in the manifest): with thousands
+    of releases, a build must not hash every output it once wrote to learn that nothing
+    changed. (A file rewritten in place within one tick of the clock with the same size
+    would be missed; editors and briefing itself replace files, which changes the inode.)"""
 
-    def __init__(self):
+    def __init__(self, known: dict[str, list] | None = None):
         self._cache: dict[Path, str] = {}
         #: `shown:digest` of each file: a thousand units name the same templates.
         self._named: dict[Path, str] = {}
+        self.known = known if known is not None else {}
+        #: What this run saw: path → [size, mtime_ns, ctime_ns, inode, SHA-256].
+        self.seen: dict[str, list] = {}
 
     def file(self, path: Path) -> str:
-        if path not in self._cache:
-            try:
-                self._cache[path] = digest(path.read_bytes())
-            except OSError:
-                self._cache[path] = "fehlt"
-        return self._cache[path]
+        found = self._cache.get(path)
+        if found is None:
+            found = self._cache[path] = self._hash(path)
+        return found
+
+    def _hash(self, path: Path) -> str:
+        name = str(path)
+        try:
+            stat = os.stat(name)
+        except OSError:
+            return "fehlt"
+        key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        known = self.seen.get(name) or self.known.get(name)
+        if known is not None and known[:4] == key:
+            self.seen[name] = known
+            return known[4]
+        try:
+            sha = digest(path.read_bytes())
+        except OSError:
+            return "fehlt"
+        self.seen[name] = [*key, sha]
+        return sha
+
+    def wrote(self, path: Path, sha: str) -> None:
+        """briefing itself just wrote `path` with this content."""
+        self._cache.pop(path, None)
+        self._named.pop(path, None)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return
+        self.seen[str(path)] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
+                                stat.st_ino, sha]
+
+    def forget(self, path: Path) -> None:
+        self._cache.pop(path, None)
+        self._named.pop(path, None)
+        self.seen.pop(str(path), None)
 
     def combine(self, *parts: str) -> str:
         return digest("\n".join(parts).encode())
@@ -171,25 +210,66 @@ class Manifest:
     #: package on the public web: the site is made from these, not from every release.
     published: dict[str, dict] = field(default_factory=dict)
 
+    #: File path → [size, mtime_ns, ctime_ns, inode, SHA-256] when last hashed (`Digests`).
+    stats: dict[str, list] = field(default_factory=dict)
+    #: The manifest file's own (size, mtime_ns, inode) when loaded: reloaded only if changed.
+    loaded: tuple | None = None
+
     @classmethod
     def load(cls, path: Path) -> Manifest:
         """The last build's manifest; an empty one when missing, unreadable or old."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            with open(path, "rb") as file:
+                stat = os.fstat(file.fileno())
+                data = json.loads(file.read())
             if data.get("format") != FORMAT:
                 return cls()
-            return cls(data["project"], data["problems"],
-                       {k: Entry(**v) for k, v in data["units"].items()}, data["failed"],
-                       data.get("expires"), data.get("published", {}))
-        except (OSError, ValueError, KeyError, TypeError):
+            # Inputs every unit shares (code, configuration, …) are written once.
+            shared = data.get("shared", {})
+            units = {}
+            for key, value in data["units"].items():
+                value["inputs"] = {kind: shared.get(fingerprint, fingerprint)
+                                   for kind, fingerprint in value["inputs"].items()}
+                units[key] = Entry(**value)
+            return cls(data["project"], data["problems"], units, data["failed"],
+                       data.get("expires"), data.get("published", {}), data.get("stats", {}),
+                       (stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
+    def unchanged_on_disk(self, path: Path) -> bool:
+        """The file is still the one this manifest was loaded from."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return self.loaded is None
+        return self.loaded == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
     def save(self, path: Path) -> None:
+        # A fingerprint that many units share (code, configuration, assets) is stored
+        # once, under a short name: at thousands of releases the manifest stays small.
+        counts: dict[str, int] = {}
+        for entry in self.units.values():
+            for fingerprint in entry.inputs.values():
+                counts[fingerprint] = counts.get(fingerprint, 0) + 1
+        names = {fingerprint: f"@{index}" for index, fingerprint in enumerate(
+            sorted(f for f, n in counts.items() if n > 2 and len(f) > 8))}
+        units = {}
+        for key, entry in sorted(self.units.items()):
+            value = dict(vars(entry))
+            value["inputs"] = {kind: names.get(f, f) for kind, f in entry.inputs.items()}
+            units[key] = value
         data = {"format": FORMAT, "project": self.project, "problems": self.problems,
-                "units": {k: vars(v) for k, v in sorted(self.units.items())},
-                "failed": self.failed, "expires": self.expires,
-                "published": dict(sorted(self.published.items()))}
-        write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
+                "shared": {name: fingerprint for fingerprint, name in names.items()},
+                "units": units, "failed": self.failed, "expires": self.expires,
+                "published": dict(sorted(self.published.items())), "stats": self.stats}
+        write_atomically(path, json.dumps(data, ensure_ascii=False,
+                                          separators=(",", ":")).encode())
+        try:
+            stat = os.stat(path)
+            self.loaded = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        except OSError:
+            self.loaded = None
 
     def stored_problems(self) -> list[Problem]:
         return [Problem(path, line, message, Severity(kind))
@@ -208,7 +288,7 @@ class Staleness:
                  templates: dict[str, list[str]] | None = None):
         self.paths = paths
         self.manifest = manifest if manifest is not None else Manifest.load(paths.manifest)
-        self.digests = Digests()
+        self.digests = Digests(self.manifest.stats)
         self._code: str | None = None
         self._project: str | None = None
         #: Template closures; a long-lived caller (the preview) keeps them between runs.
@@ -331,7 +411,9 @@ class Staleness:
 
     def reload(self) -> None:
         """The manifest as it is now on disk (another build may have written it)."""
-        self.manifest = Manifest.load(self.paths.manifest)
+        if not self.manifest.unchanged_on_disk(self.paths.manifest):
+            self.manifest = Manifest.load(self.paths.manifest)
+            self.digests.known = self.manifest.stats
         self.changed = False
 
     def unchanged_project(self, channels: bool = False) -> bool:
@@ -374,4 +456,8 @@ class Staleness:
             path: self.digests.file(self.paths.root / path) for path in failed}).items()))
         self.manifest.problems = [[p.path, p.line, p.message, p.severity.value]
                                   for p in problems]
+        # What this run hashed, and what it did not look at (a partial build) unless a
+        # whole build vouches for the project: then only what it saw is kept.
+        digests = self.digests
+        self.manifest.stats = digests.seen if vouch else {**digests.known, **digests.seen}
         self.manifest.save(self.paths.manifest)

@@ -2,11 +2,17 @@
 back, which module makes it and what it needs from the outputs before it.
 
 An output has a scope: one unit per document (its PDF), per package (a release with its
-briefings: press kit, web pages, e-mail, bundle) or one for the whole site (archive and
-feed, JSON export). Its module offers two functions:
+briefings: press kit, web pages, e-mail, bundle) or the whole site (archive and feed, JSON
+export), made from the entries of the public packages. Its module offers two functions:
 
     templates(unit, context) -> list[str]   the page templates it renders
     make(unit, context) -> Made             its files (or, for an engine output, its page)
+
+and a site-wide output may offer a third, to be made in parts (`Part`), each remade only
+when the entries it shows change — with thousands of releases, a correction rewrites the
+year page that lists it, not the archive of ten years:
+
+    parts(records, config) -> list[Part]    (else one part of every entry)
 
 Everything else is the build's (`run.py`), the same for every output: whether a unit is
 stale (from the fingerprints of its inputs in the manifest, never by making it and
@@ -75,6 +81,28 @@ OUTPUTS = (
            public=True, needs=("web",)),
 )
 OUTPUTS_BY_NAME = {o.name: o for o in OUTPUTS}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One unit of a site-wide output: the entries of the public packages it shows, and
+    anything else it shows in a few words (`shape`: e.g. the years in the archive)."""
+
+    key: str
+    records: tuple = ()
+    shape: str = ""
+
+
+def record_fingerprint(record: dict) -> str:
+    """The fingerprint of a package's entry in the site's lists (kept in the entry)."""
+    found = record.get("fingerprint")
+    if found is None:
+        import hashlib
+        import json
+
+        found = record["fingerprint"] = hashlib.sha256(json.dumps(
+            record, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    return found
 
 
 @dataclass

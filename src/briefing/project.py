@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import DocumentCache
 from .config import Config, load_config
 from .doctypes import doctype
 from .easy_language import lint
@@ -20,7 +21,7 @@ from .lifecycle import Register, with_numbers
 from .model import Document
 from .reader import read_source
 from .schema import take_over, validate
-from .typography import typeset_documents
+from .typography import typeset, typeset_documents
 from .values import suggest
 
 
@@ -35,6 +36,8 @@ class Project:
     hyphenation: dict[str, list[int]] = field(default_factory=dict)
     #: Approvals and the publication log (lifecycle.py).
     register: Register | None = None
+    #: The documents as read (cache.py): a build saves it when done.
+    cache: DocumentCache | None = None
 
     def named(self, name: str | Path, what: str = "kein fehlerfreies Dokument") -> Document:
         """The document staff name on the command line; UsageError when it is none that
@@ -55,10 +58,12 @@ LOOKS_LIKE_CONTENT = (".markdown", ".mdown", ".mkd", ".txt", ".text", ".md.txt",
                       ".docx", ".doc", ".odt")
 
 
-def load_project(root: Path, final: bool = False) -> Project:
+def load_project(root: Path, final: bool = False, cached: bool = False) -> Project:
     """Read and check everything under content/; write nothing. `final`: for publication,
-    drafts and placeholders are errors."""
+    drafts and placeholders are errors. `cached`: content files unchanged since the last
+    build are taken from its cache (`Project.cache`; the caller saves it)."""
     config = load_config(root.resolve())
+    cache = DocumentCache.for_project(config, final, stored=cached)
     problems: list[Problem] = []
     hyphenation: dict[str, list[int]] = {}
     try:
@@ -66,7 +71,7 @@ def load_project(root: Path, final: bool = False) -> Project:
                                       config.show(config.hyphenation_file))
     except ContentError as exc:
         problems += exc.problems
-    documents, blocked = _read_documents(config, final, problems)
+    documents, blocked = _read_documents(config, final, problems, cache)
     problems += _ignored_files(config)
     broken = {Path(b).stem: b for b in blocked}
     documents, edition_problems, edition_blocked = link_editions(documents, broken)
@@ -75,7 +80,7 @@ def load_project(root: Path, final: bool = False) -> Project:
     problems += edition_problems + link_problems
     blocked |= edition_blocked | link_blocked
     # Front-matter texts get their typography once, here: every output shows the same.
-    documents = typeset_documents(documents, config.quotes)
+    documents = typeset_documents(documents, config.quotes, cache.typeset_with(typeset))
     # A release published without a number got one then (the publication log says which).
     register = Register(config)
     numbers = {d.display_path: number for d in documents if d.type.heads_package
@@ -83,15 +88,27 @@ def load_project(root: Path, final: bool = False) -> Project:
                and (number := register.number(d))}
     documents = with_numbers(documents, numbers)
     return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation,
-                   register)
+                   register, cache)
 
 
-def _read_documents(config: Config, final: bool,
-                    problems: list[Problem]) -> tuple[list[Document], set[str]]:
+def _read_documents(config: Config, final: bool, problems: list[Problem],
+                    cache: DocumentCache) -> tuple[list[Document], set[str]]:
     """Every `*.md` under content/, validated; the files that failed are `blocked`."""
     documents, blocked = [], set()
     content_dir = config.content_dir.resolve()
-    drawable = coverage(config.fonts_dir)
+    drawable: list[frozenset[int]] = []  # the fonts are read only for a file not cached
+
+    def read(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
+        source = read_source(path, display)
+        document, found = validate(source, config.defaults, final)
+        if not drawable:
+            drawable.append(coverage(config.fonts_dir))
+        found += missing_glyphs(source, drawable[0], final)
+        if document is not None and document.easy:
+            found += [Problem(display, f.line, f.message, Severity.WARNING)
+                      for f in lint(source.body, source.body_line)]
+        return document, found
+
     for path in sorted(config.content_dir.rglob("*.md")):
         display = config.show(path)
         if not path.resolve().is_relative_to(content_dir):  # a symlink leading out
@@ -100,16 +117,11 @@ def _read_documents(config: Config, final: bool,
             blocked.add(display)
             continue
         try:
-            source = read_source(path, display)
+            document, found = cache.read(path, display, read)
         except ContentError as exc:
             problems += exc.problems
             blocked.add(display)
             continue
-        document, found = validate(source, config.defaults, final)
-        found += missing_glyphs(source, drawable, final)
-        if document is not None and document.easy:
-            found += [Problem(display, f.line, f.message, Severity.WARNING)
-                      for f in lint(source.body, source.body_line)]
         problems += found
         if document is None or any(p.is_error for p in found):
             blocked.add(display)

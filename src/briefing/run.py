@@ -25,7 +25,17 @@ from .errors import MachineError, Problem, problem_order
 from .files import cause_of, write_atomically
 from .incremental import Entry, Staleness, digest, unit_key
 from .lifecycle import CORRECTED, PUBLISHED, with_numbers
-from .outputs import DOCUMENT, OUTPUTS, OUTPUTS_BY_NAME, PACKAGE, SITE, Made, Output
+from .outputs import (
+    DOCUMENT,
+    OUTPUTS,
+    OUTPUTS_BY_NAME,
+    PACKAGE,
+    SITE,
+    Made,
+    Output,
+    Part,
+    record_fingerprint,
+)
 from .packages import VERSION_FOLDER, Package, State, families, packages, unclaimed
 from .publication import KEEP, REVIEW, Decision, candidates, decide
 from .report import Outcome, Report
@@ -242,7 +252,11 @@ class Run:
         if output.scope == PACKAGE:
             return [(p.key, p) for p in self.packages if output.name in p.release.type.outputs
                     and not self._left_out(output, p)]
-        return [(SITE_UNIT, None)]
+        module = output.load()
+        records = self.records()
+        parts = module.parts(records, self.config) if hasattr(module, "parts") else \
+            [Part(SITE_UNIT, tuple(records))]
+        return [(part.key, part) for part in parts]
 
     def _with_internal(self, package: Package) -> Package | None:
         """The package with the internal documents about its release (speaking notes, Q&A
@@ -272,14 +286,14 @@ class Run:
     def _numbers(self, unit) -> str:
         """The numbers its documents carry: one comes from the publication log, not from a
         content file, and changes what is printed."""
-        documents = [] if unit is None else \
+        documents = [] if unit is None or isinstance(unit, Part) else \
             unit.documents if isinstance(unit, Package) else [unit]
         return digest(repr([d.number for d in documents]).encode())[:16]
 
     def origin(self, unit) -> tuple[list[str], list[str], list[Path]]:
         """The content files a unit is made from, the files they take values from, and the
         images they used (as recorded with their PDFs)."""
-        if unit is None:
+        if unit is None or isinstance(unit, Part):
             return [], [], []
         documents = unit.documents if isinstance(unit, Package) else [unit]
         sources = [d.display_path for d in documents]
@@ -435,6 +449,7 @@ class Run:
             return
         try:
             target.unlink()
+            self.staleness.digests.forget(target)
         except OSError as exc:
             outcome.problems.append(Problem(self.config.show(target), None, (
                 f"abgelehnt, aber die Datei eines früheren Laufs kann nicht gelöscht "
@@ -545,10 +560,9 @@ class Run:
         """The inputs a unit has from other outputs: the files it is made from, whether its
         package is public yet, the site's list of public packages."""
         digests = self.staleness.digests
-        if unit is None:
-            return {"records": digests.combine(*(
-                digest(repr(sorted(r.items())).encode()) for _, r in
-                sorted(self.published.items())))}
+        if isinstance(unit, Part):
+            return {"records": digests.combine(unit.shape, *(
+                record_fingerprint(r) for r in unit.records))}
         found = [f"{name}:{sha}" for key in self.needed(output, unit)
                  for name, sha in self._digests(key).items()]
         derived = {"upstream": digests.combine(*sorted(found))}
@@ -597,6 +611,7 @@ class Run:
         """Write the file atomically; a machine fault keeps the old file and is a problem."""
         try:
             write_atomically(target, data)
+            self.staleness.digests.wrote(target, digest(data))
             return True
         except OSError as exc:
             problems.append(Problem(
@@ -614,6 +629,7 @@ class Run:
         try:
             if self.staleness.digests.file(target) == entry.files[name][0]:
                 target.unlink()
+                self.staleness.digests.forget(target)
                 if why:
                     self.report.removed.append((self.config.show(target), why))
                 folder = target.parent
@@ -635,7 +651,8 @@ class Run:
         for entry in sorted(self.staleness.manifest.units.values(), key=lambda e: e.key):
             if entry.output not in names or entry.key in present or entry.source in keep:
                 continue
-            gone = not (self.config.root / entry.source).exists()
+            gone = OUTPUTS_BY_NAME[entry.output].scope != SITE and \
+                not (self.config.root / entry.source).exists()
             why = "Inhaltsdatei gelöscht" if gone else "nicht mehr erzeugt"
             problems: list[Problem] = []
             removed = [self.remove(entry, name, why, problems) for name in sorted(entry.files)]

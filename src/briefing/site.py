@@ -1,6 +1,18 @@
 """The output `site`: the public site's shared pages, made from the entries of the public
-packages (`web.py` gives them; the manifest keeps them): the archive of all public
-releases by year and month, the Atom feed, and the stylesheet of `web/` and `gesperrt/`."""
+packages (`web.py` gives them; the manifest keeps them), in parts that stay small however
+long the archive grows:
+
+- the start page `web/index.html` with the newest releases (`[web] neueste`, 50), the
+  weekly previews and the years of the archive, with the Atom feed `web/feed.atom` (the
+  newest entries by their last change, so a correction reaches readers) and the
+  stylesheet and fonts of `web/` and `gesperrt/`;
+- one archive page per year, `web/archiv/<Jahr>.html`, by month; a year of more than
+  `MONTH_PAGES` releases gets one page per month (`web/archiv/<Jahr>-<MM>.html`) and the
+  year page lists the months.
+
+Each part is remade only when the entries it shows change; older entries leave the feed
+and stay in the archive (the archive, not RFC 5005 archived feeds: feed readers hardly
+page back, and people and search engines find old releases on the year pages)."""
 
 from __future__ import annotations
 
@@ -10,27 +22,65 @@ from types import SimpleNamespace
 
 from babel import dates
 
-from .outputs import Made
+from .outputs import Made, Part
 from .packages import HELD, PUBLIC
 from .templating import render
-from .web import SITE_ROOT, common, shared_files
+from .web import SITE_ROOT, Place, common, shared_files
 
 ARCHIVE_TEMPLATE, FEED_TEMPLATE = "web/archiv.html.j2", "web/feed.atom.j2"
-#: The feed holds the newest releases (readers poll it; the archive has them all).
-FEED_ENTRIES = 50
+YEAR_TEMPLATE = "web/archiv-jahr.html.j2"
+#: A year with more releases than this is paged by month.
+MONTH_PAGES = 250
+ARCHIVE = "archiv"
+#: The year and month pages stand one folder below the start page.
+IN_ARCHIVE = Place("../briefing.css", "../index.html", "../feed.atom")
 #: Stable ids of feed entries without a web address: UUIDs derived from the file name.
 _FEED_NAMESPACE = uuid.UUID("6f1d2c8e-3b0a-5c4e-9a7d-2e8b1f0c4d5a")
 
 
-def templates(site, context) -> list[str]:
-    return [ARCHIVE_TEMPLATE, FEED_TEMPLATE]
+def templates(part, context) -> list[str]:
+    return [YEAR_TEMPLATE] if part.key else [ARCHIVE_TEMPLATE, FEED_TEMPLATE]
 
 
-def make(site, context) -> Made:
+def _newest_first(records) -> list[dict]:
+    return sorted(records, key=lambda r: (r["datum"], r["slug"]), reverse=True)
+
+
+def _last_changed(record: dict) -> str:
+    return max(record.get("aktualisiert") or "", record.get("veroeffentlicht") or "")
+
+
+def by_year(records) -> dict[int, list[dict]]:
+    """Year → its entries, newest first (the years newest first)."""
+    years: dict[int, list[dict]] = {}
+    for record in _newest_first(records):
+        years.setdefault(int(record["datum"][:4]), []).append(record)
+    return years
+
+
+def parts(records: list[dict], config) -> list[Part]:
+    """The start page with the feed (the newest entries by date and by last change, the
+    years and weeks it links), and one part per year."""
+    from .weekly import weeks
+
+    newest = {r["slug"]: r for r in _newest_first(records)[:config.newest]}
+    newest |= {r["slug"]: r for r in sorted(records, key=lambda r: (_last_changed(r),
+                                                                     r["slug"]),
+                                            reverse=True)[:config.newest]}
+    years = by_year(records)
+    shape = repr([(year, len(found)) for year, found in years.items()]) + \
+        repr(list(weeks(records)))
+    return [Part("", tuple(newest[k] for k in sorted(newest)), shape),
+            *(Part(f"{ARCHIVE}/{year}", tuple(found)) for year, found in years.items())]
+
+
+def make(part: Part, context) -> Made:
+    if part.key:
+        return _year(part, context)
     config, made = context.config, Made()
-    records = sorted(context.records(), key=lambda r: (r["datum"], r["slug"]), reverse=True)
+    records = context.records()
     language, publisher = config.defaults.language, config.defaults.publisher
-    archive = _archive(records, context, language, publisher, made)
+    archive = _start(records, context, language, publisher, made)
     feed = _feed(records, context, language, publisher, made)
     if archive is not None and feed is not None:
         made.add(f"{PUBLIC}/index.html", archive)
@@ -54,23 +104,60 @@ def _shown(record: dict) -> SimpleNamespace:
             date=dt.date.fromisoformat(corrections[0]["datum"]), text=corrections[0]["text"]))
 
 
-def _archive(records: list[dict], context, language: str, publisher, made: Made) -> str | None:
-    """All public releases, newest first, by year and month."""
-    years: dict[int, dict[int, list]] = {}
+def _months(records: list[dict], locale: str, prefix: str) -> list[dict]:
+    """The entries by month, newest first, as the templates show them (`prefix`: from the
+    page to the site's root)."""
+    names = dates.get_month_names("wide", locale=locale)
+    months: dict[int, list] = {}
     for record in records:
         shown = _shown(record)
-        years.setdefault(shown.date.year, {}).setdefault(shown.date.month, []).append(shown)
-    locale = language.replace("-", "_")
-    listing = [{"number": year, "months": [
-        {"name": dates.get_month_names("wide", locale=locale)[month], "releases": docs}
-        for month, docs in months.items()]} for year, months in years.items()]
+        shown.href = f"{prefix}{shown.slug}/index.html"
+        months.setdefault(shown.date.month, []).append(shown)
+    return [{"number": month, "name": names[month], "releases": docs}
+            for month, docs in months.items()]
+
+
+def _start(records: list[dict], context, language: str, publisher, made: Made) -> str | None:
+    """The newest releases by year and month, the weekly previews, the years."""
     from .weekly import FOLDER, name, weeks
 
+    config = context.config
+    locale = language.replace("-", "_")
+    newest = by_year(_newest_first(records)[:config.newest])
+    listing = [{"number": year, "months": _months(found, locale, "")}
+               for year, found in newest.items()]
+    years = [{"number": year, "count": len(found), "href": f"{ARCHIVE}/{year}.html"}
+             for year, found in by_year(records).items()]
     previews = [{"href": f"{FOLDER.removeprefix(PUBLIC + '/')}/{name(year, week)}.html",
                  "week": week, "year": year} for year, week in weeks(records)]
-    return render(context.env, ARCHIVE_TEMPLATE, context.config, made.problems,
-                  years=listing, previews=previews[::-1],
-                  **common(language, publisher, context.config.quotes, False, SITE_ROOT))
+    return render(context.env, ARCHIVE_TEMPLATE, config, made.problems, years=listing,
+                  archive=years, previews=previews[::-1], newest=config.newest,
+                  **common(language, publisher, config.quotes, False, SITE_ROOT))
+
+
+def _year(part: Part, context) -> Made:
+    """A year's page (by month), and for a long year one page per month."""
+    config, made = context.config, Made()
+    language, publisher = config.defaults.language, config.defaults.publisher
+    locale = language.replace("-", "_")
+    year = int(part.key.rpartition("/")[2])
+    years = [y for y in by_year(context.records())]
+    months = _months(part.records, locale, "../")
+    paged = len(part.records) > MONTH_PAGES
+    values = common(language, publisher, config.quotes, False, IN_ARCHIVE)
+    for month in months if paged else []:
+        month["href"] = f"{year}-{month['number']:02d}.html"
+        html = render(context.env, YEAR_TEMPLATE, config, made.problems, year=year,
+                      years=years, months=[month], month=month, paged=False, count=0,
+                      **values)
+        if html is None:
+            return made
+        made.add(f"{PUBLIC}/{ARCHIVE}/{year}-{month['number']:02d}.html", html)
+    html = render(context.env, YEAR_TEMPLATE, config, made.problems, year=year, years=years,
+                  months=months, month=None, paged=paged, count=len(part.records), **values)
+    if html is not None:
+        made.add(f"{PUBLIC}/{part.key}.html", html)
+    return made
 
 
 def _feed(records: list[dict], context, language: str, publisher, made: Made) -> str | None:
@@ -88,7 +175,8 @@ def _feed(records: list[dict], context, language: str, publisher, made: Made) ->
                 "published": stamp(r), "updated": stamp(r, "aktualisiert"),
                 "pdf": r["dokumente"][0]["pdf"],
                 "summary": r.get("vorspann") or r["zusammenfassung"]}
-               for r in records[:FEED_ENTRIES]]
+               for r in sorted(records, key=lambda r: (_last_changed(r), r["slug"]),
+                               reverse=True)[:context.config.newest]]
     updated = max(e["updated"] for e in entries) if entries else \
         dt.datetime(2000, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return render(context.env, FEED_TEMPLATE, context.config, made.problems, language,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import clock
-from .errors import Problem
+from .errors import Problem, Severity
 from .files import cause_of, write_all_atomically
 from .incremental import Entry, digest, unit_key
 from .lifecycle import (
@@ -66,15 +66,26 @@ class Staging:
         folder = f"{PUBLIC}/{package.slug}/"
         earlier = f"{PUBLIC}/{package.slug}{VERSION_FOLDER}"
         for name in entry.files:
-            if name.startswith(earlier):
-                made.files.setdefault(name, run._read(name))
+            if name.startswith(earlier) and name not in made.files:
+                self._carry(made, name, name)
         decision = run.decisions.get(package.key)
         if decision is None or decision.log != CORRECTED:
             return
         number = len(run.versions(package))
         for name in entry.files:
             if name.startswith(folder):
-                made.files[f"{earlier}{number}/{name.removeprefix(folder)}"] = run._read(name)
+                self._carry(made, name, f"{earlier}{number}/{name.removeprefix(folder)}")
+
+    def _carry(self, made: Made, name: str, to: str) -> None:
+        """An earlier version's file, as written; one deleted by hand is gone (a warning:
+        the publication log keeps the text as published)."""
+        try:
+            made.files[to] = self.run._read(name)
+        except OSError as exc:
+            self.run.report.add([Problem(f"output/{name}", None, (
+                f"kann nicht übernommen werden: {cause_of(exc)}; diese frühere Fassung ist "
+                "online nicht mehr vollständig (der veröffentlichte Text steht im Protokoll, "
+                "»make protokoll«)"), Severity.WARNING)])
 
     def commit(self) -> None:
         """Write every family whose units were all made; the others stay as they were."""
@@ -119,6 +130,8 @@ class Staging:
                 run.kept.add(item.package.key)
             return
         report.channel_written += [run.config.show(path) for path in writes]
+        for path, data in writes.items():
+            run.staleness.digests.wrote(path, digest(data))
         for item, files in planned:
             problems: list[Problem] = []
             for name in sorted(set(item.entry.files if item.entry else ()) - set(files)):

@@ -15,6 +15,7 @@ from . import clock
 from .doctypes import DOCTYPES
 from .errors import UsageError
 from .incremental import REASONS, Staleness
+from .outputs import OUTPUTS_BY_NAME, SITE
 from .paths import Paths
 from .reader import read_meta
 
@@ -65,8 +66,9 @@ def project_status(paths: Paths) -> list[State]:
             states.append(State("veraltet", source, f"{outputs}: {REASONS[changed]}")
                           if changed else State("aktuell", source, outputs))
     present = set(sources)
-    for entry in manifest.units.values():
-        if entry.source and entry.source not in present:
+    for entry in manifest.units.values():  # (a site-wide page is made of no one file)
+        if entry.source and entry.source not in present and \
+                OUTPUTS_BY_NAME[entry.output].scope != SITE:
             states += [State("verwaist", f"output/{name}", f"{entry.source} gibt es nicht "
                              "mehr; der nächste Lauf entfernt es") for name in entry.files]
     return sorted(states, key=lambda s: (STATES.index(s.state), s.path))

@@ -129,7 +129,8 @@ def typeset(text: str, style: QuoteStyle = QUOTE_STYLES["»…«"], language: st
     return set_spacing(set_quotes(text, QuoteState(style)), language)
 
 
-def typeset_documents(documents: list[Document], house_style: QuoteStyle) -> list[Document]:
+def typeset_documents(documents: list[Document], house_style: QuoteStyle,
+                      typeset=typeset) -> list[Document]:
     """Every document with every front-matter text any output shows typeset like the
     body (quotes, dashes, ellipses, no-break spaces), in its own language; the release or
     original a document points to is the typeset one too. Done once, when the project is

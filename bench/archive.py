@@ -1,0 +1,151 @@
+"""An archive of many releases: what one correction costs at 100, 1,000 and 5,000 releases.
+
+Used by bench/run.py; `python bench/archive.py [N …]` runs only this part (default
+`BENCH_ARCHIV`, else 100 1000 5000). The archive is generated in a temporary folder (or,
+with `BENCH_ARCHIV_ORDNER`, kept in that folder between runs: the cold build of 5,000
+releases takes minutes), never in content/ or the repository: one-page releases over ten
+years, all approved and public. For each size it prints the cold build, a no-op build,
+one correction (a new `korrekturen` entry, approved again, then `build --alle`),
+`status` and `liste`, peak memory and the size of the shared pages, and the growth per
+release against the smallest size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import BRIEFING, run  # noqa: E402 (bench/ is not a package)
+
+SIZES = (100, 1000, 5000)
+#: The releases span ten years, newest last.
+FIRST_DAY, DAYS = dt.date(2016, 1, 4), 3650
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+          "September", "Oktober", "November", "Dezember")
+
+
+def release(index: int, count: int) -> tuple[str, str]:
+    """File name and text of the generated release `index` of `count`."""
+    day = FIRST_DAY + dt.timedelta(days=index * DAYS // count)
+    name = f"{day.isoformat()}-pressemitteilung-{index:05}.md"
+    text = (f"---\ntyp: pressemitteilung\ntitel: Mitteilung {index} aus dem Archiv\n"
+            f"datum: {day.isoformat()}\nort: Dresden\n---\n\n"
+            f"Dresden ({day.day}. {MONTHS[day.month - 1]} {day.year}) – Der Freistaat "
+            f"berichtet über Vorhaben {index}. Ein zweiter Satz ergänzt die Meldung.\n\n"
+            "Ein weiterer Absatz beschreibt die Hintergründe in wenigen Worten.\n")
+    return name, text
+
+
+def archive(folder: Path, count: int) -> Path:
+    """A project with `count` approved releases (made once per folder)."""
+    root = folder / f"archiv-{count}"
+    if (root / "content").is_dir() and \
+            len(list((root / "content").glob("*.md"))) == count:
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "briefing.toml", root / "briefing.toml")
+    (root / "content").mkdir()
+    for index in range(count):
+        name, text = release(index, count)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    approve_all(root)
+    return root
+
+
+def approve_all(root: Path, *names: str) -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    from briefing.lifecycle import approve
+    from briefing.project import load_project
+
+    project = load_project(root)
+    for document in project.documents:
+        if not names or document.display_path in names:
+            approve(project.config, document, "Bernd Prüfer")
+
+
+def correct(root: Path, count: int, round_: int) -> str:
+    """Correct the release in the middle of the archive and approve it again."""
+    name, text = release(count // 2, count)
+    path = root / "content" / name
+    today = dt.date.today()
+    fixes = "".join(f"  {today - dt.timedelta(days=20 - n)}: Korrektur {n} im zweiten Satz.\n"
+                    for n in range(round_ + 1))
+    path.write_text(text.replace("ort: Dresden\n", f"ort: Dresden\nkorrekturen:\n{fixes}")
+                    .replace("zweiter Satz", f"zweiter, {round_ + 1}. korrigierter Satz"),
+                    encoding="utf-8")
+    approve_all(root, f"content/{name}")
+    return f"content/{name}"
+
+
+def shared_size(root: Path) -> str:
+    web = root / "output" / "web"
+    pages = [web / "index.html", web / "feed.atom", web / "pressemitteilungen.json"]
+    largest = max((p.stat().st_size for p in web.rglob("*.html")
+                   if p.parent.name == "archiv"), default=0)
+    return ", ".join(f"{p.name} {p.stat().st_size // 1024} KiB" for p in pages
+                     if p.exists()) + f", largest archive page {largest // 1024} KiB"
+
+
+def measure(folder: Path, sizes, row) -> None:
+    results = {}
+    for count in sizes:
+        root = archive(folder, count)
+        cold, cold_rss, _ = run([*BRIEFING, "build", "--alle", "--root", str(root)])
+        noop = min(run([*BRIEFING, "build", "--alle", "--root", str(root)])[0]
+                   for _ in range(3))
+        changes, rss = [], 0
+        for round_ in range(3):
+            correct(root, count, round_)
+            wall, peak, _ = run([*BRIEFING, "build", "--alle", "--root", str(root)])
+            changes.append(wall)
+            rss = max(rss, peak)
+        change = sorted(changes)[1]
+        status = run([*BRIEFING, "status", "--root", str(root)])[0]
+        listing = run([*BRIEFING, "liste", "--root", str(root)])[0]
+        results[count] = change
+        row(f"archive of {count} releases: cold build --alle (a fresh one: "
+            f"{'yes' if cold > 5 else 'no, kept'})",
+            f"{cold:.1f} s = {cold / count * 1000:.0f} ms/release, peak RSS {cold_rss} MB",
+            "linear")
+        row(f"  {count}: one correction, build --alle (median of 3)",
+            f"{change:.2f} s, peak RSS {rss} MB", "≤ 1.5 s at 5,000")
+        row(f"  {count}: no-op build --alle (best of 3)", f"{noop:.2f} s", "≤ 0.3 s")
+        row(f"  {count}: status / liste", f"{status:.2f} s / {listing:.2f} s", "≤ 1 s")
+        row(f"  {count}: shared pages", shared_size(root), "small, flat")
+    smallest = min(results)
+    for count, change in results.items():
+        if count != smallest:
+            growth = (change - results[smallest]) / (count - smallest) * 1000
+            row(f"  one correction at {count} vs {smallest}",
+                f"{change / results[smallest]:.2f}×, {growth:.3f} ms per release",
+                "≤ 1.3×")
+
+
+def main() -> None:
+    sizes = [int(n) for n in sys.argv[1:]] or \
+        [int(n) for n in os.environ.get("BENCH_ARCHIV", "").split()] or list(SIZES)
+
+    def row(what: str, value: str, target: str = "") -> None:
+        print(f"{what:<62} {value:<48} {target}", flush=True)
+
+    kept = os.environ.get("BENCH_ARCHIV_ORDNER")
+    if kept:
+        measure(Path(kept), sizes, row)
+        return
+    with tempfile.TemporaryDirectory() as temp:
+        began = time.perf_counter()
+        measure(Path(temp), sizes, row)
+        print(f"({time.perf_counter() - began:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

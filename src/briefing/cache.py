@@ -1,0 +1,145 @@
+"""Content files already read: a build with thousands of releases does not parse and
+validate thousands of front matters to change one.
+
+Each content file's validated document and its problems are kept with the file's size,
+times and inode and its SHA-256: a file that is the same as last time is not read again
+(and one that was only touched is read but not parsed). The whole cache belongs to one
+context — briefing's code and the versions of the libraries it uses, `briefing.toml`, the
+project's fonts (which characters they draw) and whether the build is for publication —
+and is dropped when any of these changes. Typeset front-matter texts are kept the same way
+(`typography.typeset` is a pure function of the text, the quotation style and the
+language).
+
+The cache is a file per project in the user's cache folder (`files.cache_dir`), outside
+the project: content cannot plant one, and the texts it holds (internal notes, internal
+documents) are nowhere near output/. Only a build writes it (`check` reads it); a cache
+that cannot be read is simply made again, and one unused for `KEEP_DAYS` is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from .files import cache_dir, write_atomically
+
+#: Raised when the layout of what is stored changes.
+FORMAT = 1
+KEEP_DAYS = 30
+
+
+def _place(root: Path) -> Path:
+    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    return cache_dir() / "dokumente" / f"{name}.pickle"
+
+
+def _stat_key(path: Path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def context(config, final: bool) -> str:
+    """What every cached document depends on besides its own file."""
+    from .fonts import font_files
+    from .incremental import library_versions
+
+    package = Path(__file__).resolve().parent
+    parts = [f"{FORMAT}", f"final={final}", *library_versions()]
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.po")]):
+        parts.append(f"{path.relative_to(package)}:{_stat_key(path)}")
+    parts.append(f"briefing.toml:{_file_sha(config.config_file)}")
+    parts += [f"{path.name}:{_stat_key(path)}" for path in font_files(config.fonts_dir)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "fehlt"
+
+
+class DocumentCache:
+    def __init__(self, path: Path | None, key: str):
+        self.path, self.key = path, key
+        #: display path → (stat key, SHA-256, (document or None, problems)).
+        self.documents: dict[str, tuple] = {}
+        #: (text, style, language) → typeset text.
+        self.typeset: dict[tuple, str] = {}
+        self._used: dict[str, tuple] = {}
+        self._typeset_used: dict[tuple, str] = {}
+        self.changed = False
+        if path is not None:
+            self._load()
+
+    @classmethod
+    def for_project(cls, config, final: bool, stored: bool = True) -> DocumentCache:
+        return cls(_place(config.root) if stored else None, context(config, final))
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as file:
+                data = pickle.load(file)
+            if data.get("key") == self.key:
+                self.documents, self.typeset = data["documents"], data["typeset"]
+        except Exception:  # missing, unreadable or of another version: made again
+            self.documents, self.typeset = {}, {}
+
+    def read(self, path: Path, display: str, make):
+        """The (document, problems) of a content file: from the cache when the file is the
+        same, else `make(path, display)` (which may raise ContentError: not cached)."""
+        key = _stat_key(path)
+        found = self.documents.get(display)
+        if found is not None and found[0] == key:
+            self._used[display] = found
+            return found[2]
+        sha = _file_sha(path)
+        result = found[2] if found is not None and found[1] == sha else make(path, display)
+        self._used[display] = (key, sha, result)
+        self.changed = True
+        return result
+
+    def typeset_with(self, typeset):
+        """`typeset` remembered across builds."""
+
+        def cached(text: str, style, language: str) -> str:
+            key = (text, style, language)
+            result = self._typeset_used.get(key)
+            if result is None:
+                result = self.typeset.get(key)
+                if result is None:
+                    result = typeset(text, style, language)
+                    self.changed = True
+                self._typeset_used[key] = result
+            return result
+
+        return cached
+
+    def save(self) -> None:
+        """Keep what this run used (files deleted since are dropped)."""
+        if self.path is None:
+            return
+        if not self.changed and len(self._used) == len(self.documents):
+            return
+        data = {"key": self.key, "documents": self._used, "typeset": self._typeset_used}
+        with contextlib.suppress(OSError):  # a cache: the next build reads the files again
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            _remove_unused(self.path.parent)
+
+
+def _remove_unused(folder: Path) -> None:
+    """The caches of projects not built for `KEEP_DAYS` (test folders, moved projects)."""
+    import time
+
+    oldest = time.time() - KEEP_DAYS * 86400
+    for path in folder.glob("*.pickle"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < oldest:
+                path.unlink()
