@@ -126,3 +126,26 @@ def test_a_dying_worker_does_not_crash_the_build(project, monkeypatch, capsys):
     assert "Fertig: " in out  # the build reports instead of crashing
     assert sorted(p.name for p in (root / "output").iterdir() if p.name.startswith(".")) \
         == BOOKKEEPING
+
+
+def test_an_interrupted_full_re_render_goes_on_where_it_stopped(tmp_path):
+    """`build --force` (a new corporate design for every document) stopped halfway: the
+    next plain build sets only what the forced run had not reached."""
+    root = make_project(tmp_path, {f"content/dok-{i:02}.md": LONG for i in range(8)})
+    assert main(["build", "--root", str(root), "--jobs", "1"]) == 0
+    first = {p.name: p.stat().st_mtime_ns for p in (root / "output").glob("*.pdf")}
+    forced = start_build(root, "--force", "--jobs", "1")
+    assert forced.stdout.readline().startswith("erstellt  ")
+    forced.send_signal(signal.SIGTERM)
+    assert forced.wait(timeout=120) == 130
+    redone = [n for n, t in first.items()
+              if (root / "output" / n).stat().st_mtime_ns != t]
+    assert 1 <= len(redone) < 8
+    status = subprocess.run([sys.executable, "-m", "briefing.cli", "status", "--root",
+                             str(root)], capture_output=True, text=True).stdout
+    assert status.count("Neubau erzwungen") == 8 - len(redone)
+    again = start_build(root, "--jobs", "1")
+    out, _ = again.communicate(timeout=300)
+    assert again.returncode == 0
+    assert f"Fertig: {8 - len(redone)} PDF erstellt, 0 fehlgeschlagen, {len(redone)} " \
+           "unverändert;" in out

@@ -19,7 +19,7 @@ from .errors import UsageError, problem_order
 from .files import locked
 from .incremental import Staleness
 from .paths import Paths
-from .report import Outcome, Report
+from .report import Outcome, Progress, Report
 
 __all__ = ["Outcome", "Report", "build", "check"]
 
@@ -51,6 +51,7 @@ def build(
     final: bool = False,
     on_wait: Callable[[], None] = lambda: None,
     channels: bool = False,
+    on_progress: Callable[[Progress], None] = lambda progress: None,
 ) -> Report:
     """Make every output of every document (or only of `files`) whose inputs changed since
     the last build. `final`: a build for publication; drafts and placeholders fail.
@@ -75,8 +76,12 @@ def build(
         selected, failed = _select(project, files)
         with locked(paths, on_wait):
             staleness.reload()  # as the build we may have waited for left it
+            if force and not files:  # resumable: an interrupted run leaves the rest marked
+                staleness.force_all()
+                force = False
             run = Run(project, staleness, Report(list(project.problems)), on_outcome,
-                      documents=selected, channels=channels, final=final, force=force)
+                      documents=selected, channels=channels, final=final, force=force,
+                      on_progress=on_progress)
             # A partial or a publication build does not vouch for what a plain build would say.
             whole = len(selected) + len(failed) == \
                 len(project.documents) + len(project.blocked)

@@ -124,7 +124,8 @@ def make_parser() -> argparse.ArgumentParser:
         "Ein PDF wird nur neu gesetzt, wenn sich etwas geändert hat, aus dem es entsteht. "
         "Dokumente mit Fehlern werden übersprungen; ihr altes PDF bleibt unverändert.")
     build.add_argument("files", nargs="*", metavar="DATEI", help="nur diese Inhaltsdateien")
-    build.add_argument("--force", action="store_true", help="alles neu setzen")
+    build.add_argument("--force", action="store_true", help=(
+        "alles neu setzen (wird der Lauf abgebrochen, setzt der nächste ohne --force fort)"))
     build.add_argument("--alle", action="store_true", dest="channels",
                        help="auch Pressemappe, Webseiten, Archiv und Feed, E-Mail und Paket "
                             "jeder Pressemitteilung (so baut »make«); ohne: nur die PDF, "
@@ -319,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
             report = build(root, args.files, jobs=args.jobs, force=args.force,
                            channels=args.channels,
                            final=args.final, on_wait=_print_wait,
-                           on_outcome=lambda o: _print_outcome(o, root, args))
+                           on_outcome=lambda o: _print_outcome(o, root, args),
+                           on_progress=_Progress(args))
     except UsageError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return 2
@@ -356,6 +358,37 @@ def _seconds(value: float) -> str:
 
 def _summary(errors: int, warnings: int) -> str:
     return f"{errors} Fehler, {warnings} Warnung{'en' if warnings != 1 else ''}"
+
+
+class _Progress:
+    """Now and then, in a long build: how far it is and how long the rest will take."""
+
+    EVERY = 10.0
+
+    def __init__(self, args):
+        import time
+
+        self.quiet = args.quiet
+        self.last = time.perf_counter()
+
+    def __call__(self, progress) -> None:
+        import time
+
+        now = time.perf_counter()
+        if self.quiet or now - self.last < self.EVERY or not progress.total:
+            return
+        self.last = now
+        rest = progress.remaining_seconds()
+        if rest is None:
+            estimate = ""
+        elif rest < 90:
+            estimate = f", noch etwa {max(round(rest / 10) * 10, 10)} s"
+        else:
+            estimate = f", noch etwa {round(rest / 60)} min"
+        share = progress.done * 100 // progress.total
+        done, total = (f"{n:,}".replace(",", ".") for n in (progress.done, progress.total))
+        print(f"Stand: {done} von {total} Einheiten ({share} %){estimate}; abbrechen mit "
+              "Strg+C, »make« setzt später fort", flush=True)
 
 
 def _print_outcome(outcome, root: Path, args) -> None:

@@ -36,6 +36,9 @@ SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "
                      "pymdown_extensions",
                      "jinja2", "babel", "pyyaml", "tinyhtml5", "cssselect2")
 
+#: In a unit's inputs: marked to be made again (`Staleness.force_all`).
+FORCED = "erzwungen"
+
 #: Why an output is made again, in German; the first changed kind of input is named.
 REASONS = {
     "new": "noch nicht erstellt",
@@ -393,7 +396,7 @@ class Staleness:
         """Why this unit must be made (a key of REASONS), or None when it is current."""
         if entry is None or not entry.files:
             return "new"
-        if force:
+        if force or FORCED in entry.inputs:
             return "forced"
         changed = next((kind for kind in inputs if inputs[kind] != entry.inputs.get(kind)),
                        None)
@@ -408,6 +411,15 @@ class Staleness:
         now = self.inputs(entry.sources or [entry.source], entry.links, entry.templates,
                           (self.paths.root / i for i in entry.images))
         return self.reason(entry, {**entry.inputs, **now})
+
+    def force_all(self) -> None:
+        """Mark every unit to be made again, and say so in the manifest at once: a run that
+        is interrupted (or killed) leaves the rest marked, and the next plain build goes on
+        where it stopped instead of starting over (a full re-render of thousands)."""
+        for entry in self.manifest.units.values():
+            entry.inputs = {**entry.inputs, FORCED: "ja"}
+        self.manifest.project = None
+        self.manifest.save(self.paths.manifest)
 
     def reload(self) -> None:
         """The manifest as it is now on disk (another build may have written it)."""

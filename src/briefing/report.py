@@ -42,6 +42,36 @@ class Outcome:
 
 
 @dataclass
+class Progress:
+    """How far a long build is, and how long the rest will take (`Run` counts; the CLI
+    shows it now and then). The estimate is from the units made so far: those still
+    current from an interrupted run pass at once."""
+
+    total: int = 0
+    done: int = 0
+    made: int = 0
+    started: float = 0.0
+    first_made: float | None = None
+
+    def tick(self, made: bool) -> None:
+        import time
+
+        self.done += 1
+        if made:
+            self.made += 1
+            if self.first_made is None:
+                self.first_made = time.perf_counter()
+
+    def remaining_seconds(self) -> float | None:
+        import time
+
+        if self.first_made is None or self.made < 2:
+            return None
+        rate = (time.perf_counter() - self.first_made) / (self.made - 1)
+        return rate * max(self.total - self.done, 0)
+
+
+@dataclass
 class Report:
     problems: list[Problem]
     outcomes: list[Outcome] = field(default_factory=list)
@@ -57,6 +87,7 @@ class Report:
     #: Files of the other outputs (web, e-mail, bundle, site) written, and left as they were.
     channel_written: list[str] = field(default_factory=list)
     channel_unchanged: int = 0
+    progress: Progress = field(default_factory=Progress)
 
     @property
     def errors(self) -> list[Problem]:

@@ -38,7 +38,7 @@ from .outputs import (
 )
 from .packages import VERSION_FOLDER, Package, State, families, packages, unclaimed
 from .publication import KEEP, REVIEW, Decision, candidates, decide
-from .report import Outcome, Report
+from .report import Outcome, Progress, Report
 from .staging import Staging
 
 #: The unit of a site-wide output.
@@ -70,12 +70,14 @@ class Run:
     def __init__(self, project, staleness: Staleness, report: Report,
                  on_outcome: Callable[[Outcome], None] = lambda o: None, *,
                  documents: list | None = None, channels: bool = False, final: bool = False,
-                 force: bool = False, dry: bool = False):
+                 force: bool = False, dry: bool = False,
+                 on_progress: Callable[[Progress], None] = lambda p: None):
         from .templating import make_environment
 
         self.project, self.staleness, self.report = project, staleness, report
         self.config = project.config
         self.on_outcome, self.final, self.force, self.dry = on_outcome, final, force, dry
+        self.on_progress = on_progress
         self.env = make_environment(self.config.templates_dir)
         self.now = clock.now()
         self.documents = project.documents if documents is None else documents
@@ -213,6 +215,10 @@ class Run:
     def make(self, failed: list[str], workers: int, vouch: bool, whole: bool) -> None:
         """`failed`: content files that failed before rendering; `whole`: every document is
         in this run, so the files of deleted ones go."""
+        progress = self.report.progress
+        progress.started = time.perf_counter()
+        progress.total = len(failed) + sum(len(self.units(o)) for o in self.outputs
+                                           if o.scope != SITE)
         for display_path in failed:
             self.finish(Outcome(display_path))
         complete = faulted = False
@@ -432,7 +438,9 @@ class Run:
             self.earlier_files(outcome)
         self.report.add(outcome.problems)
         self.report.outcomes.append(outcome)
+        self.report.progress.tick(made=not outcome.unchanged)
         self.on_outcome(outcome)
+        self.on_progress(self.report.progress)
 
     def earlier_files(self, outcome: Outcome) -> None:
         """A document failed: its PDF from an earlier build is out of date. A publication
@@ -510,37 +518,45 @@ class Run:
     def make_output(self, output: Output) -> None:
         module = output.load()
         for key, unit in self.units(output):
-            if isinstance(unit, Package) and not self.ready(output, unit):
+            made = self.make_unit(output, module, key, unit)
+            if output.scope != SITE:
+                self.report.progress.tick(made)
+                self.on_progress(self.report.progress)
+
+    def make_unit(self, output: Output, module, key: str, unit) -> bool:
+        """Make one unit of a non-engine output if it is stale; whether it was made."""
+        if isinstance(unit, Package) and not self.ready(output, unit):
+            self.kept.add(unit.key)
+            return False
+        templates = self.staleness.templates(*module.templates(unit, self))
+        sources, links, images = self.origin(unit)
+        inputs = self.staleness.inputs(sources, links, templates, images)
+        inputs["nummer"] = self._numbers(unit)
+        inputs |= self.derived(output, unit)
+        entry = self.staleness.entry(output.name, key)
+        if not self.dry and self.staleness.reason(entry, inputs, self.force) is None:
+            self.current.add(entry.key)
+            self.report.channel_unchanged += len(entry.files)
+            return False
+        made = self._made(output, module, unit, key)
+        if self.dry:
+            self.report.add(p for p in made.problems if p.path.startswith("templates"))
+            self.results[unit_key(output.name, key)] = made.files
+            if made.record is not None:
+                self.published[unit.key] = made.record
+            return True
+        self.report.add(made.problems)
+        if made.failed:
+            self.failed.add(unit_key(output.name, key))
+            if isinstance(unit, Package):
                 self.kept.add(unit.key)
-                continue
-            templates = self.staleness.templates(*module.templates(unit, self))
-            sources, links, images = self.origin(unit)
-            inputs = self.staleness.inputs(sources, links, templates, images)
-            inputs["nummer"] = self._numbers(unit)
-            inputs |= self.derived(output, unit)
-            entry = self.staleness.entry(output.name, key)
-            if not self.dry and self.staleness.reason(entry, inputs, self.force) is None:
-                self.current.add(entry.key)
-                self.report.channel_unchanged += len(entry.files)
-                continue
-            made = self._made(output, module, unit, key)
-            if self.dry:
-                self.report.add(p for p in made.problems if p.path.startswith("templates"))
-                self.results[unit_key(output.name, key)] = made.files
-                if made.record is not None:
-                    self.published[unit.key] = made.record
-                continue
-            self.report.add(made.problems)
-            if made.failed:
-                self.failed.add(unit_key(output.name, key))
-                if isinstance(unit, Package):
-                    self.kept.add(unit.key)
-                continue
-            if isinstance(unit, Package):  # written with the rest of its family
-                self.results[unit_key(output.name, key)] = made.files
-                self.staging.add(output, key, unit, made, inputs, templates, entry)
-            else:
-                self.store_files(output, key, unit, made, inputs, templates, entry)
+            return True
+        if isinstance(unit, Package):  # written with the rest of its family
+            self.results[unit_key(output.name, key)] = made.files
+            self.staging.add(output, key, unit, made, inputs, templates, entry)
+        else:
+            self.store_files(output, key, unit, made, inputs, templates, entry)
+        return True
 
     def ready(self, output: Output, package: Package) -> bool:
         """Everything the output needs of this package is current or made in this run."""

@@ -1,0 +1,119 @@
+"""Thousands of releases: what a build reuses instead of reading again — the parsed
+content files (cache.py) and the hashes of files whose size, times and inode are as
+recorded (incremental.Digests) — and that every input of a document still counts."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import briefing.cache
+import briefing.reader
+from briefing.build import build
+from briefing.project import load_project
+
+from .conftest import RELEASE
+from .pdftext import structure_text
+from .test_build import BRIEFING, RELEASE_WITH_PRIORITIES
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The content files parsed, in order."""
+    seen: list[str] = []
+    original = briefing.reader.read_source
+
+    def counting(path, display_path):
+        seen.append(display_path)
+        return original(path, display_path)
+
+    monkeypatch.setattr(briefing.project, "read_source", counting)
+    return seen
+
+
+def loaded(root, **kwargs):
+    project = load_project(root, cached=True, **kwargs)
+    project.cache.save()
+    return project
+
+
+def test_an_unchanged_file_is_not_parsed_again(project, reads):
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE.replace(
+        "Testmitteilung", "Zweite")})
+    loaded(root)
+    assert reads == ["content/a.md", "content/b.md"]
+    reads.clear()
+    again = loaded(root)
+    assert reads == []
+    assert [d.title for d in again.documents] == ["Testmitteilung", "Zweite"]
+    # Touched, same bytes: read to compare, not parsed.
+    os.utime(root / "content" / "a.md", ns=(1, 1))
+    loaded(root)
+    assert reads == []
+    (root / "content" / "b.md").write_text(RELEASE.replace("Testmitteilung", "Dritte"),
+                                           encoding="utf-8")
+    project_ = loaded(root)
+    assert reads == ["content/b.md"]
+    assert [d.title for d in project_.documents] == ["Testmitteilung", "Dritte"]
+
+
+@pytest.mark.parametrize("change", ["briefing.toml", "code", "fonts"])
+def test_the_cache_is_dropped_when_what_reading_depends_on_changes(project, reads,
+                                                                   monkeypatch, change):
+    root = project({"content/a.md": RELEASE})
+    loaded(root)
+    reads.clear()
+    if change == "briefing.toml":
+        config = root / "briefing.toml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            'zitate = "»…«"', 'zitate = "„…“"'), encoding="utf-8")
+    elif change == "code":  # another version of a library that shapes what is read
+        import briefing.incremental
+
+        versions = briefing.incremental.library_versions()
+        monkeypatch.setattr(briefing.incremental, "library_versions",
+                            lambda: [*versions, "pyyaml==99"])
+    else:
+        font = next((root / "templates" / "fonts").glob("*.ttf"))
+        font.write_bytes(font.read_bytes())  # a new file: the glyphs may differ
+    loaded(root)
+    assert reads == ["content/a.md"]
+
+
+def test_a_publication_build_does_not_take_a_draft_from_the_plain_cache(project):
+    root = project({"content/a.md": RELEASE.replace("ort: Dresden\n",
+                                                    "ort: Dresden\nentwurf: true\n")})
+    assert not [p for p in loaded(root).problems if p.is_error]
+    assert [p.message for p in loaded(root, final=True).problems if p.is_error] == [
+        "Dokument ist als Entwurf markiert; für die Veröffentlichung »entwurf: true« "
+        "entfernen"]
+
+
+def test_a_briefing_takes_what_it_inherits_from_its_release_as_it_is_now(project):
+    root = project({"content/pm.md": RELEASE_WITH_PRIORITIES.replace(
+        "ort: Dresden\n", "ort: Dresden\nkontakt:\n  name: Anna Alt\n"
+        "  telefon: 0351 564-0\n  email: presse@example.de\n"),
+        "content/b1.md": BRIEFING.format(key="eins"),
+        "content/b2.md": BRIEFING.format(key="zwei")})
+    assert build(root).exit_code() == 0
+    assert "Anna Alt" in structure_text(root / "output" / "b1.pdf", " ")
+    release = root / "content" / "pm.md"
+    release.write_text(release.read_text(encoding="utf-8").replace("Anna Alt", "Berta Neu"),
+                       encoding="utf-8")
+    assert build(root).exit_code() == 0
+    assert "Berta Neu" in structure_text(root / "output" / "b1.pdf", " ")
+
+
+def test_an_output_changed_in_place_is_noticed_though_size_and_time_are_kept(project):
+    root = project({"content/a.md": RELEASE})
+    assert build(root).exit_code() == 0
+    pdf = root / "output" / "a.pdf"
+    good, stat = pdf.read_bytes(), pdf.stat()
+    with open(pdf, "r+b") as file:  # in place: the same inode
+        file.seek(len(good) // 2)
+        file.write(b"X")
+    os.utime(pdf, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    report = build(root)
+    assert not report.noop
+    assert pdf.read_bytes() == good
