@@ -15,6 +15,7 @@ from . import clock
 from .doctypes import DOCTYPES
 from .errors import UsageError
 from .incremental import REASONS, Staleness
+from .outputs import OUTPUTS, SITE
 from .paths import Paths
 from .reader import read_meta
 
@@ -65,8 +66,10 @@ def project_status(paths: Paths) -> list[State]:
             states.append(State("veraltet", source, f"{outputs}: {REASONS[changed]}")
                           if changed else State("aktuell", source, outputs))
     present = set(sources)
+    # The site's units (a week of the preview) are named by their file, not a content file.
+    site = {o.name for o in OUTPUTS if o.scope == SITE}
     for entry in manifest.units.values():
-        if entry.source and entry.source not in present:
+        if entry.source and entry.source not in present and entry.output not in site:
             states += [State("verwaist", f"output/{name}", f"{entry.source} gibt es nicht "
                              "mehr; der nächste Lauf entfernt es") for name in entry.files]
     return sorted(states, key=lambda s: (STATES.index(s.state), s.path))
