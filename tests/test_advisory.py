@@ -10,11 +10,15 @@ from email import policy
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 
 import briefing.clock
+from briefing import formatting
+from briefing.audit import audit
 from briefing.build import build, check
 
 from .conftest import approve, make_project
+from .pdftext import structure_text
 
 ADVISORY = """\
 ---
@@ -95,6 +99,18 @@ def test_the_page_links_the_calendar_file_and_the_mail_carries_it(advisory):
     (ics,) = [a for a in mail.iter_attachments() if a.get_content_type() == "text/calendar"]
     assert ics.get_filename() == f"{SLUG}.ics"
     assert b"SUMMARY:Ministerpr" in ics.get_payload(decode=True)
+    # The e-mail says when and where before the text, as the page does.
+    text = (advisory / "output" / "e-mail" / f"{SLUG}.txt").read_text(encoding="utf-8")
+    assert "Ministerpräsident stellt Wasserstoff-Kooperation vor\n" + "=" * 52 + "\n\n" \
+        "Wann: Freitag,\u00a014.\u00a0November\u00a02025, 10:00–11:30\u00a0Uhr\n" \
+        "Wo: Dresden, Archivstraße 1, 01097 Dresden\n" \
+        "Akkreditierung: bis 13. November, 12 Uhr, an presse@example.de\n" \
+        "Fototermin: ab 9:45 Uhr vor dem Eingang\n" \
+        "Livestream: https://www.example.de/live\n\n" \
+        "Dresden (13." in text
+    html = mail.get_body(("html",)).get_content()
+    assert "<dt>Wann</dt><dd>Freitag,\u00a014.\u00a0November\u00a02025, 10:00–11:30\u00a0Uhr" \
+        "</dd>" in html
 
 
 @pytest.mark.parametrize(("change", "expected"), [
@@ -153,11 +169,33 @@ def test_the_weekly_preview_lists_the_week_s_advisories(advisory):
     assert '<a href="termine/2025-KW46.html">KW 46/2025</a>' in archive
 
 
+def test_the_weekly_preview_pdf_is_linked_from_its_page_and_the_mail_text(advisory):
+    out = advisory / "output"
+    pdf = out / "web" / "termine" / "terminvorschau-2025-KW46.pdf"
+    page = (out / "web" / "termine" / "2025-KW46.html").read_text(encoding="utf-8")
+    size = formatting.file_size(pdf.stat().st_size, "de_DE")
+    assert f'<a href="terminvorschau-2025-KW46.pdf">Terminvorschau als PDF ({size})</a>' in page
+    text = (out / "e-mail" / "terminvorschau-2025-KW46.txt").read_text(encoding="utf-8")
+    assert text.endswith(f"Terminvorschau als PDF ({size}):\n"
+                         "https://presse.example.de/termine/terminvorschau-2025-KW46.pdf\n")
+    reader = PdfReader(pdf)
+    assert reader.metadata.title == "Terminvorschau KW 46/2025"
+    # With the site's address, each advisory is linked to its page.
+    links = [a["/A"]["/URI"] for a in (r.get_object() for r in reader.pages[0]["/Annots"])]
+    assert f"https://presse.example.de/{SLUG}/index.html" in links
+    assert audit(pdf, pdf.name) == []
+
+
 def test_a_changed_advisory_changes_its_week(tmp_path, monkeypatch):
     root = make_project(tmp_path, {"content/a.md": ADVISORY,
                                    "content/b.md": ADVISORY.replace(
                                        "Wasserstoff-Kooperation", "Grenzregion").replace(
-                                       "beginn: 2025-11-14 10:00", "beginn: 2025-11-13 15:00")})
+                                       "beginn: 2025-11-14 10:00", "beginn: 2025-11-13 15:00")
+                                   .replace("ende: 2025-11-14 11:30", "ende: 2025-11-13 16:00"),
+                                   "content/c.md": ADVISORY.replace(
+                                       "Wasserstoff-Kooperation", "Kulturpreis").replace(
+                                       "beginn: 2025-11-14 10:00", "beginn: 2025-11-20 10:00")
+                                   .replace("ende: 2025-11-14 11:30", "ende: 2025-11-20 11:30")})
     approve(root)
     monkeypatch.setattr(briefing.clock, "now",
                         lambda: dt.datetime(2025, 11, 13, 12, 0, tzinfo=dt.UTC))
@@ -165,17 +203,48 @@ def test_a_changed_advisory_changes_its_week(tmp_path, monkeypatch):
     week = root / "output" / "web" / "termine" / "2025-KW46.html"
     page = week.read_text(encoding="utf-8")
     assert page.index("Grenzregion") < page.index("Wasserstoff")  # in the order they begin
+    # The week's PDF: each advisory's title and time, in the order they begin, as a screen
+    # reader reads it; the next week has its own.
+    folder = root / "output" / "web" / "termine"
+    pdf = folder / "terminvorschau-2025-KW46.pdf"
+    said = structure_text(pdf).replace("\u00a0", " ")
+    assert said.index("Grenzregion vorWannDonnerstag, 13. November 2025, 15:00–16:00 Uhr") \
+        < said.index("Wasserstoff-Kooperation vorWannFreitag, 14. November 2025, "
+                     "10:00–11:30 Uhr")
+    assert "Kulturpreis" not in said
+    assert "Kulturpreis" in structure_text(folder / "terminvorschau-2025-KW47.pdf")
+    next_week = (folder / "terminvorschau-2025-KW47.pdf").read_bytes()
     path = root / "content" / "b.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "beginn: 2025-11-13 15:00", "beginn: 2025-11-14 15:00\nkorrekturen:\n  "
         "2025-11-13: Der Termin beginnt erst am 14. November um 15 Uhr.").replace(
-        "ende: 2025-11-14 11:30", "ende: 2025-11-14 16:00"), encoding="utf-8")
+        "ende: 2025-11-13 16:00", "ende: 2025-11-14 16:00"), encoding="utf-8")
     approve(root)
     report = build(root, channels=True)
     assert report.errors == [], [str(p) for p in report.problems]
     page = week.read_text(encoding="utf-8")
     assert page.index("Wasserstoff") < page.index("Grenzregion")
     assert "Freitag,\u00a014.\u00a0November\u00a02025, 15:00" in page
+    said = structure_text(pdf).replace("\u00a0", " ")
+    assert said.index("Wasserstoff-Kooperation vorWannFreitag, 14. November 2025, "
+                      "10:00–11:30 Uhr") < said.index("Grenzregion vorWannFreitag, 14. November "
+                                                      "2025, 15:00–16:00 Uhr")
+    # Only the week that changed was set again.
+    made = {o.display_path: o.unchanged for o in report.outcomes
+            if o.display_path.startswith("output/web/termine/")}
+    assert made == {"output/web/termine/terminvorschau-2025-KW46.pdf": False,
+                    "output/web/termine/terminvorschau-2025-KW47.pdf": True}
+    assert (folder / "terminvorschau-2025-KW47.pdf").read_bytes() == next_week
+    # A week without public advisories has no preview any more.
+    path = root / "content" / "c.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "livestream:", "zurückgezogen:\n  datum: 2025-11-13\n  grund: Entfällt.\nlivestream:"),
+        encoding="utf-8")
+    approve(root)
+    report = build(root, channels=True)
+    assert not (folder / "terminvorschau-2025-KW47.pdf").exists()
+    assert ("output/web/termine/terminvorschau-2025-KW47.pdf", "nicht mehr erzeugt") in \
+        report.removed
 
 
 def test_a_withdrawn_advisory_cancels_the_event(tmp_path, monkeypatch):
@@ -195,6 +264,36 @@ def test_a_withdrawn_advisory_cancels_the_event(tmp_path, monkeypatch):
     assert str(event["status"]) == "CANCELLED" and int(event["sequence"]) == 1
     assert "Der Termin entfällt." in str(event["description"])
     assert "Kooperation vor." not in str(event["description"])
+    # Every channel names it as what it is.
+    notice = "Dieser Terminhinweis wurde am 13. November 2025 zurückgezogen."
+    assert f"{notice} Grund: Der Termin entfällt." in str(event["description"])
+    out = root / "output"
+    for shown in ((out / "web" / "termin" / "termin.html").read_text(encoding="utf-8"),
+                  (out / "e-mail" / "termin.txt").read_text(encoding="utf-8"),
+                  mail.get_body(("html",)).get_content(),
+                  (out / "web" / "feed.atom").read_text(encoding="utf-8")):
+        shown = " ".join(shown.replace("\u00a0", " ").split())
+        assert notice in shown and "Pressemitteilung wurde" not in shown
+
+
+@pytest.mark.parametrize(("language", "release", "advisory"), [
+    ("de", "Diese Pressemitteilung wurde am 13. November 2025 zurückgezogen.",
+     "Dieser Terminhinweis wurde am 13. November 2025 zurückgezogen."),
+    ("en-GB", "This press release was withdrawn on 13 November 2025.",
+     "This media advisory was withdrawn on 13 November 2025."),
+    ("pl-PL", "Ten komunikat prasowy został wycofany 13 listopada 2025.",
+     "Ta zapowiedź wydarzenia została wycofana 13 listopada 2025."),
+    ("cs-CZ", "Tato tisková zpráva byla stažena dne 13. listopadu 2025.",
+     "Tato pozvánka pro média byla stažena dne 13. listopadu 2025."),
+    ("hsb-DE", "Tuta tłóčowa zdźělenka bu 13. nowembra 2025 wróćo ćehnjena.",
+     "Tuta terminowa pokazka bu 13. nowembra 2025 wróćo ćehnjena."),
+])
+def test_the_withdrawal_notice_names_the_type_in_every_language(language, release, advisory):
+    from briefing.model import withdrawal_notice
+
+    day = dt.date(2025, 11, 13)
+    for kind, expected in (("pressemitteilung", release), ("terminhinweis", advisory)):
+        assert withdrawal_notice(kind, language, day).replace("\u00a0", " ") == expected
 
 
 def test_a_translated_advisory_takes_the_event_from_its_original(tmp_path):
@@ -212,3 +311,72 @@ def test_a_translated_advisory_takes_the_event_from_its_original(tmp_path):
         "original: termin", "original: termin\nbeginn: 2025-11-14 09:00"), encoding="utf-8")
     assert "content/termin.en.md:6: Feld »beginn« kommt bei einer Übersetzung vom Original; " \
            "löschen Sie es hier" in [str(p) for p in check(root).problems]
+
+
+EASY = """\
+---
+typ: terminhinweis
+titel: Der Minister·präsident stellt eine Zusammen·arbeit vor
+sprache: de-DE
+leichte-sprache: true
+original: termin
+akkreditierung: Melden Sie sich bis Donnerstag um 12 Uhr an.
+---
+
+## Was passiert?
+
+Der Minister·präsident stellt eine Zusammen·arbeit vor.
+"""
+
+
+def test_neu_drafts_an_advisory_in_leichte_sprache(tmp_path, capsys):
+    from briefing.cli import main
+
+    root = make_project(tmp_path, {"content/termin.md": ADVISORY})
+    assert main(["neu", "--leichte-sprache", "content/termin.md", "--root", str(root)]) == 0
+    assert "angelegt  content/termin.ls.md" in capsys.readouterr().out
+    draft = (root / "content" / "termin.ls.md").read_text(encoding="utf-8")
+    for part in ("leichte-sprache: true\n", "original: termin\n", "entwurf: true\n",
+                 "## Was passiert?\n\nTODO: Was passiert bei dem Termin?\nTODO: Wer spricht?\n",
+                 "## Wann ist der Termin?\n\nAm Freitag, 14. November 2025.\n"
+                 "Der Termin beginnt um 10 Uhr.\nDer Termin endet um 11:30 Uhr.\n",
+                 "## Wo ist der Termin?\n\nIn Dresden.\n"
+                 "Die Adresse ist: Archivstraße 1, 01097 Dresden.\n",
+                 "## Wer darf kommen?\n\nJournalistinnen und Journalisten dürfen kommen.\n",
+                 "## Wie melden Sie sich an?\n\nTODO: Bis wann und wo melden Sie sich an?\n"
+                 "<!-- Im Original: bis 13. November, 12 Uhr, an presse@example.de -->\n",
+                 "## Können Sie den Termin im Internet sehen?\n\nJa.\n"
+                 "Auf dieser Internet·seite:\nhttps://www.example.de/live\n"):
+        assert part in draft
+    # A draft: check accepts it; a publication build refuses it until every TODO is done.
+    assert check(root).errors == []
+    assert any(p.path == "content/termin.ls.md" and "TODO" in p.message
+               for p in check(root, final=True).errors)
+
+
+def test_an_advisory_in_leichte_sprache_has_its_event_in_plain_words(tmp_path):
+    from icalendar import Calendar
+
+    root = make_project(tmp_path, {"content/termin.md": ADVISORY,
+                                   "content/termin.ls.md": EASY})
+    report = build(root, channels=True)
+    assert report.errors == [], [str(p) for p in report.errors]
+    out = root / "output"
+    said = structure_text(out / "termin.ls.pdf").replace("\u00a0", " ")
+    assert "TERMINHINWEIS IN LEICHTER SPRACHE" in said
+    # When from the original, said with »von … bis«; the registration in its own words,
+    # the photo call in the original's.
+    assert "Wann?Freitag, 14. November 2025, von 10:00 Uhr bis 11:30 Uhr" \
+           "Wo?Dresden, Archivstraße 1, 01097 Dresden" \
+           "AnmeldungMelden Sie sich bis Donnerstag um 12 Uhr an." \
+           "Fotosab 9:45 Uhr vor dem Eingang" \
+           "Im Internethttps://www.example.de/live" in said
+    page = (out / "gesperrt" / "termin.ls" / "termin.ls.html").read_text(encoding="utf-8")
+    assert "<dt>Anmeldung</dt><dd>Melden Sie sich bis Donnerstag um 12 Uhr an.</dd>" in page
+    text = (out / "e-mail" / "termin.ls.txt").read_text(encoding="utf-8")
+    assert "Wann? Freitag,\u00a014.\u00a0November\u00a02025, von 10:00\u00a0Uhr bis " \
+           "11:30\u00a0Uhr\n" in text
+    data = (out / "gesperrt" / "termin.ls" / "termin.ls.ics").read_bytes()
+    (event,) = Calendar.from_ical(data).walk("VEVENT")
+    assert event.decoded("dtstart") == dt.datetime(2025, 11, 14, 10, 0,
+                                                   tzinfo=ZoneInfo("Europe/Berlin"))

@@ -140,6 +140,37 @@ def test_the_html_part_says_what_the_text_part_says(seed):
     assert re.findall(r'(?:href|src)="(?!mailto:|https?:)[^"]*"', html) == []
 
 
+def test_the_mail_carries_each_image_with_its_credit(tmp_path):
+    """An image of the release comes with the mail (shown in the HTML part, listed with its
+    credit); where it stood, the text part names it by its alt text, with its credit."""
+    from PIL import Image
+
+    root = make_project(tmp_path, {"content/pm.md": RELEASE.replace(
+        "Ein kurzer Text.", 'Ein kurzer Text.\n\n![Ein rotes Quadrat](foto.png "Foto: Anna '
+        'Bild / Agentur")\n\nDanach ein Absatz.')})
+    Image.new("RGB", (40, 40), "red").save(root / "content" / "foto.png")
+    approve(root)
+    assert build(root, channels=True).problems == []
+    out = root / "output" / "e-mail"
+    text = (out / "pm.txt").read_text(encoding="utf-8")
+    assert "Ein kurzer Text.\n\n[Bild: Ein rotes Quadrat] Foto: Anna Bild / Agentur\n\n" \
+           "Danach ein Absatz.\n" in text
+    assert "\nBilder (im Anhang):\n– foto.png: Ein rotes Quadrat (Foto: Anna Bild / " \
+           "Agentur)\n" in text
+    raw = (out / "pm.eml").read_bytes()
+    assert b"file:" not in raw  # nothing of the machine that made it
+    message = email.message_from_bytes(raw, policy=policy.default)
+    (image,) = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    assert image.get_filename() == "foto.png"
+    assert image.get_content() == (root / "content" / "foto.png").read_bytes()
+    html = message.get_body(("html",)).get_content()
+    cid = image["Content-ID"].strip("<>")
+    assert f'<img alt="Ein rotes Quadrat" data-zeile="10" src="cid:{cid}"><figcaption ' \
+           'class="credit">Foto: Anna Bild / Agentur</figcaption>' in html
+    assert "<li>foto.png: Ein rotes Quadrat (Foto: Anna Bild / Agentur)</li>" in html
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
+
+
 def test_feed_is_atom_with_one_entry_per_public_release(seed):
     feed = ET.parse(seed / "output" / "web" / "feed.atom").getroot()
     assert feed.tag == f"{ATOM}feed"

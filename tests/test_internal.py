@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from briefing.build import build, check
 
 from .conftest import RELEASE, approve, make_project
+from .pdftext import structure_text
 
 #: One sentence per internal document, found nowhere outside output/intern/.
 SECRETS = {
@@ -155,6 +156,61 @@ def test_speaking_notes_and_questions_read_as_such(published):
     questions = " ".join(texts(published / "output" / "intern" / "fragen.pdf").split())
     assert "Frage 1: Was kostet die Strategie?" in questions
     assert "Frage 2: Wann kommt die Evaluierung?" in questions
+    # A screen reader reads the numbers too: they are text of the headings.
+    said = structure_text(published / "output" / "intern" / "fragen.pdf")
+    assert "Frage 1: Was kostet die Strategie?Geheimsatz" in said
+    assert "2. Die StrategieSachsen ist weltoffen." in \
+        structure_text(published / "output" / "intern" / "rede.pdf")
+
+
+def test_questions_in_another_language_are_numbered_in_it(tmp_path):
+    english = QUESTIONS.replace("datum: 2025-10-29", "datum: 2025-10-29\nsprache: en-GB") \
+        .replace("Was kostet die Strategie?", "What does the strategy cost?") \
+        .replace("titel: Fragen zur Strategie", "titel: Questions on the strategy")
+    root = make_project(tmp_path, {"content/pm.md": RELEASE, "content/fragen.md": english})
+    assert build(root).errors == []
+    said = structure_text(root / "output" / "intern" / "fragen.pdf")
+    assert "QUESTIONS AND ANSWERS" in said
+    assert "Question 1: What does the strategy cost?" in said
+    assert "Question 2: Wann kommt die Evaluierung?" in said and "Frage " not in said
+
+
+def test_speaking_notes_and_questions_name_the_number_as_their_release_s(published):
+    """The release was numbered when it was published; its speaking notes and Q&A show that
+    number as the release's, never as one of their own (footer, header, kit)."""
+    number = "Nr.\u00a01/2025"
+    speech = structure_text(published / "output" / "intern" / "rede.pdf")
+    assert f"Pressemitteilung»Testmitteilung« ({number})" in speech
+    questions = structure_text(published / "output" / "intern" / "fragen.pdf")
+    assert f"Zur Pressemitteilung {number} vom 29.\u00a0Oktober\u00a02025: »Testmitteilung«" \
+        in questions
+    for name in ("rede.pdf", "fragen.pdf", "pm-pressemappe-intern.pdf"):
+        shown = " ".join(texts(published / "output" / "intern" / name).split())
+        assert "Sprechzettel Nr." not in shown and "Antworten Nr." not in shown, name
+    footers = " ".join(texts(published / "output" / "intern" / "rede.pdf").split())
+    assert "Sächsische Staatskanzlei · Sprechzettel vom 29.10.2025" in footers
+
+
+@pytest.mark.parametrize(("field", "value"), [("nummer", "Nr. 5/2025"),
+                                              ("leichte-sprache", "true")])
+def test_speaking_notes_have_no_number_or_leichte_sprache_of_their_own(tmp_path, field, value):
+    root = make_project(tmp_path, {"content/pm.md": RELEASE, "content/rede.md": SPEECH.replace(
+        "redner:", f"{field}: {value}\nredner:")})
+    assert [str(p) for p in check(root).errors] == [
+        f"content/rede.md:5: Feld »{field}« gibt es nur bei Pressemitteilung, "
+        "Hintergrundinformation und Terminhinweis; löschen Sie es"]
+
+
+def test_neu_refuses_leichte_sprache_of_an_internal_document(tmp_path, capsys):
+    from briefing.cli import main
+
+    root = make_project(tmp_path, {"content/pm.md": RELEASE, "content/fragen.md": QUESTIONS})
+    assert main(["neu", "--leichte-sprache", "content/fragen.md", "--root", str(root)]) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "neu: content/fragen.md (Fragen und Antworten) ist nur für den internen Gebrauch; "
+        "eine Fassung in Leichter Sprache gibt es nur von Pressemitteilung, "
+        "Hintergrundinformation und Terminhinweis")
+    assert not (root / "content" / "fragen.ls.md").exists()
 
 
 def test_the_office_sets_its_own_marking(tmp_path):

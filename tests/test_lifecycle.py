@@ -384,9 +384,13 @@ def test_withdrawal_leaves_a_notice_where_it_was(project, clock):
     assert report.errors == [], [str(p) for p in report.problems]
     out = root / "output"
     assert public(root) == ["pm/b.html", "pm/index.html", "pm/pm.html"]
+    # Each page names what it is: the briefing was withdrawn with its release.
     notice = (out / "web" / "pm" / "b.html").read_text(encoding="utf-8")
-    assert "Diese Pressemitteilung wurde am 2.\u00a0November\u00a02025 zurückgezogen." in notice
+    assert "Diese Hintergrundinformation wurde am 2.\u00a0November\u00a02025 zurückgezogen." \
+        in notice
     assert "Die Veranstaltung wurde abgesagt." in notice
+    assert "Diese Pressemitteilung wurde am 2.\u00a0November\u00a02025 zurückgezogen." in \
+        (out / "web" / "pm" / "pm.html").read_text(encoding="utf-8")
     assert not (out / "pm-pressemappe.pdf").exists() and not (out / "pakete" / "pm.zip").exists()
     archive = (out / "web" / "index.html").read_text(encoding="utf-8")
     assert "zurückgezogen am 2.\u00a0November\u00a02025" in archive

@@ -19,7 +19,8 @@ EASY_TEMPLATE = "leichte-sprache.html.j2"
 WEB_TEMPLATE = "web/dokument.html.j2"
 
 #: Every output a public package goes to (outputs.py declares how each is made).
-ALL_OUTPUTS = ("pdf", "kit", "web", "mail", "bundle", "site", "json", "termine")
+ALL_OUTPUTS = ("pdf", "kit", "web", "mail", "bundle", "site", "json", "terminpdf",
+               "termine")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,13 @@ class DocType:
     #: How messages name one of them (accusative) and refer to it again (German).
     this: str = "diese Pressemitteilung"
     it: str = "sie"
+    #: Each `##` heading of its body is numbered with this label (translated, with
+    #: `%(number)s`), as text of the heading: printed and read out in the document's
+    #: language (markup.py).
+    numbered: str | None = None
+    #: The notice where a withdrawn one stood: page, e-mail, feed, calendar (translated;
+    #: `model.withdrawal_notice`).
+    withdrawal: str = N_("Diese Pressemitteilung wurde am %(date)s zurückgezogen.")
     #: An event for the journalist's calendar: an `.ics` beside its web page and with its
     #: e-mail (events.py).
     calendar: bool = False
@@ -61,11 +69,19 @@ class DocType:
     def fields(self) -> tuple[str, ...]:
         return ("typ", *self.required, *self.optional)
 
+    @property
+    def easy_edition(self) -> bool:
+        """It may have an edition in Leichte Sprache (public types; `neu --leichte-sprache`)."""
+        return "leichte-sprache" in self.fields()
+
 
 #: What every type may have.
 _COMMON = ("untertitel", "nummer", "herausgeber", "kontakt", "sprache", "schlagwörter",
            "entwurf", "original", "fassung", "frühere-fassung", "leichte-sprache", "autor",
            "intern")
+#: What an internal type has: no number of its own (it shows its release's, named as
+#: such) and no Leichte Sprache (an edition for the public).
+_INTERNAL = tuple(f for f in _COMMON if f not in ("nummer", "leichte-sprache"))
 #: What a package's head (a release) has for its publication.
 PUBLICATION = ("veröffentlichung", "korrekturen", "zurückgezogen")
 
@@ -97,7 +113,8 @@ BRIEFING = register(DocType(
     page_template="hintergrund.html.j2",
     body_template="partials/briefing-body.html.j2",
     outputs=("pdf", "kit", "web", "mail", "bundle"),
-    part_of="pressemitteilung"))
+    part_of="pressemitteilung",
+    withdrawal=N_("Diese Hintergrundinformation wurde am %(date)s zurückgezogen.")))
 
 
 ADVISORY = register(DocType(
@@ -108,23 +125,26 @@ ADVISORY = register(DocType(
     page_template="terminhinweis.html.j2",
     body_template="partials/terminhinweis-body.html.j2",
     outputs=("pdf", "web", "mail", "bundle", "site", "json"),
-    heads_package=True, calendar=True, this="diesen Terminhinweis", it="er"))
+    heads_package=True, calendar=True, this="diesen Terminhinweis", it="er",
+    withdrawal=N_("Dieser Terminhinweis wurde am %(date)s zurückgezogen.")))
 
 SPEAKING_NOTES = register(DocType(
     "sprechzettel", N_("Sprechzettel"), "Sprechzettel",
     required=("titel", "datum", "redner"),
-    optional=(*_COMMON, "anlass", "ort", "pressemitteilung"),
+    optional=(*_INTERNAL, "anlass", "ort", "pressemitteilung"),
     page_template="sprechzettel.html.j2",
     body_template="partials/sprechzettel-body.html.j2",
-    outputs=("pdf",), refers_to="pressemitteilung", public=False))
+    outputs=("pdf",), refers_to="pressemitteilung", public=False,
+    numbered=N_("%(number)s.")))
 
 QUESTIONS = register(DocType(
     "fragen-antworten", N_("Fragen und Antworten"), "Fragen und Antworten",
     required=("titel", "datum"),
-    optional=(*_COMMON, "pressemitteilung"),
+    optional=(*_INTERNAL, "pressemitteilung"),
     page_template="fragen-antworten.html.j2",
     body_template="partials/fragen-antworten-body.html.j2",
-    outputs=("pdf",), refers_to="pressemitteilung", public=False))
+    outputs=("pdf",), refers_to="pressemitteilung", public=False,
+    numbered=N_("Frage %(number)s:")))
 
 
 def doctype(name: str) -> DocType:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from . import formatting
 from .clock import BERLIN, start_of
+from .i18n import N_, gettext
 from .model import Document
 
 PRODUCT = "-//briefing//Pressestelle//DE"
@@ -16,6 +18,24 @@ PRODUCT = "-//briefing//Pressestelle//DE"
 
 def file_name(document: Document) -> str:
     return f"{document.slug}.ics"
+
+
+def facts(document: Document, when_where: bool = True) -> list[tuple[str, str]]:
+    """(label, value) of the event as the e-mail and the calendar say it beside the text:
+    when, where (unless `when_where` is False: a calendar has its own fields for them),
+    accreditation, photo call, livestream; labels in its language, plain words in Leichte
+    Sprache, as on its page (partials/terminhinweis-body.html.j2)."""
+    easy = document.easy
+    rows = [((N_("Akkreditierung"), N_("Anmeldung")), document.accreditation),
+            ((N_("Fototermin"), N_("Fotos")), document.photo_call),
+            ((N_("Livestream"), N_("Im Internet")), document.livestream)]
+    if when_where:
+        rows[:0] = [((N_("Wann"), N_("Wann?")), formatting.event_time(
+                        document.starts, document.babel_locale, document.ends, easy=easy)),
+                    ((N_("Wo"), N_("Wo?")),
+                     ", ".join(p for p in (document.place, document.address) if p))]
+    return [(gettext(document.language, labels[easy]), value) for labels, value in rows
+            if value]
 
 
 def calendar(document: Document, description: str, config) -> bytes:

@@ -81,13 +81,20 @@ def date_time(value: dt.datetime, locale: str, weekday: bool = False) -> str:
     return f"{day}, {time(local.time(), locale)}"
 
 
-def event_time(starts: dt.datetime, locale: str, ends: dt.datetime | None = None) -> str:
+def event_time(starts: dt.datetime, locale: str, ends: dt.datetime | None = None,
+               easy: bool = False) -> str:
     """When an event is: `Freitag, 14. November 2025, 10:00–11:30 Uhr` (Berlin time);
-    an end on another day with its own date."""
+    an end on another day with its own date. `easy` (Leichte Sprache, German): `…, von
+    10:00 Uhr bis 11:30 Uhr`, no dash between numbers."""
     begin = starts.astimezone(BERLIN)
     if ends is None:
         return date_time(begin, locale, weekday=True)
     end = ends.astimezone(BERLIN)
+    if easy and Locale.parse(locale).language == "de":
+        if end.date() != begin.date():
+            return f"von {date_time(begin, locale, True)} bis {date_time(end, locale, True)}"
+        day = _glue(dates.format_date(begin.date(), "full", locale=locale))
+        return f"{day}, von {time(begin.time(), locale)} bis {time(end.time(), locale)}"
     if end.date() != begin.date():
         return f"{date_time(begin, locale, weekday=True)} – {date_time(end, locale, True)}"
     day = _glue(dates.format_date(begin.date(), "full", locale=locale))

@@ -290,7 +290,8 @@ def publication_time(release: Document) -> dt.datetime | None:
 def with_numbers(documents: list[Document], numbers: dict[str, str]) -> list[Document]:
     """The documents with the numbers releases got (release display path → number): a
     briefing that names none takes its release's, an edition its original's in its own
-    language; every document points to the numbered ones."""
+    language; every document points to the numbered ones. A document only about a release
+    (speaking notes, Q&A) has no number of its own: it shows its release's as such."""
     if not numbers:
         return documents
     from dataclasses import replace
@@ -308,7 +309,7 @@ def with_numbers(documents: list[Document], numbers: dict[str, str]) -> list[Doc
                 number = numbers[document.display_path]
             elif original is not None and original.number:
                 number = original.number.replace("Nr.", gettext(document.language, "Nr."), 1)
-            elif release is not None and release.number:
+            elif release is not None and release.number and document.type.part_of:
                 number = release.number
         result = replace(document, number=number, release=release, original=original)
         done[document.display_path] = result

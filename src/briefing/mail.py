@@ -5,19 +5,23 @@ alternative and the PDFs attached. briefing sends nothing."""
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import re
 import textwrap
+from dataclasses import dataclass
 from email import policy
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 
 from markupsafe import Markup
 
 from . import events, formatting, web
 from .clock import start_of
 from .i18n import N_, gettext
+from .markup import Figure
 from .model import Document
 from .outputs import Made
 from .packages import Package
@@ -49,14 +53,22 @@ def make(package: Package, context) -> Made:
     locale = release.babel_locale
     listed = [(d, f"{d.output_name}, {formatting.file_size(len(pdfs[d.slug]), locale)}")
               for d in package.members] if not withdrawn else []
-    body = context.body(release).web
-    text = withdrawal_text(release) if withdrawn else plain_text(release, body, listed, draft)
+    body = context.body(release)
+    images = [] if withdrawn else _images(body.figures, made)
+    shown = body.web
+    for image in images:  # in the HTML part from the mail itself, not from this machine
+        shown = shown.replace(f'src="{image.figure.path.as_uri()}"', f'src="cid:{image.cid}"')
+    facts = events.facts(release) if release.type.calendar else []
+    text = withdrawal_text(release) if withdrawn else \
+        plain_text(release, body.web, listed, draft, images, facts)
     html = render(context.env, TEMPLATE, context.config, made.problems,
                   language=release.language, locale=locale,
                   quotes=quote_style_for(release.language, context.config.quotes),
-                  doc=release, body=Markup(body), draft=draft, withdrawn=withdrawn,
-                  subject=subject(release, state),
-                  attachments=[{"title": d.title, "file": f} for d, f in listed])
+                  doc=release, body=Markup(shown), draft=draft, withdrawn=withdrawn,
+                  subject=subject(release, state), facts=facts,
+                  attachments=[{"title": d.title, "file": f} for d, f in listed],
+                  images=[{"name": i.name, "alt": i.figure.alt, "credit": i.figure.credit}
+                          for i in images])
     if html is None:
         return made
     attachments = [(d.output_name, pdfs[d.slug]) for d in package.documents] \
@@ -65,17 +77,40 @@ def make(package: Package, context) -> Made:
         attachments.append((events.file_name(release), web.event_file(release, context)))
     made.add(f"{FOLDER}/{release.slug}.txt", text)
     made.add(f"{FOLDER}/{release.slug}.eml",
-             message(release, text, html, attachments, state, context.config))
+             message(release, text, html, attachments, state, context.config, images))
     return made
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image of the release in its e-mail: shown in the HTML part (`cid:`), attached
+    under `name`, listed with its credit."""
+
+    figure: Figure
+    name: str
+    data: bytes
+    cid: str
+
+
+def _images(figures: list[Figure], made: Made) -> list[Image]:
+    """Each image file of the body once, with a Content-ID from its bytes (the same input
+    gives the same mail)."""
+    found: dict[Path, Image] = {}
+    for figure in figures:
+        if figure.path not in found:
+            data = figure.path.read_bytes()
+            made.images.append(figure.path)
+            found[figure.path] = Image(figure, figure.path.name, data,
+                                       f"{hashlib.sha256(data).hexdigest()[:20]}@briefing")
+    return list(found.values())
 
 
 def withdrawal_text(release: Document) -> str:
     language, locale = release.language, release.babel_locale
     label = release.label + (f" {release.number}" if release.number else "")
     lines = [f"{gettext(language, WITHDRAWN)}: {release.title}", "",
-             *wrap(gettext(language, "Diese Pressemitteilung wurde am %(date)s zurückgezogen.",
-                            date=formatting.long_date(release.withdrawn.date, locale))
-                    + f" ({label}, {formatting.numeric_date(release.date, locale)})"),
+             *wrap(f"{release.withdrawal_notice} "
+                   f"({label}, {formatting.numeric_date(release.date, locale)})"),
              "", *wrap(f"{gettext(language, 'Grund')}: {release.withdrawn.reason}")]
     return "\n".join(lines) + "\n"
 
@@ -98,9 +133,12 @@ def subject(release: Document, state: str = "öffentlich") -> str:
 
 
 def plain_text(release: Document, body_html: str, attachments: list[tuple[Document, str]],
-               draft: bool = False) -> str:
+               draft: bool = False, images: list[Image] = (),
+               facts: list[tuple[str, str]] = ()) -> str:
     """The mail body. `body_html`: the release body with its notes at the end (web form);
-    `attachments`: each briefing with its file name and size (`datei.pdf, 52 kB`)."""
+    `attachments`: each briefing with its file name and size (`datei.pdf, 52 kB`);
+    `images`: attached, each listed with its credit (where one stood, the text names it
+    with its alt text); `facts`: an advisory's event (when, where, …) before the text."""
     language, locale = release.language, release.babel_locale
     out: list[str] = []
     if draft:
@@ -121,11 +159,21 @@ def plain_text(release: Document, body_html: str, attachments: list[tuple[Docume
     if release.subtitle:
         out += wrap(release.subtitle)
     out.append("")
-    out += text_of(body_html)
+    for label, value in facts:  # »Wann: …«; a question asks without a colon (»Wann? …«)
+        out += wrap(f"{label} {value}" if label.endswith("?") else f"{label}: {value}",
+                    indent="  ")
+    if facts:
+        out.append("")
+    out += text_of(body_html, gettext(language, "Bild"))
     if attachments:
         out += ["", gettext(language, "Hintergrundinformationen (als PDF im Anhang):")]
         for document, file in attachments:
             out += wrap(f"– {document.title} ({file})", indent="  ")
+    if images:
+        out += ["", gettext(language, "Bilder (im Anhang):")]
+        for image in images:
+            credit = image.figure.credit or gettext(language, "ohne Bildnachweis")
+            out += wrap(f"– {image.name}: {image.figure.alt} ({credit})", indent="  ")
     contact = release.contact
     if contact:
         out += ["", gettext(language, "Pressekontakt")]
@@ -147,12 +195,13 @@ def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
                          break_on_hyphens=False) or [""]
 
 
-def text_of(body_html: str) -> list[str]:
+def text_of(body_html: str, image: str | None = None) -> list[str]:
     """The body as lines of at most `WIDTH` columns; a line break stays one (Leichte
-    Sprache: one sentence a line), a table is aligned or, too wide, a list."""
+    Sprache: one sentence a line), a table is aligned or, too wide, a list; an image is
+    `[image: its alt text]` with its credit (`image`: the word for it)."""
     lines: list[str] = []
     previous = None
-    found = blocks(body_html)
+    found = blocks(body_html, image)
     index = 0
     while index < len(found):
         kind, text = found[index]
@@ -220,8 +269,9 @@ def table(rows: list[tuple[str, list[str]]]) -> list[str]:
 
 
 def message(release: Document, text: str, html: str, attachments: list[tuple[str, bytes]],
-            state: str = "öffentlich", config=None) -> bytes:
-    """The `.eml` draft: text and HTML alternatives and the PDFs. `From`/`Reply-To` from
+            state: str = "öffentlich", config=None, images: list[Image] = ()) -> bytes:
+    """The `.eml` draft: text and HTML alternatives (the HTML with its `images` beside it,
+    multipart/related) and the PDFs. `From`/`Reply-To` from
     `[e-mail]` in briefing.toml (else the contact's address), `Date` from the release, a
     `Message-ID` from the content: the same input gives the same bytes. The subject is
     encoded by hand (RFC 2047, whole encoded words): Python's folding loses or doubles
@@ -242,13 +292,21 @@ def message(release: Document, text: str, html: str, attachments: list[tuple[str
     mail["X-Unsent"] = "1"  # mail clients open it as a draft to send
     mail.set_content(text, cte="quoted-printable")
     mail.add_alternative(html, subtype="html", cte="quoted-printable")
+    if images:
+        html_part = mail.get_payload()[1]
+        for image in images:
+            kind = (mimetypes.guess_type(image.name)[0] or "application/octet-stream")
+            html_part.add_related(image.data, *kind.split("/"), cid=f"<{image.cid}>",
+                                  disposition="inline", filename=image.name)
+            html_part.get_payload()[-1].set_param("name", image.name)
     for name, data in attachments:
         kind = ("text", "calendar") if name.endswith(".ics") else ("application", "pdf")
         mail.add_attachment(data, maintype=kind[0], subtype=kind[1], filename=name)
         part = mail.get_payload()[-1]
         part.set_param("name", name)
     seed = hashlib.sha256(title.encode() + text.encode() + html.encode()
-                          + b"".join(d for _, d in attachments)).hexdigest()
+                          + b"".join(d for _, d in attachments)
+                          + b"".join(i.data for i in images)).hexdigest()
     mail["Content-Language"] = release.language  # after the parts: set_content clears it
     domain = _domain(str(mail["From"] or ""))
     mail["Message-ID"] = f"<{seed[:32]}.{release.slug}@{domain}>"

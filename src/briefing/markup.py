@@ -49,6 +49,18 @@ class Body:
     problems: list[Problem] = field(default_factory=list)
     images: list[Path] = field(default_factory=list)
     web: str = ""
+    #: Each image shown, in order, with its alt text and credit (the e-mail attaches them).
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image of the body: its file, what it shows (alt text), its credit (»Foto: …«;
+    empty when missing, which is a warning)."""
+
+    path: Path
+    alt: str
+    credit: str
 
 
 class _Report:
@@ -106,6 +118,7 @@ class SafetyTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, report: _Report, content_dir: Path, images: list[Path]):
         super().__init__(md)
         self.report, self.content_dir, self.images = report, content_dir, images
+        self.figures: list[Figure] = []
         #: The web form of the tree (notes at the end); `_WebForm` finishes it.
         self.web_root: ET.Element | None = None
 
@@ -129,6 +142,7 @@ class SafetyTreeprocessor(Treeprocessor):
                 self.report.add(first_item, f"Listen sind mehr als {MAX_LIST_DEPTH} Ebenen tief "
                                     "verschachtelt; vereinfachen Sie die Gliederung")
         self._headings(root)
+        self._number_headings(root)
         self._leftovers(root, parents)
         self.web_root = copy.deepcopy(root)
         self._footnotes(self.web_root, {c: p for p in self.web_root.iter() for c in p}, True)
@@ -184,6 +198,22 @@ class SafetyTreeprocessor(Treeprocessor):
                                       f"verwenden Sie »{'#' * (previous + 1)}«")
             previous = level
 
+    def _number_headings(self, root: ET.Element) -> None:
+        """A type that numbers its sections (speaking notes: »1.«, Q&A: »Frage 1:«) gets
+        the number as text of each `##` heading, in the document's language: a screen
+        reader reads it, the PDF's bookmarks show it (generated CSS content would be
+        German everywhere)."""
+        document = self.report.document
+        label = document.type.numbered
+        if not label:
+            return
+        for number, heading in enumerate((e for e in root.iter("h2")), start=1):
+            span = ET.Element("span", {"class": "heading-number"})
+            span.text = gettext(document.language, label, number=number)
+            span.tail = f" {heading.text or ''}"
+            heading.text = None
+            heading.insert(0, span)
+
     def _link(self, element: ET.Element) -> None:
         href = element.get("href", "")
         if href.startswith("#"):
@@ -213,11 +243,11 @@ class SafetyTreeprocessor(Treeprocessor):
         else:
             element.set("src", target.as_uri())
             self.images.append(target)
-            self._credit(element, parents, src)
+            self.figures.append(Figure(target, alt, self._credit(element, parents, src)))
             return
         parents[element].remove(element)
 
-    def _credit(self, element: ET.Element, parents: dict, src: str) -> None:
+    def _credit(self, element: ET.Element, parents: dict, src: str) -> str:
         """The image's credit (its Markdown title, »Foto: Name / Agentur«) shown with it: an
         image alone in its paragraph becomes a figure with the credit as its caption."""
         credit = " ".join((element.attrib.pop("title", None) or "").split())
@@ -226,7 +256,7 @@ class SafetyTreeprocessor(Treeprocessor):
                 f"Bild »{src}« hat keinen Bildnachweis; ohne ihn wird es nicht veröffentlicht. "
                 f'Schreiben Sie ihn dahinter: ![Beschreibung]({src} "Foto: Name / Agentur")'),
                 Severity.WARNING)
-            return
+            return credit
         parent = parents[element]
         alone = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() \
             and not (element.tail or "").strip()
@@ -234,10 +264,11 @@ class SafetyTreeprocessor(Treeprocessor):
             parent.tag = "figure"
             caption = ET.SubElement(parent, "figcaption", {"class": "credit"})
             caption.text = credit
-            return
+            return credit
         span = ET.Element("span", {"class": "credit"})
         span.text, span.tail, element.tail = credit, element.tail, " "
         parent.insert(list(parent).index(element) + 1, span)
+        return credit
 
     def _footnotes(self, root: ET.Element, parents: dict, web: bool) -> None:
         container = next((e for e in root.iter("div") if e.get("class") == "footnote"), None)
@@ -404,7 +435,8 @@ def render_body(document: Document, quotes: QuoteStyle, content_dir: Path) -> Bo
         report.add("", "Der Text ist zu tief verschachtelt (Listen oder Zitate in Listen); "
                        "vereinfachen Sie die Gliederung")
         html = web = ""
-    return Body(html, report.problems, images, web)
+    figures = safety.safety.figures if safety.safety else []
+    return Body(html, report.problems, images, web, figures)
 
 
 def _decodable(path: Path) -> bool:

@@ -74,6 +74,21 @@ class Withdrawal:
     reason: str
 
 
+def withdrawal_notice(kind: str, language: str, date: dt.date) -> str:
+    """»Diese Pressemitteilung wurde am … zurückgezogen.« in the words its type declares
+    (»Dieser Terminhinweis …«), in `language`: every channel says it alike."""
+    from .formatting import long_date
+
+    return gettext(language, doctype(kind).withdrawal,
+                   date=long_date(date, language.replace("-", "_")))
+
+
+def withdrawal_summary(kind: str, language: str, withdrawal: Withdrawal) -> str:
+    """The notice with its public reason, as plain text (e-mail, feed, calendar)."""
+    return f"{withdrawal_notice(kind, language, withdrawal.date)} " \
+           f"{gettext(language, 'Grund')}: {withdrawal.reason}"
+
+
 @dataclass(frozen=True)
 class Priority:
     key: str
@@ -186,6 +201,11 @@ class Document:
     def babel_locale(self) -> str:
         """`de-DE` → `de_DE`, the form Babel expects."""
         return self.language.replace("-", "_")
+
+    @property
+    def withdrawal_notice(self) -> str:
+        """Where it stood once withdrawn: »Dieser Terminhinweis wurde am … zurückgezogen.«"""
+        return withdrawal_notice(self.kind, self.language, self.withdrawn.date)
 
     def line_of(self, name: str) -> int | None:
         return self.lines.get(name)

@@ -14,6 +14,10 @@ year page that lists it, not the archive of ten years:
 
     parts(records, config) -> list[Part]    (else one part of every entry)
 
+An engine output's module also names its unit's one file (`files(unit)`). An engine output
+that needs others is set after them, in the order of the table (the weekly preview's PDF
+after the web pages that give the site's entries); the others first, in one pool.
+
 Everything else is the build's (`run.py`), the same for every output: whether a unit is
 stale (from the fingerprints of its inputs in the manifest, never by making it and
 comparing), the atomic write, the record, removing files no longer made, holding public
@@ -76,9 +80,12 @@ OUTPUTS = (
            needs=("web",)),
     Output("json", SITE, "briefing.export", "die JSON-Liste für ein Redaktionssystem",
            public=True, needs=("web",)),
+    Output("terminpdf", SITE, "briefing.weekly_pdf", "die Terminvorschau als PDF: je Woche "
+           "mit veröffentlichten Terminhinweisen eine Datei", engine=True, public=True,
+           needs=("web",)),
     Output("termine", SITE, "briefing.weekly", "die Terminvorschau: je Woche mit "
-           "veröffentlichten Terminhinweisen eine Webseite und ein E-Mail-Text",
-           public=True, needs=("web",)),
+           "veröffentlichten Terminhinweisen eine Webseite (mit dem PDF) und ein E-Mail-Text",
+           public=True, needs=("web", "terminpdf")),
 )
 OUTPUTS_BY_NAME = {o.name: o for o in OUTPUTS}
 

@@ -1,5 +1,5 @@
 """A body fragment (HTML) → blocks of plain text: paragraphs, headings, list items, quotes,
-table rows and pre-formatted text, footnote calls as [1] and the notes at the end. The
+table rows, figures and pre-formatted text, footnote calls as [1] and the notes at the end. The
 e-mail's text part and the site's lead paragraphs are made from these. A line break
 (`<br>`, each sentence of Leichte Sprache) stays a newline; a table row's cells are
 separated by `CELL`, a header row is kind `th`."""
@@ -15,10 +15,11 @@ _BREAK = "\x00"
 
 
 class _Text(HTMLParser):
-    BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "li", "tr", "pre"})
+    BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "li", "tr", "pre", "figure"})
 
-    def __init__(self):
+    def __init__(self, image: str | None = None):
         super().__init__(convert_charrefs=True)
+        self.image = image
         self.blocks: list[tuple[str, str]] = []  # (kind, text)
         self.current: list[str] = []
         self.lists: list[list] = []  # per open list: [ordered, counter]
@@ -52,6 +53,10 @@ class _Text(HTMLParser):
             self.cells += 1
         elif tag == "br":
             self.current.append(_BREAK)
+        elif tag == "img" and self.image:
+            self.current.append(f"[{self.image}: {attrs.get('alt') or ''}]")
+        elif tag == "figcaption":
+            self.current.append(" ")
         elif tag in self.BLOCKS:
             self.flush()
 
@@ -104,9 +109,11 @@ class _Text(HTMLParser):
             self.blocks.append((tag, text))
 
 
-def blocks(body_html: str) -> list[tuple[str, str]]:
-    """(kind, text) of every block of the fragment, in reading order."""
-    parser = _Text()
+def blocks(body_html: str, image: str | None = None) -> list[tuple[str, str]]:
+    """(kind, text) of every block of the fragment, in reading order. `image`: how an
+    image is named where it stood (`[Bild: its alt text]`, its credit after it); without,
+    images are left out."""
+    parser = _Text(image)
     parser.feed(body_html)
     parser.close()
     parser.flush()

@@ -25,6 +25,7 @@ from .errors import MachineError, Problem, problem_order
 from .files import cause_of, write_atomically
 from .incremental import Entry, Staleness, digest, unit_key
 from .lifecycle import CORRECTED, PUBLISHED, with_numbers
+from .model import Document
 from .outputs import (
     DOCUMENT,
     OUTPUTS,
@@ -62,6 +63,14 @@ class _Job:
     name: str = ""
     sources: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+
+
+def _documents(unit) -> list:
+    """The documents a unit is made of: a package's, a document itself; none for the
+    site's units (made from the site's entries)."""
+    if isinstance(unit, Package):
+        return unit.documents
+    return [unit] if isinstance(unit, Document) else []
 
 
 class Run:
@@ -223,16 +232,19 @@ class Run:
             self.finish(Outcome(display_path))
         complete = faulted = False
         try:
-            self.engine(workers)
+            self.engine(workers, [o for o in self.outputs if o.engine and not o.needs])
             if whole:
                 self.remove_orphans(self.outputs[:1])
             if self.channels:
                 if not self.dry:
                     self.package_states()
-                for output in (o for o in self.outputs if not o.engine):
+                for output in (o for o in self.outputs if not o.engine or o.needs):
                     if output.scope == SITE:
                         self.staging.commit()  # the packages first, whole or not at all
-                    self.make_output(output)
+                    if output.engine:  # set after what it needs (the site's entries)
+                        self.engine(workers, [output])
+                    else:
+                        self.make_output(output)
                 self.staging.commit()
                 self.remove_orphans(self.outputs[1:])
             # A file the machine refused is not current: the next build must try it again.
@@ -290,18 +302,18 @@ class Run:
         return any(register.refusal(d) for d in package.documents)
 
     def _numbers(self, unit) -> str:
-        """The numbers its documents carry: one comes from the publication log, not from a
-        content file, and changes what is printed."""
-        documents = [] if unit is None or isinstance(unit, Part) else \
-            unit.documents if isinstance(unit, Package) else [unit]
-        return digest(repr([d.number for d in documents]).encode())[:16]
+        """The numbers its documents and their releases carry (speaking notes show their
+        release's): one comes from the publication log, not from a content file, and
+        changes what is printed."""
+        return digest(repr([(d.number, d.release and d.release.number)
+                            for d in _documents(unit)]).encode())[:16]
 
     def origin(self, unit) -> tuple[list[str], list[str], list[Path]]:
         """The content files a unit is made from, the files they take values from, and the
         images they used (as recorded with their PDFs)."""
-        if unit is None or isinstance(unit, Part):
+        documents = _documents(unit)
+        if not documents:
             return [], [], []
-        documents = unit.documents if isinstance(unit, Package) else [unit]
         sources = [d.display_path for d in documents]
         links = sorted({link for d in documents for link in d.links} - set(sources))
         images = []
@@ -312,10 +324,10 @@ class Run:
 
     # --- the engine's outputs: PDFs and press kits, in one pool ---------------------------
 
-    def engine(self, workers: int) -> None:
-        engine = [o for o in self.outputs if o.engine]
+    def engine(self, workers: int, outputs: list[Output]) -> None:
+        """Set the stale pages of these engine outputs in one pool of workers."""
         # The press kits first: the longest jobs start while the short ones fill in.
-        pages = chain.from_iterable(self.stale_pages(o) for o in reversed(engine))
+        pages = chain.from_iterable(self.stale_pages(o) for o in reversed(outputs))
         if self.dry:
             for _ in pages:
                 pass
@@ -354,8 +366,7 @@ class Run:
             templates = self.staleness.templates(*module.templates(unit, self))
             sources, links, images = self.origin(unit)
             entry = self.staleness.entry(output.name, key)
-            inputs = self.staleness.inputs(sources, links, templates, images)
-            inputs["nummer"] = self._numbers(unit)
+            inputs = self._inputs(output, unit, sources, links, templates, images)
             if not self.dry and self.staleness.reason(entry, inputs, self.force) is None:
                 self.current.add(unit_key(output.name, key))
                 (name,) = entry.files
@@ -376,10 +387,19 @@ class Run:
                 self.report.add(made.problems)
                 continue
             outcome.seconds = time.perf_counter() - began
-            inputs = self.staleness.inputs(sources, links, templates, made.images)
-            inputs["nummer"] = self._numbers(unit)
+            inputs = self._inputs(output, unit, sources, links, templates, made.images)
             job = _Job(output, unit, key, inputs, templates, made, outcome, name, sources, links)
             yield job, made.page
+
+    def _inputs(self, output: Output, unit, sources: list[str], links: list[str],
+                 templates: list[str], images: list[Path]) -> dict:
+        """An engine unit's inputs: its files, its numbers, and what it has from the
+        outputs it needs (the weekly preview: its week's entries)."""
+        inputs = self.staleness.inputs(sources, links, templates, images)
+        inputs["nummer"] = self._numbers(unit)
+        if output.needs:
+            inputs |= self.derived(output, unit)
+        return inputs
 
     def _made(self, output: Output, module, unit, key: str) -> Made:
         """`module.make(unit)`; a fault of the machine or a bug fails only this unit."""
@@ -576,9 +596,17 @@ class Run:
         """The inputs a unit has from other outputs: the files it is made from, whether its
         package is public yet, the site's list of public packages."""
         digests = self.staleness.digests
-        if isinstance(unit, Part):
-            return {"records": digests.combine(unit.shape, *(
+        if isinstance(unit, Part):  # a part of the site (a year, a week)
+            derived = {"records": digests.combine(unit.shape, *(
                 record_fingerprint(r) for r in unit.records))}
+            # The site's outputs it is made from (the weekly page: the weeks' PDFs).
+            found = [f"{name}:{sha}" for need in output.needs
+                     if OUTPUTS_BY_NAME[need].scope == SITE
+                     for key, _ in self.units(OUTPUTS_BY_NAME[need])
+                     for name, sha in self._digests(unit_key(need, key)).items()]
+            if found:
+                derived["upstream"] = digests.combine(*sorted(found))
+            return derived
         found = [f"{name}:{sha}" for key in self.needed(output, unit)
                  for name, sha in self._digests(key).items()]
         derived = {"upstream": digests.combine(*sorted(found))}
@@ -667,8 +695,8 @@ class Run:
         for entry in sorted(self.staleness.manifest.units.values(), key=lambda e: e.key):
             if entry.output not in names or entry.key in present or entry.source in keep:
                 continue
-            gone = OUTPUTS_BY_NAME[entry.output].scope != SITE and \
-                not (self.config.root / entry.source).exists()
+            of_site = getattr(OUTPUTS_BY_NAME.get(entry.output), "scope", None) == SITE
+            gone = not of_site and not (self.config.root / entry.source).exists()
             why = "Inhaltsdatei gelöscht" if gone else "nicht mehr erzeugt"
             problems: list[Problem] = []
             removed = [self.remove(entry, name, why, problems) for name in sorted(entry.files)]

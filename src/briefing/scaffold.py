@@ -13,10 +13,14 @@ import re
 import unicodedata
 from pathlib import Path
 
+from babel.dates import format_date
+
 from . import clock
+from .doctypes import DOCTYPES
 from .errors import MachineError, UsageError
 from .files import cause_of
 from .formatting import german_long_date
+from .model import Document
 from .paths import Paths
 
 #: Letters NFKD does not take apart, spelled as German and Polish readers would.
@@ -235,10 +239,19 @@ original: {original}
 # Die Fassung des Originals, aus der übersetzt wird. Ändert sich das Original, warnt
 # »make check«; nach dem Angleichen den neuen Wert hier eintragen.
 fassung: {version}
-entwurf: true
+{event}entwurf: true
 ---
 
 {body}"""
+
+#: An event's front matter in its Leichte-Sprache draft: what comes from the original,
+#: and what may be said in easy words here.
+EASY_EVENT_FIELDS = """\
+# Beginn, Ende und Livestream kommen vom Original. Ort, Adresse, Anmeldung und
+# Fototermin stehen im Kasten oben auf der Seite: ohne eigene Angabe mit den Worten des
+# Originals; in Leichter Sprache zum Beispiel:
+# akkreditierung: Melden Sie sich bis Donnerstag an.
+"""
 
 
 def new_edition(paths: Paths, original_file: Path, language: str | None,
@@ -255,6 +268,13 @@ def new_edition(paths: Paths, original_file: Path, language: str | None,
     if original is None or original.original_ref is not None:
         raise UsageError(f"neu: {shown} ist kein fehlerfreies Original in content/ (eine "
                          "Übersetzung wird aus dem Original angelegt)")
+    if easy and not original.type.easy_edition:
+        having = [t.label for t in DOCTYPES.values() if t.easy_edition]
+        why = "ist nur für den internen Gebrauch" if not original.type.public else \
+            "hat keine Fassung in Leichter Sprache"
+        raise UsageError(
+            f"neu: {shown} ({original.type.label}) {why}; eine Fassung in Leichter Sprache "
+            f"gibt es nur von {' und '.join(', '.join(having).rsplit(', ', 1))}")
     if easy:
         language, mark = original.language, EASY
     else:
@@ -265,13 +285,66 @@ def new_edition(paths: Paths, original_file: Path, language: str | None,
         mark = language.split("-")[0].lower()
     target = paths.content_dir / f"{original.slug}.{mark}.md"
     body = original.source.read_text(encoding="utf-8").split("---", 2)[2].lstrip("\n")
+    event = easy and original.type.calendar
+    if event:  # what a reader must know of an event, in easy sentences, then the original
+        body = easy_event(original) + "<!-- TODO: Das ist der Text des Originals. Schreiben " \
+            "Sie oben in Leichter Sprache, was passiert, und löschen Sie ihn dann. -->\n\n" + body
+    else:
+        body = "<!-- TODO: übersetzen; das ist der Text des Originals -->\n\n" + body
     _create(paths, target, EDITION.format(
         kind=original.kind, title=_yaml_text(f"TODO {original.title}"), language=language,
         language_comment="Leichte Sprache: Regeln prüft »make check«" if easy else
         "Sprache der Übersetzung", easy="leichte-sprache: true\n" if easy else "",
         original=original.slug, version=version_of(original),
-        body="<!-- TODO: übersetzen; das ist der Text des Originals -->\n\n" + body))
+        event=EASY_EVENT_FIELDS if event else "", body=body))
     return target
+
+
+def easy_event(event: Document) -> str:
+    """The Leichte-Sprache draft of a media advisory: what happens, when, where, who may
+    come, how to register, photos and livestream; the facts filled in from the original
+    in short sentences, one a line, and TODO where only staff know the answer."""
+    starts = event.starts.astimezone(clock.BERLIN)
+    ends = event.ends.astimezone(clock.BERLIN) if event.ends else None
+
+    def day(moment: dt.datetime) -> str:  # »Freitag, 14. November 2025«
+        return format_date(moment.date(), "full", locale="de_DE")
+
+    when = [f"Am {day(starts)}.", f"Der Termin beginnt um {_clock(starts)}."]
+    if ends and ends.date() == starts.date():
+        when.append(f"Der Termin endet um {_clock(ends)}.")
+    elif ends:
+        when.append(f"Der Termin endet am {day(ends)} um {_clock(ends)}.")
+    where = [f"In {event.place}."] if event.place else ["TODO: In welcher Stadt?"]
+    if event.address:
+        where.append(f"Die Adresse ist: {event.address}.")
+    register = ["TODO: Bis wann und wo melden Sie sich an?"]
+    if event.accreditation:
+        register.append(f"<!-- Im Original: {event.accreditation} -->")
+    else:
+        register = ["TODO: Müssen Sie sich anmelden?",
+                    "Wenn nicht: Löschen Sie diesen Abschnitt."]
+    sections = [("Was passiert?", ["TODO: Was passiert bei dem Termin?",
+                                   "TODO: Wer spricht?"]),
+                ("Wann ist der Termin?", when),
+                ("Wo ist der Termin?", where),
+                ("Wer darf kommen?", ["Journalistinnen und Journalisten dürfen kommen.",
+                                      "TODO: Dürfen auch andere Menschen kommen?"]),
+                ("Wie melden Sie sich an?", register)]
+    if event.photo_call:
+        sections.append(("Dürfen Sie Fotos machen?", [
+            "Ja.", "TODO: Wann und wo dürfen Sie Fotos machen?",
+            f"<!-- Im Original: {event.photo_call} -->"]))
+    if event.livestream:
+        sections.append(("Können Sie den Termin im Internet sehen?", [
+            "Ja.", "Auf dieser Internet·seite:", event.livestream]))
+    return "".join(f"## {heading}\n\n" + "\n".join(lines) + "\n\n"
+                   for heading, lines in sections)
+
+
+def _clock(moment: dt.datetime) -> str:
+    """`10 Uhr`, `9:45 Uhr`: a time as Leichte Sprache writes it."""
+    return f"{moment.hour} Uhr" if not moment.minute else f"{moment.hour}:{moment.minute:02d} Uhr"
 
 
 def _create(paths: Paths, target: Path, text: str) -> None:

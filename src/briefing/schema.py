@@ -86,7 +86,8 @@ FIELDS = (
           "Dresden"),
     Field("nummer", parse_number, "number",
           "Nummer der Mitteilung; eine Hintergrundinformation ohne Angabe hat die ihrer "
-          "Pressemitteilung", "Nr. 123/2025"),
+          "Pressemitteilung; Sprechzettel und Fragen und Antworten haben keine eigene (sie "
+          "nennen die ihrer Pressemitteilung als deren Nummer)", "Nr. 123/2025"),
     Field("sperrfrist", parse_embargo, "embargo",
           "Sperrfrist: Zeitpunkt (JJJJ-MM-TT HH:MM, ohne Zeitzone Berliner Zeit) oder Text; "
           "gilt auch für die Hintergrundinformationen der Mitteilung", "2025-10-29 14:00"),

@@ -22,6 +22,8 @@ from types import SimpleNamespace
 
 from babel import dates
 
+from .doctypes import RELEASE
+from .model import Withdrawal, withdrawal_summary
 from .outputs import Made, Part
 from .packages import HELD, PUBLIC
 from .templating import render
@@ -98,10 +100,18 @@ def _shown(record: dict) -> SimpleNamespace:
         slug=record["slug"], title=record["titel"], easy=record.get("leichte_sprache", False),
         lead=record.get("vorspann", ""), content=record.get("inhalt", ""),
         date=dt.date.fromisoformat(record["datum"]), language=record["sprache"],
-        withdrawn=withdrawn and SimpleNamespace(date=dt.date.fromisoformat(withdrawn["datum"]),
-                                                reason=withdrawn["grund"]),
+        withdrawn=withdrawn and _withdrawal(record, withdrawn),
         corrected=corrections and SimpleNamespace(
             date=dt.date.fromisoformat(corrections[0]["datum"]), text=corrections[0]["text"]))
+
+
+def _withdrawal(record: dict, withdrawn: dict) -> SimpleNamespace:
+    """A withdrawn entry's date and reason, and the notice in its type's words and its
+    language (the feed's summary)."""
+    withdrawal = Withdrawal(dt.date.fromisoformat(withdrawn["datum"]), withdrawn["grund"])
+    # An entry of a build before the type was recorded is a release's.
+    summary = withdrawal_summary(record.get("typ", RELEASE.name), record["sprache"], withdrawal)
+    return SimpleNamespace(date=withdrawal.date, reason=withdrawal.reason, summary=summary)
 
 
 def _months(records: list[dict], locale: str, prefix: str) -> list[dict]:

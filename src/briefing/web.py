@@ -19,9 +19,8 @@ from . import events, formatting, plaintext
 from .clock import start_of
 from .doctypes import WEB_TEMPLATE
 from .errors import Problem
-from .i18n import N_, gettext
 from .kit import file_name as kit_name
-from .model import Document
+from .model import Document, withdrawal_summary
 from .outputs import Made
 from .packages import Package
 from .templating import render
@@ -167,16 +166,10 @@ def event_file(document: Document, context) -> bytes:
     """The advisory's calendar file, its description the text as the e-mail has it (when
     withdrawn: that it was, and why; the event is cancelled)."""
     if document.withdrawn:
-        language = document.language
-        said = gettext(language, "Diese Pressemitteilung wurde am %(date)s zurückgezogen.",
-                       date=formatting.long_date(document.withdrawn.date,
-                                                 document.babel_locale))
-        text = f"{said} {gettext(language, 'Grund')}: {document.withdrawn.reason}"
+        text = withdrawal_summary(document.kind, document.language, document.withdrawn)
         return events.calendar(document, text.replace("\u00a0", " "), context.config)
     lines = [text for _, text in plaintext.blocks(context.body(document).web)]
-    facts = [f"{gettext(document.language, label)}: {value}" for label, value in (
-        (N_("Akkreditierung"), document.accreditation), (N_("Fototermin"), document.photo_call),
-        (N_("Livestream"), document.livestream)) if value]
+    facts = [f"{label}: {value}" for label, value in events.facts(document, when_where=False)]
     return events.calendar(document, "\n\n".join([*lines, *facts]).replace("\u00a0", " "),
                            context.config)
 
@@ -297,7 +290,8 @@ def _record(package: Package, pdfs: dict[str, bytes], kit: bytes | None, context
                         for c in release.corrections],
         "zurueckgezogen": withdrawn and {"datum": withdrawn.date.isoformat(),
                                          "grund": withdrawn.reason},
-        "slug": package.slug, "titel": release.title, "untertitel": release.subtitle,
+        "slug": package.slug, "typ": release.kind, "titel": release.title,
+        "untertitel": release.subtitle,
         "nummer": release.number, "datum": release.date.isoformat(),
         "sprache": release.language, "leichte_sprache": release.easy,
         "original": release.original.slug if release.original else None,
