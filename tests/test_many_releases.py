@@ -117,3 +117,86 @@ def test_an_output_changed_in_place_is_noticed_though_size_and_time_are_kept(pro
     report = build(root)
     assert not report.noop
     assert pdf.read_bytes() == good
+
+
+def _three(project):
+    from .conftest import approve
+
+    root = project({f"content/{slug}.md": RELEASE.replace("Testmitteilung", title)
+                    for slug, title in (("a", "Erste"), ("b", "Zweite"), ("c", "Dritte"))})
+    approve(root)
+    assert build(root, channels=True).exit_code() == 0
+    return root
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """(output, unit) of every unit an output module makes."""
+    import briefing.run
+
+    found: list[tuple[str, str]] = []
+    original = briefing.run.Run._made
+
+    def recording(self, output, module, unit, key):
+        found.append((output.name, key))
+        return original(self, output, module, unit, key)
+
+    monkeypatch.setattr(briefing.run.Run, "_made", recording)
+    return found
+
+
+@pytest.fixture
+def looked_at(monkeypatch):
+    """The content files of every unit whose staleness a build works out."""
+    import briefing.incremental
+
+    found: set[str] = set()
+    original = briefing.incremental.Staleness.inputs
+
+    def recording(self, sources, links, templates, images):
+        sources = list(sources)
+        found.update(sources)
+        return original(self, sources, links, templates, images)
+
+    monkeypatch.setattr(briefing.incremental.Staleness, "inputs", recording)
+    return found
+
+
+def test_a_correction_makes_its_own_units_and_the_shared_pages_nothing_else(project, made,
+                                                                           looked_at):
+    from .conftest import approve
+
+    root = _three(project)
+    made.clear()
+    looked_at.clear()
+    path = root / "content" / "b.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "ort: Dresden\n", "ort: Dresden\nkorrekturen:\n  2025-10-30: Ein Wort.\n"),
+        encoding="utf-8")
+    approve(root, "content/b.md")
+    report = build(root, channels=True)
+    assert report.exit_code() == 0
+    assert {key for _, key in made if key.startswith("content/")} == {"content/b.md"}
+    assert {output for output, key in made if key == "content/b.md"} == {
+        "pdf", "kit", "web", "mail", "bundle"}
+    assert looked_at == {"content/b.md"}  # the others are not even looked at
+    # What a build of everything would say: the others are current.
+    assert report.count("unchanged") == 4 and report.count("built") == 2
+
+
+@pytest.mark.parametrize("change", ["ausgabe gelöscht", "vorlage"])
+def test_what_the_changed_files_do_not_show_is_still_looked_at(project, made, change):
+    root = _three(project)
+    made.clear()
+    if change == "ausgabe gelöscht":  # by hand: made again, and only that
+        (root / "output" / "a.pdf").unlink()
+        assert build(root, channels=True).exit_code() == 0
+        assert (root / "output" / "a.pdf").is_file()
+        assert {key for _, key in made if key.startswith("content/")} == {"content/a.md"}
+    else:  # a template every release uses: all of them
+        partial = root / "templates" / "partials" / "contact.html.j2"
+        partial.write_text(partial.read_text(encoding="utf-8") + "{# neu #}\n",
+                           encoding="utf-8")
+        assert build(root, channels=True).exit_code() == 0
+        assert {key for output, key in made if output == "pdf"} == {
+            "content/a.md", "content/b.md", "content/c.md"}

@@ -79,9 +79,12 @@ def build(
             if force and not files:  # resumable: an interrupted run leaves the rest marked
                 staleness.force_all()
                 force = False
+            # Only files changed since the last complete build: only what they touch.
+            changed = staleness.changed_files() if channels and not (files or final) \
+                else None
             run = Run(project, staleness, Report(list(project.problems)), on_outcome,
                       documents=selected, channels=channels, final=final, force=force,
-                      on_progress=on_progress)
+                      on_progress=on_progress, changed=changed)
             # A partial or a publication build does not vouch for what a plain build would say.
             whole = len(selected) + len(failed) == \
                 len(project.documents) + len(project.blocked)

@@ -77,6 +77,8 @@ class Digests:
         self.known = known if known is not None else {}
         #: What this run saw: path → [size, mtime_ns, ctime_ns, inode, SHA-256].
         self.seen: dict[str, list] = {}
+        #: Files this run removed.
+        self.gone: set[str] = set()
 
     def file(self, path: Path) -> str:
         found = self._cache.get(path)
@@ -117,6 +119,7 @@ class Digests:
         self._cache.pop(path, None)
         self._named.pop(path, None)
         self.seen.pop(str(path), None)
+        self.gone.add(str(path))
 
     def combine(self, *parts: str) -> str:
         return digest("\n".join(parts).encode())
@@ -215,6 +218,9 @@ class Manifest:
 
     #: File path → [size, mtime_ns, ctime_ns, inode, SHA-256] when last hashed (`Digests`).
     stats: dict[str, list] = field(default_factory=dict)
+    #: What every unit depends on besides its own files (`Staleness.basis`), at the last
+    #: build that vouched for the project.
+    basis: str | None = None
     #: The manifest file's own (size, mtime_ns, inode) when loaded: reloaded only if changed.
     loaded: tuple | None = None
 
@@ -236,7 +242,7 @@ class Manifest:
                 units[key] = Entry(**value)
             return cls(data["project"], data["problems"], units, data["failed"],
                        data.get("expires"), data.get("published", {}), data.get("stats", {}),
-                       (stat.st_size, stat.st_mtime_ns, stat.st_ino))
+                       data.get("basis"), (stat.st_size, stat.st_mtime_ns, stat.st_ino))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
@@ -265,7 +271,8 @@ class Manifest:
         data = {"format": FORMAT, "project": self.project, "problems": self.problems,
                 "shared": {name: fingerprint for fingerprint, name in names.items()},
                 "units": units, "failed": self.failed, "expires": self.expires,
-                "published": dict(sorted(self.published.items())), "stats": self.stats}
+                "published": dict(sorted(self.published.items())), "stats": self.stats,
+                "basis": self.basis}
         write_atomically(path, json.dumps(data, ensure_ascii=False,
                                           separators=(",", ":")).encode())
         try:
@@ -326,6 +333,37 @@ class Staleness:
                 # the build itself: not an input here.)
                 self.digests.files(paths, _files_under(paths.approvals_dir)))
         return self._project
+
+    def basis(self) -> str:
+        """What every unit depends on besides its own files: briefing's code, the
+        settings, the templates (with CSS and fonts) and the hyphenation exceptions."""
+        paths = self.paths
+        return self.digests.combine(
+            self.code(), self.digests.file(paths.config_file),
+            self.digests.files(paths, _files_under(paths.templates_dir)),
+            self.digests.file(paths.hyphenation_file))
+
+    def changed_files(self) -> set[str] | None:
+        """The content and approval files (as shown) that changed, came or went since the
+        last build that vouched for every output, with the content files of units whose
+        files are no longer as written; None when more changed than files (code,
+        settings, templates, an embargo ended) or that build is unknown: then every unit
+        is looked at."""
+        manifest, paths, digests = self.manifest, self.paths, self.digests
+        if manifest.basis is None or manifest.basis != self.basis() or \
+                not (manifest.project or "").endswith(":alle") or self.expired():
+            return None
+        folders = [str(paths.content_dir) + os.sep, str(paths.approvals_dir) + os.sep]
+        now = _files_under(paths.content_dir) + _files_under(paths.approvals_dir)
+        changed = {paths.show(p) for p in now
+                   if (digests.known.get(str(p)) or [None] * 5)[4] != digests.file(p)}
+        present = {str(p) for p in now}
+        changed |= {paths.show(Path(name)) for name in digests.known
+                    if name.startswith(tuple(folders)) and name not in present}
+        for entry in manifest.units.values():
+            if not self.intact(entry):
+                changed |= {entry.source, *entry.sources}
+        return changed | set(manifest.failed)
 
     def inputs(self, sources: Iterable[str], links: Iterable[str], templates: Iterable[str],
                images: Iterable[Path]) -> dict:
@@ -463,13 +501,20 @@ class Staleness:
         files failed in this run; failures of files it did not handle are kept."""
         self.manifest.project = f"{self.project()}:{'alle' if channels else 'pdf'}" \
             if vouch else None
+        self.manifest.basis = self.basis() if vouch else None
         kept = {p: d for p, d in self.manifest.failed.items() if p not in handled}
         self.manifest.failed = dict(sorted((kept | {
             path: self.digests.file(self.paths.root / path) for path in failed}).items()))
         self.manifest.problems = [[p.path, p.line, p.message, p.severity.value]
                                   for p in problems]
-        # What this run hashed, and what it did not look at (a partial build) unless a
-        # whole build vouches for the project: then only what it saw is kept.
+        # What this run hashed, and what it did not look at (a partial build, a build of
+        # what changed); not the files it removed.
         digests = self.digests
-        self.manifest.stats = digests.seen if vouch else {**digests.known, **digests.seen}
+        # Every content and approval file is hashed by every build (`project`): one not
+        # seen is gone.
+        inputs = (str(self.paths.content_dir) + os.sep, str(self.paths.approvals_dir) + os.sep)
+        self.manifest.stats = {name: found for name, found in
+                               {**digests.known, **digests.seen}.items()
+                               if name not in digests.gone and
+                               (name in digests.seen or not name.startswith(inputs))}
         self.manifest.save(self.paths.manifest)

@@ -212,9 +212,20 @@ class Register:
 
     # --- the log --------------------------------------------------------------------------
 
+    def entries(self, package_key: str) -> list[dict]:
+        """The log's entries of one package, oldest first (indexed once per state of the
+        log: with thousands of releases, a scan per question would be quadratic)."""
+        if getattr(self, "_indexed", -1) != len(self.log):
+            self._by_key: dict[str, list[dict]] = {}
+            for entry in self.log:
+                self._by_key.setdefault(entry["datei"], []).append(entry)
+            self._indexed = len(self.log)
+        return self._by_key.get(package_key, [])
+
     def last(self, package_key: str) -> dict | None:
-        """The last entry of a package (a release or an edition of it)."""
-        return next((e for e in reversed(self.log) if e["datei"] == package_key), None)
+        """The log's last entry of a package."""
+        found = self.entries(package_key)
+        return found[-1] if found else None
 
     def published(self, package_key: str) -> bool:
         last = self.last(package_key)
@@ -225,8 +236,7 @@ class Register:
         return self.number_of((release.original or release).display_path)
 
     def number_of(self, key: str) -> str | None:
-        return next((e["nummer"] for e in self.log
-                     if e["datei"] == key and e.get("nummer")), None)
+        return next((e["nummer"] for e in self.entries(key) if e.get("nummer")), None)
 
     def next_numbers(self, releases: list[Document]) -> dict[str, str]:
         """Numbers for releases published for the first time in this run: the next of

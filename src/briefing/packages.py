@@ -46,14 +46,18 @@ class Package:
 def packages(documents: list[Document]) -> list[Package]:
     """Every package of the project, by release file name."""
     heads = sorted((d for d in documents if d.type.heads_package), key=lambda d: d.slug)
+    # Only members of the same edition: a Polish briefing of a release that has no Polish
+    # translation gets its PDF, but no place in the German kit, page or mail.
+    parts: dict[tuple, list[Document]] = {}
+    for d in documents:
+        if d.type.part_of and d.release is not None:
+            parts.setdefault((d.release.display_path, d.type.part_of, d.language, d.easy),
+                             []).append(d)
     found = []
     for release in heads:
-        # Only members of the same edition: a Polish briefing of a release that has no
-        # Polish translation gets its PDF, but no place in the German kit, page or mail.
-        members = [d for d in documents if d.type.part_of == release.kind
-                   and d.release is not None and d.release.display_path == release.display_path
-                   and (d.language, d.easy) == (release.language, release.easy)
-                   and (release.internal or not d.internal)]
+        members = [d for d in parts.get((release.display_path, release.kind, release.language,
+                                         release.easy), ())
+                   if release.internal or not d.internal]
         found.append(Package(release, sorted(members, key=lambda d: d.priority.number)))
     return found
 

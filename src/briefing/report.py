@@ -88,6 +88,8 @@ class Report:
     channel_written: list[str] = field(default_factory=list)
     channel_unchanged: int = 0
     progress: Progress = field(default_factory=Progress)
+    _seen: set = field(default_factory=set, repr=False, compare=False)
+    _counted: int = field(default=-1, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -99,7 +101,13 @@ class Report:
 
     def add(self, problems: Iterable[Problem]) -> None:
         """Each problem once: a template error shared by several documents is one message."""
-        self.problems += [p for p in problems if p not in self.problems]
+        if self._counted != len(self.problems):  # changed elsewhere: seen afresh
+            self._seen, self._counted = set(self.problems), len(self.problems)
+        for problem in problems:
+            if problem not in self._seen:
+                self._seen.add(problem)
+                self.problems.append(problem)
+        self._counted = len(self.problems)
 
     def count(self, what: str) -> int:
         return sum(1 for o in self.outcomes if {

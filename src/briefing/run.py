@@ -80,7 +80,8 @@ class Run:
                  on_outcome: Callable[[Outcome], None] = lambda o: None, *,
                  documents: list | None = None, channels: bool = False, final: bool = False,
                  force: bool = False, dry: bool = False,
-                 on_progress: Callable[[Progress], None] = lambda p: None):
+                 on_progress: Callable[[Progress], None] = lambda p: None,
+                 changed: set[str] | None = None):
         from .templating import make_environment
 
         self.project, self.staleness, self.report = project, staleness, report
@@ -96,6 +97,9 @@ class Run:
         #: What happens to each package's public outputs in this run (publication.py).
         self.decisions: dict[str, Decision] = {}
         self.staging = Staging(self)
+        #: The content files whose units this build looks at, when it is a build of what
+        #: changed (`changed`: the files, from `Staleness.changed_files`); None: all.
+        self.scope = self._scope(changed) if changed is not None and channels else None
         if channels and not dry:
             self._number_first_publications()
         #: Published releases whose content file was deleted: nothing of them goes.
@@ -111,6 +115,53 @@ class Run:
         #: Packages whose files stay as they were (a document failed).
         self.kept: set[str] = set()
         self.published = dict(staleness.manifest.published)
+
+    def _scope(self, changed: set[str]) -> set[str]:
+        """The content files changed, and every document of each family they touch (a
+        family is published whole); an approval counts for its document, an image for the
+        units that showed it. Nothing else can be stale: the code, settings and templates
+        are as the last complete build left them (else there is no scope)."""
+        documents = self.project.documents
+        approvals = self.config.show(self.config.approvals_dir) + "/"
+        by_slug: dict[str, list[str]] = {}
+        for d in documents:
+            by_slug.setdefault(d.slug, []).append(d.display_path)
+        hit: set[str] = set()
+        for name in changed:
+            if name.startswith(approvals):
+                hit.update(by_slug.get(Path(name).stem, ()))
+            else:
+                hit.add(name)
+        # What the files were part of at the last build (a briefing deleted or moved to
+        # another release leaves its old package), and the units that showed an image.
+        for entry in self.staleness.manifest.units.values():
+            if not hit.isdisjoint(entry.sources) or not hit.isdisjoint(entry.links) or \
+                    not hit.isdisjoint(entry.images):
+                hit.add(entry.source)
+
+        def family(d) -> str:
+            release = d.release or d
+            return (release.original or release).display_path
+
+        touched = {family(d) for d in documents
+                   if d.display_path in hit or not hit.isdisjoint(d.links)}
+        return hit | {d.display_path for d in documents if family(d) in touched}
+
+    def in_scope(self, key: str) -> bool:
+        return self.scope is None or key in self.scope
+
+    def report_out_of_scope(self) -> None:
+        """What a build of everything would say of the units it did not look at: current,
+        with the warnings they had."""
+        for entry in self.staleness.manifest.units.values():
+            if entry.output not in ("pdf", "kit") or self.in_scope(entry.source):
+                continue
+            self.report.add(entry.stored_problems())
+            for name in entry.files:
+                outcome = Outcome(entry.source, self.config.output_dir / name, entry.pages,
+                                  unchanged=True, kit=entry.output == "kit")
+                self.report.outcomes.append(outcome)
+                self.on_outcome(outcome)
 
     # --- what output modules ask (outputs.Context) ----------------------------------------
 
@@ -175,8 +226,8 @@ class Run:
 
     def versions(self, package: Package) -> list[dict]:
         """The log's publications and corrections of a package, oldest first."""
-        return [e for e in self.project.register.log if e["datei"] == package.key
-                and e["aktion"] in (PUBLISHED, CORRECTED)]
+        return [e for e in self.project.register.entries(package.key)
+                if e["aktion"] in (PUBLISHED, CORRECTED)]
 
     def earlier(self, package: Package) -> list[dict]:
         """The earlier versions of a corrected package, for its pages to link to."""
@@ -193,7 +244,8 @@ class Run:
     def _number_first_publications(self) -> None:
         """A release published for the first time gets its number before it is set."""
         register = self.project.register
-        chosen = candidates(families(self.public_packages()), register, self.now)
+        chosen = candidates([f for f in families(self.public_packages())
+                             if self.in_scope(f[0].key)], register, self.now)
         numbers = register.next_numbers([p.release for p in chosen])
         if not numbers:
             return
@@ -208,8 +260,7 @@ class Run:
         found = set()
         for key in sorted(keys):
             if register.published(key) and not (self.config.root / key).exists():
-                number = next((e.get("nummer") for e in register.log if e["datei"] == key
-                               and e.get("nummer")), None)
+                number = register.number_of(key)
                 shown = f" ({number.replace(chr(160), ' ')})" if number else ""
                 self.report.add([Problem(key, None, (
                     f"ist veröffentlicht{shown} und kann nicht gelöscht werden: stellen Sie "
@@ -230,6 +281,8 @@ class Run:
                                            if o.scope != SITE)
         for display_path in failed:
             self.finish(Outcome(display_path))
+        if self.scope is not None:
+            self.report_out_of_scope()
         complete = faulted = False
         try:
             self.engine(workers, [o for o in self.outputs if o.engine and not o.needs])
@@ -263,13 +316,14 @@ class Run:
         """(key, unit) of every unit of `output` in this run."""
         if output.scope == DOCUMENT:
             return [(d.display_path, d) for d in self.documents
-                    if output.name in d.type.outputs]
+                    if output.name in d.type.outputs and self.in_scope(d.display_path)]
         if output.internal:  # a public release's kit with its internal documents
             return [(p.key, internal) for p in self.packages if not p.release.internal
+                    and self.in_scope(p.key)
                     and (internal := self._with_internal(p)) is not None]
         if output.scope == PACKAGE:
             return [(p.key, p) for p in self.packages if output.name in p.release.type.outputs
-                    and not self._left_out(output, p)]
+                    and self.in_scope(p.key) and not self._left_out(output, p)]
         module = output.load()
         records = self.records()
         parts = module.parts(records, self.config) if hasattr(module, "parts") else \
@@ -496,6 +550,8 @@ class Run:
             if package.release.internal:
                 self.decisions[package.key] = Decision(REVIEW, State("intern"))
         for family in families(self.public_packages()):
+            if not self.in_scope(family[0].key):
+                continue
             for key, decision in decide(family, self.project.register, self.now, self.missing,
                                         self.final).items():
                 self.decisions[key] = decision
@@ -506,6 +562,9 @@ class Run:
                 if until and until > self.now and decision.action == REVIEW:
                     expires.append(until.astimezone(dt.UTC))
         self.kept |= self.guarded
+        earlier = self.staleness.manifest.expires
+        if self.scope is not None and earlier:  # the families not looked at keep theirs
+            expires.append(dt.datetime.fromisoformat(earlier).astimezone(dt.UTC))
         self.staleness.manifest.expires = min(expires).isoformat() if expires else None
         self.staleness.changed = True
 
@@ -696,6 +755,8 @@ class Run:
             if entry.output not in names or entry.key in present or entry.source in keep:
                 continue
             of_site = getattr(OUTPUTS_BY_NAME.get(entry.output), "scope", None) == SITE
+            if not of_site and not self.in_scope(entry.source):
+                continue  # not looked at in this build of what changed
             gone = not of_site and not (self.config.root / entry.source).exists()
             why = "Inhaltsdatei gelöscht" if gone else "nicht mehr erzeugt"
             problems: list[Problem] = []
