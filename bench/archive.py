@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BRIEFING, run  # noqa: E402 (bench/ is not a package)
+from common import BRIEFING, run  # noqa: E402 (bench/ is not a package)
 
 SIZES = (100, 1000, 5000)
 #: The releases span ten years, newest last.
@@ -130,20 +130,23 @@ def measure(folder: Path, sizes, row) -> None:
                 "≤ 1.3×")
 
 
+def sizes() -> list[int]:
+    return [int(n) for n in os.environ.get("BENCH_ARCHIV", "").split()] or list(SIZES)
+
+
 def main() -> None:
-    sizes = [int(n) for n in sys.argv[1:]] or \
-        [int(n) for n in os.environ.get("BENCH_ARCHIV", "").split()] or list(SIZES)
+    chosen = [int(n) for n in sys.argv[1:]] or sizes()
 
     def row(what: str, value: str, target: str = "") -> None:
         print(f"{what:<62} {value:<48} {target}", flush=True)
 
     kept = os.environ.get("BENCH_ARCHIV_ORDNER")
     if kept:
-        measure(Path(kept), sizes, row)
+        measure(Path(kept), chosen, row)
         return
     with tempfile.TemporaryDirectory() as temp:
         began = time.perf_counter()
-        measure(Path(temp), sizes, row)
+        measure(Path(temp), chosen, row)
         print(f"({time.perf_counter() - began:.0f} s)")
 
 

@@ -12,7 +12,6 @@ import platform
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,28 +19,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import loop  # noqa: E402 (bench/ is not a package)
+import archive  # noqa: E402 (bench/ is not a package)
+import loop  # noqa: E402
+from common import BRIEFING, run  # noqa: E402
 
 #: The seed content the synthetic corpus is made from (the live content/ may hold anything).
 SEED = REPO / "tests" / "data" / "seed"
-BRIEFING = [sys.executable, "-m", "briefing.cli"]
 CORPUS = 200
-
-
-def run(args: list[str]) -> tuple[float, int, str]:
-    """Run a command; wall seconds, peak RSS (MB) of the largest process in its tree, stdout.
-    wait4 reports the child's own peak or that of a worker it reaped, whichever is larger."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        began = time.perf_counter()
-        process = subprocess.Popen(args, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - began
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if process.returncode not in (0, 1):
-            raise SystemExit(f"{' '.join(args)} failed:\n{err.read()}")
-        return seconds, usage.ru_maxrss // 1024, out.read()
 
 
 def worker_peaks(out: str) -> list[int]:
@@ -272,6 +256,9 @@ def main() -> None:
                 f"{statistics.mean(times):.2f} s/doc")
         else:
             row("baseline: pandoc --pdf-engine=weasyprint", "pandoc not installed")
+
+        # An archive of generated releases (ten years): one correction at each size.
+        archive.measure(temp, archive.sizes(), row)
 
     lines = ["# Benchmark results", "", f"Machine: {machine()}", "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench`.",

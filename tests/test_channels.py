@@ -542,3 +542,21 @@ def test_a_change_rewrites_the_shared_pages_that_list_it_and_no_others(tmp_path,
     own = [p for p in written if p.removeprefix("web/") not in site]
     assert own and all(re.match(rf"(web/{slug}(--fassung-1)?/|e-mail/{slug}\.|pakete/{slug}\.)",
                                 p) for p in own), own
+
+
+def test_a_long_year_is_paged_by_month(tmp_path, monkeypatch):
+    import briefing.site
+
+    monkeypatch.setattr(briefing.site, "MONTH_PAGES", 1)
+    root = _site(tmp_path, newest=50)
+    archive = root / "output" / "web" / "archiv"
+    year = (archive / "2025.html").read_text(encoding="utf-8")
+    assert re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="date">\(([^)]+)\)',
+                      year) == [("2025-10.html", "Oktober 2025", "1 Pressemitteilung"),
+                                ("2025-09.html", "September 2025", "1 Pressemitteilung")]
+    month = (archive / "2025-09.html").read_text(encoding="utf-8")
+    assert "<title>September 2025 – Archiv" in month
+    assert 'href="../a/index.html">Erste</a>' in month and "Zweite" not in month
+    # 2026 has one release: one page, no month pages.
+    assert sorted(p.name for p in archive.iterdir()) == [
+        "2025-09.html", "2025-10.html", "2025.html", "2026.html"]
