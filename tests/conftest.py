@@ -84,3 +84,18 @@ def audit_every_pdf(request, tmp_path):
     for pdf in sorted(tmp_path.glob("**/output/*.pdf")):
         problems = [str(p) for p in audit(pdf, pdf.name)]
         assert problems == [], problems
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the one clock: `clock("2025-10-29 08:00")` (UTC)."""
+    import datetime as dt
+
+    import briefing.clock
+
+    def set_to(moment: str) -> None:
+        fixed = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+        monkeypatch.setattr(briefing.clock, "now", lambda: fixed)
+
+    set_to("2025-10-28 12:00")
+    return set_to

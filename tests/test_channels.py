@@ -560,3 +560,15 @@ def test_a_long_year_is_paged_by_month(tmp_path, monkeypatch):
     # 2026 has one release: one page, no month pages.
     assert sorted(p.name for p in archive.iterdir()) == [
         "2025-09.html", "2025-10.html", "2025.html", "2026.html"]
+
+
+def test_a_new_year_is_linked_from_every_year_page(tmp_path):
+    root = make_project(tmp_path, {"content/a.md": _dated("2025-09-15", "Erste")})
+    approve(root)
+    assert build(root, channels=True).exit_code() == 0
+    archive = root / "output" / "web" / "archiv"
+    assert "2026.html" not in (archive / "2025.html").read_text(encoding="utf-8")
+    (root / "content" / "c.md").write_text(_dated("2026-01-07", "Dritte"), encoding="utf-8")
+    approve(root, "content/c.md")
+    assert build(root, channels=True).exit_code() == 0
+    assert 'href="2026.html">2026</a>' in (archive / "2025.html").read_text(encoding="utf-8")

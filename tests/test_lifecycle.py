@@ -44,17 +44,6 @@ Text.
 """
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the one clock: `clock("2025-10-29 08:00")` (UTC)."""
-    def set_to(moment: str) -> None:
-        fixed = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
-        monkeypatch.setattr(briefing.clock, "now", lambda: fixed)
-
-    set_to("2025-10-28 12:00")
-    return set_to
-
-
 def public(root: Path) -> list[str]:
     """The files of the public site (relative to output/web/), site-wide ones left out."""
     web = root / "output" / "web"

@@ -200,3 +200,56 @@ def test_what_the_changed_files_do_not_show_is_still_looked_at(project, made, ch
         assert build(root, channels=True).exit_code() == 0
         assert {key for output, key in made if output == "pdf"} == {
             "content/a.md", "content/b.md", "content/c.md"}
+
+
+def test_a_build_of_what_changed_says_what_a_build_of_everything_says(project):
+    """An unrelated change does not hide another family's error (a published release
+    changed without a correction stays as published, and the build says so)."""
+    from .conftest import approve
+
+    root = _three(project)
+    a = root / "content" / "a.md"
+    a.write_text(a.read_text(encoding="utf-8").replace("kurzer", "langer"), encoding="utf-8")
+    approve(root, "content/a.md")
+    held = "content/a.md: ist veröffentlicht, und content/a.md wurde seither geändert"
+    assert build(root, channels=True).exit_code() == 1
+    (root / "content" / "d.md").write_text(RELEASE.replace(
+        "ort: Dresden\n", "ort: Dresden\nentwurf: true\n"), encoding="utf-8")
+    for _ in range(2):  # the build of what changed, then the no-op build
+        report = build(root, channels=True)
+        assert report.exit_code() == 1
+        assert [str(p) for p in report.errors if str(p).startswith(held)]
+
+
+def test_an_edited_publication_log_means_every_family_is_looked_at(project, looked_at):
+    root = _three(project)
+    log = root / "protokoll" / "protokoll.jsonl"
+    log.write_text("".join(line for line in log.read_text(encoding="utf-8").splitlines(True)
+                           if '"content/b.md"' not in line), encoding="utf-8")
+    (root / "content" / "d.md").write_text(RELEASE.replace(
+        "ort: Dresden\n", "ort: Dresden\nentwurf: true\n"), encoding="utf-8")
+    looked_at.clear()
+    assert build(root, channels=True).exit_code() == 0
+    assert {"content/a.md", "content/b.md", "content/c.md"} <= looked_at
+    assert '"content/b.md"' in log.read_text(encoding="utf-8")  # published again
+
+
+def test_a_publication_build_checks_the_time_afresh(project, clock):
+    """The cache keeps no answer that depends on the clock: an advisory whose event has
+    begun is refused by a publication build, however recently it was read."""
+    root = project({"content/t.md": """\
+        ---
+        typ: terminhinweis
+        titel: Pressetermin
+        datum: 2025-11-10
+        ort: Dresden
+        beginn: 2025-11-14 10:00
+        ---
+
+        Dresden (10. November 2025) – Ein Termin.
+        """})
+    clock("2025-11-13 09:00")
+    assert not [p for p in loaded(root, final=True).problems if p.is_error]
+    clock("2025-11-14 12:00")
+    assert [p.message[:30] for p in loaded(root, final=True).problems if p.is_error] == [
+        "Der Termin hat schon begonnen "]

@@ -218,9 +218,11 @@ class Manifest:
 
     #: File path → [size, mtime_ns, ctime_ns, inode, SHA-256] when last hashed (`Digests`).
     stats: dict[str, list] = field(default_factory=dict)
-    #: What every unit depends on besides its own files (`Staleness.basis`), at the last
-    #: build that vouched for the project.
+    #: What every unit depends on besides its own files (`Staleness.basis`), and the
+    #: publication log as that build left it, at the last build that vouched for the
+    #: project.
     basis: str | None = None
+    log: str | None = None
     #: The manifest file's own (size, mtime_ns, inode) when loaded: reloaded only if changed.
     loaded: tuple | None = None
 
@@ -242,7 +244,8 @@ class Manifest:
                 units[key] = Entry(**value)
             return cls(data["project"], data["problems"], units, data["failed"],
                        data.get("expires"), data.get("published", {}), data.get("stats", {}),
-                       data.get("basis"), (stat.st_size, stat.st_mtime_ns, stat.st_ino))
+                       data.get("basis"), data.get("log"),
+                       (stat.st_size, stat.st_mtime_ns, stat.st_ino))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
@@ -272,7 +275,7 @@ class Manifest:
                 "shared": {name: fingerprint for fingerprint, name in names.items()},
                 "units": units, "failed": self.failed, "expires": self.expires,
                 "published": dict(sorted(self.published.items())), "stats": self.stats,
-                "basis": self.basis}
+                "basis": self.basis, "log": self.log}
         write_atomically(path, json.dumps(data, ensure_ascii=False,
                                           separators=(",", ":")).encode())
         try:
@@ -343,14 +346,24 @@ class Staleness:
             self.digests.files(paths, _files_under(paths.templates_dir)),
             self.digests.file(paths.hyphenation_file))
 
+    def log(self) -> str:
+        """The publication log as it is now (the build appends to it: read afresh)."""
+        from .lifecycle import LOG_FILE
+
+        try:
+            return digest((self.paths.log_dir / LOG_FILE).read_bytes())
+        except OSError:
+            return "fehlt"
+
     def changed_files(self) -> set[str] | None:
         """The content and approval files (as shown) that changed, came or went since the
         last build that vouched for every output, with the content files of units whose
         files are no longer as written; None when more changed than files (code,
-        settings, templates, an embargo ended) or that build is unknown: then every unit
-        is looked at."""
+        settings, templates, the publication log, an embargo ended) or that build is
+        unknown: then every unit is looked at."""
         manifest, paths, digests = self.manifest, self.paths, self.digests
         if manifest.basis is None or manifest.basis != self.basis() or \
+                manifest.log != self.log() or \
                 not (manifest.project or "").endswith(":alle") or self.expired():
             return None
         folders = [str(paths.content_dir) + os.sep, str(paths.approvals_dir) + os.sep]
@@ -502,6 +515,7 @@ class Staleness:
         self.manifest.project = f"{self.project()}:{'alle' if channels else 'pdf'}" \
             if vouch else None
         self.manifest.basis = self.basis() if vouch else None
+        self.manifest.log = self.log() if vouch else None
         kept = {p: d for p, d in self.manifest.failed.items() if p not in handled}
         self.manifest.failed = dict(sorted((kept | {
             path: self.digests.file(self.paths.root / path) for path in failed}).items()))

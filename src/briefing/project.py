@@ -63,7 +63,9 @@ def load_project(root: Path, final: bool = False, cached: bool = False) -> Proje
     drafts and placeholders are errors. `cached`: content files unchanged since the last
     build are taken from its cache (`Project.cache`; the caller saves it)."""
     config = load_config(root.resolve())
-    cache = DocumentCache.for_project(config, final, stored=cached)
+    # A publication build reads everything: its checks depend on the clock (an event
+    # that has begun).
+    cache = DocumentCache.for_project(config, final, stored=cached and not final)
     problems: list[Problem] = []
     hyphenation: dict[str, list[int]] = {}
     try:

@@ -107,8 +107,12 @@ class Run:
         self._bodies: dict[str, object] = {}
         self._families: tuple[list | None, dict] = (None, {})
         self._internal_of: dict | None = None
-        #: Unit key → the files made of it in this run.
+        #: Unit key → the files made of it in this run, while they are not written yet
+        #: (a package's, until its family is written; everything, in a check). Once
+        #: written, only their digests stay (`written`): memory does not grow with the
+        #: number of releases, and what is needed again is read from disk.
         self.results: dict[str, dict[str, bytes]] = {}
+        self.written: dict[str, dict[str, str]] = {}
         #: Unit keys that are current (not made again) and that failed in this run.
         self.current: set[str] = set()
         self.failed: set[str] = set()
@@ -151,12 +155,16 @@ class Run:
         return self.scope is None or key in self.scope
 
     def report_out_of_scope(self) -> None:
-        """What a build of everything would say of the units it did not look at: current,
-        with the warnings they had."""
-        for entry in self.staleness.manifest.units.values():
+        """What a build of everything would say of the files it did not look at: every
+        problem the last build reported of them (errors, notes of publication, warnings
+        of their pages), and their PDFs current."""
+        manifest = self.staleness.manifest
+        content = self.config.show(self.config.content_dir) + "/"
+        self.report.add(p for p in manifest.stored_problems()
+                        if p.path.startswith(content) and not self.in_scope(p.path))
+        for entry in manifest.units.values():
             if entry.output not in ("pdf", "kit") or self.in_scope(entry.source):
                 continue
-            self.report.add(entry.stored_problems())
             for name in entry.files:
                 outcome = Outcome(entry.source, self.config.output_dir / name, entry.pages,
                                   unchanged=True, kit=entry.output == "kit")
@@ -183,7 +191,7 @@ class Run:
 
     def file(self, output: str, unit: str, name: str) -> bytes:
         found = self.results.get(unit_key(output, unit))
-        return found[name] if found is not None else self._read(name)
+        return found[name] if found is not None and name in found else self._read(name)
 
     def has(self, output: str, package: Package) -> bool:
         """The package has this output in this run (a withdrawn release has no press kit, a
@@ -291,9 +299,9 @@ class Run:
             if self.channels:
                 if not self.dry:
                     self.package_states()
-                for output in (o for o in self.outputs if not o.engine or o.needs):
-                    if output.scope == SITE:
-                        self.staging.commit()  # the packages first, whole or not at all
+                self.make_packages()
+                for output in (o for o in self.outputs if o.scope == SITE and
+                               (not o.engine or o.needs)):
                     if output.engine:  # set after what it needs (the site's entries)
                         self.engine(workers, [output])
                     else:
@@ -475,9 +483,7 @@ class Run:
     def finish_kit(self, job: _Job, produced) -> None:
         """A press kit is written only when every document of its package has its PDF."""
         package = job.unit
-        missing = [d for d in package.documents
-                   if unit_key("pdf", d.display_path) not in self.current
-                   and unit_key("pdf", d.display_path) not in self.results]
+        missing = [d for d in package.documents if not self.ok(unit_key("pdf", d.display_path))]
         if missing or unclaimed(package):  # a kit of part of a package is not written
             self.failed.add(unit_key("kit", job.key))
             return
@@ -501,7 +507,7 @@ class Run:
         job.outcome.output, job.outcome.pages = target, pages
         own = [[p.line, p.message, p.severity.value] for p in job.outcome.problems
                if p.path == job.key]
-        self.results[unit_key(job.output.name, job.key)] = {name: data}
+        self.written[unit_key(job.output.name, job.key)] = {name: digest(data)}
         self.staleness.record(Entry(
             job.output.name, job.key, job.inputs, {name: [digest(data), len(data)]}, pages,
             job.sources, [self.config.show(i) for i in job.made.images], own, job.links,
@@ -558,8 +564,10 @@ class Run:
                 self.report.add(decision.problems)
                 if decision.action == KEEP:
                     self.kept.add(key)
+                # Whenever a decision would change by the clock, the next build looks at
+                # everything (not only at what changed).
                 until = decision.state.until
-                if until and until > self.now and decision.action == REVIEW:
+                if until and until > self.now:
                     expires.append(until.astimezone(dt.UTC))
         self.kept |= self.guarded
         earlier = self.staleness.manifest.expires
@@ -592,7 +600,27 @@ class Run:
         return why
 
     def ok(self, key: str) -> bool:
-        return key in self.current or key in self.results
+        return key in self.current or key in self.results or key in self.written
+
+    def make_packages(self) -> None:
+        """The package outputs (web pages, e-mail, bundle), family by family: each family
+        is written whole (or kept as it was) before the next is made, so that a build of
+        thousands holds one family's files in memory at a time."""
+        outputs = [o for o in self.outputs if o.scope == PACKAGE and not o.engine]
+        modules = {o.name: o.load() for o in outputs}
+        units = {o.name: dict(self.units(o)) for o in outputs}
+        by_family: dict[str, list[Package]] = {}
+        for package in self.packages:
+            by_family.setdefault(self.staging.family(package), []).append(package)
+        for _, family in sorted(by_family.items()):
+            for output in outputs:
+                for package in family:
+                    unit = units[output.name].get(package.key)
+                    if unit is not None:
+                        made = self.make_unit(output, modules[output.name], package.key, unit)
+                        self.report.progress.tick(made)
+                        self.on_progress(self.report.progress)
+            self.staging.commit()
 
     def make_output(self, output: Output) -> None:
         module = output.load()
@@ -679,6 +707,8 @@ class Run:
     def _digests(self, key: str) -> dict[str, str]:
         if key in self.results:
             return {name: digest(data) for name, data in self.results[key].items()}
+        if key in self.written:
+            return self.written[key]
         entry = self.staleness.manifest.units.get(key)
         return {name: sha for name, (sha, _size) in entry.files.items()} if entry else {}
 
@@ -703,7 +733,7 @@ class Run:
             self.remove(entry, name, "nicht mehr erzeugt", problems)
         self.report.add(problems)
         sources, links, images = self.origin(unit)
-        self.results[unit_key(output.name, key)] = made.files
+        self.written[unit_key(output.name, key)] = {n: sha for n, (sha, _) in files.items()}
         self.staleness.record(Entry(output.name, key, inputs, files, 0, sources,
                                     [self.config.show(i) for i in images], [], links,
                                     templates))
@@ -770,8 +800,11 @@ class Run:
         try:
             outcomes = self.report.outcomes
             self.staleness.manifest.published = self.published
+            content = self.config.show(self.config.content_dir) + "/"
+            failed_units = {key.partition(":")[2] for key in self.failed}
             self.staleness.save(self.report.problems, {o.display_path for o in outcomes
-                                                       if not o.ok and not o.kit},
+                                                       if not o.ok and not o.kit} |
+                                {k for k in failed_units if k.startswith(content)},
                                 {o.display_path for o in outcomes}, complete, self.channels)
         except OSError as exc:
             self.report.add([Problem(

@@ -72,8 +72,11 @@ def parts(records: list[dict], config) -> list[Part]:
     years = by_year(records)
     shape = repr([(year, len(found)) for year, found in years.items()]) + \
         repr(list(weeks(records)))
+    # Each year's page links every year.
+    listed = repr(list(years))
     return [Part("", tuple(newest[k] for k in sorted(newest)), shape),
-            *(Part(f"{ARCHIVE}/{year}", tuple(found)) for year, found in years.items())]
+            *(Part(f"{ARCHIVE}/{year}", tuple(found), listed)
+              for year, found in years.items())]
 
 
 def make(part: Part, context) -> Made:

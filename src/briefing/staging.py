@@ -138,7 +138,9 @@ class Staging:
                 run.remove(item.entry, name, "nicht mehr erzeugt", problems)
             report.add(problems)
             sources, links, images = run.origin(item.package)
-            run.results[unit_key(item.output.name, item.key)] = item.made.files
+            key = unit_key(item.output.name, item.key)
+            run.results.pop(key, None)  # on disk now: only its digests stay in memory
+            run.written[key] = {name: sha for name, (sha, _size) in files.items()}
             run.staleness.record(Entry(item.output.name, item.key, item.inputs, files, 0,
                                        sources, [run.config.show(i) for i in images], [],
                                        links, item.templates))

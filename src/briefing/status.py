@@ -126,24 +126,33 @@ def releases(paths: Paths, month: str | None = None,
              if source.endswith(".md")}
     register = Register(paths)
     default_language = _default_language(paths)
+    # Each release's briefings (internal documents about it are not part of it), and an
+    # edition's: the editions of its original's briefings with its mark (by index: with
+    # thousands of releases, a scan per release would be quadratic).
+    briefings: dict[str, list[str]] = {}
+    edition_briefings: dict[tuple[str, str], list[str]] = {}
+    for s, m in metas.items():
+        kind = DOCTYPES.get(str(m.get("typ", "")).lower())
+        if kind is not None and kind.part_of and m.get("pressemitteilung"):
+            briefings.setdefault(str(m["pressemitteilung"]), []).append(s)
+        if m.get("original"):
+            of = metas.get(f"content/{m['original']}.md", {}).get("pressemitteilung")
+            if of:
+                mark = Path(s).stem.rsplit(".", 1)[-1]
+                edition_briefings.setdefault((mark, str(of)), []).append(s)
     found = []
     for source, meta in metas.items():
         kind = DOCTYPES.get(str(meta.get("typ", "")).lower())
         if kind is None or not kind.heads_package:
             continue
         stem = Path(source).stem
-        # Its briefings (internal documents about it are not part of it).
-        family = [source] + [s for s, m in metas.items() if m.get("pressemitteilung") == stem
-                             and (t := DOCTYPES.get(str(m.get("typ", "")).lower()))
-                             and t.part_of]
+        family = [source, *briefings.get(stem, [])]
         original = meta.get("original")
         if original:  # an edition: date, number and embargo are its original's
             mark = stem.rsplit(".", 1)[-1]
             taken = metas.get(f"content/{original}.md", {})
             meta = {**{k: taken[k] for k in from_original if k in taken}, **meta}
-            family = [source] + [s for s, m in metas.items() if s.endswith(f".{mark}.md")
-                                 and metas.get(f"content/{m.get('original')}.md", {}).get(
-                                     "pressemitteilung") == original]
+            family = [source, *edition_briefings.get((mark, str(original)), [])]
         try:
             date = parse_date(meta.get("datum"))
         except FieldError:
