@@ -253,3 +253,30 @@ def test_a_publication_build_checks_the_time_afresh(project, clock):
     clock("2025-11-14 12:00")
     assert [p.message[:30] for p in loaded(root, final=True).problems if p.is_error] == [
         "Der Termin hat schon begonnen "]
+
+
+def test_the_preview_reads_again_only_the_file_saved(project, reads):
+    from briefing.preview import Preview
+
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE.replace(
+        "Testmitteilung", "Zweite")})
+    preview = Preview(root, "content/a.md")
+    try:
+        assert preview.refresh() == 1
+        reads.clear()
+        (root / "content" / "a.md").write_text(RELEASE.replace("kurzer", "neuer"),
+                                               encoding="utf-8")
+        assert preview.refresh() == 1
+        assert reads == ["content/a.md"]
+        assert "neuer" in structure_text_of(preview.views["content/a.md"].pdf)
+    finally:
+        preview.close()
+
+
+def structure_text_of(data: bytes) -> str:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(data)
+        file.flush()
+        return structure_text(file.name, " ")

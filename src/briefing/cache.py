@@ -121,6 +121,12 @@ class DocumentCache:
 
         return cached
 
+    def carry_on(self) -> None:
+        """For a long-lived caller (the preview): what this run read is what the next one
+        finds, in memory."""
+        self.documents, self.typeset = self._used, self._typeset_used
+        self._used, self._typeset_used, self.changed = {}, {}, False
+
     def save(self) -> None:
         """Keep what this run used (files deleted since are dropped)."""
         if self.path is None:

@@ -72,6 +72,8 @@ class Preview:
         self._worker = None
         self.env, self.env_key = None, None
         self.closures: dict[str, list[str]] = {}
+        #: The content files as last read (cache.py), in memory: a save re-reads one.
+        self.memory: dict = {}
 
     def refresh(self) -> int:
         """Set every shown document whose inputs changed; publish everyone's problems.
@@ -82,7 +84,7 @@ class Preview:
         staleness = Staleness(self.paths, templates=self.closures)
         staleness.project()  # hash every input before any is read
         try:
-            project = load_project(self.paths.root)
+            project = load_project(self.paths.root, cached=True, memory=self.memory)
             self._prepare(project, staleness)
         except ContentError as exc:
             return self._publish([str(p) for p in exc.problems])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import DocumentCache
+from .cache import DocumentCache, context
 from .config import Config, load_config
 from .doctypes import doctype
 from .easy_language import lint
@@ -58,14 +58,23 @@ LOOKS_LIKE_CONTENT = (".markdown", ".mdown", ".mkd", ".txt", ".text", ".md.txt",
                       ".docx", ".doc", ".odt")
 
 
-def load_project(root: Path, final: bool = False, cached: bool = False) -> Project:
+def load_project(root: Path, final: bool = False, cached: bool = False,
+                 memory: dict | None = None) -> Project:
     """Read and check everything under content/; write nothing. `final`: for publication,
     drafts and placeholders are errors. `cached`: content files unchanged since the last
-    build are taken from its cache (`Project.cache`; the caller saves it)."""
+    build are taken from its cache (`Project.cache`; the caller saves it). `memory`: a
+    long-lived caller's own place for the cache, kept in memory between calls."""
     config = load_config(root.resolve())
     # A publication build reads everything: its checks depend on the clock (an event
     # that has begun).
-    cache = DocumentCache.for_project(config, final, stored=cached and not final)
+    kept = memory.get("cache") if memory is not None and not final else None
+    if kept is not None and kept.key == context(config, final):
+        kept.carry_on()
+        cache = kept
+    else:
+        cache = DocumentCache.for_project(config, final, stored=cached and not final)
+    if memory is not None:
+        memory["cache"] = cache
     problems: list[Problem] = []
     hyphenation: dict[str, list[int]] = {}
     try:
