@@ -280,3 +280,20 @@ def structure_text_of(data: bytes) -> str:
         file.write(data)
         file.flush()
         return structure_text(file.name, " ")
+
+
+def test_status_after_a_change_of_a_release_names_its_briefings_stale(project):
+    from briefing.paths import Paths
+    from briefing.status import project_status
+
+    root = project({"content/pm.md": RELEASE_WITH_PRIORITIES,
+                    "content/b1.md": BRIEFING.format(key="eins"),
+                    "content/b2.md": BRIEFING.format(key="zwei"),
+                    "content/x.md": RELEASE.replace("Testmitteilung", "Andere")})
+    assert build(root, channels=True).exit_code() == 0
+    release = root / "content" / "pm.md"
+    release.write_text(release.read_text(encoding="utf-8").replace("kurzer", "neuer"),
+                       encoding="utf-8")
+    states = {s.path: s.state for s in project_status(Paths(root))}
+    assert states == {"content/pm.md": "veraltet", "content/b1.md": "veraltet",
+                      "content/b2.md": "veraltet", "content/x.md": "aktuell"}

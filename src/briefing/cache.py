@@ -149,3 +149,36 @@ def _remove_unused(folder: Path) -> None:
         with contextlib.suppress(OSError):
             if path.stat().st_mtime < oldest:
                 path.unlink()
+
+
+def front_matters(root: Path, sources: list[str], read) -> dict[str, dict]:
+    """The front matter of each content file (`read(path)`, e.g. `reader.read_meta`), for
+    `liste` and `status` over thousands of files: a file whose size, times and inode are as
+    last time is not parsed again (a cache per project beside the documents')."""
+    from . import reader
+    from .incremental import library_versions
+
+    path = _place(root).with_suffix(".metas.pickle")
+    # Read by this version of the reader and of PyYAML.
+    version = repr((FORMAT, _stat_key(Path(reader.__file__)), library_versions()))
+    try:
+        with open(path, "rb") as file:
+            known = pickle.load(file)
+        if not isinstance(known, dict) or known.get("version") != version:
+            known = {}
+    except Exception:  # missing or unreadable: made again
+        known = {}
+    found, kept, changed = {}, {"version": version}, False
+    for source in sources:
+        key = _stat_key(root / source)
+        was = known.get(source)
+        if was is not None and was[0] == key:
+            meta = was[1]
+        else:
+            meta, changed = read(root / source) or {}, True
+        found[source], kept[source] = meta, (key, meta)
+    if changed or len(kept) != len(known):
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    return found

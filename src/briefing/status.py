@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import clock
+from .cache import front_matters
 from .doctypes import DOCTYPES
 from .errors import UsageError
 from .incremental import REASONS, Staleness
@@ -51,6 +52,9 @@ def project_status(paths: Paths) -> list[State]:
     errors: dict[str, int] = {}
     for problem in manifest.stored_problems():
         errors[problem.path] = errors.get(problem.path, 0) + problem.is_error
+    # After a complete build, what did not change since is current without working it
+    # out unit by unit (thousands of releases).
+    touched = staleness.changed_files()
     states = []
     for source in sources:
         failed = manifest.failed.get(source)
@@ -60,7 +64,9 @@ def project_status(paths: Paths) -> list[State]:
         elif source not in entries:
             states.append(State("neu", source, REASONS["new"]))
         else:
-            reasons = [staleness.recorded_reason(e) for e in entries[source]]
+            reasons = [None if touched is not None and touched.isdisjoint(
+                [e.source, *e.sources, *e.links, *e.images]) else
+                staleness.recorded_reason(e) for e in entries[source]]
             changed = next((r for r in reasons if r), None)
             outputs = ", ".join(f"output/{name}" for e in entries[source] for name in e.files)
             states.append(State("veraltet", source, f"{outputs}: {REASONS[changed]}")
@@ -122,8 +128,7 @@ def releases(paths: Paths, month: str | None = None,
                      if row.field in ("datum", "nummer", "sperrfrist", "veröffentlichung",
                                       "zurückgezogen", "korrekturen")]
     states = {s.path: s.state for s in project_status(paths)}
-    metas = {source: read_meta(paths.root / source) or {} for source in states
-             if source.endswith(".md")}
+    metas = front_matters(paths.root, [s for s in states if s.endswith(".md")], read_meta)
     register = Register(paths)
     default_language = _default_language(paths)
     # Each release's briefings (internal documents about it are not part of it), and an
