@@ -48,6 +48,10 @@ def archive(folder: Path, count: int) -> Path:
     root = folder / f"archiv-{count}"
     if (root / "content").is_dir() and \
             len(list((root / "content").glob("*.md"))) == count:
+        # Kept from an earlier run: with this version's templates and settings.
+        shutil.rmtree(root / "templates")
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copy(REPO / "briefing.toml", root / "briefing.toml")
         return root
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)

@@ -30,7 +30,7 @@ from .errors import Problem, Severity
 from .files import write_atomically
 from .paths import Paths
 
-FORMAT = 6
+FORMAT = 7
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "pymdown_extensions",
@@ -71,23 +71,25 @@ class Digests:
     would be missed; editors and briefing itself replace files, which changes the inode.)"""
 
     def __init__(self, known: dict[str, list] | None = None):
-        self._cache: dict[Path, str] = {}
+        # Keyed by the path as text: with thousands of files, Path objects cost more than
+        # the hashing they would save.
+        self._cache: dict[str, str] = {}
         #: `shown:digest` of each file: a thousand units name the same templates.
-        self._named: dict[Path, str] = {}
+        self._named: dict[str, str] = {}
         self.known = known if known is not None else {}
         #: What this run saw: path → [size, mtime_ns, ctime_ns, inode, SHA-256].
         self.seen: dict[str, list] = {}
         #: Files this run removed.
         self.gone: set[str] = set()
 
-    def file(self, path: Path) -> str:
-        found = self._cache.get(path)
+    def file(self, path: str | Path) -> str:
+        name = os.fspath(path)
+        found = self._cache.get(name)
         if found is None:
-            found = self._cache[path] = self._hash(path)
+            found = self._cache[name] = self._hash(name)
         return found
 
-    def _hash(self, path: Path) -> str:
-        name = str(path)
+    def _hash(self, name: str) -> str:
         try:
             stat = os.stat(name)
         except OSError:
@@ -98,39 +100,45 @@ class Digests:
             self.seen[name] = known
             return known[4]
         try:
-            sha = digest(path.read_bytes())
+            with open(name, "rb") as file:
+                sha = digest(file.read())
         except OSError:
             return "fehlt"
         self.seen[name] = [*key, sha]
         return sha
 
-    def wrote(self, path: Path, sha: str) -> None:
+    def wrote(self, path: str | Path, sha: str) -> None:
         """briefing itself just wrote `path` with this content."""
-        self._cache.pop(path, None)
-        self._named.pop(path, None)
+        name = os.fspath(path)
+        self._cache.pop(name, None)
+        self._named.pop(name, None)
         try:
-            stat = os.stat(path)
+            stat = os.stat(name)
         except OSError:
             return
-        self.seen[str(path)] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
-                                stat.st_ino, sha]
+        self.seen[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, sha]
 
-    def forget(self, path: Path) -> None:
-        self._cache.pop(path, None)
-        self._named.pop(path, None)
-        self.seen.pop(str(path), None)
-        self.gone.add(str(path))
+    def forget(self, path: str | Path) -> None:
+        name = os.fspath(path)
+        self._cache.pop(name, None)
+        self._named.pop(name, None)
+        self.seen.pop(name, None)
+        self.gone.add(name)
 
     def combine(self, *parts: str) -> str:
         return digest("\n".join(parts).encode())
 
-    def files(self, paths: Paths, files: Iterable[Path]) -> str:
+    def files(self, paths: Paths, files: Iterable[str | Path]) -> str:
         return self.combine(*(self._name(paths, p) for p in files))
 
-    def _name(self, paths: Paths, path: Path) -> str:
-        named = self._named.get(path)
+    def _name(self, paths: Paths, path: str | Path) -> str:
+        name = os.fspath(path)
+        named = self._named.get(name)
         if named is None:
-            named = self._named[path] = f"{paths.show(path)}:{self.file(path)}"
+            root = f"{paths.root}{os.sep}"
+            shown = name[len(root):] if name.startswith(root) and ".." not in name \
+                else paths.show(Path(name))
+            named = self._named[name] = f"{shown}:{self.file(name)}"
         return named
 
 
@@ -155,10 +163,13 @@ def library_versions() -> list[str]:
     return [f"{name}=={found.get(name, 'fehlt')}" for name in sorted(wanted)]
 
 
-def _files_under(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*") if p.is_file())
+def _files_under(folder: Path) -> list[str]:
+    """Every file under `folder`, as absolute paths in text, sorted (symbolic links to
+    folders are not followed)."""
+    found: list[str] = []
+    for base, _folders, names in os.walk(folder):
+        found += [os.path.join(base, name) for name in names]
+    return sorted(found)
 
 
 @dataclass
@@ -236,11 +247,13 @@ class Manifest:
             if data.get("format") != FORMAT:
                 return cls()
             # Inputs every unit shares (code, configuration, …) are written once.
-            shared = data.get("shared", {})
+            shared, lists = data.get("shared", {}), data.get("lists", {})
             units = {}
             for key, value in data["units"].items():
                 value["inputs"] = {kind: shared.get(fingerprint, fingerprint)
                                    for kind, fingerprint in value["inputs"].items()}
+                if isinstance(value["templates"], str):
+                    value["templates"] = lists[value["templates"]]
                 units[key] = Entry(**value)
             return cls(data["project"], data["problems"], units, data["failed"],
                        data.get("expires"), data.get("published", {}), data.get("stats", {}),
@@ -266,13 +279,17 @@ class Manifest:
                 counts[fingerprint] = counts.get(fingerprint, 0) + 1
         names = {fingerprint: f"@{index}" for index, fingerprint in enumerate(
             sorted(f for f, n in counts.items() if n > 2 and len(f) > 8))}
+        # So are the lists of templates (the same for every unit of an output).
+        lists: dict[tuple, str] = {}
         units = {}
         for key, entry in sorted(self.units.items()):
             value = dict(vars(entry))
             value["inputs"] = {kind: names.get(f, f) for kind, f in entry.inputs.items()}
+            value["templates"] = lists.setdefault(tuple(entry.templates), f"@{len(lists)}")
             units[key] = value
         data = {"format": FORMAT, "project": self.project, "problems": self.problems,
                 "shared": {name: fingerprint for fingerprint, name in names.items()},
+                "lists": {name: list(templates) for templates, name in lists.items()},
                 "units": units, "failed": self.failed, "expires": self.expires,
                 "published": dict(sorted(self.published.items())), "stats": self.stats,
                 "basis": self.basis, "log": self.log}
@@ -366,13 +383,14 @@ class Staleness:
                 manifest.log != self.log() or \
                 not (manifest.project or "").endswith(":alle") or self.expired():
             return None
-        folders = [str(paths.content_dir) + os.sep, str(paths.approvals_dir) + os.sep]
+        folders = (f"{paths.content_dir}{os.sep}", f"{paths.approvals_dir}{os.sep}")
         now = _files_under(paths.content_dir) + _files_under(paths.approvals_dir)
-        changed = {paths.show(p) for p in now
-                   if (digests.known.get(str(p)) or [None] * 5)[4] != digests.file(p)}
-        present = {str(p) for p in now}
-        changed |= {paths.show(Path(name)) for name in digests.known
-                    if name.startswith(tuple(folders)) and name not in present}
+        root = len(f"{paths.root}{os.sep}")
+        changed = {name[root:] for name in now
+                   if (digests.known.get(name) or [None] * 5)[4] != digests.file(name)}
+        present = set(now)
+        changed |= {name[root:] for name in digests.known
+                    if name.startswith(folders) and name not in present}
         for entry in manifest.units.values():
             if not self.intact(entry):
                 changed |= {entry.source, *entry.sources}
@@ -384,11 +402,12 @@ class Staleness:
         `sources` (`links`: the content files they take values from; paths relative to
         the project)."""
         paths, digests = self.paths, self.digests
+        root, folder = f"{paths.root}{os.sep}", f"{paths.templates_dir}{os.sep}"
         return {
-            "content": digests.files(paths, (paths.root / s for s in sources)),
-            "links": digests.files(paths, (paths.root / link for link in links)),
+            "content": digests.files(paths, (root + s for s in sources)),
+            "links": digests.files(paths, (root + link for link in links)),
             "images": digests.files(paths, images),
-            "templates": digests.files(paths, (paths.templates_dir / t for t in templates)),
+            "templates": digests.files(paths, (folder + t for t in templates)),
             "assets": self.assets(),
             "config": digests.file(paths.config_file),
             "hyphenation": digests.file(paths.hyphenation_file),
@@ -400,7 +419,7 @@ class Staleness:
         if self._assets is None:
             self._assets = self.digests.files(
                 self.paths, (p for p in _files_under(self.paths.templates_dir)
-                             if p.suffix != ".j2"))
+                             if not p.endswith(".j2")))
         return self._assets
 
     def templates(self, *roots: str) -> list[str]:
@@ -429,8 +448,9 @@ class Staleness:
                     source = env.loader.get_source(env, name)[0]
                     todo += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
         except TemplateError:
-            seen |= {str(p.relative_to(self.paths.templates_dir))
-                     for p in _files_under(self.paths.templates_dir) if p.suffix == ".j2"}
+            folder = len(f"{self.paths.templates_dir}{os.sep}")
+            seen |= {p[folder:] for p in _files_under(self.paths.templates_dir)
+                     if p.endswith(".j2")}
         return sorted(seen)
 
     # --- questions ------------------------------------------------------------------------
@@ -440,7 +460,8 @@ class Staleness:
 
     def intact(self, entry: Entry) -> bool:
         """Every file of the unit is there as it was written."""
-        return all(self.digests.file(self.paths.output_dir / name) == sha
+        output = f"{self.paths.output_dir}{os.sep}"
+        return all(self.digests.file(output + name) == sha
                    for name, (sha, _size) in entry.files.items())
 
     def reason(self, entry: Entry | None, inputs: dict, force: bool = False) -> str | None:
