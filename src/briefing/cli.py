@@ -392,7 +392,7 @@ class _Progress:
 
 
 def _print_outcome(outcome, root: Path, args) -> None:
-    if args.quiet:
+    if args.quiet or (outcome.unchanged and not args.verbose):
         return
     show = Paths(root).show
     name = show(outcome.output) if outcome.output else ""
