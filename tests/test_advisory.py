@@ -31,7 +31,7 @@ ort: Dresden
 adresse: Archivstraße 1, 01097 Dresden
 akkreditierung: bis 13. November, 12 Uhr, an presse@example.de
 fototermin: ab 9:45 Uhr vor dem Eingang
-livestream: https://www.example.de/live
+livestream: https://www.medienservice.example.de/live/wasserstoff-kooperation
 ---
 
 Dresden (13. November 2025) – Der Ministerpräsident stellt die Kooperation vor.
@@ -67,7 +67,7 @@ def test_the_pdf_says_when_and_where_first(advisory):
         "Wo", "Dresden, Archivstraße 1, 01097 Dresden",
         "Akkreditierung", "bis 13. November, 12 Uhr, an presse@example.de",
         "Fototermin", "ab 9:45 Uhr vor dem Eingang",
-        "Livestream", "https://www.example.de/live")) in text
+        "Livestream", "https://www.medienservice.example.de/live/wasserstoff-kooperation")) in text
 
 
 def test_the_calendar_file_reads_back(advisory):
@@ -106,7 +106,7 @@ def test_the_page_links_the_calendar_file_and_the_mail_carries_it(advisory):
         "Wo: Dresden, Archivstraße 1, 01097 Dresden\n" \
         "Akkreditierung: bis 13. November, 12 Uhr, an presse@example.de\n" \
         "Fototermin: ab 9:45 Uhr vor dem Eingang\n" \
-        "Livestream: https://www.example.de/live\n\n" \
+        "Livestream:\n  https://www.medienservice.example.de/live/wasserstoff-kooperation\n\n" \
         "Dresden (13." in text
     html = mail.get_body(("html",)).get_content()
     assert "<dt>Wann</dt><dd>Freitag,\u00a014.\u00a0November\u00a02025, 10:00–11:30\u00a0Uhr" \
@@ -117,7 +117,8 @@ def test_the_page_links_the_calendar_file_and_the_mail_carries_it(advisory):
     (("ende: 2025-11-14 11:30", "ende: 2025-11-14 09:30"),
      "content/termin.md:6: »ende« (14.11.2025 09:30) liegt nicht nach »beginn« (14.11.2025 "
      "10:00); prüfen Sie beide Zeiten"),
-    (("livestream: https://www.example.de/live", "livestream: im Internet"),
+    (("livestream: https://www.medienservice.example.de/live/wasserstoff-kooperation",
+      "livestream: im Internet"),
      "content/termin.md:11: Feld »livestream« »im Internet« ist keine Webadresse; schreiben "
      "Sie sie mit https://, z. B. https://www.example.de/live"),
     (("beginn: 2025-11-14 10:00\n", ""),
@@ -138,12 +139,20 @@ def test_a_publication_build_refuses_an_advisory_for_a_past_event(tmp_path):
 
 @pytest.mark.langsam
 def test_the_advisory_page_in_a_browser(advisory):
+    import email
+    from email import policy
+
     from .browser import WIDTHS, Browser, format_violations
 
     web = advisory / "output" / "web"
+    # The e-mail's HTML part too: a long address must not make it scroll sideways.
+    message = email.message_from_bytes((advisory / "output" / "e-mail" / f"{SLUG}.eml")
+                                       .read_bytes(), policy=policy.default)
+    mail = advisory / "mail.html"
+    mail.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
     with Browser() as browser:
         for page in (web / SLUG / f"{SLUG}.html", web / "termine" / "2025-KW46.html",
-                     web / "index.html"):
+                     web / "index.html", mail):
             for width in WIDTHS:
                 found = browser.look(page.as_uri(), width)
                 assert found["violations"] == [], format_violations(found["violations"])
@@ -306,7 +315,7 @@ def test_a_translated_advisory_takes_the_event_from_its_original(tmp_path):
     documents = {d.slug: d for d in load_project(root).documents}
     assert documents["termin.en"].starts == documents["termin"].starts
     assert documents["termin.en"].ends == documents["termin"].ends
-    assert documents["termin.en"].livestream == "https://www.example.de/live"
+    assert documents["termin.en"].livestream == "https://www.medienservice.example.de/live/wasserstoff-kooperation"
     (root / "content" / "termin.en.md").write_text(edition.replace(
         "original: termin", "original: termin\nbeginn: 2025-11-14 09:00"), encoding="utf-8")
     assert "content/termin.en.md:6: Feld »beginn« kommt bei einer Übersetzung vom Original; " \
@@ -346,7 +355,7 @@ def test_neu_drafts_an_advisory_in_leichte_sprache(tmp_path, capsys):
                  "## Wie melden Sie sich an?\n\nTODO: Bis wann und wo melden Sie sich an?\n"
                  "<!-- Im Original: bis 13. November, 12 Uhr, an presse@example.de -->\n",
                  "## Können Sie den Termin im Internet sehen?\n\nJa.\n"
-                 "Auf dieser Internet·seite:\nhttps://www.example.de/live\n"):
+                 "Auf dieser Internet·seite:\nhttps://www.medienservice.example.de/live/wasserstoff-kooperation\n"):
         assert part in draft
     # A draft: check accepts it; a publication build refuses it until every TODO is done.
     assert check(root).errors == []
@@ -370,7 +379,7 @@ def test_an_advisory_in_leichte_sprache_has_its_event_in_plain_words(tmp_path):
            "Wo?Dresden, Archivstraße 1, 01097 Dresden" \
            "AnmeldungMelden Sie sich bis Donnerstag um 12 Uhr an." \
            "Fotosab 9:45 Uhr vor dem Eingang" \
-           "Im Internethttps://www.example.de/live" in said
+           "Im Internethttps://www.medienservice.example.de/live/wasserstoff-kooperation" in said
     page = (out / "gesperrt" / "termin.ls" / "termin.ls.html").read_text(encoding="utf-8")
     assert "<dt>Anmeldung</dt><dd>Melden Sie sich bis Donnerstag um 12 Uhr an.</dd>" in page
     text = (out / "e-mail" / "termin.ls.txt").read_text(encoding="utf-8")
