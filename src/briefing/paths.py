@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import UsageError
@@ -16,48 +17,49 @@ CONFIG_NAME = "briefing.toml"
 
 @dataclass(frozen=True)
 class Paths:
+    # (Each path is made once: a build of thousands of releases asks for them often.)
     root: Path
 
-    @property
+    @cached_property
     def config_file(self) -> Path:
         return self.root / CONFIG_NAME
 
-    @property
+    @cached_property
     def content_dir(self) -> Path:
         return self.root / "content"
 
-    @property
+    @cached_property
     def templates_dir(self) -> Path:
         return self.root / "templates"
 
-    @property
+    @cached_property
     def fonts_dir(self) -> Path:
         """Every font file here is a project font; no other font is ever used."""
         return self.templates_dir / "fonts"
 
-    @property
+    @cached_property
     def output_dir(self) -> Path:
         return self.root / "output"
 
-    @property
+    @cached_property
     def approvals_dir(self) -> Path:
         """Who approved which text (lifecycle.py): versioned with the content."""
         return self.root / "freigaben"
 
-    @property
+    @cached_property
     def log_dir(self) -> Path:
         """The publication log and every published text (lifecycle.py)."""
         return self.root / "protokoll"
 
-    @property
+    @cached_property
     def hyphenation_file(self) -> Path:
         return self.content_dir / "silbentrennung.txt"
 
-    @property
+    @cached_property
     def manifest(self) -> Path:
         return self.output_dir / ".briefing-manifest.json"
 
-    @property
+    @cached_property
     def lock_file(self) -> Path:
         return self.output_dir / ".briefing.lock"
 
