@@ -64,9 +64,10 @@ def preview_latency(root: Path, name: str, edits: int = EDITS) -> tuple[float, l
 
 def preview_in_browser(root: Path, name: str, edits: int = EDITS
                        ) -> tuple[float, list[float]] | None:
-    """As a person sees it, in Debian's chromium: seconds from the start to the first page
-    image loaded, and from each save to the new page's `load` event (its images loaded).
-    None when chromium or Playwright is missing."""
+    """As a person sees it, in Debian's chromium (already running, as a person's browser
+    is): seconds from starting the preview to the first page image loaded, and from each
+    save to the new page's `load` event (its images loaded). None when chromium or
+    Playwright is missing."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     try:
         from playwright.sync_api import sync_playwright
@@ -74,13 +75,15 @@ def preview_in_browser(root: Path, name: str, edits: int = EDITS
         return None
     if executable is None:
         return None
-    began = time.perf_counter()
-    process, url = _start_preview(root, name)
+    process = None
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable,
                                         args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page()
+            page.goto("about:blank")
+            began = time.perf_counter()
+            process, url = _start_preview(root, name)
             page.goto(url)
             page.wait_for_function("() => document.images.length > 0 && [...document.images]"
                                    ".every(i => i.complete && i.naturalWidth > 0)",
@@ -100,8 +103,9 @@ def preview_in_browser(root: Path, name: str, edits: int = EDITS
             browser.close()
         return first, times
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def thousand_files(folder: Path) -> Path:

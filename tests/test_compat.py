@@ -146,3 +146,29 @@ def test_font_configurations_of_folders_that_are_gone_are_deleted(tmp_path, monk
     (left,) = confs.glob("fonts-*.conf")
     assert str(kept.resolve()) in left.read_text(encoding="utf-8")
     assert Path(os.environ["FONTCONFIG_FILE"]) == left
+
+
+def test_weasyprint_loads_its_libraries_without_starting_processes():
+    """The hook spares ldconfig, gcc and ld (compat.quick_library_lookup) and loads the
+    same libraries as WeasyPrint does by itself (HarfBuzz subsetting too, where installed)."""
+    import subprocess
+    import sys
+
+    probe = """
+import subprocess
+started = []
+original = subprocess.Popen.__init__
+def counting(self, *args, **kwargs):
+    started.append(args)
+    return original(self, *args, **kwargs)
+subprocess.Popen.__init__ = counting
+{load}
+from weasyprint.text.ffi import harfbuzz_subset, pango
+print(len(started), harfbuzz_subset is not None, pango is not None)
+"""
+    ours = subprocess.run([sys.executable, "-c", probe.format(load="import briefing.pdf")],
+                          capture_output=True, text=True, check=True).stdout.split()
+    plain = subprocess.run([sys.executable, "-c", probe.format(load="import weasyprint")],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert ours[0] == "0" and int(plain[0]) > 0
+    assert ours[1:] == plain[1:] == [plain[1], "True"]

@@ -31,6 +31,31 @@ def version_problems() -> list[str]:
             for name, wanted in WRITTEN_FOR.items() if installed.get(name) != wanted]
 
 
+# --- WeasyPrint: loading its C libraries --------------------------------------------------
+# WeasyPrint asks cffi for each C library under the names of several platforms
+# (`weasyprint.text.ffi._dlopen`). On Linux the first names fail, and for each failure cffi
+# runs `ctypes.util.find_library`, which starts ldconfig, gcc and ld: 54 processes and
+# 0.15–0.4 s of every build and of the preview's first view, for nothing — the Linux names
+# that follow (`libpango-1.0.so.0`, …) load directly. While WeasyPrint is imported, that
+# search answers at once that it found nothing; the libraries load by their `.so` names as
+# before, and an optional one (HarfBuzz subsetting) that is missing stays missing.
+
+@contextmanager
+def quick_library_lookup() -> Iterator[None]:
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
+
+
 # --- WeasyPrint: which HTML element each structure element stands for ---------------------
 # WeasyPrint builds one PDF structure element per box, so an HTML element broken across a
 # page (main, a list, a paragraph) becomes several (Kozea/WeasyPrint#2482), and a footnote

@@ -23,7 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-import weasyprint
+from .compat import quick_library_lookup
+
+with quick_library_lookup():  # (the first import of WeasyPrint: its C libraries)
+    import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from . import bugs, conformance, overflow, pool
