@@ -297,3 +297,36 @@ def test_status_after_a_change_of_a_release_names_its_briefings_stale(project):
     states = {s.path: s.state for s in project_status(Paths(root))}
     assert states == {"content/pm.md": "veraltet", "content/b1.md": "veraltet",
                       "content/b2.md": "veraltet", "content/x.md": "aktuell"}
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_a_content_file_moved_to_a_folder_keeps_its_outputs(project, approved):
+    """Unpublished, it is the same document in a new place; published, the move is refused
+    (the log knows it by its path) and its files stay as they are."""
+    from .conftest import approve
+
+    root = project({"content/a.md": RELEASE})
+    if approved:
+        approve(root)
+    assert build(root, channels=True).exit_code() == 0
+    out = root / "output"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and
+              not p.name.startswith(".")}
+    (root / "content" / "sub").mkdir()
+    (root / "content" / "a.md").rename(root / "content" / "sub" / "a.md")
+    report = build(root, channels=True)
+    if approved:
+        assert [p.message[:48] for p in report.errors] == [
+            "ist veröffentlicht (Nr. 1/2025) und kann nicht g"]
+    else:
+        assert report.exit_code() == 0, [str(p) for p in report.problems]
+        assert build(root, channels=True).noop
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and
+             not p.name.startswith(".")}
+    assert set(before) <= set(after)
+    if approved:  # what was published stays as published (on the web, unnumbered PDF aside)
+        published = {p: b for p, b in before.items() if "web" in p.parts}
+        assert published and {p: after[p] for p in published} == published
+    else:  # the same document (a draft's texts may name its new path)
+        assert set(after) == set(before)
+        assert after[out / "a.pdf"] == before[out / "a.pdf"]

@@ -781,6 +781,10 @@ class Run:
         names = {o.name for o in outputs}
         present = {unit_key(o.name, key) for o in outputs for key, _ in self.units(o)}
         keep = self.project.blocked | self.kept | self.guarded
+        # A file a present unit now owns stays (a content file moved to another folder
+        # keeps its name, and its outputs theirs).
+        units = self.staleness.manifest.units
+        owned = {name for key in present if key in units for name in units[key].files}
         for entry in sorted(self.staleness.manifest.units.values(), key=lambda e: e.key):
             if entry.output not in names or entry.key in present or entry.source in keep:
                 continue
@@ -790,7 +794,8 @@ class Run:
             gone = not of_site and not (self.config.root / entry.source).exists()
             why = "Inhaltsdatei gelöscht" if gone else "nicht mehr erzeugt"
             problems: list[Problem] = []
-            removed = [self.remove(entry, name, why, problems) for name in sorted(entry.files)]
+            removed = [name in owned or self.remove(entry, name, why, problems)
+                       for name in sorted(entry.files)]
             self.report.add(problems)
             if all(removed):
                 self.staleness.forget(entry)

@@ -140,7 +140,7 @@ def releases(paths: Paths, month: str | None = None,
         kind = DOCTYPES.get(str(m.get("typ", "")).lower())
         if kind is not None and kind.part_of and m.get("pressemitteilung"):
             briefings.setdefault(str(m["pressemitteilung"]), []).append(s)
-        if m.get("original"):
+        if m.get("original") and kind is not None and kind.part_of:
             of = metas.get(f"content/{m['original']}.md", {}).get("pressemitteilung")
             if of:
                 mark = Path(s).stem.rsplit(".", 1)[-1]
