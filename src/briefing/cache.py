@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
-from .files import cache_dir, write_atomically
+from .files import cache_dir, stat_key, write_atomically
+from .incremental import digest
 
 #: Raised when the layout of what is stored changes.
 FORMAT = 1
@@ -36,14 +36,6 @@ def _place(root: Path) -> Path:
     return cache_dir() / "dokumente" / f"{name}.pickle"
 
 
-def _stat_key(path: Path) -> tuple | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
-
-
 def context(config, final: bool) -> str:
     """What every cached document depends on besides its own file."""
     from .fonts import font_files
@@ -52,17 +44,40 @@ def context(config, final: bool) -> str:
     package = Path(__file__).resolve().parent
     parts = [f"{FORMAT}", f"final={final}", *library_versions()]
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.po")]):
-        parts.append(f"{path.relative_to(package)}:{_stat_key(path)}")
+        parts.append(f"{path.relative_to(package)}:{_key(path)}")
     parts.append(f"briefing.toml:{_file_sha(config.config_file)}")
-    parts += [f"{path.name}:{_stat_key(path)}" for path in font_files(config.fonts_dir)]
+    parts += [f"{path.name}:{_key(path)}" for path in font_files(config.fonts_dir)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _key(path: Path) -> tuple | None:
+    """`files.stat_key`, as a tuple (it is compared and kept in pickles)."""
+    found = stat_key(path)
+    return tuple(found) if found is not None else None
 
 
 def _file_sha(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return digest(path.read_bytes())
     except OSError:
         return "fehlt"
+
+
+def _read(path: Path, version) -> dict:
+    """A cache file written for `version`, or an empty one (missing, unreadable or of
+    another version: made again)."""
+    try:
+        with open(path, "rb") as file:
+            data = pickle.load(file)
+        return data if isinstance(data, dict) and data.get("version") == version else {}
+    except Exception:
+        return {}
+
+
+def _write(path: Path, data: dict) -> None:
+    with contextlib.suppress(OSError):  # a cache: the next run reads the files again
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class DocumentCache:
@@ -83,18 +98,13 @@ class DocumentCache:
         return cls(_place(config.root) if stored else None, context(config, final))
 
     def _load(self) -> None:
-        try:
-            with open(self.path, "rb") as file:
-                data = pickle.load(file)
-            if data.get("key") == self.key:
-                self.documents, self.typeset = data["documents"], data["typeset"]
-        except Exception:  # missing, unreadable or of another version: made again
-            self.documents, self.typeset = {}, {}
+        data = _read(self.path, self.key)
+        self.documents, self.typeset = data.get("documents", {}), data.get("typeset", {})
 
     def read(self, path: Path, display: str, make):
         """The (document, problems) of a content file: from the cache when the file is the
         same, else `make(path, display)` (which may raise ContentError: not cached)."""
-        key = _stat_key(path)
+        key = _key(path)
         found = self.documents.get(display)
         if found is not None and found[0] == key:
             self._used[display] = found
@@ -133,11 +143,9 @@ class DocumentCache:
             return
         if not self.changed and len(self._used) == len(self.documents):
             return
-        data = {"key": self.key, "documents": self._used, "typeset": self._typeset_used}
-        with contextlib.suppress(OSError):  # a cache: the next build reads the files again
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-            _remove_unused(self.path.parent)
+        _write(self.path, {"version": self.key, "documents": self._used,
+                           "typeset": self._typeset_used})
+        _remove_unused(self.path.parent)
 
 
 def _remove_unused(folder: Path) -> None:
@@ -160,17 +168,11 @@ def front_matters(root: Path, sources: list[str], read) -> dict[str, dict]:
 
     path = _place(root).with_suffix(".metas.pickle")
     # Read by this version of the reader and of PyYAML.
-    version = repr((FORMAT, _stat_key(Path(reader.__file__)), library_versions()))
-    try:
-        with open(path, "rb") as file:
-            known = pickle.load(file)
-        if not isinstance(known, dict) or known.get("version") != version:
-            known = {}
-    except Exception:  # missing or unreadable: made again
-        known = {}
+    version = repr((FORMAT, _key(Path(reader.__file__)), library_versions()))
+    known = _read(path, version)
     found, kept, changed = {}, {"version": version}, False
     for source in sources:
-        key = _stat_key(root / source)
+        key = _key(root / source)
         was = known.get(source)
         if was is not None and was[0] == key:
             meta = was[1]
@@ -178,7 +180,5 @@ def front_matters(root: Path, sources: list[str], read) -> dict[str, dict]:
             meta, changed = read(root / source) or {}, True
         found[source], kept[source] = meta, (key, meta)
     if changed or len(kept) != len(known):
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        _write(path, kept)
     return found

@@ -80,6 +80,17 @@ def write_all_atomically(files: dict[Path, bytes], mode: int = 0o644) -> None:
         os.replace(temp_name, target)
 
 
+def stat_key(path: str | Path) -> list[int] | None:
+    """[size, mtime_ns, ctime_ns, inode] of a file, or None: a file with the same key as
+    before is taken to be unchanged (briefing and editors replace files, which changes the
+    inode; a same-size rewrite in place within one clock tick would be missed)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
 def cache_dir() -> Path:
     """The user's cache folder for briefing (parsed hyphenation patterns, font settings):
     outside the project, so content cannot plant anything there."""

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import Problem, Severity
-from .files import write_atomically
+from .files import stat_key, write_atomically
 from .paths import Paths
 
 FORMAT = 7
@@ -90,11 +90,9 @@ class Digests:
         return found
 
     def _hash(self, name: str) -> str:
-        try:
-            stat = os.stat(name)
-        except OSError:
+        key = stat_key(name)
+        if key is None:
             return "fehlt"
-        key = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
         known = self.seen.get(name) or self.known.get(name)
         if known is not None and known[:4] == key:
             self.seen[name] = known
@@ -112,11 +110,9 @@ class Digests:
         name = os.fspath(path)
         self._cache.pop(name, None)
         self._named.pop(name, None)
-        try:
-            stat = os.stat(name)
-        except OSError:
-            return
-        self.seen[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, sha]
+        key = stat_key(name)
+        if key is not None:
+            self.seen[name] = [*key, sha]
 
     def forget(self, path: str | Path) -> None:
         name = os.fspath(path)

@@ -97,6 +97,9 @@ class Run:
         #: What happens to each package's public outputs in this run (publication.py).
         self.decisions: dict[str, Decision] = {}
         self.staging = Staging(self)
+        self._families: tuple = (None, [], {})
+        #: Shown paths of content files begin so.
+        self.content_prefix = self.config.show(self.config.content_dir) + "/"
         #: The content files whose units this build looks at, when it is a build of what
         #: changed (`changed`: the files, from `Staleness.changed_files`); None: all.
         self.scope = self._scope(changed) if changed is not None and channels else None
@@ -105,7 +108,6 @@ class Run:
         #: Published releases whose content file was deleted: nothing of them goes.
         self.guarded = self._deleted_but_published() if channels and not dry else set()
         self._bodies: dict[str, object] = {}
-        self._families: tuple[list | None, dict] = (None, {})
         self._internal_of: dict | None = None
         #: Unit key → the files made of it in this run, while they are not written yet
         #: (a package's, until its family is written; everything, in a check). Once
@@ -159,9 +161,8 @@ class Run:
         problem the last build reported of them (errors, notes of publication, warnings
         of their pages), and their PDFs current."""
         manifest = self.staleness.manifest
-        content = self.config.show(self.config.content_dir) + "/"
         self.report.add(p for p in manifest.stored_problems()
-                        if p.path.startswith(content) and not self.in_scope(p.path))
+                        if p.path.startswith(self.content_prefix) and not self.in_scope(p.path))
         for entry in manifest.units.values():
             if entry.output not in ("pdf", "kit") or self.in_scope(entry.source):
                 continue
@@ -206,14 +207,19 @@ class Run:
         """The packages that may go out: an internal release or edition never does."""
         return [p for p in self.packages if not p.release.internal]
 
-    def _family_of(self) -> dict[str, list[Package]]:
-        """Package key → its family (made once per list of packages: they are replaced
-        when numbers are given)."""
+    def public_families(self) -> list[list[Package]]:
+        """The public packages by family (made once per list of packages: they are
+        replaced when numbers are given)."""
         if self._families[0] is not self.packages:
-            found = {p.key: family for family in families(self.public_packages())
-                     for p in family}
-            self._families = (self.packages, found)
+            found = families(self.public_packages())
+            self._families = (self.packages, found,
+                              {p.key: family for family in found for p in family})
         return self._families[1]
+
+    def _family_of(self) -> dict[str, list[Package]]:
+        """Package key → its family."""
+        self.public_families()
+        return self._families[2]
 
     def languages(self, package: Package) -> list[Package]:
         """The other language versions of a package (its original, its editions) that
@@ -252,7 +258,7 @@ class Run:
     def _number_first_publications(self) -> None:
         """A release published for the first time gets its number before it is set."""
         register = self.project.register
-        chosen = candidates([f for f in families(self.public_packages())
+        chosen = candidates([f for f in self.public_families()
                              if self.in_scope(f[0].key)], register, self.now)
         numbers = register.next_numbers([p.release for p in chosen])
         if not numbers:
@@ -555,7 +561,7 @@ class Run:
         for package in self.packages:  # internal: never published, no number or log
             if package.release.internal:
                 self.decisions[package.key] = Decision(REVIEW, State("intern"))
-        for family in families(self.public_packages()):
+        for family in self.public_families():
             if not self.in_scope(family[0].key):
                 continue
             for key, decision in decide(family, self.project.register, self.now, self.missing,
@@ -805,11 +811,10 @@ class Run:
         try:
             outcomes = self.report.outcomes
             self.staleness.manifest.published = self.published
-            content = self.config.show(self.config.content_dir) + "/"
             failed_units = {key.partition(":")[2] for key in self.failed}
             self.staleness.save(self.report.problems, {o.display_path for o in outcomes
                                                        if not o.ok and not o.kit} |
-                                {k for k in failed_units if k.startswith(content)},
+                                {k for k in failed_units if k.startswith(self.content_prefix)},
                                 {o.display_path for o in outcomes}, complete, self.channels)
         except OSError as exc:
             self.report.add([Problem(
