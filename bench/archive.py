@@ -13,6 +13,7 @@ release against the smallest size.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sys
@@ -80,9 +81,14 @@ def correct(root: Path, count: int, round_: int) -> str:
     """Correct the release in the middle of the archive and approve it again."""
     name, text = release(count // 2, count)
     path = root / "content" / name
+    # A kept archive was corrected by earlier runs: one entry more than the log has.
+    before = max((json.loads(line).get("korrekturen", 0)
+                  for log in (root / "protokoll").glob("*.jsonl")
+                  for line in log.read_text(encoding="utf-8").splitlines()
+                  if f"content/{name}" in line), default=0)
     today = dt.date.today()
-    fixes = "".join(f"  {today - dt.timedelta(days=20 - n)}: Korrektur {n} im zweiten Satz.\n"
-                    for n in range(round_ + 1))
+    fixes = "".join(f"  {today - dt.timedelta(days=400 - n)}: Korrektur {n} im zweiten Satz.\n"
+                    for n in range(max(round_, before) + 1))
     path.write_text(text.replace("ort: Dresden\n", f"ort: Dresden\nkorrekturen:\n{fixes}")
                     .replace("zweiter Satz", f"zweiter, {round_ + 1}. korrigierter Satz"),
                     encoding="utf-8")

@@ -28,7 +28,7 @@ Dresden (29. Oktober 2025) – Ein kurzer Text.
 
 
 #: Files a build keeps in output/ besides the PDFs.
-BOOKKEEPING = [".briefing-manifest.json", ".briefing.lock"]
+BOOKKEEPING = [".briefing-manifest", ".briefing.lock"]
 
 
 def make_project(root: Path, files: dict[str, str] | None = None, content: bool = False) -> Path:

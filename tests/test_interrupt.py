@@ -43,7 +43,7 @@ def test_terminated_build_leaves_no_stray_files(tmp_path, jobs):
     assert sorted(p.name for p in output.iterdir() if p.name.startswith(".")) == BOOKKEEPING
     for name in written:
         assert len(PdfReader(output / name).pages) >= 1  # complete, not truncated
-    manifest = Manifest.load(root / "output" / ".briefing-manifest.json")
+    manifest = Manifest.load(root / "output" / ".briefing-manifest")
     assert sorted(manifest.file_names()) == written
     assert manifest.project is None  # an interrupted build vouches for nothing
 

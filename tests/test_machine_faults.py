@@ -69,7 +69,7 @@ def test_disk_full_while_writing_a_pdf(built, capsys, monkeypatch):
     assert len(err) == 2
     assert err[0].startswith("output/a.pdf: kann nicht geschrieben werden (")
     assert err[0].endswith(f" kB): {FULL}; die bisherige Datei bleibt unverändert")
-    assert err[1] == (f"output/.briefing-manifest.json: kann nicht gespeichert werden: {FULL}; "
+    assert err[1] == (f"output/.briefing-manifest: kann nicht gespeichert werden: {FULL}; "
                       "die alte Fassung bleibt, der nächste Lauf setzt die betroffenen "
                       "Dokumente erneut")
     assert "FEHLER    content/a.md: kein PDF erzeugt; output/a.pdf ist veraltet" in out
@@ -106,12 +106,12 @@ def test_a_pdf_the_disk_refused_is_made_by_the_next_build(built, capsys, monkeyp
 def test_manifest_that_cannot_be_saved_keeps_the_old_one(built, capsys, monkeypatch):
     from briefing.incremental import Manifest
 
-    manifest = built / "output" / ".briefing-manifest.json"
+    manifest = built / "output" / ".briefing-manifest"
     old = manifest.read_bytes()
     monkeypatch.setattr(Manifest, "save", oserror(errno.ENOSPC, str(manifest)))
     code, _, err = run(built, capsys, "build")
     assert code == 3
-    assert err == [f"output/.briefing-manifest.json: kann nicht gespeichert werden: {FULL}; die "
+    assert err == [f"output/.briefing-manifest: kann nicht gespeichert werden: {FULL}; die "
                    "alte Fassung bleibt, der nächste Lauf setzt die betroffenen Dokumente erneut"]
     assert manifest.read_bytes() == old
     monkeypatch.undo()

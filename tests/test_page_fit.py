@@ -221,3 +221,24 @@ def test_release_fixture_still_one_page(project):
     root = project({"content/pm.md": RELEASE})
     assert build(root).exit_code() == 0
     assert page_sizes(root / "output" / "pm.pdf") == ["hoch"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # The paragraph ends inside the text area; only its bottom margin reaches past the
+    # foot of the page, where it is dropped: nothing is cut off (a release with many
+    # corrections put its lead there and failed).
+    ('<p>Ein Absatz am Fuß der Seite.</p>', []),
+    ('<p style="height: 45mm">Zu hoch.</p>', [("p", False, 1.5)]),
+    ('<p style="white-space: nowrap">' + "Sehr langes Wort " * 20 + "</p>", [("p", True, 0.0)]),
+])
+def test_only_ink_past_the_text_area_counts_as_not_fitting(body, expected):
+    import weasyprint
+
+    from briefing import overflow
+
+    css = ("@page { size: 100mm 50mm; margin: 10mm } body { margin: 0 } "
+           "p { margin: 0 0 20mm; height: 25mm; font-size: 10pt }")
+    document = weasyprint.HTML(string=f"<html><style>{css}</style><body>{body}</body></html>"
+                               ).render()
+    assert [(o.tag, o.right > 0, round(o.bottom, 1))
+            for o in overflow.find(document)] == expected

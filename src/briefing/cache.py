@@ -23,7 +23,7 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from .files import cache_dir, stat_key, write_atomically
+from .files import bulk_read, cache_dir, stat_key, write_atomically
 from .incremental import digest
 
 #: Raised when the layout of what is stored changes.
@@ -67,7 +67,7 @@ def _read(path: Path, version) -> dict:
     """A cache file written for `version`, or an empty one (missing, unreadable or of
     another version: made again)."""
     try:
-        with open(path, "rb") as file:
+        with open(path, "rb") as file, bulk_read():
             data = pickle.load(file)
         return data if isinstance(data, dict) and data.get("version") == version else {}
     except Exception:

@@ -1,6 +1,6 @@
 """What is stale, and why: fingerprints of every input and the manifest in output/.
 
-The manifest (`output/.briefing-manifest.json`) records, for every unit of every output
+The manifest (`output/.briefing-manifest`) records, for every unit of every output
 (a document's PDF, a package's web pages, the site's archive), the content files it came
 from, the fingerprint of each kind of input it was made from and the hash of every file it
 wrote. A unit is made again only when one of its inputs changed: its content files, the
@@ -16,9 +16,10 @@ content or importing WeasyPrint. This module imports nothing heavy on purpose.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-import json
+import marshal
 import os
 import sys
 from collections.abc import Iterable
@@ -27,10 +28,10 @@ from functools import cache
 from pathlib import Path
 
 from .errors import Problem, Severity
-from .files import stat_key, write_atomically
+from .files import bulk_read, stat_key, write_atomically
 from .paths import Paths
 
-FORMAT = 7
+FORMAT = 8
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "pymdown_extensions",
@@ -237,25 +238,18 @@ class Manifest:
     def load(cls, path: Path) -> Manifest:
         """The last build's manifest; an empty one when missing, unreadable or old."""
         try:
-            with open(path, "rb") as file:
+            with open(path, "rb") as file, bulk_read():
                 stat = os.fstat(file.fileno())
-                data = json.loads(file.read())
-            if data.get("format") != FORMAT:
+                data = marshal.loads(file.read())
+            if not isinstance(data, tuple) or data[0] != FORMAT:
                 return cls()
-            # Inputs every unit shares (code, configuration, …) are written once.
-            shared, lists = data.get("shared", {}), data.get("lists", {})
-            units = {}
-            for key, value in data["units"].items():
-                value["inputs"] = {kind: shared.get(fingerprint, fingerprint)
-                                   for kind, fingerprint in value["inputs"].items()}
-                if isinstance(value["templates"], str):
-                    value["templates"] = lists[value["templates"]]
-                units[key] = Entry(**value)
-            return cls(data["project"], data["problems"], units, data["failed"],
-                       data.get("expires"), data.get("published", {}), data.get("stats", {}),
-                       data.get("basis"), data.get("log"),
-                       (stat.st_size, stat.st_mtime_ns, stat.st_ino))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            (_, project, problems, units, failed, expires, published, stats, basis,
+             log) = data
+            with bulk_read():
+                units = {unit_key(u[0], u[1]): Entry(*u) for u in units}
+            return cls(project, problems, units, failed, expires, published, stats, basis,
+                       log, (stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
             return cls()
 
     def unchanged_on_disk(self, path: Path) -> bool:
@@ -267,30 +261,24 @@ class Manifest:
         return self.loaded == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
     def save(self, path: Path) -> None:
-        # A fingerprint that many units share (code, configuration, assets) is stored
-        # once, under a short name: at thousands of releases the manifest stays small.
-        counts: dict[str, int] = {}
+        # marshal, not JSON: at thousands of releases the manifest is tens of megabytes, and
+        # marshal reads and writes it several times faster. A fingerprint many units share
+        # (code, configuration, a release's content) is made one object first: marshal
+        # then writes it once and reads it back shared. The file is briefing's own record
+        # in output/, read by no one else.
+        same: dict = {}
+        units = []
         for entry in self.units.values():
-            for fingerprint in entry.inputs.values():
-                counts[fingerprint] = counts.get(fingerprint, 0) + 1
-        names = {fingerprint: f"@{index}" for index, fingerprint in enumerate(
-            sorted(f for f, n in counts.items() if n > 2 and len(f) > 8))}
-        # So are the lists of templates (the same for every unit of an output).
-        lists: dict[tuple, str] = {}
-        units = {}
-        for key, entry in sorted(self.units.items()):
-            value = dict(vars(entry))
-            value["inputs"] = {kind: names.get(f, f) for kind, f in entry.inputs.items()}
-            value["templates"] = lists.setdefault(tuple(entry.templates), f"@{len(lists)}")
-            units[key] = value
-        data = {"format": FORMAT, "project": self.project, "problems": self.problems,
-                "shared": {name: fingerprint for fingerprint, name in names.items()},
-                "lists": {name: list(templates) for templates, name in lists.items()},
-                "units": units, "failed": self.failed, "expires": self.expires,
-                "published": dict(sorted(self.published.items())), "stats": self.stats,
-                "basis": self.basis, "log": self.log}
-        write_atomically(path, json.dumps(data, ensure_ascii=False,
-                                          separators=(",", ":")).encode())
+            inputs = {kind: same.setdefault(f, f) for kind, f in entry.inputs.items()}
+            templates = same.setdefault(tuple(entry.templates), list(entry.templates))
+            units.append((entry.output, entry.source, inputs, entry.files, entry.pages,
+                          entry.sources, entry.images, entry.problems, entry.links,
+                          templates))
+        data = (FORMAT, self.project, self.problems, units, self.failed, self.expires,
+                self.published, self.stats, self.basis, self.log)
+        write_atomically(path, marshal.dumps(data))
+        with contextlib.suppress(OSError):  # the JSON manifest of earlier versions
+            os.remove(path.with_name(".briefing-manifest.json"))
         try:
             stat = os.stat(path)
             self.loaded = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
@@ -387,9 +375,10 @@ class Staleness:
         present = set(now)
         changed |= {name[root:] for name in digests.known
                     if name.startswith(folders) and name not in present}
-        for entry in manifest.units.values():
-            if not self.intact(entry):
-                changed |= {entry.source, *entry.sources}
+        if not self.all_intact():
+            for entry in manifest.units.values():
+                if not self.intact(entry):
+                    changed |= {entry.source, *entry.sources}
         return changed | set(manifest.failed)
 
     def inputs(self, sources: Iterable[str], links: Iterable[str], templates: Iterable[str],
@@ -460,6 +449,29 @@ class Staleness:
         return all(self.digests.file(output + name) == sha
                    for name, (sha, _size) in entry.files.items())
 
+    def all_intact(self) -> bool:
+        """Every file of every unit is there as it was written: each recorded file under
+        output/ still has the size, times and inode it had when hashed, and the units
+        name as many files as are recorded (else each unit is checked file by file). One
+        stat per file, nothing read: a no-op build of thousands of releases stats them
+        all."""
+        prefix = f"{self.paths.output_dir}{os.sep}"
+        recorded = 0
+        stat = os.stat
+        for name, known in self.digests.known.items():
+            if not name.startswith(prefix):
+                continue
+            recorded += 1
+            try:
+                found = stat(name)
+            except OSError:
+                return False
+            if (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino) != \
+                    tuple(known[:4]):
+                return False
+        named = sum(len(entry.files) for entry in self.manifest.units.values())
+        return named == recorded or all(self.intact(e) for e in self.manifest.units.values())
+
     def reason(self, entry: Entry | None, inputs: dict, force: bool = False) -> str | None:
         """Why this unit must be made (a key of REASONS), or None when it is current."""
         if entry is None or not entry.files:
@@ -505,7 +517,7 @@ class Staleness:
         return (manifest.project is not None and self.project() == stored
                 and (made_channels == "alle" or not channels)
                 and not self.expired()
-                and all(self.intact(e) for e in manifest.units.values()))
+                and self.all_intact())
 
     def expired(self) -> bool:
         """A held-back embargo has ended since the last build."""

@@ -47,8 +47,10 @@ def find(document) -> list[Overflow]:
 
 
 def _walk(box, right: float, bottom: float, found: dict[int, Overflow]) -> None:
-    over_x = box.position_x + box.margin_width() - right
-    over_y = box.position_y + box.margin_height() - bottom
+    # The border box: a margin past the page's edge is not ink (a paragraph's bottom
+    # margin at the foot of a page is simply dropped there).
+    over_x = box.position_x + (box.margin_left or 0) + box.border_width() - right
+    over_y = box.position_y + (box.margin_top or 0) + box.border_height() - bottom
     element = getattr(box, "element", None)
     if (over_x > TOLERANCE or over_y > TOLERANCE) and element is not None and \
             box.element_tag not in ("html", "body", "main") and _is_content(box):

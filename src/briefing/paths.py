@@ -57,7 +57,7 @@ class Paths:
 
     @cached_property
     def manifest(self) -> Path:
-        return self.output_dir / ".briefing-manifest.json"
+        return self.output_dir / ".briefing-manifest"
 
     @cached_property
     def lock_file(self) -> Path:

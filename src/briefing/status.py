@@ -88,7 +88,7 @@ def run_status(root: Path, args) -> int:
                        for name in STATES if any(s.state == name for s in states))
     print(f"Zusammenfassung: {counts or 'keine Inhaltsdateien'}")
     # What a build would publish, and what it holds back (and until when).
-    for release in releases(Paths(root)):
+    for release in releases(Paths(root), states=states):
         if release.state not in ("veröffentlicht", "korrigiert", "intern (nie veröffentlicht)"):
             print(f"Veröffentlichung: {release.state:<28} {release.source}")
     return 0
@@ -114,10 +114,10 @@ class Release:
     state: str = ""
 
 
-def releases(paths: Paths, month: str | None = None,
-             now: dt.datetime | None = None) -> list[Release]:
+def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = None,
+             states: list[State] | None = None) -> list[Release]:
     """Every release (of `month`, JJJJ-MM), newest first, from its front matter, the
-    approvals and the publication log."""
+    approvals and the publication log (`states`: `project_status`, when at hand)."""
     from .lifecycle import Register
     from .schema import inherited
     from .values import FieldError, parse_date, parse_embargo
@@ -127,7 +127,7 @@ def releases(paths: Paths, month: str | None = None,
     from_original = [row.field for row in inherited("from_original")
                      if row.field in ("datum", "nummer", "sperrfrist", "veröffentlichung",
                                       "zurückgezogen", "korrekturen")]
-    states = {s.path: s.state for s in project_status(paths)}
+    states = {s.path: s.state for s in (project_status(paths) if states is None else states)}
     metas = front_matters(paths.root, [s for s in states if s.endswith(".md")], read_meta)
     register = Register(paths)
     default_language = _default_language(paths)
