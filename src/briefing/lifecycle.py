@@ -30,7 +30,7 @@ from pathlib import Path
 from . import clock
 from .files import write_atomically
 from .i18n import gettext
-from .model import Document
+from .model import Document, evolve
 from .paths import Paths
 
 LOG_FILE = "protokoll.jsonl"
@@ -304,8 +304,6 @@ def with_numbers(documents: list[Document], numbers: dict[str, str]) -> list[Doc
     (speaking notes, Q&A) has no number of its own: it shows its release's as such."""
     if not numbers:
         return documents
-    from dataclasses import replace
-
     done: dict[str, Document] = {}
 
     def one(document: Document) -> Document:
@@ -321,7 +319,10 @@ def with_numbers(documents: list[Document], numbers: dict[str, str]) -> list[Doc
                 number = original.number.replace("Nr.", gettext(document.language, "Nr."), 1)
             elif release is not None and release.number and document.type.part_of:
                 number = release.number
-        result = replace(document, number=number, release=release, original=original)
+        same = number == document.number and release is document.release and \
+            original is document.original
+        result = document if same else \
+            evolve(document, number=number, release=release, original=original)
         done[document.display_path] = result
         return result
 

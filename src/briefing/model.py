@@ -13,6 +13,15 @@ from .i18n import gettext
 INTERNAL_FOLDER = "intern"
 
 
+def evolve(value, **changes):
+    """`dataclasses.replace` for the frozen records here (no `__post_init__`, no slots)
+    without its per-field bookkeeping: a project of thousands of documents copies each a
+    few times while it is loaded (typography, links, numbers)."""
+    new = object.__new__(type(value))
+    new.__dict__.update(value.__dict__, **changes)
+    return new
+
+
 @dataclass(frozen=True)
 class QuoteStyle:
     """Opening/closing marks for outer and inner quotations."""

@@ -13,6 +13,7 @@ run (`body`), whichever outputs use it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -273,7 +274,8 @@ class Run:
         keys = {entry["datei"] for entry in register.log}
         found = set()
         for key in sorted(keys):
-            if register.published(key) and not (self.config.root / key).exists():
+            if register.published(key) and \
+                    not os.path.exists(os.path.join(self.config.root, key)):
                 number = register.number_of(key)
                 shown = f" ({number.replace(chr(160), ' ')})" if number else ""
                 self.report.add([Problem(key, None, (
@@ -791,8 +793,9 @@ class Run:
         # keeps its name, and its outputs theirs).
         units = self.staleness.manifest.units
         owned = {name for key in present if key in units for name in units[key].files}
-        for entry in sorted(self.staleness.manifest.units.values(), key=lambda e: e.key):
-            if entry.output not in names or entry.key in present or entry.source in keep:
+        left = [e for e in units.values() if e.output in names and e.key not in present]
+        for entry in sorted(left, key=lambda e: e.key):
+            if entry.source in keep:
                 continue
             of_site = getattr(OUTPUTS_BY_NAME.get(entry.output), "scope", None) == SITE
             if not of_site and not self.in_scope(entry.source):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .model import QUOTE_STYLES, Contact, Document, QuoteStyle
+from .model import QUOTE_STYLES, Contact, Document, QuoteStyle, evolve
 
 NBSP = "\u00a0"
 #: Quote styles for languages other than German, which uses the project's setting.
@@ -149,7 +149,7 @@ def typeset_documents(documents: list[Document], house_style: QuoteStyle,
             return c and replace(c, office=t(c.office), name=t(c.name), address=t(c.address))
 
         embargo = document.embargo
-        result = replace(
+        result = evolve(
             document, title=t(document.title), subtitle=t(document.subtitle),
             place=t(document.place),
             embargo=embargo and replace(embargo, text=t(embargo.text)),
