@@ -216,10 +216,12 @@ def test_preview_in_a_real_browser(preview):
                 arg=before, timeout=TIMEOUT * 1000)
             assert page.locator("img").first.get_attribute("alt") == \
                 "Neue Überschrift, Seite 1 von 1"
-            # Told by push, not by asking: one event stream per page load, no polling.
+            # Told by push, not by asking: one event stream for the page's life, no
+            # polling, no reload (the page itself is not asked for again).
             page.wait_for_timeout(1000)
             assert not [a for a in asked if "/stand" in a]
-            assert len([a for a in asked if "/ereignisse" in a]) == 2
+            assert len([a for a in asked if "/ereignisse" in a]) == 1
+            assert [a for a in asked if a.rstrip("/") == url.rstrip("/")] == [url]
             # The tabs: the web page in place of the page images; kept after a new setting.
             page.click("button[data-form=web]")
             assert page.locator("iframe").is_visible() and page.locator("img").first.is_hidden()

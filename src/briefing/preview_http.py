@@ -4,7 +4,8 @@ The server binds 127.0.0.1 and answers only requests addressed to that host (so 
 elsewhere cannot read embargoed drafts through DNS rebinding). It serves the page, the
 state (`/stand`), each PDF page as an image and the PDF itself: nothing from disk. The
 page learns of a new rendering at once, by push: it holds an event stream
-(`/ereignisse`, server-sent events) that says each new version as it exists.
+(`/ereignisse`, server-sent events) that brings each new version as it exists, and shows
+it in place once its page images have loaded.
 """
 
 from __future__ import annotations
@@ -51,21 +52,38 @@ pre.mail { background: #fff; padding: 1rem; white-space: pre-wrap;
 </main>
 <script>
 // Tabs: the PDF pages, the web page, the e-mail; the choice survives a new rendering.
-function show(form) {
+let form = location.hash.slice(1) || "pdf";
+function show(chosen) {
+  form = chosen;
   for (const button of document.querySelectorAll(".tabs button"))
     button.setAttribute("aria-selected", button.dataset.form === form);
   for (const panel of document.querySelectorAll("[data-panel]"))
     panel.hidden = panel.dataset.panel !== form;
   history.replaceState(null, "", "#" + form);
 }
-for (const button of document.querySelectorAll(".tabs button"))
-  button.addEventListener("click", () => show(button.dataset.form));
-show(location.hash.slice(1) || "pdf");
-// The server says each new rendering as it exists (server-sent events); then show it.
-const stand = document.body.dataset.stand;
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".tabs button");
+  if (button) show(button.dataset.form);
+});
+show(form);
+// The server pushes each new rendering as it exists (server-sent events): its page
+// images load while the old ones stay on screen, then the new ones take their place.
+let stand = document.body.dataset.stand;
 const events = new EventSource("/ereignisse?stand=" + stand);
 events.onmessage = (event) => {
-  if (event.data != stand) { events.close(); location.reload(); }
+  const update = JSON.parse(event.data);
+  const version = String(update.stand);
+  if (version === stand) return;
+  stand = version;
+  const fresh = document.createRange().createContextualFragment(update.inhalt);
+  const loading = [...fresh.querySelectorAll("img")].map((img) => img.decode().catch(() => {}));
+  Promise.all(loading).then(() => {
+    if (stand !== version) return;  // a newer one came meanwhile
+    document.querySelector("main").replaceChildren(fresh);
+    show(form);
+    document.body.dataset.stand = version;
+    document.body.dataset.gezeigt = performance.timeOrigin + performance.now();
+  });
 };
 </script>
 </body></html>
@@ -101,6 +119,12 @@ def _problems(problems: list[str]) -> list[str]:
 
 
 def page(preview) -> str:
+    version, inside = content(preview)
+    return PAGE.replace("{stand}", str(version)).replace("{inhalt}", inside)
+
+
+def content(preview) -> tuple[int, str]:
+    """The version shown and what the page shows of it (inside `<main>`)."""
     with preview.lock:
         views, notes, version = list(preview.views.values()), list(preview.notes), \
             preview.version
@@ -133,7 +157,7 @@ def page(preview) -> str:
         parts.append("</section>")
     empty = '<p class="setting">Keine Dokumente.</p>' if ready else \
         '<p class="setting" role="status">wird gesetzt …</p>'
-    return PAGE.replace("{stand}", str(version)).replace("{inhalt}", "\n".join(parts) or empty)
+    return version, "\n".join(parts) or empty
 
 
 def _view(preview, index: int):
@@ -231,9 +255,11 @@ def make_handler(preview, port: int):
                     with preview.changed:
                         preview.changed.wait_for(lambda seen=known: preview.version != seen,
                                                  timeout=15)
-                        version = preview.version
+                    version, inside = content(preview)
                     if version != known:
-                        self.wfile.write(f"data: {version}\n\n".encode())
+                        # The new page itself, so the page needs no second request.
+                        update = json.dumps({"stand": version, "inhalt": inside})
+                        self.wfile.write(f"data: {update}\n\n".encode())
                         known = version
                     else:
                         self.wfile.write(b": warten\n\n")
