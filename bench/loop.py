@@ -89,6 +89,7 @@ def preview_in_browser(root: Path, name: str, edits: int = EDITS
                                    ".every(i => i.complete && i.naturalWidth > 0)",
                                    timeout=60_000)
             first = time.perf_counter() - began
+            time.sleep(0.5)  # the finished PDF of the first view follows its pages
             path = root / "content" / name
             text = path.read_text(encoding="utf-8")
             times = []

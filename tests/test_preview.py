@@ -273,3 +273,34 @@ def test_the_preview_shows_the_web_page_and_the_e_mail_too(preview):
     mail = shown.split('<pre class="mail">', 1)[1].split("</pre>", 1)[0]
     assert mail.startswith("Testmitteilung\n\nPRESSEMITTEILUNG · Sächsische Staatskanzlei\n")
     assert "Dresden (29.\u00a0Oktober 2025) – Ein kurzer Text." in mail
+
+
+def test_the_pages_are_shown_before_the_pdf_is_finished(project):
+    """The warm worker sends the laid-out pages first and finishes the PDF/A + UA
+    structure while they are shown; the finished PDF has the same pages."""
+    from briefing.markup import render_body
+    from briefing.project import load_project
+    from briefing.setting import Worker, settings_for
+    from briefing.templating import compose, make_environment
+
+    root = project({"content/pm.md": RELEASE})
+    loaded = load_project(root)
+    document = loaded.documents[0]
+    config = loaded.config
+    page = compose(document, make_environment(config.templates_dir), config,
+                   render_body(document, config.quotes, config.content_dir))
+    worker = Worker()
+    try:
+        worker.setup(settings_for(loaded, loaded.documents))
+        early: list = []
+        finished = worker.render((document.display_path, page.html), early.append)
+    finally:
+        worker.close()
+    assert [e.pages for e in early] == [finished.pages] == [1]
+    assert early[0].ok and finished.ok
+    shown, final = PdfReader(io.BytesIO(early[0].data)), PdfReader(io.BytesIO(finished.data))
+    assert "Testmitteilung" in shown.pages[0].extract_text()
+    assert shown.pages[0].extract_text() == final.pages[0].extract_text()
+    # The structure for screen readers (PDF/UA) comes with the finished PDF.
+    assert "/StructTreeRoot" not in shown.trailer["/Root"]
+    assert "/StructTreeRoot" in final.trailer["/Root"]

@@ -51,6 +51,10 @@ class View:
     #: The same text as its web page (images inline) and, for a release, its e-mail text.
     web: str = ""
     mail: str = ""
+    #: The rendering shown is finished (its PDF with structure, its web page); it was
+    #: shown before, as soon as its pages were laid out (`early`).
+    finished: threading.Event = field(default_factory=threading.Event)
+    early: bool = False
 
 
 class Preview:
@@ -98,7 +102,10 @@ class Preview:
             inputs = self._inputs(staleness, document, view) if document else None
             if document is not None and (view.failed or view.fingerprint != inputs):
                 new = self._render(project, document, view, inputs, notes)
-            self._store(view, self._problems(project, source, document, view), bool(new))
+            # Shown as soon as laid out: the finished PDF is a new version only when it
+            # brought new problems.
+            self._store(view, self._problems(project, source, document, view),
+                        bool(new) and not view.early)
             done += new
         with self.lock:
             for gone in set(self.views) - set(shown):
@@ -139,21 +146,53 @@ class Preview:
         if page.html is None:
             view.failed = True
             return 0
-        produced = self.worker.render((document.display_path, page.html))
-        view.rendered += [str(p) for p in produced.problems if str(p) not in view.rendered]
-        view.failed = not produced.ok
-        if view.failed:
-            return 0
-        web, mail = _other_forms(project, document, body, self.env, len(produced.data))
-        with self.lock:
-            view.title, view.pdf, view.pages, view.images_of = \
-                document.title, produced.data, produced.pages, {}
-            view.web, view.mail = web, mail
-            view.fingerprint, view.seconds = inputs, time.perf_counter() - began
-            view.at = time.strftime("%H:%M:%S")
+        composed = list(view.rendered)
+        view.early = False
+
+        def show(produced) -> None:
+            """The laid-out pages, on screen while the worker finishes the PDF; its web
+            page and the PDF itself are served once it is finished (`View.finished`)."""
+            view.rendered = composed + [str(p) for p in produced.problems
+                                        if str(p) not in composed]
+            self._show(project, document, body, view, produced, inputs, began, False)
+            with self.lock:
+                self.ready = True  # the page shows it now: no longer »wird gesetzt …«
+            self._store(view, self._problems(project, document.display_path, document, view),
+                        True)
+            view.early = True
+
+        try:
+            produced = self.worker.render((document.display_path, page.html), show)
+            view.rendered = composed + [str(p) for p in produced.problems
+                                        if str(p) not in composed]
+            view.failed = not produced.ok
+            if view.failed:
+                return 0
+            self._show(project, document, body, view, produced, inputs, began, True)
+        finally:
+            view.finished.set()  # also when it failed: the last good rendering stays
         if self.write:
             notes += self._write(document, produced.data)
         return 1
+
+    def _show(self, project, document, body, view: View, produced, inputs: dict,
+              began: float, finished: bool) -> None:
+        """Put a rendering in the view. The finished PDF replaces the laid-out one: the
+        same pages (the images made of them stay), with the structure for PDF/A and UA,
+        and the web page that names its size."""
+        web, mail = _other_forms(project, document, body, self.env, len(produced.data))
+        with self.lock:
+            if view.pages != produced.pages or view.fingerprint != inputs or \
+                    view.title != document.title:
+                view.images_of = {}
+            view.title, view.pdf, view.pages = document.title, produced.data, produced.pages
+            view.mail = mail
+            if finished:
+                view.web = web
+            else:
+                view.finished.clear()
+            view.fingerprint, view.seconds = inputs, time.perf_counter() - began
+            view.at = time.strftime("%H:%M:%S")
 
     def _write(self, document, data: bytes) -> list[str]:
         target = self.paths.output_dir / document.output_name

@@ -20,6 +20,9 @@ from .errors import UsageError
 
 #: Pages are shown at this many pixels per PDF point (1.5 ≈ 108 dpi).
 SCALE = 1.5
+#: How long a request for a PDF or web page waits for the rendering to be finished (the
+#: setting's own time budget ends it before).
+FINISH_SECONDS = 60
 _IMAGE = re.compile(r"/seite/([0-9]+)/([0-9]+)\.jpg")
 _PDF = re.compile(r"/pdf/([0-9]+)\.pdf")
 _WEB = re.compile(r"/web/([0-9]+)\.html")
@@ -68,20 +71,18 @@ document.addEventListener("click", (event) => {
 show(form);
 // The server pushes each new rendering as it exists (server-sent events): its page
 // images load while the old ones stay on screen, then the new ones take their place.
-let stand = document.body.dataset.stand;
-const events = new EventSource("/ereignisse?stand=" + stand);
+let shown = Number(document.body.dataset.stand);
+const events = new EventSource("/ereignisse?stand=" + shown);
 events.onmessage = (event) => {
   const update = JSON.parse(event.data);
-  const version = String(update.stand);
-  if (version === stand) return;
-  stand = version;
   const fresh = document.createRange().createContextualFragment(update.inhalt);
   const loading = [...fresh.querySelectorAll("img")].map((img) => img.decode().catch(() => {}));
   Promise.all(loading).then(() => {
-    if (stand !== version) return;  // a newer one came meanwhile
+    if (update.stand <= shown) return;  // a newer one is on screen already
+    shown = update.stand;
     document.querySelector("main").replaceChildren(fresh);
     show(form);
-    document.body.dataset.stand = version;
+    document.body.dataset.stand = shown;
     document.body.dataset.gezeigt = performance.timeOrigin + performance.now();
   });
 };
@@ -169,6 +170,15 @@ def _view(preview, index: int):
         return view, view.pdf, view.pages
 
 
+def _finished(preview, index: int):
+    """The view, once its rendering is finished: the pages are shown as soon as they are
+    laid out, the PDF itself and the web page (which names its size) a moment later."""
+    view, _, _ = _view(preview, index)
+    if view is not None:
+        view.finished.wait(timeout=FINISH_SECONDS)
+    return view
+
+
 def image(preview, index: int, number: int) -> bytes | None:
     """Page `number` of document `index` as an image, made on first request. PDFium is not
     thread-safe: one page at a time."""
@@ -230,15 +240,15 @@ def make_handler(preview, port: int):
                 if found is not None:
                     return self._send(200, "image/jpeg", found)
             elif match := _WEB.fullmatch(path):
-                view, _, _ = _view(preview, int(match[1]))
+                view = _finished(preview, int(match[1]))
                 if view is not None and view.web:
                     return self._send(200, "text/html; charset=utf-8", view.web.encode())
             elif path == "/web.css":
                 return self._send(200, "text/css; charset=utf-8", _web_css(preview))
             elif match := _PDF.fullmatch(path):
-                _, data, _ = _view(preview, int(match[1]))
-                if data:
-                    return self._send(200, "application/pdf", data)
+                view = _finished(preview, int(match[1]))
+                if view is not None and view.pdf:
+                    return self._send(200, "application/pdf", view.pdf)
             return self._send(404, "text/plain; charset=utf-8", b"Not found")
 
         def _events(self) -> None:

@@ -5,9 +5,11 @@ while the caller goes on reading the content."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .errors import MachineError, Problem
@@ -65,6 +67,10 @@ def settings_for(project, documents: Iterable) -> Settings:
                     frozenset(d.language for d in documents), read_stylesheet(config))
 
 
+#: A worker's message with the laid-out pages, before the finished PDF follows.
+SHOWN = "gezeigt"
+
+
 def _lost(page: tuple[str, str]) -> Produced:
     return Produced(problems=[Problem(page[0], None, (
         "Der Setzprozess wurde beendet, bevor dieses Dokument fertig war (zu wenig Speicher?); "
@@ -79,6 +85,8 @@ class Worker:
     def __init__(self):
         self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.settings: Settings | None = None
+        #: A setup was sent and its answer not yet read.
+        self._pending = False
 
     def _start(self, method: str) -> None:
         context = multiprocessing.get_context(method)
@@ -92,24 +100,44 @@ class Worker:
         child.close()
 
     def setup(self, settings: Settings) -> None:
-        """Fonts, stylesheet and hyphenation of the project (again, after a change)."""
+        """Fonts, stylesheet and hyphenation of the project (again, after a change). Not
+        waited for: the worker sets up and warms up while the caller composes its page;
+        the next rendering waits for it."""
         self.settings = settings
-        self._ask("setup", settings)
+        try:
+            self.connection.send(("setup", settings, False))
+            self._pending = True
+        except OSError:  # the process died: a new one, set up when asked to render
+            self._restart()
 
-    def render(self, page: tuple[str, str]) -> Produced:
-        produced = self._ask("render", page)
+    def render(self, page: tuple[str, str],
+               shown: Callable[[Produced], None] | None = None) -> Produced:
+        """The finished PDF; `shown` gets the pages first, as soon as they are laid out
+        (`pdf.Renderer.render`), and runs here while the worker finishes the PDF."""
+        produced = self._ask("render", page, shown)
         return produced if produced is not None else _lost(page)
 
-    def _ask(self, kind: str, payload):
+    def _ask(self, kind: str, payload, shown: Callable[[Produced], None] | None = None):
         try:
-            self.connection.send((kind, payload))
-            return self.connection.recv()
+            if self._pending:  # the setup's answer
+                self._pending = False
+                self.connection.recv()
+            self.connection.send((kind, payload, shown is not None))
+            answer = self.connection.recv()
+            while isinstance(answer, tuple) and answer[0] == SHOWN:
+                shown(answer[1])
+                answer = self.connection.recv()
+            return answer
         except (EOFError, OSError):  # the process died (killed, out of memory): a new one
-            self.process.join(timeout=1)
-            self._start("spawn")  # the caller has threads now: no fork
+            self._restart()
             if self.settings is not None and kind == "render":
                 self._ask("setup", self.settings)
             return None
+
+    def _restart(self) -> None:
+        self.process.join(timeout=1)
+        self._start("spawn")  # the caller has threads now: no fork
+        self._pending = False
 
     def close(self) -> None:
         self.connection.close()
@@ -123,10 +151,10 @@ def _serve(connection, parents_end=None) -> None:
     if parents_end is not None:
         parents_end.close()
     # Warm up while the caller still reads the content: the first page comes sooner.
-    from .pdf import render_page, start_renderer
+    from .pdf import render_page, start_renderer, warm_up
     while True:
         try:
-            kind, payload = connection.recv()
+            kind, payload, early = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         if kind == "setup":
@@ -135,5 +163,16 @@ def _serve(connection, parents_end=None) -> None:
             hyphenation.forget_exceptions()  # a word removed from the list must go too
             start_renderer(payload)
             connection.send(True)
+            warm_up(payload.languages)
         else:
-            connection.send(render_page(payload))
+            produced = render_page(payload, partial(_show, connection) if early else None)
+            try:
+                connection.send(produced)
+            except OSError:  # the caller is gone (the preview was stopped)
+                return
+
+
+def _show(connection, produced: Produced) -> None:
+    """Send the laid-out pages ahead (a caller that is gone hears of it at the end)."""
+    with contextlib.suppress(OSError):
+        connection.send((SHOWN, produced))
