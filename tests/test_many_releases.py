@@ -359,3 +359,73 @@ def test_a_few_files_parsed_anew_do_not_rewrite_a_large_cache(project, reads, mo
     reads.clear()
     loaded(root)
     assert reads == []
+
+
+def _manifest(root):
+    from briefing.incremental import Manifest
+
+    return Manifest.load(root / "output" / ".briefing-manifest")
+
+
+def test_a_lost_record_or_a_stray_one_never_hides_a_deleted_output(project):
+    """The quick check of every output compares each unit's files with their records:
+    a record of a file no unit owns neither stands in for a unit's file that has no
+    record, nor keeps a build from answering »nothing changed«."""
+    root = project({"content/a.md": RELEASE,
+                    "content/b.md": RELEASE.replace("Testmitteilung", "Zweite")})
+    assert build(root).exit_code() == 0
+    output = root / "output"
+    manifest = _manifest(root)
+    # A leftover file no unit owns, already gone: no reason to work.
+    manifest.stats[str(output / "alt.pdf")] = [1, 1, 1, 1, "0" * 64]
+    manifest.save(output / ".briefing-manifest")
+    assert build(root).noop
+    # a.pdf loses its record (the stray one keeps the count), then is deleted.
+    manifest = _manifest(root)
+    del manifest.stats[str(output / "a.pdf")]
+    manifest.save(output / ".briefing-manifest")
+    (output / "a.pdf").unlink()
+    report = build(root)
+    assert not report.noop and (output / "a.pdf").exists()
+    assert build(root).noop
+
+
+def test_the_manifest_appends_what_changed_and_survives_a_cut_record(project, monkeypatch):
+    """A large manifest is not written again for a change: the change is appended; a
+    record cut short by a crash is ignored (and written over); when the changes reach a
+    quarter of the whole, the whole is written again."""
+    import briefing.incremental as incremental
+
+    monkeypatch.setattr(incremental, "SMALL_MANIFEST", 0)
+    root = project({f"content/{n}.md": RELEASE.replace("Testmitteilung", f"Nr {n}")
+                    for n in "abcdefgh"})
+    assert build(root).exit_code() == 0
+    path = root / "output" / ".briefing-manifest"
+    whole = path.stat().st_size
+    (root / "content" / "a.md").write_text(RELEASE.replace("Testmitteilung", "Neu"),
+                                           encoding="utf-8")
+    assert build(root).exit_code() == 0
+    appended = path.stat().st_size
+    assert whole < appended < whole * 1.25
+    state = _manifest(root)
+    assert state.units["pdf:content/a.md"].files["a.pdf"][0] == \
+        incremental.digest((root / "output" / "a.pdf").read_bytes())
+    # A crash in the middle of the next record: what was whole before stays.
+    with open(path, "ab") as file:
+        file.write(b"\x40\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00halb")
+    cut = _manifest(root)
+    assert cut.units.keys() == state.units.keys() and cut.stats == state.stats
+    assert build(root).noop
+    (root / "content" / "b.md").write_text(RELEASE.replace("Testmitteilung", "Neu b"),
+                                           encoding="utf-8")
+    assert build(root).exit_code() == 0
+    assert b"halb" not in path.read_bytes()
+    assert _manifest(root).units["pdf:content/b.md"].files["b.pdf"][0] == \
+        incremental.digest((root / "output" / "b.pdf").read_bytes())
+    # Many changes: the whole is written again, no bigger than before.
+    for n in "cdefgh":
+        (root / "content" / f"{n}.md").write_text(
+            RELEASE.replace("Testmitteilung", f"Neu {n}"), encoding="utf-8")
+        assert build(root).exit_code() == 0
+    assert path.stat().st_size < whole * 1.25
+    assert build(root).noop

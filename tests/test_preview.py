@@ -291,11 +291,24 @@ def test_the_pages_are_shown_before_the_pdf_is_finished(project):
                    render_body(document, config.quotes, config.content_dir))
     worker = Worker()
     try:
-        worker.setup(settings_for(loaded, loaded.documents))
+        settings = settings_for(loaded, loaded.documents)
+        worker.setup(settings)
+        worker.setup(settings)  # again before a rendering (settings saved twice)
         early: list = []
         finished = worker.render((document.display_path, page.html), early.append)
+
+        def broken(produced):
+            raise ValueError("Fehler beim Zeigen")
+
+        # A fault while the pages are shown is raised once the worker has answered:
+        # the next rendering is its own, not one behind.
+        with pytest.raises(ValueError, match="Zeigen"):
+            worker.render((document.display_path, page.html), broken)
+        again = worker.render((document.display_path, page.html.replace(
+            "Testmitteilung", "Nochmal")))
     finally:
         worker.close()
+    assert "Nochmal" in PdfReader(io.BytesIO(again.data)).pages[0].extract_text()
     assert [e.pages for e in early] == [finished.pages] == [1]
     assert early[0].ok and finished.ok
     shown, final = PdfReader(io.BytesIO(early[0].data)), PdfReader(io.BytesIO(finished.data))

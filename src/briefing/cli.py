@@ -16,7 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__, compat
+from . import __version__, compat, files
 from .errors import ContentError, MachineError, UsageError
 from .paths import Paths, find_root
 
@@ -302,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if argv is None and args.command != "vorschau":  # this process ends with the command
+        files.one_shot()
     if args.command != "doctor" and (wrong := compat.version_problems()):
         for line in wrong:
             print(f"briefing: {line}", file=sys.stderr)

@@ -81,12 +81,23 @@ def write_all_atomically(files: dict[Path, bytes], mode: int = 0o644) -> None:
         os.replace(temp_name, target)
 
 
+#: A command that ends when it is done (not the preview): what it reads in bulk may be
+#: frozen for the garbage collector (`bulk_read`).
+_ONE_SHOT = [False]
+
+
+def one_shot() -> None:
+    """This process runs one command and ends (cli.py)."""
+    _ONE_SHOT[0] = True
+
+
 @contextmanager
 def bulk_read() -> Iterator[None]:
     """Reading tens of thousands of small objects at once (the manifest, the caches): the
-    cyclic garbage collector would scan them again and again while they are made, and
-    after. They hold no cycles; they are kept out of its sight (freed as usual when no
-    longer used)."""
+    cyclic garbage collector would scan them again and again while they are made. They
+    hold no cycles. In a command that ends when done, everything alive then is also
+    moved out of the collector's sight for the rest of the run (`gc.freeze`); not in the
+    long-lived preview, where that would keep garbage of earlier rounds for good."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -94,7 +105,8 @@ def bulk_read() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-        gc.freeze()
+        if _ONE_SHOT[0]:
+            gc.freeze()
 
 
 def stat_key(path: str | Path) -> list[int] | None:

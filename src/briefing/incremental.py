@@ -21,9 +21,11 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+import struct
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from .errors import Problem, Severity
 from .files import bulk_read, stat_key, write_atomically
 from .paths import Paths
 
-FORMAT = 8
+FORMAT = 9
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "pymdown_extensions",
@@ -109,6 +111,7 @@ class Digests:
     def wrote(self, path: str | Path, sha: str) -> None:
         """briefing itself just wrote `path` with this content."""
         name = os.fspath(path)
+        self.gone.discard(name)  # removed earlier in this run, and written again
         self._cache.pop(name, None)
         self._named.pop(name, None)
         key = stat_key(name)
@@ -207,6 +210,40 @@ def unit_key(output: str, source: str) -> str:
     return f"{output}:{source}"
 
 
+#: The manifest file's records: a whole state, or what changed since the one before.
+SNAPSHOT, CHANGES = "stand", "änderungen"
+#: Below this size (bytes) a manifest is written whole each time: that costs nothing.
+SMALL_MANIFEST = 1 << 20
+_FRAME = struct.Struct("<QI")
+
+
+def _framed(record: tuple) -> bytes:
+    """A record as written: its length and CRC-32, then its bytes."""
+    data = marshal.dumps(record)
+    return _FRAME.pack(len(data), zlib.crc32(data)) + data
+
+
+def _records(data: bytes) -> Iterator[tuple[tuple, int]]:
+    """Each whole record in `data` and where it ends; a record cut short ends them."""
+    view, position = memoryview(data), 0
+    while position + _FRAME.size <= len(data):
+        length, crc = _FRAME.unpack_from(data, position)
+        start, end = position + _FRAME.size, position + _FRAME.size + length
+        if end > len(data) or zlib.crc32(view[start:end]) != crc:
+            return
+        yield marshal.loads(view[start:end]), end
+        position = end
+
+
+def _differs(before, now) -> bool:
+    return before is not now and before != now
+
+
+def _as_tuple(entry: Entry) -> tuple:
+    return (entry.output, entry.source, entry.inputs, entry.files, entry.pages,
+            entry.sources, entry.images, entry.problems, entry.links, entry.templates)
+
+
 @dataclass
 class Manifest:
     #: The project fingerprint of the last complete, plain build; None otherwise.
@@ -231,26 +268,61 @@ class Manifest:
     #: project.
     basis: str | None = None
     log: str | None = None
+
     #: The manifest file's own (size, mtime_ns, inode) when loaded: reloaded only if changed.
     loaded: tuple | None = None
+    #: As last read or written (references, not copies): what a save appends is what
+    #: differs from them. Bytes of the snapshot, of the records after it, and the file's
+    #: length up to its last whole record.
+    _saved: tuple | None = None
+    _sizes: tuple = (0, 0, 0)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        """The last build's manifest; an empty one when missing, unreadable or old."""
+        """The last build's manifest; an empty one when missing, unreadable or old. The
+        file is a snapshot followed by the changes of later builds (`save`); a record cut
+        short by a crash ends it (each carries its length and CRC)."""
         try:
-            with open(path, "rb") as file, bulk_read():
+            with open(path, "rb") as file:
                 stat = os.fstat(file.fileno())
-                data = marshal.loads(file.read())
-            if not isinstance(data, tuple) or data[0] != FORMAT:
-                return cls()
-            (_, project, problems, units, failed, expires, published, stats, basis,
-             log) = data
+                data = file.read()
+            records, ends = [], []
             with bulk_read():
+                for record, end in _records(data):
+                    records.append(record)
+                    ends.append(end)
+                if not records or records[0][0] != SNAPSHOT or records[0][1] != FORMAT:
+                    return cls()
+                (_, _, project, problems, units, failed, expires, published, stats, basis,
+                 log) = records[0]
                 units = {unit_key(u[0], u[1]): Entry(*u) for u in units}
-            return cls(project, problems, units, failed, expires, published, stats, basis,
-                       log, (stat.st_size, stat.st_mtime_ns, stat.st_ino))
-        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
+                manifest = cls(project, problems, units, failed, expires, published, stats,
+                               basis, log, (stat.st_size, stat.st_mtime_ns, stat.st_ino))
+                for record in records[1:]:
+                    manifest._apply(record)
+            manifest._remember((ends[0], ends[-1] - ends[0], ends[-1]))
+            return manifest
+        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError,
+                IndexError):
             return cls()
+
+    def _apply(self, record: tuple) -> None:
+        (_, self.project, self.problems, self.failed, self.expires, self.basis, self.log,
+         units, gone_units, stats, gone_stats, published, gone_published) = record
+        for unit in units:
+            self.units[unit_key(unit[0], unit[1])] = Entry(*unit)
+        for key in gone_units:
+            self.units.pop(key, None)
+        self.stats.update(stats)
+        for name in gone_stats:
+            self.stats.pop(name, None)
+        self.published.update(published)
+        for key in gone_published:
+            self.published.pop(key, None)
+
+    def _remember(self, sizes: tuple) -> None:
+        self._saved = (dict(self.units), dict(self.stats), dict(self.published))
+        self._sizes = sizes
 
     def unchanged_on_disk(self, path: Path) -> bool:
         """The file is still the one this manifest was loaded from."""
@@ -261,11 +333,48 @@ class Manifest:
         return self.loaded == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
     def save(self, path: Path) -> None:
-        # marshal, not JSON: at thousands of releases the manifest is tens of megabytes, and
-        # marshal reads and writes it several times faster. A fingerprint many units share
-        # (code, configuration, a release's content) is made one object first: marshal
-        # then writes it once and reads it back shared. The file is briefing's own record
-        # in output/, read by no one else.
+        """Append what changed since the last save to the file; write a new snapshot
+        instead when there is none to append to (or another run wrote it since), when
+        it is small, or when the changes have grown to a quarter of it. At thousands of
+        releases the snapshot is tens of megabytes and a correction changes a few dozen
+        entries. marshal, not JSON: it reads and writes several times faster. The file
+        is briefing's own record in output/, read by no one else."""
+        snapshot, journal, valid = self._sizes
+        record = None
+        if self._saved is not None and snapshot >= SMALL_MANIFEST and \
+                self.unchanged_on_disk(path):
+            record = _framed(self._changes())
+            if journal + len(record) > snapshot // 4:
+                record = None  # as much changed as a new snapshot costs: one
+        if record is None:
+            record = _framed(self._snapshot())
+            write_atomically(path, record)
+            sizes = (len(record), 0, len(record))
+            with contextlib.suppress(OSError):  # the JSON manifest of earlier versions
+                os.remove(path.with_name(".briefing-manifest.json"))
+        else:
+            with open(path, "r+b") as file:
+                try:
+                    file.seek(valid)  # over what a crash may have left after the last record
+                    file.write(record)
+                    file.truncate()
+                    file.flush()
+                    os.fsync(file.fileno())
+                except OSError:  # the machine refused (disk full): the old records stay
+                    with contextlib.suppress(OSError):
+                        file.truncate(valid)
+                    raise
+            sizes = (snapshot, journal + len(record), valid + len(record))
+        self._remember(sizes)
+        try:
+            stat = os.stat(path)
+            self.loaded = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        except OSError:
+            self.loaded = None
+
+    def _snapshot(self) -> tuple:
+        # A fingerprint many units share (code, configuration, a release's content) is
+        # made one object first: marshal then writes it once and reads it back shared.
         same: dict = {}
         units = []
         for entry in self.units.values():
@@ -274,16 +383,19 @@ class Manifest:
             units.append((entry.output, entry.source, inputs, entry.files, entry.pages,
                           entry.sources, entry.images, entry.problems, entry.links,
                           templates))
-        data = (FORMAT, self.project, self.problems, units, self.failed, self.expires,
-                self.published, self.stats, self.basis, self.log)
-        write_atomically(path, marshal.dumps(data))
-        with contextlib.suppress(OSError):  # the JSON manifest of earlier versions
-            os.remove(path.with_name(".briefing-manifest.json"))
-        try:
-            stat = os.stat(path)
-            self.loaded = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        except OSError:
-            self.loaded = None
+        return (SNAPSHOT, FORMAT, self.project, self.problems, units, self.failed,
+                self.expires, self.published, self.stats, self.basis, self.log)
+
+    def _changes(self) -> tuple:
+        units, stats, published = self._saved
+        changed = [_as_tuple(entry) for key, entry in self.units.items()
+                   if _differs(units.get(key), entry)]
+        return (CHANGES, self.project, self.problems, self.failed, self.expires, self.basis,
+                self.log, changed, [key for key in units if key not in self.units],
+                {k: v for k, v in self.stats.items() if _differs(stats.get(k), v)},
+                [k for k in stats if k not in self.stats],
+                {k: v for k, v in self.published.items() if _differs(published.get(k), v)},
+                [k for k in published if k not in self.published])
 
     def stored_problems(self) -> list[Problem]:
         return [Problem(path, line, message, Severity(kind))
@@ -450,27 +562,27 @@ class Staleness:
                    for name, (sha, _size) in entry.files.items())
 
     def all_intact(self) -> bool:
-        """Every file of every unit is there as it was written: each recorded file under
-        output/ still has the size, times and inode it had when hashed, and the units
-        name as many files as are recorded (else each unit is checked file by file). One
-        stat per file, nothing read: a no-op build of thousands of releases stats them
-        all."""
+        """Every file of every unit is there as it was written (`intact` for all units):
+        a file whose record (`Digests`) has the unit's hash and whose size, times and
+        inode are still as recorded is not read; any other is hashed. One stat per file:
+        a no-op build of thousands of releases stats them all, and reads none."""
         prefix = f"{self.paths.output_dir}{os.sep}"
-        recorded = 0
-        stat = os.stat
-        for name, known in self.digests.known.items():
-            if not name.startswith(prefix):
-                continue
-            recorded += 1
-            try:
-                found = stat(name)
-            except OSError:
-                return False
-            if (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino) != \
-                    tuple(known[:4]):
-                return False
-        named = sum(len(entry.files) for entry in self.manifest.units.values())
-        return named == recorded or all(self.intact(e) for e in self.manifest.units.values())
+        known, seen, stat = self.digests.known, self.digests.seen, os.stat
+        for entry in self.manifest.units.values():
+            for name, (sha, _size) in entry.files.items():
+                path = prefix + name
+                record = seen.get(path) or known.get(path)
+                if record is not None and record[4] == sha:
+                    try:
+                        found = stat(path)
+                    except OSError:
+                        return False
+                    if (found.st_size, found.st_mtime_ns, found.st_ctime_ns,
+                            found.st_ino) == tuple(record[:4]):
+                        continue
+                if self.digests.file(path) != sha:
+                    return False
+        return True
 
     def reason(self, entry: Entry | None, inputs: dict, force: bool = False) -> str | None:
         """Why this unit must be made (a key of REASONS), or None when it is current."""
@@ -496,8 +608,9 @@ class Staleness:
         """Mark every unit to be made again, and say so in the manifest at once: a run that
         is interrupted (or killed) leaves the rest marked, and the next plain build goes on
         where it stopped instead of starting over (a full re-render of thousands)."""
-        for entry in self.manifest.units.values():
-            entry.inputs = {**entry.inputs, FORCED: "ja"}
+        units = self.manifest.units
+        for key, entry in units.items():
+            units[key] = replace(entry, inputs={**entry.inputs, FORCED: "ja"})
         self.manifest.project = None
         self.manifest.save(self.paths.manifest)
 

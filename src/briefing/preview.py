@@ -53,7 +53,7 @@ class View:
     mail: str = ""
     #: The rendering shown is finished (its PDF with structure, its web page); it was
     #: shown before, as soon as its pages were laid out (`early`).
-    finished: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=lambda: _done(threading.Event()))
     early: bool = False
 
 
@@ -148,6 +148,9 @@ class Preview:
             return 0
         composed = list(view.rendered)
         view.early = False
+        # The last good rendering, put back if this one is shown early but fails after.
+        before = (view.title, view.pdf, view.pages, view.images_of, view.web, view.mail,
+                  view.fingerprint, view.seconds, view.at)
 
         def show(produced) -> None:
             """The laid-out pages, on screen while the worker finishes the PDF; its web
@@ -167,6 +170,10 @@ class Preview:
                                         if str(p) not in composed]
             view.failed = not produced.ok
             if view.failed:
+                if view.early:
+                    with self.lock:
+                        (view.title, view.pdf, view.pages, view.images_of, view.web,
+                         view.mail, view.fingerprint, view.seconds, view.at) = before
                 return 0
             self._show(project, document, body, view, produced, inputs, began, True)
         finally:
@@ -301,6 +308,11 @@ class Preview:
     def _relevant(self, _change, path: str) -> bool:
         shown = self.paths.show(Path(path))
         return shown == CONFIG_NAME or shown.startswith(("content/", "templates/"))
+
+
+def _done(event: threading.Event) -> threading.Event:
+    event.set()
+    return event
 
 
 def _other_forms(project, document, body, env, pdf_size: int) -> tuple[str, str]:

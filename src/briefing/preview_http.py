@@ -13,13 +13,17 @@ from __future__ import annotations
 import html
 import io
 import json
+import os
 import re
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .errors import UsageError
 
 #: Pages are shown at this many pixels per PDF point (1.5 ≈ 108 dpi).
 SCALE = 1.5
+#: This run of the preview: a page of an earlier one (same port) loads itself again.
+RUN = f"{os.getpid()}-{time.time_ns()}"
 #: How long a request for a PDF or web page waits for the rendering to be finished (the
 #: setting's own time budget ends it before).
 FINISH_SECONDS = 60
@@ -50,7 +54,7 @@ pre.mail { background: #fff; padding: 1rem; white-space: pre-wrap;
            font: .9rem/1.4 monospace; }
 .info { color: #fff; font-size: .85rem; } .info a { color: #fff; }
 </style></head>
-<body data-stand="{stand}"><main>
+<body data-stand="{stand}" data-vorschau="{vorschau}"><main>
 {inhalt}
 </main>
 <script>
@@ -75,6 +79,8 @@ let shown = Number(document.body.dataset.stand);
 const events = new EventSource("/ereignisse?stand=" + shown);
 events.onmessage = (event) => {
   const update = JSON.parse(event.data);
+  // A preview started again counts from the start: this page is of the one before.
+  if (update.vorschau !== document.body.dataset.vorschau) { location.reload(); return; }
   const fresh = document.createRange().createContextualFragment(update.inhalt);
   const loading = [...fresh.querySelectorAll("img")].map((img) => img.decode().catch(() => {}));
   Promise.all(loading).then(() => {
@@ -121,7 +127,8 @@ def _problems(problems: list[str]) -> list[str]:
 
 def page(preview) -> str:
     version, inside = content(preview)
-    return PAGE.replace("{stand}", str(version)).replace("{inhalt}", inside)
+    return PAGE.replace("{stand}", str(version)).replace("{vorschau}", RUN).replace(
+        "{inhalt}", inside)
 
 
 def content(preview) -> tuple[int, str]:
@@ -268,7 +275,8 @@ def make_handler(preview, port: int):
                     version, inside = content(preview)
                     if version != known:
                         # The new page itself, so the page needs no second request.
-                        update = json.dumps({"stand": version, "inhalt": inside})
+                        update = json.dumps({"stand": version, "vorschau": RUN,
+                                             "inhalt": inside})
                         self.wfile.write(f"data: {update}\n\n".encode())
                         known = version
                     else:

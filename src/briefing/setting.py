@@ -105,10 +105,16 @@ class Worker:
         the next rendering waits for it."""
         self.settings = settings
         try:
+            self._answer_setup()  # of a setup before, not yet asked for
             self.connection.send(("setup", settings, False))
             self._pending = True
-        except OSError:  # the process died: a new one, set up when asked to render
+        except (EOFError, OSError):  # the process died: a new one, set up when asked to render
             self._restart()
+
+    def _answer_setup(self) -> None:
+        if self._pending:
+            self._pending = False
+            self.connection.recv()
 
     def render(self, page: tuple[str, str],
                shown: Callable[[Produced], None] | None = None) -> Produced:
@@ -118,21 +124,26 @@ class Worker:
         return produced if produced is not None else _lost(page)
 
     def _ask(self, kind: str, payload, shown: Callable[[Produced], None] | None = None):
+        failure: BaseException | None = None
         try:
-            if self._pending:  # the setup's answer
-                self._pending = False
-                self.connection.recv()
+            self._answer_setup()
             self.connection.send((kind, payload, shown is not None))
             answer = self.connection.recv()
             while isinstance(answer, tuple) and answer[0] == SHOWN:
-                shown(answer[1])
+                if failure is None:
+                    try:
+                        shown(answer[1])
+                    except Exception as exc:  # the caller's fault: raised once the worker
+                        failure = exc         # has answered (the pipe stays in step)
                 answer = self.connection.recv()
-            return answer
         except (EOFError, OSError):  # the process died (killed, out of memory): a new one
             self._restart()
             if self.settings is not None and kind == "render":
                 self._ask("setup", self.settings)
             return None
+        if failure is not None:
+            raise failure
+        return answer
 
     def _restart(self) -> None:
         self.process.join(timeout=1)
