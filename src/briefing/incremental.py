@@ -567,19 +567,20 @@ class Staleness:
         inode are still as recorded is not read; any other is hashed. One stat per file:
         a no-op build of thousands of releases stats them all, and reads none."""
         prefix = f"{self.paths.output_dir}{os.sep}"
-        known, seen, stat = self.digests.known, self.digests.seen, os.stat
+        known, stat = self.digests.known, os.stat
         for entry in self.manifest.units.values():
             for name, (sha, _size) in entry.files.items():
                 path = prefix + name
-                record = seen.get(path) or known.get(path)
+                record = known.get(path)
                 if record is not None and record[4] == sha:
                     try:
                         found = stat(path)
                     except OSError:
                         return False
-                    if (found.st_size, found.st_mtime_ns, found.st_ctime_ns,
-                            found.st_ino) == tuple(record[:4]):
+                    if found.st_mtime_ns == record[1] and found.st_ino == record[3] and \
+                            found.st_size == record[0] and found.st_ctime_ns == record[2]:
                         continue
+                # No record, another one, or changed since (this run's records too).
                 if self.digests.file(path) != sha:
                     return False
         return True
