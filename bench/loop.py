@@ -177,7 +177,7 @@ def measure(temp: Path, real: Path, row) -> None:
         if seen is not None:
             first, times = seen
             times.sort()
-            row(f"preview of {label} in chromium: save → new page loaded ({len(times)} edits)",
+            row(f"preview of {label} in chromium: save → new page shown ({len(times)} edits)",
                 f"median {statistics.median(times) * 1000:.0f} ms, "
                 f"90th pct {times[int(0.9 * len(times)) - 1] * 1000:.0f} ms",
                 "≤ 250 ms median" if "briefing" in label else "≤ 150 ms median")

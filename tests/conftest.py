@@ -27,6 +27,21 @@ Dresden (29. Oktober 2025) – Ein kurzer Text.
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory):
+    """The suite's caches (documents, compiled templates of hundreds of throw-away
+    projects) in a folder of its own, not the user's."""
+    import os
+
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 #: Files a build keeps in output/ besides the PDFs.
 BOOKKEEPING = [".briefing-manifest", ".briefing.lock"]
 

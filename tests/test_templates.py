@@ -17,6 +17,8 @@ import pytest
 from briefing.build import build
 from briefing.cli import main
 
+from .conftest import RELEASE
+from .pdftext import structure_text
 from .test_build import BRIEFING, RELEASE_WITH_PRIORITIES
 
 FILES = {
@@ -176,3 +178,28 @@ def test_a_template_that_includes_itself_is_a_message(project, capsys):
     assert len(err) == 1
     assert err[0].startswith("templates/partials/footer.html.j2:")
     assert ": Vorlage kann nicht ausgewertet werden (RecursionError: " in err[0]
+
+
+def test_compiled_templates_are_kept_and_a_broken_cache_changes_nothing(project, monkeypatch,
+                                                                         tmp_path):
+    """Templates are compiled once per source and kept in the user's cache folder; an
+    edited template is compiled anew; a cache that cannot be written or read is as if
+    there were none."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = project({"content/pm.md": RELEASE})
+    assert build(root).exit_code() == 0
+    kept = sorted((tmp_path / "cache" / "briefing" / "vorlagen").glob("__jinja2_*.cache"))
+    assert kept
+    for path in kept:
+        path.write_bytes(b"kaputt")
+    footer = root / "templates" / "partials" / "footer.html.j2"
+    footer.write_text(footer.read_text(encoding="utf-8") + "<p>Neu im Fuß</p>\n",
+                      encoding="utf-8")
+    assert build(root).exit_code() == 0
+    assert "Neu im Fuß" in structure_text(root / "output" / "pm.pdf", " ")
+    (tmp_path / "cache").rename(tmp_path / "weg")
+    (tmp_path / "cache").write_text("keine Ordner hier", encoding="utf-8")
+    footer.write_text(footer.read_text(encoding="utf-8").replace("Neu im Fuß", "Wieder neu"),
+                      encoding="utf-8")
+    assert build(root).exit_code() == 0
+    assert "Wieder neu" in structure_text(root / "output" / "pm.pdf", " ")

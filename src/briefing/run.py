@@ -330,16 +330,17 @@ class Run:
 
     def units(self, output: Output) -> list[tuple[str, object]]:
         """(key, unit) of every unit of `output` in this run."""
+        # (In a build of what changed, the scope is asked first: it leaves a few.)
         if output.scope == DOCUMENT:
             return [(d.display_path, d) for d in self.documents
-                    if output.name in d.type.outputs and self.in_scope(d.display_path)]
+                    if self.in_scope(d.display_path) and output.name in d.type.outputs]
         if output.internal:  # a public release's kit with its internal documents
-            return [(p.key, internal) for p in self.packages if not p.release.internal
-                    and self.in_scope(p.key)
+            return [(p.key, internal) for p in self.packages if self.in_scope(p.key)
+                    and not p.release.internal
                     and (internal := self._with_internal(p)) is not None]
         if output.scope == PACKAGE:
-            return [(p.key, p) for p in self.packages if output.name in p.release.type.outputs
-                    and self.in_scope(p.key) and not self._left_out(output, p)]
+            return [(p.key, p) for p in self.packages if self.in_scope(p.key)
+                    and output.name in p.release.type.outputs and not self._left_out(output, p)]
         module = output.load()
         records = self.records()
         parts = module.parts(records, self.config) if hasattr(module, "parts") else \
