@@ -415,6 +415,11 @@ def test_the_manifest_appends_what_changed_and_survives_a_cut_record(project, mo
         file.write(b"\x40\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00halb")
     cut = _manifest(root)
     assert cut.units.keys() == state.units.keys() and cut.stats == state.stats
+    # A tail of zeros, as a power cut can leave, reads as nothing (not as an empty file).
+    with open(path, "ab") as file:
+        file.write(bytes(4096))
+    zeros = _manifest(root)
+    assert zeros.units.keys() == state.units.keys() and zeros.stats == state.stats
     assert build(root).noop
     (root / "content" / "b.md").write_text(RELEASE.replace("Testmitteilung", "Neu b"),
                                            encoding="utf-8")

@@ -190,8 +190,8 @@ def test_compiled_templates_are_kept_and_a_broken_cache_changes_nothing(project,
     assert build(root).exit_code() == 0
     kept = sorted((tmp_path / "cache" / "briefing" / "vorlagen").glob("__jinja2_*.cache"))
     assert kept
-    for path in kept:
-        path.write_bytes(b"kaputt")
+    for number, path in enumerate(kept):  # not Jinja's, or cut short after its header
+        path.write_bytes(b"kaputt" if number % 2 else path.read_bytes()[:20])
     footer = root / "templates" / "partials" / "footer.html.j2"
     footer.write_text(footer.read_text(encoding="utf-8") + "<p>Neu im Fuß</p>\n",
                       encoding="utf-8")

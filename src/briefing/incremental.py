@@ -229,10 +229,19 @@ def _records(data: bytes) -> Iterator[tuple[tuple, int]]:
     while position + _FRAME.size <= len(data):
         length, crc = _FRAME.unpack_from(data, position)
         start, end = position + _FRAME.size, position + _FRAME.size + length
-        if end > len(data) or zlib.crc32(view[start:end]) != crc:
+        # (A tail of zeros, as a power cut can leave, reads as an empty record.)
+        if length == 0 or end > len(data) or zlib.crc32(view[start:end]) != crc:
             return
-        yield marshal.loads(view[start:end]), end
+        try:
+            record = marshal.loads(view[start:end])
+        except (ValueError, EOFError, TypeError):
+            return
+        yield record, end
         position = end
+
+
+def _file_key(stat: os.stat_result) -> tuple:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def _differs(before, now) -> bool:
@@ -269,7 +278,8 @@ class Manifest:
     basis: str | None = None
     log: str | None = None
 
-    #: The manifest file's own (size, mtime_ns, inode) when loaded: reloaded only if changed.
+    #: The manifest file's own (size, mtime_ns, ctime_ns, inode) when loaded: reloaded only
+    #: if changed.
     loaded: tuple | None = None
     #: As last read or written (references, not copies): what a save appends is what
     #: differs from them. Bytes of the snapshot, of the records after it, and the file's
@@ -286,27 +296,42 @@ class Manifest:
             with open(path, "rb") as file:
                 stat = os.fstat(file.fileno())
                 data = file.read()
-            records, ends = [], []
             with bulk_read():
-                for record, end in _records(data):
-                    records.append(record)
-                    ends.append(end)
-                if not records or records[0][0] != SNAPSHOT or records[0][1] != FORMAT:
+                records = list(_records(data))
+                if not records or records[0][0][0] != SNAPSHOT or records[0][0][1] != FORMAT:
                     return cls()
-                (_, _, project, problems, units, failed, expires, published, stats, basis,
-                 log) = records[0]
-                units = {unit_key(u[0], u[1]): Entry(*u) for u in units}
-                manifest = cls(project, problems, units, failed, expires, published, stats,
-                               basis, log, (stat.st_size, stat.st_mtime_ns, stat.st_ino))
-                for record in records[1:]:
-                    manifest._apply(record)
-            manifest._remember((ends[0], ends[-1] - ends[0], ends[-1]))
+                whole = len(records)
+                while True:  # a record that cannot be applied ends them, as a cut one does
+                    try:
+                        manifest = cls._built([record for record, _ in records[:whole]])
+                        break
+                    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+                        if whole == 1:
+                            return cls()
+                        whole -= 1
+            snapshot, end = records[0][1], records[whole - 1][1]
+            manifest.loaded = _file_key(stat)
+            manifest._remember((snapshot, end - snapshot, end))
+            if whole < len(records):
+                manifest._saved = None  # written whole next time
             return manifest
-        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError,
-                IndexError):
+        except OSError:
             return cls()
 
+    @classmethod
+    def _built(cls, records: list[tuple]) -> Manifest:
+        (_, _, project, problems, units, failed, expires, published, stats, basis,
+         log) = records[0]
+        units = {unit_key(u[0], u[1]): Entry(*u) for u in units}
+        manifest = cls(project, problems, units, dict(failed), expires, dict(published),
+                       dict(stats), basis, log)
+        for record in records[1:]:
+            manifest._apply(record)
+        return manifest
+
     def _apply(self, record: tuple) -> None:
+        if record[0] != CHANGES:
+            raise ValueError(record[0])
         (_, self.project, self.problems, self.failed, self.expires, self.basis, self.log,
          units, gone_units, stats, gone_stats, published, gone_published) = record
         for unit in units:
@@ -330,7 +355,7 @@ class Manifest:
             stat = os.stat(path)
         except OSError:
             return self.loaded is None
-        return self.loaded == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        return self.loaded == _file_key(stat)
 
     def save(self, path: Path) -> None:
         """Append what changed since the last save to the file; write a new snapshot
@@ -367,8 +392,7 @@ class Manifest:
             sizes = (snapshot, journal + len(record), valid + len(record))
         self._remember(sizes)
         try:
-            stat = os.stat(path)
-            self.loaded = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            self.loaded = _file_key(os.stat(path))
         except OSError:
             self.loaded = None
 

@@ -131,7 +131,7 @@ class Renderer:
             with memory_limit(), captured_log() as records:
                 document, fit = self.layout(display, html)
                 if not any(p.is_error for p in fit):
-                    if shown is not None:
+                    if shown is not None and not any(p.is_error for p in result.problems):
                         shown(Produced(document.write_pdf(), len(document.pages),
                                        [*result.problems, *fit], os.getpid()))
                     result.data = conformance.write(document)

@@ -164,18 +164,29 @@ class Preview:
                         True)
             view.early = True
 
+        def put_back() -> None:
+            """The early pages failed after all: the last good rendering again, and the
+            page told so."""
+            if view.early:
+                with self.lock:
+                    (view.title, view.pdf, view.pages, view.images_of, view.web, view.mail,
+                     view.fingerprint, view.seconds, view.at) = before
+                    self.version += 1
+                    self.changed.notify_all()
+                view.early = False
+
         try:
             produced = self.worker.render((document.display_path, page.html), show)
             view.rendered = composed + [str(p) for p in produced.problems
                                         if str(p) not in composed]
             view.failed = not produced.ok
             if view.failed:
-                if view.early:
-                    with self.lock:
-                        (view.title, view.pdf, view.pages, view.images_of, view.web,
-                         view.mail, view.fingerprint, view.seconds, view.at) = before
+                put_back()
                 return 0
             self._show(project, document, body, view, produced, inputs, began, True)
+        except BaseException:
+            put_back()
+            raise
         finally:
             view.finished.set()  # also when it failed: the last good rendering stays
         if self.write:

@@ -76,7 +76,8 @@ show(form);
 // The server pushes each new rendering as it exists (server-sent events): its page
 // images load while the old ones stay on screen, then the new ones take their place.
 let shown = Number(document.body.dataset.stand);
-const events = new EventSource("/ereignisse?stand=" + shown);
+const events = new EventSource("/ereignisse?stand=" + shown + "&vorschau=" +
+                                document.body.dataset.vorschau);
 events.onmessage = (event) => {
   const update = JSON.parse(event.data);
   // A preview started again counts from the start: this page is of the one before.
@@ -263,6 +264,8 @@ def make_handler(preview, port: int):
             and then keeps the connection open."""
             query = self.path.partition("?")[2]
             known = int(match[1]) if (match := re.search(r"stand=(-?[0-9]+)", query)) else -1
+            if f"vorschau={RUN}" not in query:  # a page of an earlier run: tell it at once
+                known = -1
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
             self.send_header("Cache-Control", "no-store")

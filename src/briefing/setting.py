@@ -104,12 +104,14 @@ class Worker:
         waited for: the worker sets up and warms up while the caller composes its page;
         the next rendering waits for it."""
         self.settings = settings
-        try:
-            self._answer_setup()  # of a setup before, not yet asked for
-            self.connection.send(("setup", settings, False))
-            self._pending = True
-        except (EOFError, OSError):  # the process died: a new one, set up when asked to render
-            self._restart()
+        for _attempt in range(2):
+            try:
+                self._answer_setup()  # of a setup before, not yet asked for
+                self.connection.send(("setup", settings, False))
+                self._pending = True
+                return
+            except (EOFError, OSError):  # the process died: a new one, set up in turn
+                self._restart()
 
     def _answer_setup(self) -> None:
         if self._pending:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -82,13 +83,16 @@ def plain(text: str) -> str:
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Templates compiled once and kept in the user's cache folder (Jinja finds them by
-    name and file, and compiles a template anew when its source changed): each build and
-    the preview's first page would otherwise compile every template again (70 ms here).
-    A cache: when the machine refuses, the template is compiled as without it."""
+    name and file, and compiles a template anew when its source changed; the file names
+    carry this module's and Jinja's version, which decide how a template compiles): each
+    build and the preview's first page would otherwise compile every template again (70
+    ms here). A cache: whatever goes wrong with it, the template is compiled as without."""
 
     def load_bytecode(self, bucket) -> None:
-        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        try:
             super().load_bytecode(bucket)
+        except Exception:  # cut short, or not what Jinja wrote
+            bucket.reset()
 
     def dump_bytecode(self, bucket) -> None:
         with contextlib.suppress(OSError):
@@ -96,18 +100,28 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 
 def _compiled_templates() -> _CompiledTemplates | None:
+    """The cache in a folder of this user's only (it holds code that is run), with files
+    older than 30 days removed (of projects gone, of templates changed, of a run killed
+    while writing); None when there is no such folder."""
+    import hashlib
+    import stat
     import time
 
     folder = cache_dir() / "vorlagen"
+    version = hashlib.sha256(Path(__file__).read_bytes() +
+                             jinja2.__version__.encode()).hexdigest()[:12]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        found = folder.stat()
+        if found.st_uid != os.getuid() or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return None
         oldest = time.time() - KEEP_DAYS * 86400
-        for path in folder.glob("__jinja2_*.cache"):  # of projects gone or templates changed
+        for path in folder.glob("__jinja2_*"):
             if path.stat().st_mtime < oldest:
                 path.unlink()
     except OSError:
         return None
-    return _CompiledTemplates(str(folder))
+    return _CompiledTemplates(str(folder), pattern=f"__jinja2_{version}_%s.cache")
 
 
 def make_environment(templates_dir: Path) -> Environment:
