@@ -114,9 +114,13 @@ def stat_key(path: str | Path) -> list[int] | None:
     before is taken to be unchanged (briefing and editors replace files, which changes the
     inode; a same-size rewrite in place within one clock tick would be missed)."""
     try:
-        stat = os.stat(path)
+        return key_of(os.stat(path))
     except OSError:
         return None
+
+
+def key_of(stat: os.stat_result) -> list[int]:
+    """`stat_key` of a file already stat'ed (or open: `os.fstat`)."""
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 

@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import Problem, Severity
-from .files import bulk_read, stat_key, write_atomically
+from .files import bulk_read, key_of, stat_key, write_atomically
 from .paths import Paths
 
 FORMAT = 9
@@ -240,10 +240,6 @@ def _records(data: bytes) -> Iterator[tuple[tuple, int]]:
         position = end
 
 
-def _file_key(stat: os.stat_result) -> tuple:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
 def _differs(before, now) -> bool:
     return before is not now and before != now
 
@@ -278,9 +274,8 @@ class Manifest:
     basis: str | None = None
     log: str | None = None
 
-    #: The manifest file's own (size, mtime_ns, ctime_ns, inode) when loaded: reloaded only
-    #: if changed.
-    loaded: tuple | None = None
+    #: The manifest file's own `files.stat_key` when loaded: reloaded only if changed.
+    loaded: list | None = None
     #: As last read or written (references, not copies): what a save appends is what
     #: differs from them. Bytes of the snapshot, of the records after it, and the file's
     #: length up to its last whole record.
@@ -310,7 +305,7 @@ class Manifest:
                             return cls()
                         whole -= 1
             snapshot, end = records[0][1], records[whole - 1][1]
-            manifest.loaded = _file_key(stat)
+            manifest.loaded = key_of(stat)
             manifest._remember((snapshot, end - snapshot, end))
             if whole < len(records):
                 manifest._saved = None  # written whole next time
@@ -351,11 +346,7 @@ class Manifest:
 
     def unchanged_on_disk(self, path: Path) -> bool:
         """The file is still the one this manifest was loaded from."""
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return self.loaded is None
-        return self.loaded == _file_key(stat)
+        return self.loaded == stat_key(path)
 
     def save(self, path: Path) -> None:
         """Append what changed since the last save to the file; write a new snapshot
@@ -391,10 +382,7 @@ class Manifest:
                     raise
             sizes = (snapshot, journal + len(record), valid + len(record))
         self._remember(sizes)
-        try:
-            self.loaded = _file_key(os.stat(path))
-        except OSError:
-            self.loaded = None
+        self.loaded = stat_key(path)
 
     def _snapshot(self) -> tuple:
         # A fingerprint many units share (code, configuration, a release's content) is

@@ -83,8 +83,9 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
                                       config.show(config.hyphenation_file))
     except ContentError as exc:
         problems += exc.problems
-    documents, blocked = _read_documents(config, final, problems, cache)
-    problems += _ignored_files(config)
+    names = _content_names(config)
+    documents, blocked = _read_documents(config, final, problems, cache, names)
+    problems += _ignored_files(config, names)
     broken = {Path(b).stem: b for b in blocked}
     documents, edition_problems, edition_blocked = link_editions(documents, broken)
     linked = link_documents(documents, broken | {Path(b).stem: b for b in edition_blocked})
@@ -104,7 +105,8 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
 
 
 def _read_documents(config: Config, final: bool, problems: list[Problem],
-                    cache: DocumentCache) -> tuple[list[Document], set[str]]:
+                    cache: DocumentCache, names: list[tuple[str, bool]]
+                    ) -> tuple[list[Document], set[str]]:
     """Every `*.md` under content/, validated; the files that failed are `blocked`."""
     documents, blocked = [], set()
     content_dir = config.content_dir.resolve()
@@ -121,7 +123,7 @@ def _read_documents(config: Config, final: bool, problems: list[Problem],
                       for f in lint(source.body, source.body_line)]
         return document, found
 
-    for path, display, link in _markdown_files(config):
+    for path, display, link in _markdown_files(config, names):
         if link and not path.resolve().is_relative_to(content_dir):  # a symlink leading out
             problems.append(Problem(display, None, "verweist auf eine Datei außerhalb von "
                                     "content/; kopieren Sie die Datei stattdessen hierher"))
@@ -141,44 +143,43 @@ def _read_documents(config: Config, final: bool, problems: list[Problem],
     return documents, blocked
 
 
-def _markdown_files(config: Config) -> list[tuple[Path, str, bool]]:
-    """Every `*.md` under content/ as `rglob` finds them (symbolic links to folders are
-    not followed), in the order of their path parts: (path, shown path, is a symbolic
-    link). Walked with strings: with thousands of files, a Path per file and a `resolve`
-    of every one cost more than reading them from the cache."""
+def _content_names(config: Config) -> list[tuple[str, bool]]:
+    """Every name under content/ as `rglob` finds them (symbolic links to folders are not
+    followed), relative to it, in the order of their path parts, with whether it is a
+    file (not a folder). Walked once, with strings: with thousands of files, a Path per
+    file and a `resolve` of every one cost more than reading them from the cache."""
     top = os.fspath(config.content_dir)
-    shown = config.show(config.content_dir)
     found = []
     for base, folders, names in os.walk(top):
         relative = os.path.relpath(base, top)
-        for name in (*folders, *names):
-            if name.endswith(".md"):
+        for group, are_files in ((folders, False), (names, True)):
+            for name in group:
                 inner = name if relative == "." else os.path.join(relative, name)
-                found.append((inner.split(os.sep), inner))
+                found.append((inner.split(os.sep), inner, are_files))
     found.sort()
+    return [(inner, are_files) for _, inner, are_files in found]
+
+
+def _markdown_files(config: Config, names: list[tuple[str, bool]]
+                    ) -> list[tuple[Path, str, bool]]:
+    """Every `*.md` of `names`: (path, shown path, is a symbolic link)."""
+    top, shown = os.fspath(config.content_dir), config.show(config.content_dir)
     return [(config.content_dir / inner, f"{shown}/{inner}",
-             os.path.islink(os.path.join(top, inner))) for _, inner in found]
+             os.path.islink(os.path.join(top, inner)))
+            for inner, _ in names if inner.endswith(".md")]
 
 
-def _ignored_files(config: Config) -> list[Problem]:
+def _ignored_files(config: Config, names: list[tuple[str, bool]]) -> list[Problem]:
     """Files that look like content but are not read: staff would miss their document."""
-    top = os.fspath(config.content_dir)
-    shown = config.show(config.content_dir)
-    looks = []
-    for base, _folders, names in os.walk(top):
-        relative = os.path.relpath(base, top)
-        for name in names:
-            lower = name.lower()
-            if name.endswith(".md") or lower in NOT_CONTENT or \
-                    not lower.endswith((".md", *LOOKS_LIKE_CONTENT)):
-                continue
-            inner = name if relative == "." else os.path.join(relative, name)
-            if os.path.isfile(os.path.join(top, inner)):
-                looks.append((inner.split(os.sep), inner))
+    top, shown = os.fspath(config.content_dir), config.show(config.content_dir)
     return [Problem(f"{shown}/{inner}", None, (
         "wird nicht gelesen: nur Dateien mit der Endung ».md« (klein geschrieben) sind "
         "Inhalt; benennen Sie die Datei um, wenn sie ein Dokument ist"), Severity.WARNING)
-        for _, inner in sorted(looks)]
+        for inner, is_file in names
+        if is_file and not inner.endswith(".md")
+        and (lower := os.path.basename(inner).lower()) not in NOT_CONTENT
+        and lower.endswith((".md", *LOOKS_LIKE_CONTENT))
+        and os.path.isfile(os.path.join(top, inner))]
 
 
 def link_documents(

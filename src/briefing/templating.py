@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -103,13 +104,10 @@ def _compiled_templates() -> _CompiledTemplates | None:
     """The cache in a folder of this user's only (it holds code that is run), with files
     older than 30 days removed (of projects gone, of templates changed, of a run killed
     while writing); None when there is no such folder."""
-    import hashlib
     import stat
     import time
 
     folder = cache_dir() / "vorlagen"
-    version = hashlib.sha256(Path(__file__).read_bytes() +
-                             jinja2.__version__.encode()).hexdigest()[:12]
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         found = folder.stat()
@@ -121,7 +119,18 @@ def _compiled_templates() -> _CompiledTemplates | None:
                 path.unlink()
     except OSError:
         return None
-    return _CompiledTemplates(str(folder), pattern=f"__jinja2_{version}_%s.cache")
+    return _CompiledTemplates(str(folder),
+                              pattern=f"__jinja2_{_compiler_version()}_%s.cache")
+
+
+@functools.cache
+def _compiler_version() -> str:
+    """What decides how a template compiles: this module (the environment's options) and
+    Jinja's version; read once per process."""
+    import hashlib
+
+    return hashlib.sha256(Path(__file__).read_bytes() +
+                          jinja2.__version__.encode()).hexdigest()[:12]
 
 
 def make_environment(templates_dir: Path) -> Environment:
