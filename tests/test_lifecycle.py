@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import json
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -485,9 +486,11 @@ def test_waiting_publishes_when_the_embargo_ends(project):
     text = text.replace("ort: Dresden\n", f"ort: Dresden\nsperrfrist: {soon:%Y-%m-%d %H:%M:%S}\n")
     root = project({"content/pm.md": text})
     approve(root)
+    # -X faulthandler: should it not end when told to, SIGABRT prints where it hangs.
     process = subprocess.Popen(
-        [sys.executable, "-m", "briefing.cli", "veröffentlichen", "--warten", "--root",
-         str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [sys.executable, "-X", "faulthandler", "-m", "briefing.cli", "veröffentlichen",
+         "--warten", "--root", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         import selectors
 
@@ -498,8 +501,15 @@ def test_waiting_publishes_when_the_embargo_ends(project):
         assert "veröffentlicht: output/web/pm/" in line and "Sperrfrist" in line
         assert (root / "output" / "web" / "pm" / "pm.html").is_file()
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        process.terminate()  # like `kill`: it ends, reading both pipes to the end
+        try:
+            _, errors = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            _, errors = process.communicate()
+            pytest.fail(f"did not end within 30 s of SIGTERM:\n{errors}")
+    assert process.returncode == 130, errors
+    assert errors.rstrip().endswith("briefing: abgebrochen"), errors
 
 
 def test_a_withdrawn_release_keeps_no_earlier_version_online(project, clock):
