@@ -240,10 +240,6 @@ def _records(data: bytes) -> Iterator[tuple[tuple, int]]:
         position = end
 
 
-def _differs(before, now) -> bool:
-    return before is not now and before != now
-
-
 def _as_tuple(entry: Entry) -> tuple:
     return (entry.output, entry.source, entry.inputs, entry.files, entry.pages,
             entry.sources, entry.images, entry.problems, entry.links, entry.templates)
@@ -400,13 +396,16 @@ class Manifest:
 
     def _changes(self) -> tuple:
         units, stats, published = self._saved
+        # What is not the same object and not equal (inline: every record of an archive).
         changed = [_as_tuple(entry) for key, entry in self.units.items()
-                   if _differs(units.get(key), entry)]
+                   if (before := units.get(key)) is not entry and before != entry]
         return (CHANGES, self.project, self.problems, self.failed, self.expires, self.basis,
                 self.log, changed, [key for key in units if key not in self.units],
-                {k: v for k, v in self.stats.items() if _differs(stats.get(k), v)},
+                {k: v for k, v in self.stats.items()
+                 if (before := stats.get(k)) is not v and before != v},
                 [k for k in stats if k not in self.stats],
-                {k: v for k, v in self.published.items() if _differs(published.get(k), v)},
+                {k: v for k, v in self.published.items()
+                 if (before := published.get(k)) is not v and before != v},
                 [k for k in published if k not in self.published])
 
     def stored_problems(self) -> list[Problem]:
@@ -682,8 +681,12 @@ class Staleness:
         # Every content and approval file is hashed by every build (`project`): one not
         # seen is gone.
         inputs = (str(self.paths.content_dir) + os.sep, str(self.paths.approvals_dir) + os.sep)
-        self.manifest.stats = {name: found for name, found in
-                               {**digests.known, **digests.seen}.items()
-                               if name not in digests.gone and
-                               (name in digests.seen or not name.startswith(inputs))}
+        stats = digests.known  # changed in place: tens of thousands at a large archive
+        stats.update(digests.seen)
+        for name in digests.gone:
+            stats.pop(name, None)
+        seen = digests.seen
+        for name in [n for n in stats if n.startswith(inputs) and n not in seen]:
+            del stats[name]
+        self.manifest.stats = stats
         self.manifest.save(self.paths.manifest)

@@ -74,6 +74,20 @@ def _documents(unit) -> list:
     return [unit] if isinstance(unit, Document) else []
 
 
+class _Records(dict):
+    """Package key → its entry in the site's lists, with a version that changes with it."""
+
+    version = 0
+
+    def __setitem__(self, key, value) -> None:
+        self.version += 1
+        super().__setitem__(key, value)
+
+    def pop(self, *args):
+        self.version += 1
+        return super().pop(*args)
+
+
 class Run:
     """One build (or, `dry`, one check: everything made in memory, nothing written)."""
 
@@ -121,7 +135,10 @@ class Run:
         self.failed: set[str] = set()
         #: Packages whose files stay as they were (a document failed).
         self.kept: set[str] = set()
-        self.published = dict(staleness.manifest.published)
+        self.published = _Records(staleness.manifest.published)
+        #: Output name → (the `published` version, its parts): the shared pages' units
+        #: are asked for several times a run; at thousands of releases each costs a sort.
+        self._parts: dict[str, tuple[int, list]] = {}
 
     def _scope(self, changed: set[str]) -> set[str]:
         """The content files changed, and every document of each family they touch (a
@@ -272,8 +289,10 @@ class Run:
     def _deleted_but_published(self) -> set[str]:
         register = self.project.register
         keys = {entry["datei"] for entry in register.log}
+        # The files the project read are there (no stat for each of thousands).
+        read = {d.display_path for d in self.project.documents} | self.project.blocked
         found = set()
-        for key in sorted(keys):
+        for key in sorted(keys - read):
             if register.published(key) and \
                     not os.path.exists(os.path.join(self.config.root, key)):
                 number = register.number_of(key)
@@ -341,11 +360,16 @@ class Run:
         if output.scope == PACKAGE:
             return [(p.key, p) for p in self.packages if self.in_scope(p.key)
                     and output.name in p.release.type.outputs and not self._left_out(output, p)]
+        known = self._parts.get(output.name)
+        if known is not None and known[0] == self.published.version:
+            return known[1]
         module = output.load()
         records = self.records()
         parts = module.parts(records, self.config) if hasattr(module, "parts") else \
             [Part(SITE_UNIT, tuple(records))]
-        return [(part.key, part) for part in parts]
+        found = [(part.key, part) for part in parts]
+        self._parts[output.name] = (self.published.version, found)
+        return found
 
     def _with_internal(self, package: Package) -> Package | None:
         """The package with the internal documents about its release (speaking notes, Q&A
@@ -814,7 +838,7 @@ class Run:
     def save(self, complete: bool) -> None:
         try:
             outcomes = self.report.outcomes
-            self.staleness.manifest.published = self.published
+            self.staleness.manifest.published = dict(self.published)
             failed_units = {key.partition(":")[2] for key in self.failed}
             self.staleness.save(self.report.problems, {o.display_path for o in outcomes
                                                        if not o.ok and not o.kit} |

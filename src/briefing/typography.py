@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
-from .model import QUOTE_STYLES, Contact, Document, QuoteStyle, evolve
+from .model import QUOTE_STYLES, Document, QuoteStyle, evolve
 
 NBSP = "\u00a0"
 #: Quote styles for languages other than German, which uses the project's setting.
@@ -145,29 +145,39 @@ def typeset_documents(documents: list[Document], house_style: QuoteStyle,
         def t(text: str | None) -> str | None:
             return typeset(text, style, document.language) if text else text
 
-        def contact(c: Contact | None) -> Contact | None:
-            return c and replace(c, office=t(c.office), name=t(c.name), address=t(c.address))
+        def texts(value, *names: str):
+            """`value` with its fields `names` typeset: the same object when that changes
+            none (most publishers, contacts and titles of a large archive)."""
+            if not value:
+                return value
+            changed = {n: new for n in names
+                       if (new := t(old := getattr(value, n))) is not old and new != old}
+            return evolve(value, **changed) if changed else value
 
-        embargo = document.embargo
-        result = evolve(
-            document, title=t(document.title), subtitle=t(document.subtitle),
-            place=t(document.place),
-            embargo=embargo and replace(embargo, text=t(embargo.text)),
-            publisher=replace(document.publisher, name=t(document.publisher.name),
-                              address=t(document.publisher.address)),
-            contact=contact(document.contact),
-            priorities=tuple(replace(p, title=t(p.title)) for p in document.priorities),
-            priority=document.priority and replace(document.priority,
-                                                   title=t(document.priority.title)),
-            release=document.release and one(document.release),
-            original=document.original and one(document.original),
-            corrections=tuple(replace(c, text=t(c.text)) for c in document.corrections),
-            withdrawn=document.withdrawn and replace(document.withdrawn,
-                                                     reason=t(document.withdrawn.reason)))
+        document_fields = texts(document, "title", "subtitle", "place")
+        changes = {
+            "embargo": texts(document.embargo, "text"),
+            "publisher": texts(document.publisher, "name", "address"),
+            "contact": texts(document.contact, "office", "name", "address"),
+            "priorities": tuple(texts(p, "title") for p in document.priorities),
+            "priority": texts(document.priority, "title"),
+            "release": document.release and one(document.release),
+            "original": document.original and one(document.original),
+            "corrections": tuple(texts(c, "text") for c in document.corrections),
+            "withdrawn": texts(document.withdrawn, "reason")}
+        changes = {name: value for name, value in changes.items()
+                   if not _same(value, getattr(document, name))}
+        result = evolve(document_fields, **changes) if changes else document_fields
         done[document.display_path] = result
         return result
 
     return [one(d) for d in documents]
+
+
+def _same(new, old) -> bool:
+    if isinstance(new, tuple):
+        return len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True))
+    return new is old
 
 
 class TypographyTreeprocessor(Treeprocessor):
