@@ -1,7 +1,8 @@
 # Each target is one line; scripts/setup.sh prepares the machine on first use.
 # DATEI=content/x.md limits `make`, `make final` and `make vorschau` to that file.
 BRIEFING := .venv/bin/briefing
-SETUP := .venv/.installed
+SETUP := .venv/.compiled
+INSTALLED := .venv/.installed
 DATEI ?=
 TITEL ?=
 MONAT ?=
@@ -83,8 +84,13 @@ lint: $(SETUP)  ## static checks of the code
 clean:  ## remove generated PDFs (keeps .venv)
 	find output -mindepth 1 ! -name .gitkeep -delete
 
-$(SETUP): pyproject.toml constraints.txt scripts/setup.sh
+$(INSTALLED): pyproject.toml constraints.txt scripts/setup.sh
 	scripts/setup.sh
+
+# Compiled once here (pip does so for the libraries, not for an editable install): where
+# PYTHONDONTWRITEBYTECODE is set, every command would compile briefing again (0.12 s).
+$(SETUP): $(INSTALLED) $(wildcard src/briefing/*.py)
+	.venv/bin/python -m compileall -q src/briefing && touch $@
 
 .venv/.browser: $(SETUP)
 	scripts/setup.sh browser && touch $@ || true

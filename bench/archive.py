@@ -78,18 +78,18 @@ def approve_all(root: Path, *names: str) -> None:
 
 
 def correct(root: Path, count: int, round_: int) -> str:
-    """Correct the release in the middle of the archive and approve it again."""
-    name, text = release(count // 2, count)
+    """Correct a release from the middle of the archive that has no correction yet (one
+    entry in `korrekturen`), and approve it again: every round, and every run on a kept
+    archive, makes the same change (a release corrected again and again would grow)."""
+    corrected = {json.loads(line)["datei"] for log in (root / "protokoll").glob("*.jsonl")
+                 for line in log.read_text(encoding="utf-8").splitlines()
+                 if '"korrekturen": 0' not in line}
+    index = next(i for i in [*range(count // 2, count), *range(count // 2)]
+                 if f"content/{release(i, count)[0]}" not in corrected)
+    name, text = release(index, count)
     path = root / "content" / name
-    # A kept archive was corrected by earlier runs: one entry more than the log has.
-    before = max((json.loads(line).get("korrekturen", 0)
-                  for log in (root / "protokoll").glob("*.jsonl")
-                  for line in log.read_text(encoding="utf-8").splitlines()
-                  if f"content/{name}" in line), default=0)
-    today = dt.date.today()
-    fixes = "".join(f"  {today - dt.timedelta(days=400 - n)}: Korrektur {n} im zweiten Satz.\n"
-                    for n in range(max(round_, before) + 1))
-    path.write_text(text.replace("ort: Dresden\n", f"ort: Dresden\nkorrekturen:\n{fixes}")
+    fix = f"  {dt.date.today() - dt.timedelta(days=1)}: Korrektur im zweiten Satz.\n"
+    path.write_text(text.replace("ort: Dresden\n", f"ort: Dresden\nkorrekturen:\n{fix}")
                     .replace("zweiter Satz", f"zweiter, {round_ + 1}. korrigierter Satz"),
                     encoding="utf-8")
     approve_all(root, f"content/{name}")

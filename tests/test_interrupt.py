@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,61 @@ def test_an_interrupted_full_re_render_goes_on_where_it_stopped(tmp_path):
     assert again.returncode == 0
     assert f"Fertig: {8 - len(redone)} PDF erstellt, 0 fehlgeschlagen, {len(redone)} " \
            "unverändert;" in out
+
+
+
+WITHOUT_ENGINE = """
+import sys
+from pathlib import Path
+from briefing.build import build
+report = build(Path(sys.argv[1]), warm=True)
+assert report.exit_code() == 0, [str(p) for p in report.problems]
+print("weasyprint" in sys.modules)
+"""
+
+
+def no_process_left(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(("documents", "engine_here"), [(1, False), (6, True)])
+def test_a_small_build_sets_its_pages_in_the_process_it_started_first(
+        tmp_path, documents, engine_here):
+    """`build(warm=True)` (the command line's): a process forked before the project is read
+    imports the engine meanwhile and sets the pages of a small build (a correction), so
+    the build itself never imports it; a larger one uses the pool as before. Every PDF
+    is made either way, and no process is left behind."""
+    root = make_project(tmp_path, {f"content/dok-{i}.md": RELEASE.replace(
+        "Ein kurzer Text.", f"Text Nummer {i}.") for i in range(documents)})
+    process = subprocess.Popen([sys.executable, "-c", WITHOUT_ENGINE, str(root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert out.strip() == str(engine_here)
+    for i in range(documents):
+        text = PdfReader(root / "output" / f"dok-{i}.pdf").pages[0].extract_text()
+        assert f"Text Nummer {i}." in text
+    assert no_process_left(process.pid)  # the setting process ended with the build
+
+
+def test_ctrl_c_while_the_setting_process_starts(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group, the setting process too: one
+    German line, no traceback of either process, nothing left running or written."""
+    root = make_project(tmp_path, {"content/a.md": LONG})
+    build = subprocess.Popen([sys.executable, "-m", "briefing.cli", "build", "--root",
+                              str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    children = Path(f"/proc/{build.pid}/task/{build.pid}/children")
+    while build.poll() is None and not children.read_text().split():
+        time.sleep(0.01)  # until the build has forked its setting process
+    os.killpg(build.pid, signal.SIGINT)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 130
+    assert err.strip() == "briefing: abgebrochen"
+    assert no_process_left(build.pid)
+    assert not (root / "output" / "a.pdf").exists()

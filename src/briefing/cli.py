@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                            channels=args.channels,
                            final=args.final, on_wait=_print_wait,
                            on_outcome=lambda o: _print_outcome(o, root, args),
-                           on_progress=_Progress(args))
+                           on_progress=_Progress(args), warm=files.may_fork_early())
     except UsageError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return 2

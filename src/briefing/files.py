@@ -91,6 +91,14 @@ def one_shot() -> None:
     _ONE_SHOT[0] = True
 
 
+def may_fork_early() -> bool:
+    """A one-shot command with no other threads: a build may start its setting process
+    before it reads the project (`build(warm=True)`)."""
+    import threading
+
+    return _ONE_SHOT[0] and threading.active_count() == 1
+
+
 @contextmanager
 def bulk_read() -> Iterator[None]:
     """Reading tens of thousands of small objects at once (the manifest, the caches): the

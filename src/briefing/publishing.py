@@ -12,7 +12,7 @@ from pathlib import Path
 from . import clock
 from .diffs import word_diff
 from .errors import MachineError, UsageError
-from .files import cause_of, write_atomically
+from .files import cause_of, may_fork_early, write_atomically
 from .lifecycle import Register, approve, read_log, text_path
 from .paths import Paths
 
@@ -157,7 +157,8 @@ def run_publish(root: Path, args) -> int:
     from .build import build
 
     while True:
-        report = build(root, channels=True, jobs=args.jobs, on_wait=_waiting)
+        report = build(root, channels=True, jobs=args.jobs, on_wait=_waiting,
+                       warm=may_fork_early())
         for problem in report.problems:
             if not problem.is_error and "Interner Vermerk" not in problem.message:
                 continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -82,7 +83,10 @@ class Worker:
     time and memory budgets apply to setting alone: the caller's other threads (its web
     server) never run under them. Start it before the caller starts threads (it forks)."""
 
-    def __init__(self):
+    def __init__(self, warm_up: bool = True):
+        #: After each setup, a small page per language (the preview's first page comes
+        #: sooner; a build's pages come at once and need no warming).
+        self.warm_up = warm_up
         self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.settings: Settings | None = None
         #: A setup was sent and its answer not yet read.
@@ -107,7 +111,7 @@ class Worker:
         for _attempt in range(2):
             try:
                 self._answer_setup()  # of a setup before, not yet asked for
-                self.connection.send(("setup", settings, False))
+                self.connection.send(("setup", settings, self.warm_up))
                 self._pending = True
                 return
             except (EOFError, OSError):  # the process died: a new one, set up in turn
@@ -158,17 +162,30 @@ class Worker:
         if self.process.is_alive():
             self.process.kill()
 
+    def stop(self) -> None:
+        """End the process now, whatever it is doing (it writes nothing)."""
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
 
 def _serve(connection, parents_end=None) -> None:
     """The worker's loop: set up, then render page after page."""
     if parents_end is not None:
         parents_end.close()
-    # Warm up while the caller still reads the content: the first page comes sooner.
+    # Ctrl-C in the terminal reaches the whole process group: the caller ends this
+    # process (its end of the pipe closes), which must not print a traceback of its own;
+    # `kill` ends it at once (the caller's handler, which cleans up, is not ours).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Import the engine while the caller still reads the content: the first page comes
+    # sooner.
     from .pdf import render_page, start_renderer, warm_up
     while True:
         try:
-            kind, payload, early = connection.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
+            # `option`: after a setup, warm up; for a page, send its laid-out pages first.
+            kind, payload, option = connection.recv()
+        except (EOFError, OSError):
             return
         if kind == "setup":
             from . import hyphenation
@@ -176,9 +193,10 @@ def _serve(connection, parents_end=None) -> None:
             hyphenation.forget_exceptions()  # a word removed from the list must go too
             start_renderer(payload)
             connection.send(True)
-            warm_up(payload.languages)
+            if option:
+                warm_up(payload.languages)
         else:
-            produced = render_page(payload, partial(_show, connection) if early else None)
+            produced = render_page(payload, partial(_show, connection) if option else None)
             try:
                 connection.send(produced)
             except OSError:  # the caller is gone (the preview was stopped)
