@@ -19,6 +19,8 @@ from .errors import UsageError, problem_order
 from .files import locked
 from .incremental import Staleness
 from .paths import Paths
+from .quick import Quick, made_of, report_unchanged
+from .quick import write as quick_file
 from .report import Outcome, Progress, Report
 from .setting import Worker
 
@@ -63,20 +65,31 @@ def build(
     while this one reads the project, and sets the pages of a small build (a correction);
     only where forking is safe (a command line process with no other threads)."""
     start = time.perf_counter()
-    # Forked before anything is read: a process forked later would share this one's large
-    # heap, and every object this one then touches would be copied (measured: the gain
-    # at 5,000 releases was gone).
+    paths = Paths(Path(root).resolve())
+    files = list(files)
+    channels = channels and not files
+    plain = not (files or force or final)
+    # Every input is hashed before any is read: a file saved while this build runs is
+    # recorded as changed, so the next build makes it again. First with the no-op build's
+    # own file, if there is one (quick.py).
+    quick = Quick.load(paths) if plain else None
+    if quick is not None and (unchanged := quick.unchanged(channels)) is not None:
+        report = report_unchanged(paths, *unchanged, on_outcome)
+        report.seconds = time.perf_counter() - start
+        return report
+    # Forked before the manifest is read: a process forked later would share this one's
+    # large heap, and every object this one then touches would be copied (measured: the
+    # gain at 5,000 releases was gone).
     engine = _setting_process() if warm else None
     try:
-        paths = Paths(Path(root).resolve())
-        files = list(files)
         staleness = Staleness(paths)
-        # Every input is hashed before any is read: a file saved while this build runs is
-        # recorded as changed, so the next build makes it again.
+        if quick is not None:
+            staleness.take_over(quick.staleness)
         staleness.project()
-        channels = channels and not files
-        if not (files or force or final) and staleness.unchanged_project(channels):
-            report = _unchanged(staleness, on_outcome)
+        if plain and staleness.unchanged_project(channels):
+            report = report_unchanged(paths, staleness.manifest, made_of(staleness.manifest),
+                                      on_outcome)
+            quick_file(staleness)  # for the next build
         else:
             report = _make(paths, staleness, files, on_outcome, jobs, force, final, on_wait,
                            channels, on_progress, engine)
@@ -123,22 +136,6 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
                  whole=whole)
         project.cache.save()  # not after a fault: output/ stays as it was
         return run.report
-
-
-def _unchanged(staleness: Staleness, on_outcome: Callable[[Outcome], None]) -> Report:
-    """The last build's report: nothing at all changed since."""
-    paths = staleness.paths
-    manifest = staleness.manifest
-    report = Report(manifest.stored_problems(), noop=True)
-    report.outcomes = [Outcome(path) for path in manifest.failed]
-    report.outcomes += [Outcome(e.source, paths.output_dir / name, e.pages, unchanged=True,
-                                kit=e.output == "kit")
-                        for e in manifest.units.values() for name in e.files
-                        if e.source not in manifest.failed and e.output in ("pdf", "kit")]
-    for outcome in report.outcomes:
-        if outcome.ok:  # the failures were reported by the run that had them
-            on_outcome(outcome)
-    return report
 
 
 def _select(project, files: list[Path]) -> tuple[list, list[str]]:

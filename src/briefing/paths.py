@@ -60,6 +60,11 @@ class Paths:
         return self.output_dir / ".briefing-manifest"
 
     @cached_property
+    def quick(self) -> Path:
+        """What a build with nothing to do reads instead of the manifest (quick.py)."""
+        return self.output_dir / ".briefing-quick"
+
+    @cached_property
     def lock_file(self) -> Path:
         return self.output_dir / ".briefing.lock"
 

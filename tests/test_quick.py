@@ -1,0 +1,128 @@
+"""The no-op build's own file (quick.py): a build with nothing to do answers without
+reading the manifest, and any change, to content or output or manifest, is still seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import briefing.incremental
+from briefing.build import build
+from briefing.files import stat_key
+from briefing.paths import Paths
+from briefing.quick import Quick
+
+from .conftest import RELEASE, approve
+from .test_lifecycle import EMBARGOED
+
+
+def built(report) -> list[str]:
+    return sorted(o.output.name for o in report.outcomes if o.ok and not o.unchanged)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How often a build read the manifest."""
+    reads = []
+    load = briefing.incremental.Manifest.load.__func__
+
+    def counting(cls, path):
+        reads.append(path)
+        return load(cls, path)
+
+    monkeypatch.setattr(briefing.incremental.Manifest, "load", classmethod(counting))
+    return reads
+
+
+def same_bytes_touched(path: Path) -> None:
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(data)  # another inode and time, the same content
+
+
+def overwritten_in_place(path: Path) -> None:
+    data = path.read_bytes()
+    with open(path, "r+b") as file:  # as `cp` over it does: same inode, same size
+        file.write(data[:-8] + b"%%kaputt")
+
+
+CHANGES = [
+    # (what happens after a build and a no-op build, what the next build makes, whether
+    #  it has to read the manifest)
+    ("nothing", lambda root: None, [], False),
+    ("content touched, same bytes", lambda root: same_bytes_touched(root / "content/a.md"),
+     [], False),
+    ("a PDF touched, same bytes", lambda root: same_bytes_touched(root / "output/a.pdf"),
+     [], True),
+    ("content edited", lambda root: (root / "content/a.md").write_text(
+        RELEASE.replace("Ein kurzer Text.", "Ein anderer Text."), encoding="utf-8"),
+     ["a.pdf"], True),
+    ("a PDF overwritten in place", lambda root: overwritten_in_place(root / "output/a.pdf"),
+     ["a.pdf"], True),
+    ("a PDF deleted", lambda root: (root / "output/a.pdf").unlink(), ["a.pdf"], True),
+    ("the manifest written again",
+     lambda root: same_bytes_touched(root / "output/.briefing-manifest"), [], True),
+    ("the quick file cut short", lambda root: (root / "output/.briefing-quick").write_bytes(
+        (root / "output/.briefing-quick").read_bytes()[:100]), [], True),
+]
+
+
+@pytest.mark.parametrize(("change", "make", "made", "reads_manifest"), CHANGES,
+                         ids=[c[0] for c in CHANGES])
+def test_what_a_build_after_a_no_op_build_sees(project, counted, change, make, made,
+                                                reads_manifest):
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE})
+    assert built(build(root)) == ["a.pdf", "b.pdf"]
+    assert not (root / "output" / ".briefing-quick").exists()  # written by a no-op build
+    assert built(build(root)) == []
+    assert (root / "output" / ".briefing-quick").is_file()
+    good = (root / "output" / "a.pdf").read_bytes()
+    make(root)
+    counted.clear()
+    report = build(root)
+    assert built(report) == made
+    assert bool(counted) == reads_manifest
+    assert report.noop == (made == [])
+    if change != "content edited":  # a damaged PDF is made again, as it was
+        assert (root / "output" / "a.pdf").read_bytes() == good
+    # The next no-op build (after one that wrote the manifest, from the manifest) leaves
+    # a quick file again, which the one after answers from, hashing nothing anew.
+    build(root)
+    counted.clear()
+    again = build(root)
+    assert built(again) == [] and again.noop and counted == []
+    quick = Quick.load(Paths(root))
+    inputs = quick.staleness.manifest.stats
+    assert inputs[str(root / "content" / "a.md")][:4] == stat_key(root / "content" / "a.md")
+
+
+def test_the_quick_answer_is_the_last_builds_report(project, counted):
+    """The problems of the last run and its PDFs, as a no-op build read from the manifest
+    gave them: a broken file is reported again, with its line."""
+    root = project({"content/a.md": RELEASE,
+                    "content/kaputt.md": RELEASE.replace("titel: Testmitteilung\n", "")})
+    first = build(root)
+    from_manifest = build(root)
+    counted.clear()
+    from_quick = build(root)
+    assert counted == []
+    assert [str(p) for p in from_quick.problems] == [str(p) for p in from_manifest.problems] \
+        == [str(p) for p in first.problems] != []
+    assert [(o.display_path, o.output, o.pages, o.ok) for o in from_quick.outcomes] == \
+        [(o.display_path, o.output, o.pages, o.ok) for o in from_manifest.outcomes]
+    assert from_quick.exit_code() == first.exit_code() == 1
+
+
+def test_an_embargo_ending_is_not_answered_from_the_quick_file(project, clock):
+    root = project({"content/pm.md": EMBARGOED})
+    approve(root)
+    clock("2025-10-29 12:00")  # held back until 14:00 (Berlin)
+    build(root, channels=True)
+    build(root, channels=True)  # nothing to do: the quick file is written
+    assert (root / "output" / ".briefing-quick").is_file()
+    assert not (root / "output" / "web" / "pm" / "pm.html").exists()
+    clock("2025-10-29 13:01")
+    report = build(root, channels=True)
+    assert not report.noop
+    assert (root / "output" / "web" / "pm" / "pm.html").is_file()
