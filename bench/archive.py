@@ -110,6 +110,9 @@ def measure(folder: Path, sizes, row) -> None:
     for count in sizes:
         root = archive(folder, count)
         cold, cold_rss, _ = run([*BRIEFING, "build", "--alle", "--root", str(root)])
+        # The first no-op after a build that wrote reads the manifest (and leaves the
+        # quick file); the next ones read the quick file.
+        first_noop = run([*BRIEFING, "build", "--alle", "--root", str(root)])[0]
         noop = min(run([*BRIEFING, "build", "--alle", "--root", str(root)])[0]
                    for _ in range(3))
         changes, rss = [], 0
@@ -128,7 +131,8 @@ def measure(folder: Path, sizes, row) -> None:
             "linear")
         row(f"  {count}: one correction, build --alle (median of 3)",
             f"{change:.2f} s, peak RSS {rss} MB", "≤ 1.5 s at 5,000")
-        row(f"  {count}: no-op build --alle (best of 3)", f"{noop:.2f} s", "≤ 0.3 s")
+        row(f"  {count}: no-op build --alle (best of 3; the first after a build)",
+            f"{noop:.2f} s ({first_noop:.2f} s)", "≤ 0.3 s")
         row(f"  {count}: status / liste", f"{status:.2f} s / {listing:.2f} s", "≤ 1 s")
         row(f"  {count}: shared pages", shared_size(root), "small, flat")
     smallest = min(results)

@@ -83,10 +83,7 @@ class Worker:
     time and memory budgets apply to setting alone: the caller's other threads (its web
     server) never run under them. Start it before the caller starts threads (it forks)."""
 
-    def __init__(self, warm_up: bool = True):
-        #: After each setup, a small page per language (the preview's first page comes
-        #: sooner; a build's pages come at once and need no warming).
-        self.warm_up = warm_up
+    def __init__(self):
         self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         self.settings: Settings | None = None
         #: A setup was sent and its answer not yet read.
@@ -111,7 +108,7 @@ class Worker:
         for _attempt in range(2):
             try:
                 self._answer_setup()  # of a setup before, not yet asked for
-                self.connection.send(("setup", settings, self.warm_up))
+                self.connection.send(("setup", settings, False))
                 self._pending = True
                 return
             except (EOFError, OSError):  # the process died: a new one, set up in turn
@@ -183,8 +180,7 @@ def _serve(connection, parents_end=None) -> None:
     from .pdf import render_page, start_renderer, warm_up
     while True:
         try:
-            # `option`: after a setup, warm up; for a page, send its laid-out pages first.
-            kind, payload, option = connection.recv()
+            kind, payload, early = connection.recv()
         except (EOFError, OSError):
             return
         if kind == "setup":
@@ -193,10 +189,9 @@ def _serve(connection, parents_end=None) -> None:
             hyphenation.forget_exceptions()  # a word removed from the list must go too
             start_renderer(payload)
             connection.send(True)
-            if option:
-                warm_up(payload.languages)
+            warm_up(payload.languages)
         else:
-            produced = render_page(payload, partial(_show, connection) if option else None)
+            produced = render_page(payload, partial(_show, connection) if early else None)
             try:
                 connection.send(produced)
             except OSError:  # the caller is gone (the preview was stopped)
