@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from briefing.build import build
 from briefing.cli import main
 from briefing.incremental import Manifest
 
@@ -209,3 +210,39 @@ def test_ctrl_c_while_the_setting_process_starts(tmp_path):
     assert err.strip() == "briefing: abgebrochen"
     assert no_process_left(build.pid)
     assert not (root / "output" / "a.pdf").exists()
+
+
+CHECKED_BESIDE = """
+import sys
+from pathlib import Path
+import briefing.incremental as incremental
+from briefing.build import build
+checks = []
+original = incremental.Staleness.not_intact
+def counted(self):
+    checks.append(1)  # in this process only: the setting process has its own list
+    return original(self)
+incremental.Staleness.not_intact = counted
+report = build(Path(sys.argv[1]), channels=True, warm=True)
+assert report.exit_code() == 0, [str(p) for p in report.problems]
+print(len(checks), *sorted(o.output.name for o in report.outcomes if o.ok and not o.unchanged))
+"""
+
+
+def test_the_setting_process_checks_the_files_written(tmp_path):
+    """A build of what changed has the setting process check every file the manifest
+    lists, on its own core: the build process does not, and a PDF damaged in place is
+    still made again, beside the release that was edited."""
+    root = make_project(tmp_path, {f"content/dok-{i}.md": RELEASE for i in range(3)})
+    assert build(root, channels=True).exit_code() == 0
+    damaged = root / "output" / "dok-2.pdf"
+    good = damaged.read_bytes()
+    with open(damaged, "r+b") as file:  # as `cp` over it does: same inode, same size
+        file.write(good[:-8] + b"%%kaputt")
+    (root / "content" / "dok-0.md").write_text(
+        RELEASE.replace("Ein kurzer Text.", "Ein geänderter Text."), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", CHECKED_BESIDE, str(root)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "dok-0-pressemappe.pdf", "dok-0.pdf", "dok-2.pdf"]
+    assert damaged.read_bytes() == good

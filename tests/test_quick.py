@@ -126,3 +126,18 @@ def test_an_embargo_ending_is_not_answered_from_the_quick_file(project, clock):
     report = build(root, channels=True)
     assert not report.noop
     assert (root / "output" / "web" / "pm" / "pm.html").is_file()
+
+
+def test_a_check_made_of_another_manifest_is_not_used(project):
+    """`changed_files` takes the setting process's check only when it was made of the
+    manifest the build holds (another build may have written it since)."""
+    from briefing.incremental import Staleness
+
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE})
+    build(root, channels=True)
+    (root / "output" / "a.pdf").write_bytes(b"kaputt")
+    staleness = Staleness(Paths(root))
+    nothing_damaged = [], {}
+    assert staleness.changed_files(([0, 0, 0, 0], *nothing_damaged)) == {"content/a.md"}
+    assert staleness.changed_files((staleness.manifest.loaded, *nothing_damaged)) == set()
+    assert built(build(root, channels=True)) == ["a.pdf"]  # (the build checks for itself)

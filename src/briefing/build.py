@@ -80,7 +80,8 @@ def build(
     # Forked before the manifest is read: a process forked later would share this one's
     # large heap, and every object this one then touches would be copied (measured: the
     # gain at 5,000 releases was gone).
-    engine = _setting_process() if warm else None
+    # A build of what changed (every channel, plain) has it check the files written, too.
+    engine = _setting_process(paths if channels and plain else None) if warm else None
     try:
         staleness = Staleness(paths)
         if quick is not None:
@@ -100,9 +101,9 @@ def build(
     return report
 
 
-def _setting_process() -> Worker | None:
+def _setting_process(check: Paths | None) -> Worker | None:
     try:
-        return Worker()
+        return Worker(check)
     except OSError:  # no process to spare (a limit of the machine): the pool's way
         return None
 
@@ -124,8 +125,8 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
             staleness.force_all()
             force = False
         # Only files changed since the last complete build: only what they touch.
-        changed = staleness.changed_files() if channels and not (files or final) \
-            else None
+        changed = staleness.changed_files(engine.checked() if engine is not None else None) \
+            if channels and not (files or final) else None
         run = Run(project, staleness, Report(list(project.problems)), on_outcome,
                   documents=selected, channels=channels, final=final, force=force,
                   on_progress=on_progress, changed=changed, engine=engine)

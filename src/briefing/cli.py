@@ -10,6 +10,7 @@ manifest without loading the pipeline or WeasyPrint.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import signal
@@ -304,6 +305,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if argv is None and args.command != "vorschau":  # this process ends with the command
         files.one_shot()
+        code = _command(args)
+        # Everything is written and closed: the interpreter's own end would only free
+        # what it read, object by object (0.12 s after a correction at 5,000 releases).
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError):  # a reader gone (`briefing liste | head`)
+                stream.flush()
+        os._exit(code)
+    return _command(args)
+
+
+def _command(args) -> int:
     if args.command != "doctor" and (wrong := compat.version_problems()):
         for line in wrong:
             print(f"briefing: {line}", file=sys.stderr)

@@ -437,6 +437,15 @@ class Manifest:
         return {name: entry for entry in self.units.values() for name in entry.files}
 
 
+def outputs_checked(paths: Paths) -> tuple:
+    """For a process beside the build (`setting.Worker`, on another core): the manifest's
+    `stat_key` as read, the keys of the units whose files are not as written, and the
+    records of the files hashed on the way (`Staleness.changed_files`)."""
+    staleness = Staleness(paths)
+    damaged = [entry.key for entry in staleness.not_intact()]
+    return staleness.manifest.loaded, damaged, staleness.digests.seen
+
+
 class Staleness:
     """Answers, for any unit of any output, whether it is current and if not, why; and
     records what was made. One per run: every file is hashed once."""
@@ -499,12 +508,13 @@ class Staleness:
         except OSError:
             return "fehlt"
 
-    def changed_files(self) -> set[str] | None:
+    def changed_files(self, checked: tuple | None = None) -> set[str] | None:
         """The content and approval files (as shown) that changed, came or went since the
         last build that vouched for every output, with the content files of units whose
         files are no longer as written; None when more changed than files (code,
         settings, templates, the publication log, an embargo ended) or that build is
-        unknown: then every unit is looked at."""
+        unknown: then every unit is looked at. `checked`: `outputs_checked` of this
+        manifest, made meanwhile by another process (if of another, it is not used)."""
         manifest, paths, digests = self.manifest, self.paths, self.digests
         if manifest.basis is None or manifest.basis != self.basis() or \
                 manifest.log != self.log() or \
@@ -518,10 +528,13 @@ class Staleness:
         present = set(now)
         changed |= {name[root:] for name in digests.known
                     if name.startswith(folders) and name not in present}
-        if not self.all_intact():
-            for entry in manifest.units.values():
-                if not self.intact(entry):
-                    changed |= {entry.source, *entry.sources}
+        if checked is not None and checked[0] == manifest.loaded:
+            self.digests.seen.update(checked[2])
+            damaged = [manifest.units[key] for key in checked[1] if key in manifest.units]
+        else:
+            damaged = self.not_intact()
+        for entry in damaged:
+            changed |= {entry.source, *entry.sources}
         return changed | set(manifest.failed)
 
     def inputs(self, sources: Iterable[str], links: Iterable[str], templates: Iterable[str],
@@ -593,10 +606,14 @@ class Staleness:
                    for name, (sha, _size) in entry.files.items())
 
     def all_intact(self) -> bool:
-        """Every file of every unit is there as it was written (`intact` for all units):
-        a file whose record (`Digests`) has the unit's hash and whose size, times and
-        inode are still as recorded is not read; any other is hashed. One stat per file:
-        a no-op build of thousands of releases stats them all, and reads none."""
+        """Every file of every unit is there as it was written (`intact` for all units)."""
+        return next(self.not_intact(), None) is None
+
+    def not_intact(self) -> Iterator[Entry]:
+        """Each unit not `intact`: a file whose record (`Digests`) has the unit's hash and
+        whose size, times and inode are still as recorded is not read; any other is
+        hashed. One stat per file: a build at thousands of releases stats them all, and
+        reads none."""
         prefix = f"{self.paths.output_dir}{os.sep}"
         known, stat = self.digests.known, os.stat
         for entry in self.manifest.units.values():
@@ -607,14 +624,15 @@ class Staleness:
                     try:
                         found = stat(path)
                     except OSError:
-                        return False
+                        yield entry
+                        break
                     if found.st_mtime_ns == record[1] and found.st_ino == record[3] and \
                             found.st_size == record[0] and found.st_ctime_ns == record[2]:
                         continue
                 # No record, another one, or changed since (this run's records too).
                 if self.digests.file(path) != sha:
-                    return False
-        return True
+                    yield entry
+                    break
 
     def reason(self, entry: Entry | None, inputs: dict, force: bool = False) -> str | None:
         """Why this unit must be made (a key of REASONS), or None when it is current."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import MachineError, Problem
 from .files import cause_of
+from .paths import Paths
 
 STYLESHEET = "print.css"
 
@@ -70,6 +71,8 @@ def settings_for(project, documents: Iterable) -> Settings:
 
 #: A worker's message with the laid-out pages, before the finished PDF follows.
 SHOWN = "gezeigt"
+#: A worker's first message, when it checked a build's files (`Worker(check=…)`).
+CHECKED = "geprüft"
 
 
 def _lost(page: tuple[str, str]) -> Produced:
@@ -83,22 +86,44 @@ class Worker:
     time and memory budgets apply to setting alone: the caller's other threads (its web
     server) never run under them. Start it before the caller starts threads (it forks)."""
 
-    def __init__(self):
-        self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    def __init__(self, check: Paths | None = None):
+        """`check`: a build's project: before anything else the process reads its manifest
+        and checks the files it lists (`incremental.outputs_checked`), on its own core
+        while the build reads the content; `checked` has the answer."""
+        self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn",
+                    check)
         self.settings: Settings | None = None
         #: A setup was sent and its answer not yet read.
         self._pending = False
+        #: The check's answer is the first on the pipe, not yet read.
+        self._checking = check is not None
+        self._checked: tuple | None = None
 
-    def _start(self, method: str) -> None:
+    def _start(self, method: str, check: Paths | None = None) -> None:
         context = multiprocessing.get_context(method)
         self.connection, child = context.Pipe()
         # A forked child holds a copy of this end too: it closes it, so that it sees the
         # end of the pipe when this process closes its own.
         ours = self.connection if method == "fork" else None
-        self.process = context.Process(target=_serve, args=(child, ours), daemon=True,
+        self.process = context.Process(target=_serve, args=(child, ours, check), daemon=True,
                                        name="briefing-setzen")
         self.process.start()
         child.close()
+
+    def checked(self) -> tuple | None:
+        """`incremental.outputs_checked` of the build's project, or None (it failed)."""
+        self._take_check()
+        return self._checked
+
+    def _take_check(self) -> None:
+        if self._checking:
+            self._checking = False
+            try:
+                answer = self.connection.recv()
+            except (EOFError, OSError):  # the process died: the build checks itself
+                return
+            if isinstance(answer, tuple) and answer[0] == CHECKED:
+                self._checked = answer[1]
 
     def setup(self, settings: Settings) -> None:
         """Fonts, stylesheet and hyphenation of the project (again, after a change). Not
@@ -115,6 +140,7 @@ class Worker:
                 self._restart()
 
     def _answer_setup(self) -> None:
+        self._take_check()
         if self._pending:
             self._pending = False
             self.connection.recv()
@@ -151,7 +177,7 @@ class Worker:
     def _restart(self) -> None:
         self.process.join(timeout=1)
         self._start("spawn")  # the caller has threads now: no fork
-        self._pending = False
+        self._pending = self._checking = False
 
     def close(self) -> None:
         self.connection.close()
@@ -166,8 +192,9 @@ class Worker:
         self.connection.close()
 
 
-def _serve(connection, parents_end=None) -> None:
-    """The worker's loop: set up, then render page after page."""
+def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
+    """The worker's loop: check the build's files (`check`), set up, then render page
+    after page."""
     if parents_end is not None:
         parents_end.close()
     # Ctrl-C in the terminal reaches the whole process group: the caller ends this
@@ -175,6 +202,17 @@ def _serve(connection, parents_end=None) -> None:
     # `kill` ends it at once (the caller's handler, which cleans up, is not ours).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if check is not None:
+        from .incremental import outputs_checked
+
+        try:
+            answer = outputs_checked(check)
+        except Exception:  # a fault or a bug here: the build checks for itself
+            answer = None
+        try:
+            connection.send((CHECKED, answer))
+        except OSError:
+            return
     # Import the engine while the caller still reads the content: the first page comes
     # sooner.
     from .pdf import render_page, start_renderer, warm_up
