@@ -129,8 +129,8 @@ class Digests:
         return digest("\n".join(parts).encode())
 
     def files(self, paths: Paths, files: Iterable[str | Path]) -> str:
-        """`combine` of `_name` of each file; written out for the ten thousand content and
-        approval files of a large archive (a function call less per step of the way)."""
+        """`combine` of `shown path:digest` of each file (`file`, written out for the ten
+        thousand content and approval files of a large archive)."""
         root = f"{paths.root}{os.sep}"
         named_of, digest_of, known, seen, stat = self._named, self._cache, self.known, \
             self.seen, os.stat

@@ -84,7 +84,9 @@ def _lost(page: tuple[str, str]) -> Produced:
 class Worker:
     """One warm process that sets pages for a long-lived caller (the preview), so that the
     time and memory budgets apply to setting alone: the caller's other threads (its web
-    server) never run under them. Start it before the caller starts threads (it forks)."""
+    server) never run under them; and for a command-line build, which starts it before it
+    reads anything (`build(warm=True)`). Start it before the caller starts threads (it
+    forks)."""
 
     def __init__(self, check: Paths | None = None):
         """`check`: a build's project: before anything else the process reads its manifest
