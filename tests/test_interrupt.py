@@ -246,3 +246,25 @@ def test_the_setting_process_checks_the_files_written(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["0", "dok-0-pressemappe.pdf", "dok-0.pdf", "dok-2.pdf"]
     assert damaged.read_bytes() == good
+
+
+def test_a_setup_that_fails_in_the_setting_process_is_raised_in_the_build(monkeypatch):
+    """The engine's import or setup failing in the setting process is raised where the
+    build asks for a page, as itself (a fault of the machine stays one), not reported as
+    a page lost for want of memory."""
+    import briefing.pdf
+    from briefing.errors import MachineError
+    from briefing.setting import Settings, Worker
+
+    def broken(settings):
+        raise MachineError("templates/fonts: kann nicht gelesen werden")
+
+    monkeypatch.setattr(briefing.pdf, "start_renderer", broken)
+    worker = Worker()
+    try:
+        worker.setup(Settings(Path("."), Path("."), (), {}, frozenset({"de-DE"}), ""))
+        with pytest.raises(MachineError, match="templates/fonts: kann nicht gelesen werden"):
+            worker.render(("content/a.md", "<html><body><p>Text</p></body></html>"))
+    finally:
+        worker.stop()
+    assert not worker.process.is_alive()

@@ -10,12 +10,13 @@ all answers from the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .errors import UsageError, problem_order
+from .errors import MachineError, UsageError, problem_order
 from .files import locked
 from .incremental import Staleness
 from .paths import Paths
@@ -80,9 +81,10 @@ def build(
     # Forked before the manifest is read: a process forked later would share this one's
     # large heap, and every object this one then touches would be copied (measured: the
     # gain at 5,000 releases was gone).
-    # A build of what changed (every channel, plain) has it check the files written, too.
-    engine = _setting_process(paths if channels and plain else None) if warm else None
+    engine = None
     try:
+        # A build of what changed (every channel, plain) has it check the files written.
+        engine = _setting_process(paths if channels and plain else None) if warm else None
         staleness = Staleness(paths)
         if quick is not None:
             staleness.take_over(quick.staleness)
@@ -118,14 +120,25 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
     if engine is not None:  # it sets up and warms up while this process goes on
         from .setting import settings_for
 
-        engine.setup(settings_for(project, selected))
-    with locked(paths, on_wait):
+        # (A stylesheet that cannot be read stops a build that sets pages, in the run.)
+        with contextlib.suppress(MachineError):
+            engine.setup(settings_for(project, selected))
+    waited = []
+
+    def waiting() -> None:
+        waited.append(True)
+        on_wait()
+
+    with locked(paths, waiting):
         staleness.reload()  # as the build we may have waited for left it
         if force and not files:  # resumable: an interrupted run leaves the rest marked
             staleness.force_all()
             force = False
         # Only files changed since the last complete build: only what they touch.
-        changed = staleness.changed_files(engine.checked() if engine is not None else None) \
+        # The setting process checked the files before this build held output/: not after
+        # waiting for another build (which may have changed them).
+        checked = engine.checked() if engine is not None else None
+        changed = staleness.changed_files(None if waited else checked) \
             if channels and not (files or final) else None
         run = Run(project, staleness, Report(list(project.problems)), on_outcome,
                   documents=selected, channels=channels, final=final, force=force,

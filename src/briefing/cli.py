@@ -306,12 +306,23 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and args.command != "vorschau":  # this process ends with the command
         files.one_shot()
         code = _command(args)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BrokenPipeError:  # a reader gone (`briefing liste | head`)
+                pass
+            except OSError as exc:  # a full disk under `briefing liste > datei`
+                with contextlib.suppress(OSError):
+                    print(f"briefing: Ausgabe nicht geschrieben: {files.cause_of(exc)}",
+                          file=sys.stderr, flush=True)
+                code = code or 3
         # Everything is written and closed: the interpreter's own end would only free
         # what it read, object by object (0.12 s after a correction at 5,000 releases).
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError):  # a reader gone (`briefing liste | head`)
-                stream.flush()
-        os._exit(code)
+        # Not while a child process of this one lives on (it is waited for then).
+        if "multiprocessing" not in sys.modules or \
+                not sys.modules["multiprocessing"].active_children():
+            os._exit(code)
+        return code
     return _command(args)
 
 
@@ -335,7 +346,8 @@ def _command(args) -> int:
                            channels=args.channels,
                            final=args.final, on_wait=_print_wait,
                            on_outcome=lambda o: _print_outcome(o, root, args),
-                           on_progress=_Progress(args), warm=files.may_fork_early())
+                           on_progress=_Progress(args),
+                           warm=files.may_fork_early() and args.jobs != 1)
     except UsageError as exc:
         print(f"briefing: {exc}", file=sys.stderr)
         return 2

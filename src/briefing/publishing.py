@@ -158,7 +158,7 @@ def run_publish(root: Path, args) -> int:
 
     while True:
         report = build(root, channels=True, jobs=args.jobs, on_wait=_waiting,
-                       warm=may_fork_early())
+                       warm=may_fork_early() and args.jobs != 1)
         for problem in report.problems:
             if not problem.is_error and "Interner Vermerk" not in problem.message:
                 continue

@@ -471,6 +471,8 @@ class Run:
                 if worker.settings != settings:
                     worker.setup(settings)
                 return ((job, worker.render(page)) for job, page in few)
+            worker.stop()  # the pool's processes need its core
+            self.engine_process = None
             pages = chain(few, pages)
         from . import pdf
 

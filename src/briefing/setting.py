@@ -109,8 +109,18 @@ class Worker:
         ours = self.connection if method == "fork" else None
         self.process = context.Process(target=_serve, args=(child, ours, check), daemon=True,
                                        name="briefing-setzen")
-        self.process.start()
-        child.close()
+        # Ctrl-C and `kill` wait until the child has its own handlers (`_serve`); one that
+        # came meanwhile is raised here, after the start, and the child ended with it.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
+        try:
+            self.process.start()
+            child.close()
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            if self.process.pid is not None:
+                self.process.kill()
+            raise
 
     def checked(self) -> tuple | None:
         """`incremental.outputs_checked` of the build's project, or None (it failed)."""
@@ -140,12 +150,14 @@ class Worker:
                 return
             except (EOFError, OSError):  # the process died: a new one, set up in turn
                 self._restart()
+            except _Failed as failed:
+                raise failed.args[0] from None
 
     def _answer_setup(self) -> None:
         self._take_check()
         if self._pending:
             self._pending = False
-            self.connection.recv()
+            _raise_failure(self.connection.recv())
 
     def render(self, page: tuple[str, str],
                shown: Callable[[Produced], None] | None = None) -> Produced:
@@ -159,7 +171,7 @@ class Worker:
         try:
             self._answer_setup()
             self.connection.send((kind, payload, shown is not None))
-            answer = self.connection.recv()
+            answer = _raise_failure(self.connection.recv())
             while isinstance(answer, tuple) and answer[0] == SHOWN:
                 if failure is None:
                     try:
@@ -172,6 +184,8 @@ class Worker:
             if self.settings is not None and kind == "render":
                 self._ask("setup", self.settings)
             return None
+        except _Failed as failed:  # the engine could not be imported or set up there
+            raise failed.args[0] from None
         if failure is not None:
             raise failure
         return answer
@@ -194,6 +208,28 @@ class Worker:
         self.connection.close()
 
 
+#: The signals that end a process (the caller's handlers, until the child has its own).
+_ENDING = {signal.SIGINT, signal.SIGTERM}
+#: A worker's last message, when the engine could not be imported or set up there.
+FAILED = "fehlgeschlagen"
+
+
+class _Failed(Exception):
+    """The worker's failure (`FAILED`), to be raised as itself once the pipe is in step."""
+
+
+def _raise_failure(answer):
+    if isinstance(answer, tuple) and len(answer) == 2 and answer[0] == FAILED:
+        raise _Failed(answer[1])
+    return answer
+
+
+def _failure(exc: Exception) -> Exception:
+    """What the caller raises: a fault of the machine as itself, anything else as a bug
+    with its type and text (an exception need not survive pickling)."""
+    return exc if isinstance(exc, MachineError) else RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
 def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
     """The worker's loop: check the build's files (`check`), set up, then render page
     after page."""
@@ -204,6 +240,7 @@ def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
     # `kill` ends it at once (the caller's handler, which cleans up, is not ours).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)
     if check is not None:
         from .incremental import outputs_checked
 
@@ -217,7 +254,12 @@ def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
             return
     # Import the engine while the caller still reads the content: the first page comes
     # sooner.
-    from .pdf import render_page, start_renderer, warm_up
+    try:
+        from .pdf import render_page, start_renderer, warm_up
+    except Exception as exc:
+        with contextlib.suppress(OSError):
+            connection.send((FAILED, _failure(exc)))
+        return
     while True:
         try:
             kind, payload, early = connection.recv()
@@ -226,8 +268,13 @@ def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
         if kind == "setup":
             from . import hyphenation
 
-            hyphenation.forget_exceptions()  # a word removed from the list must go too
-            start_renderer(payload)
+            try:
+                hyphenation.forget_exceptions()  # a word removed from the list must go too
+                start_renderer(payload)
+            except Exception as exc:
+                with contextlib.suppress(OSError):
+                    connection.send((FAILED, _failure(exc)))
+                return
             connection.send(True)
             warm_up(payload.languages)
         else:
