@@ -132,6 +132,13 @@ def key_of(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
+def as_recorded(stat: os.stat_result, record) -> bool:
+    """The file stat'ed is the one `record` (a `stat_key`, maybe followed by more) was
+    taken of: compared field by field, without a list per file of thousands."""
+    return stat.st_mtime_ns == record[1] and stat.st_ino == record[3] and \
+        stat.st_size == record[0] and stat.st_ctime_ns == record[2]
+
+
 def cache_dir() -> Path:
     """The user's cache folder for briefing (parsed hyphenation patterns, font settings):
     outside the project, so content cannot plant anything there."""

@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import Problem, Severity
-from .files import bulk_read, key_of, stat_key, write_atomically
+from .files import as_recorded, bulk_read, key_of, stat_key, write_atomically
 from .paths import Paths
 
 FORMAT = 9
@@ -93,13 +93,15 @@ class Digests:
         return found
 
     def _hash(self, name: str) -> str:
-        key = stat_key(name)
-        if key is None:
+        try:
+            found = os.stat(name)
+        except OSError:
             return "fehlt"
         known = self.seen.get(name) or self.known.get(name)
-        if known is not None and known[:4] == key:
+        if known is not None and as_recorded(found, known):
             self.seen[name] = known
             return known[4]
+        key = key_of(found)
         try:
             with open(name, "rb") as file:
                 sha = digest(file.read())
@@ -129,35 +131,16 @@ class Digests:
         return digest("\n".join(parts).encode())
 
     def files(self, paths: Paths, files: Iterable[str | Path]) -> str:
-        """`combine` of `shown path:digest` of each file (`file`, written out for the ten
-        thousand content and approval files of a large archive)."""
+        """`combine` of `shown path:digest` of each file."""
         root = f"{paths.root}{os.sep}"
-        named_of, digest_of, known, seen, stat = self._named, self._cache, self.known, \
-            self.seen, os.stat
         parts = []
         for path in files:
             name = os.fspath(path)
-            named = named_of.get(name)
+            named = self._named.get(name)
             if named is None:
-                sha = digest_of.get(name)
-                if sha is None:
-                    try:
-                        found = stat(name)
-                    except OSError:
-                        sha = "fehlt"
-                    else:
-                        record = seen.get(name) or known.get(name)
-                        if record is not None and record[1] == found.st_mtime_ns and \
-                                record[3] == found.st_ino and record[0] == found.st_size \
-                                and record[2] == found.st_ctime_ns:
-                            seen[name] = record
-                            sha = record[4]
-                        else:
-                            sha = self._hash(name)
-                    digest_of[name] = sha
                 shown = name[len(root):] if name.startswith(root) and ".." not in name \
                     else paths.show(Path(name))
-                named = named_of[name] = f"{shown}:{sha}"
+                named = self._named[name] = f"{shown}:{self.file(name)}"
             parts.append(named)
         return self.combine(*parts)
 
@@ -260,9 +243,16 @@ def read_records(data: bytes) -> Iterator[tuple[tuple, int]]:
         position = end
 
 
-def _as_tuple(entry: Entry) -> tuple:
-    return (entry.output, entry.source, entry.inputs, entry.files, entry.pages,
-            entry.sources, entry.images, entry.problems, entry.links, entry.templates)
+def _as_tuple(entry: Entry, same: dict | None = None) -> tuple:
+    """An entry as written. `same`: a fingerprint many units share (code, configuration,
+    a release's content) and a list of templates are made one object first, so that
+    marshal writes it once and reads it back shared."""
+    inputs, templates = entry.inputs, entry.templates
+    if same is not None:
+        inputs = {kind: same.setdefault(f, f) for kind, f in inputs.items()}
+        templates = same.setdefault(tuple(templates), list(templates))
+    return (entry.output, entry.source, inputs, entry.files, entry.pages, entry.sources,
+            entry.images, entry.problems, entry.links, templates)
 
 
 @dataclass
@@ -401,16 +391,8 @@ class Manifest:
         self.loaded = stat_key(path)
 
     def _snapshot(self) -> tuple:
-        # A fingerprint many units share (code, configuration, a release's content) is
-        # made one object first: marshal then writes it once and reads it back shared.
         same: dict = {}
-        units = []
-        for entry in self.units.values():
-            inputs = {kind: same.setdefault(f, f) for kind, f in entry.inputs.items()}
-            templates = same.setdefault(tuple(entry.templates), list(entry.templates))
-            units.append((entry.output, entry.source, inputs, entry.files, entry.pages,
-                          entry.sources, entry.images, entry.problems, entry.links,
-                          templates))
+        units = [_as_tuple(entry, same) for entry in self.units.values()]
         return (SNAPSHOT, FORMAT, self.project, self.problems, units, self.failed,
                 self.expires, self.published, self.stats, self.basis, self.log)
 
@@ -625,8 +607,7 @@ class Staleness:
                     except OSError:
                         yield entry
                         break
-                    if found.st_mtime_ns == record[1] and found.st_ino == record[3] and \
-                            found.st_size == record[0] and found.st_ctime_ns == record[2]:
+                    if as_recorded(found, record):
                         continue
                 # No record, another one, or changed since (this run's records too).
                 if self.digests.file(path) != sha:

@@ -16,13 +16,13 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 
-from .files import stat_key, write_atomically
+from .files import as_recorded, stat_key, write_atomically
 from .incremental import Manifest, Staleness, framed, read_records
 from .paths import Paths
 from .report import Outcome, Report
 
 #: Changes whenever what the file holds changes.
-QUICK_FORMAT = 1
+QUICK_FORMAT = 2
 
 
 class Quick:
@@ -62,13 +62,12 @@ class Quick:
             return None
         written, problems, failed, made = rest
         stat = os.stat
-        for path, size, mtime, ctime, inode in written:
+        for path, recorded in written:
             try:
                 found = stat(path)
             except OSError:
                 return None
-            if found.st_mtime_ns != mtime or found.st_ino != inode or \
-                    found.st_size != size or found.st_ctime_ns != ctime:
+            if not as_recorded(found, recorded):
                 return None  # (a file touched but the same: the manifest's way finds out)
         self._remember_rehashed(rest)
         return Manifest(problems=problems, failed=failed), made
@@ -119,7 +118,7 @@ def write(staleness: Staleness) -> None:
             record = records.get(prefix + name)
             if record is None:
                 return
-            written.append((prefix + name, *record[:4]))
+            written.append((prefix + name, record[:4]))
     inputs = {name: record for name, record in records.items() if not name.startswith(prefix)}
     _write(paths, mark, manifest.project, manifest.expires, inputs,
            (written, manifest.problems, manifest.failed, made_of(manifest)))
