@@ -141,3 +141,18 @@ def test_a_check_made_of_another_manifest_is_not_used(project):
     assert staleness.changed_files(([0, 0, 0, 0], *nothing_damaged)) == {"content/a.md"}
     assert staleness.changed_files((staleness.manifest.loaded, *nothing_damaged)) == set()
     assert built(build(root, channels=True)) == ["a.pdf"]  # (the build checks for itself)
+
+
+def test_a_page_in_a_folder_of_output_deleted_after_a_no_op_build(project, counted):
+    """The quick file names the files written relative to output/, folders included."""
+    root = project({"content/pm.md": RELEASE})
+    approve(root)
+    build(root, channels=True)
+    page = root / "output" / "web" / "pm" / "pm.html"
+    written = page.read_bytes()
+    assert build(root, channels=True).noop  # the quick file is written
+    page.unlink()
+    counted.clear()
+    report = build(root, channels=True)
+    assert not report.noop and counted  # the manifest's way finds which file
+    assert page.read_bytes() == written

@@ -98,3 +98,21 @@ def find_root(start: Path) -> Path:
         f"Keine {CONFIG_NAME} gefunden in {start} oder darüber; "
         "rufen Sie briefing im Projektordner auf"
     )
+
+
+def content_names(folder: Path) -> list[tuple[str, bool]]:
+    """Every name under `folder` (content/) as `rglob` finds them (symbolic links to
+    folders are not followed), relative to it, in the order of their path parts, with
+    whether it is a file (not a folder). Walked once, with strings: with thousands of
+    files, a Path per file and a `resolve` of every one cost more than reading them from
+    the cache."""
+    top = os.fspath(folder)
+    found = []
+    for base, folders, names in os.walk(top):
+        relative = os.path.relpath(base, top)
+        for group, are_files in ((folders, False), (names, True)):
+            for name in group:
+                inner = name if relative == "." else os.path.join(relative, name)
+                found.append((inner.split(os.sep), inner, are_files))
+    found.sort()
+    return [(inner, are_files) for _, inner, are_files in found]

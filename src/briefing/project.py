@@ -20,6 +20,7 @@ from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
 from .lifecycle import Register, with_numbers
 from .model import Document
+from .paths import content_names
 from .reader import read_source
 from .schema import take_over, validate
 from .typography import typeset, typeset_documents
@@ -83,7 +84,7 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
                                       config.show(config.hyphenation_file))
     except ContentError as exc:
         problems += exc.problems
-    names = _content_names(config)
+    names = content_names(config.content_dir)
     documents, blocked = _read_documents(config, final, problems, cache, names)
     problems += _ignored_files(config, names)
     broken = {Path(b).stem: b for b in blocked}
@@ -141,23 +142,6 @@ def _read_documents(config: Config, final: bool, problems: list[Problem],
         else:
             documents.append(document)
     return documents, blocked
-
-
-def _content_names(config: Config) -> list[tuple[str, bool]]:
-    """Every name under content/ as `rglob` finds them (symbolic links to folders are not
-    followed), relative to it, in the order of their path parts, with whether it is a
-    file (not a folder). Walked once, with strings: with thousands of files, a Path per
-    file and a `resolve` of every one cost more than reading them from the cache."""
-    top = os.fspath(config.content_dir)
-    found = []
-    for base, folders, names in os.walk(top):
-        relative = os.path.relpath(base, top)
-        for group, are_files in ((folders, False), (names, True)):
-            for name in group:
-                inner = name if relative == "." else os.path.join(relative, name)
-                found.append((inner.split(os.sep), inner, are_files))
-    found.sort()
-    return [(inner, are_files) for _, inner, are_files in found]
 
 
 def _markdown_files(config: Config, names: list[tuple[str, bool]]

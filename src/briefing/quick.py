@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import struct
 from collections.abc import Callable, Iterator
 
-from .files import as_recorded, stat_key, write_atomically
+from .files import stat_key, write_atomically
 from .incremental import Manifest, Staleness, framed, read_records
 from .paths import Paths
 from .report import Outcome, Report
 
 #: Changes whenever what the file holds changes.
-QUICK_FORMAT = 2
+QUICK_FORMAT = 3
+#: A written file's size, times and inode (`files.stat_key`), packed: the records of
+#: 45,000 files read as one object (a list each took 45–65 ms to read at 5,000 releases).
+_WRITTEN = struct.Struct("<qqqQ")
 
 
 class Quick:
@@ -60,17 +64,33 @@ class Quick:
         if not isinstance(rest, tuple) or len(rest) != 4 or \
                 stat_key(self.paths.manifest) != self.mark:
             return None
-        written, problems, failed, made = rest
-        stat = os.stat
-        for path, recorded in written:
-            try:
-                found = stat(path)
-            except OSError:
-                return None
-            if not as_recorded(found, recorded):
-                return None  # (a file touched but the same: the manifest's way finds out)
+        (names, records), problems, failed, made = rest
+        if not self._intact(names, records):
+            return None  # (a file touched but the same: the manifest's way finds out)
         self._remember_rehashed(rest)
         return Manifest(problems=problems, failed=failed), made
+
+    def _intact(self, names: list[str], records: bytes) -> bool:
+        """Every file written is as recorded. Named relative to output/ and looked up
+        from it (not from / on each of thousands)."""
+        if len(records) != len(names) * _WRITTEN.size:
+            return False
+        try:
+            folder = os.open(self.paths.output_dir, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return False
+        try:
+            stat, recorded = os.stat, _WRITTEN.iter_unpack(records)
+            for name in names:
+                found = stat(name, dir_fd=folder)
+                if (found.st_size, found.st_mtime_ns, found.st_ctime_ns,
+                        found.st_ino) != next(recorded):
+                    return False
+        except OSError:
+            return False
+        finally:
+            os.close(folder)
+        return True
 
     def _remember_rehashed(self, rest: tuple) -> None:
         """Input files touched but the same (a `git checkout`) were hashed again: their new
@@ -112,16 +132,21 @@ def write(staleness: Staleness) -> None:
         return
     records = {**digests.known, **digests.seen}
     prefix = f"{paths.output_dir}{os.sep}"
-    written = []
-    for entry in manifest.units.values():
-        for name in entry.files:
-            record = records.get(prefix + name)
-            if record is None:
-                return
-            written.append((prefix + name, record[:4]))
+    names, packed = [], []
+    pack = _WRITTEN.pack
+    try:
+        for entry in manifest.units.values():
+            for name in entry.files:
+                record = records.get(prefix + name)
+                if record is None:
+                    return
+                names.append(name)
+                packed.append(pack(*record[:4]))
+    except struct.error:  # a time or size out of range: the manifest's way
+        return
     inputs = {name: record for name, record in records.items() if not name.startswith(prefix)}
     _write(paths, mark, manifest.project, manifest.expires, inputs,
-           (written, manifest.problems, manifest.failed, made_of(manifest)))
+           ((names, b"".join(packed)), manifest.problems, manifest.failed, made_of(manifest)))
 
 
 def _write(paths: Paths, mark: list, project: str, expires: str | None, inputs: dict,

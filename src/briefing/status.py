@@ -17,7 +17,7 @@ from .doctypes import DOCTYPES
 from .errors import UsageError
 from .incremental import REASONS, Staleness
 from .outputs import OUTPUTS_BY_NAME, SITE
-from .paths import Paths
+from .paths import Paths, content_names
 from .reader import read_meta
 
 #: The states a content file or output file can be in, in the order they are listed.
@@ -33,9 +33,10 @@ class State:
 
 
 def content_files(paths: Paths) -> list[str]:
-    if not paths.content_dir.is_dir():
-        return []
-    return sorted(paths.show(p) for p in paths.content_dir.rglob("*.md"))
+    """The content files as the project reads them (without a Path per file)."""
+    shown = paths.show(paths.content_dir)
+    return sorted(f"{shown}/{inner}" for inner, _ in content_names(paths.content_dir)
+                  if inner.endswith(".md"))
 
 
 def project_status(paths: Paths) -> list[State]:
