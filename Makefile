@@ -31,7 +31,7 @@ check: $(SETUP)  ## validate all content, write nothing
 	$(BRIEFING) check
 
 neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…" [DATUM=JJJJ-MM-TT] [TYP=terminhinweis|sprechzettel|fragen-antworten]
-	$(BRIEFING) neu "$$TITEL" $(if $(DATUM),--datum "$(DATUM)") $(if $(TYP),--typ "$(TYP)")
+	BRIEFING_AUFRUF=make $(BRIEFING) neu "$$TITEL" $(if $(DATUM),--datum "$(DATUM)") $(if $(TYP),--typ "$(TYP)")
 
 umbenennen: $(SETUP)  ## rename a release with its editions, links and approvals: make umbenennen ALT=… NEU=…
 	$(BRIEFING) umbenennen "$$ALT" "$$NEU"

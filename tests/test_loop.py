@@ -10,6 +10,7 @@ import pytest
 
 from briefing.build import build, check
 from briefing.cli import main
+from briefing.scaffold import _DANGLING as DANGLING
 
 from .conftest import RELEASE
 from .test_build import BRIEFING, RELEASE_WITH_PRIORITIES
@@ -40,7 +41,7 @@ def fixed_day(monkeypatch):
     ("Sachsen: »weltoffen« – 2026!", "sachsen-weltoffen-2026"),
     ("Ústí nad Labem und Wrocław", "usti-nad-labem-und-wroclaw"),
     ("Ein sehr langer Titel, der viel länger ist als jeder vernünftige Dateiname sein sollte",
-     "ein-sehr-langer-titel-der-viel-laenger-ist-als-jeder"),
+     "ein-sehr-langer-titel-der-viel-laenger-ist"),
     ("…", "ohne-titel"),
     # cut between words, never after a word that leaves it dangling
     ("Freistaat fördert Schnelles Internet für Dörfer und Gemeinden in ländlichen Räumen",
@@ -49,11 +50,52 @@ def fixed_day(monkeypatch):
      "kabinett-beschliesst-foerderprogramm-zur-staerkung"),
     ("Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstaltsgebäude",
      "donaudampfschifffahrtsgesellschaftskapitaenswitwenrentenvers"),
+    # the cut falls right after a preposition, conjunction or contracted form
+    ("Staatsregierung beschließt neues Förderprogramm gegen Fachkräftemangel in der Lausitz",
+     "staatsregierung-beschliesst-neues-foerderprogramm"),
+    ("Ministerin eröffnet neue Radwegverbindung zwischen Erzgebirge und Vogtland",
+     "ministerin-eroeffnet-neue-radwegverbindung"),
+    ("Kultusministerium stellt Lehrkräfte für Oberschulen durch Seiteneinstieg ein",
+     "kultusministerium-stellt-lehrkraefte-fuer-oberschulen"),
+    ("Landesregierung verlängert Hilfen für Sportvereine bis Jahresende 2027",
+     "landesregierung-verlaengert-hilfen-fuer-sportvereine"),
+    ("Ministerpräsident besucht das Gründerzentrum beim Innovationstag in Görlitz",
+     "ministerpraesident-besucht-das-gruenderzentrum"),
+    ("Umweltministerin informiert Landwirte über Förderung ins Gewässerschutzprogramm",
+     "umweltministerin-informiert-landwirte-ueber-foerderung"),
+    ("Sachsen fördert Ganztagsangebote an Grundschulen seit Schuljahresbeginn",
+     "sachsen-foerdert-ganztagsangebote-an-grundschulen"),
+    ("Sachsen fördert Ganztagsangebote an Grundschulen ohne Antragsformulare",
+     "sachsen-foerdert-ganztagsangebote-an-grundschulen"),
+    ("Freistaat unterstützt Kommunen und Landkreise wegen gestiegener Energiepreise",
+     "freistaat-unterstuetzt-kommunen-und-landkreise"),
+    ("Wirtschaftsministerium startet die neue Beratung fürs Handwerk in Ostsachsen",
+     "wirtschaftsministerium-startet-die-neue-beratung"),
+    ("Staatsminister spricht mit Bürgerinnen und Bürgern am Infostand zum Strukturwandel",
+     "staatsminister-spricht-mit-buergerinnen-und-buergern"),
+    # several small words in a row: »… sowie zur«, »… unter der«, »… mit dem«
+    ("Staatskanzlei lädt zum Bürgerdialog im Landtag sowie zur Fotoausstellung ein",
+     "staatskanzlei-laedt-zum-buergerdialog-im-landtag"),
+    ("Landtag berät Gesetzentwurf zur Digitalisierung der Schulen unter der Leitung",
+     "landtag-beraet-gesetzentwurf-zur-digitalisierung-der-schulen"),
+    ("Staatsministerin trifft Vertreterinnen der Wirtschaft mit dem Ziel einer Einigung",
+     "staatsministerin-trifft-vertreterinnen-der-wirtschaft"),
+    # a title that fits keeps every word, also a small one at its end
+    ("Mitmachen statt zuschauen, aber wie", "mitmachen-statt-zuschauen-aber-wie"),
 ])
 def test_slug(title, expected):
     from briefing.scaffold import slug
 
     assert slug(title) == expected
+
+
+@pytest.mark.parametrize("word", sorted(DANGLING))
+def test_a_cut_name_never_ends_on_a_small_word(word):
+    from briefing.scaffold import MAX_SLUG, slug
+
+    # The cut falls right after »… {word} der«: both go, however long the word.
+    filler = "z" * (MAX_SLUG - len(f"sachsen-foerdert--{word}-der"))
+    assert slug(f"Sachsen fördert {filler} {word} der Lausitz") == f"sachsen-foerdert-{filler}"
 
 
 def test_new_release_is_a_draft_that_check_accepts(project, capsys, fixed_day):
@@ -84,23 +126,112 @@ def test_new_release_on_its_own_date(project, capsys, fixed_day):
     assert out[0] == f"angelegt  {name}"
     text = (root / name).read_text(encoding="utf-8")
     assert "datum: 2026-12-14\n" in text and "TODO (14. Dezember 2026) – " in text
-    code, _, err = run(root, capsys, "neu", "--datum", "14.12.2026", "Test")
-    assert code == 2
-    assert err == ["briefing: neu: »14.12.2026« ist kein Datum; schreiben Sie es als "
-                   "JJJJ-MM-TT, z. B. --datum 2025-11-14"]
-    assert [p.name for p in (root / "content").iterdir()] == [name.split("/")[1]]
+    assert run(root, capsys, "neu", "--datum", " 2026-12-15 ", "Test")[1][0] == \
+        "angelegt  content/2026-12-15-pressemitteilung-test.md"
+
+
+@pytest.mark.parametrize(("day", "message"), [
+    # Python's date.fromisoformat takes these too; staff get the one form
+    ("20261217", "»20261217« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie z. B. "
+                 "--datum 2026-12-17"),
+    ("2026-W51-3", "»2026-W51-3« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie z. B. "
+                   "--datum 2026-12-16"),
+    # what staff may type instead, with the date they mean as the example
+    ("14.12.2026", "»14.12.2026« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie z. B. "
+                   "--datum 2026-12-14"),
+    ("2026-12-1", "»2026-12-1« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie z. B. "
+                  "--datum 2026-12-01"),
+    ("Dezember", "»Dezember« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie z. B. "
+                 "--datum 2025-11-14"),
+    ("", "»« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie z. B. --datum 2025-11-14"),
+    ("2026-02-30", "»2026-02-30«: diesen Tag gibt es nicht; schreiben Sie das Datum als "
+                   "JJJJ-MM-TT, z. B. --datum 2025-11-14"),
+])
+def test_new_takes_a_date_only_as_jjjj_mm_tt(project, capsys, fixed_day, day, message):
+    root = project()
+    before = sorted((root / "content").iterdir())
+    code, out, err = run(root, capsys, "neu", "--datum", day, "Test")
+    assert (code, out, err) == (2, [], [f"briefing: neu: {message}"])
+    assert sorted((root / "content").iterdir()) == before
 
 
 def test_new_never_overwrites(project, capsys, fixed_day):
     root = project()
     assert run(root, capsys, "neu", "Test")[0] == 0
-    path = root / "content" / "2026-11-25-pressemitteilung-test.md"
-    path.write_text("bearbeitet", encoding="utf-8")
+    name = "content/2026-11-25-pressemitteilung-test.md"
+    code, _, err = run(root, capsys, "neu", " Test ")
+    assert code == 2
+    assert err == [f"briefing: neu: {name} gibt es schon, mit diesem Titel; es wird nichts "
+                   "überschrieben. Bearbeiten Sie diese Datei, oder geben Sie für eine weitere "
+                   'Mitteilung einen anderen Titel an (briefing neu "…")']
+    (root / name).write_text("bearbeitet", encoding="utf-8")
     code, _, err = run(root, capsys, "neu", "Test")
     assert code == 2
-    assert err == ["briefing: neu: content/2026-11-25-pressemitteilung-test.md gibt es schon; "
-                   "es wird nichts überschrieben"]
-    assert path.read_text(encoding="utf-8") == "bearbeitet"
+    assert err[0].startswith(f"briefing: neu: {name} gibt es schon, ohne lesbaren »titel:«; "
+                             "es wird nichts überschrieben.")
+    assert (root / name).read_text(encoding="utf-8") == "bearbeitet"
+
+
+def test_a_title_whose_name_is_taken_gets_a_name_of_its_own(project, capsys):
+    root = project()
+    content = root / "content"
+    start = "Staatsregierung beschließt neues Förderprogramm gegen"
+    name = "2026-12-15-pressemitteilung-staatsregierung-beschliesst-neues-foerderprogramm"
+
+    def new(title: str) -> tuple[int, list[str], list[str]]:
+        return run(root, capsys, "neu", "--datum", "2026-12-15", f"{start} {title}")
+
+    assert new("Fachkräftemangel in der Lausitz")[1][0] == f"angelegt  content/{name}.md"
+    first = (content / f"{name}.md").read_bytes()
+    # Another title, the same short name: the words that tell the two apart are added.
+    code, out, _ = new("Wohnungsnot in der Lausitz")
+    assert code == 0
+    assert out[:2] == [
+        f"angelegt  content/{name}-gegen-wohnungsnot.md",
+        f"Hinweis: content/{name}.md gibt es schon, mit einem anderen Titel; der neue Entwurf "
+        "hat darum einen eigenen Namen, überschrieben wurde nichts. Einen anderen Namen gibt "
+        f"»briefing umbenennen content/{name}-gegen-wohnungsnot.md NEU«."]
+    assert f"titel: {start} Wohnungsnot in der Lausitz\n" in \
+        (content / f"{name}-gegen-wohnungsnot.md").read_text(encoding="utf-8")
+    assert new("Wohnungsnot in Leipzig")[1][0] == \
+        f"angelegt  content/{name}-gegen-wohnungsnot-in-leipzig.md"
+    # Titles apart only in case and punctuation: a number.
+    assert new("WOHNUNGSNOT in Leipzig!")[1][0] == f"angelegt  content/{name}-2.md"
+    # The same title again is the same draft.
+    code, _, err = new("Wohnungsnot in der Lausitz")
+    assert code == 2
+    assert err[0].startswith(f"briefing: neu: content/{name}-gegen-wohnungsnot.md gibt es "
+                             "schon, mit diesem Titel; es wird nichts überschrieben.")
+    assert (content / f"{name}.md").read_bytes() == first
+    assert [str(p) for p in check(root).problems if p.is_error] == []
+    # Speaking notes cannot be renamed, so the note stops before the hint.
+    run(root, capsys, "neu", "--typ", "sprechzettel", "--datum", "2026-12-15", "Rede")
+    code, out, _ = run(root, capsys, "neu", "--typ", "sprechzettel", "--datum", "2026-12-15",
+                       "Rede!")
+    assert out[:2] == ["angelegt  content/2026-12-15-sprechzettel-rede-2.md",
+                       "Hinweis: content/2026-12-15-sprechzettel-rede.md gibt es schon, mit "
+                       "einem anderen Titel; der neue Entwurf hat darum einen eigenen Namen, "
+                       "überschrieben wurde nichts."]
+
+
+def test_under_make_the_hints_name_its_variables(project, capsys, fixed_day, monkeypatch):
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nneu:", 1)[1].split("\n")[1]
+    assert recipe.startswith("\tBRIEFING_AUFRUF=make $(BRIEFING) neu ")
+    monkeypatch.setenv("BRIEFING_AUFRUF", "make")
+    root = project()
+    assert run(root, capsys, "neu", "")[2] == [
+        'briefing: neu: geben Sie einen Titel an, z. B. make neu TITEL="Sachsen und Tschechien '
+        'vereinbaren …"']
+    assert run(root, capsys, "neu", "--datum", "20261217", "Test")[2] == [
+        "briefing: neu: »20261217« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie z. B. "
+        "DATUM=2026-12-17"]
+    assert run(root, capsys, "neu", "Test")[0] == 0
+    assert run(root, capsys, "neu", "Test")[2][0].endswith(
+        'geben Sie für eine weitere Mitteilung einen anderen Titel an (make neu TITEL="…")')
+    assert run(root, capsys, "neu", "Test!")[1][1].endswith(
+        "Einen anderen Namen gibt »make umbenennen "
+        "ALT=content/2026-11-25-pressemitteilung-test-2.md NEU=…«.")
 
 
 def test_new_briefings_for_the_missing_priorities(project, capsys):

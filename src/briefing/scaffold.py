@@ -8,7 +8,9 @@ overwritten.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -84,11 +86,36 @@ TODO
 """
 
 
-#: Words a shortened name does not end on (»…-fuer-schnelles-internet-in« reads cut off).
+#: Words a shortened name does not end on (»…-fuer-schnelles-internet-in« reads cut off):
+#: the German function words, as `slug` spells them (ü → ue, ß → ss). A title that fits
+#: is kept whole; only a cut one drops them, several in a row if need be.
 _DANGLING = frozenset((
+    # articles and determiners
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem",
-    "einen", "und", "oder", "in", "im", "am", "an", "auf", "aus", "bei", "fuer", "mit",
-    "nach", "von", "vom", "zu", "zum", "zur", "ueber", "unter", "vor", "als", "wie"))
+    "einen", "kein", "keine", "keiner", "keines", "keinem", "keinen", "jede", "jeder", "jedes",
+    "jedem", "jeden", "diese", "dieser", "dieses", "diesem", "diesen", "welche", "welcher",
+    "welches", "welchem", "welchen",
+    # prepositions
+    "ab", "abseits", "an", "angesichts", "anhand", "anlaesslich", "anstatt", "auf", "aufgrund",
+    "aus", "ausser", "ausserhalb", "bei", "bezueglich", "binnen", "bis", "dank", "durch",
+    "entgegen", "entlang", "fuer", "gegen", "gegenueber", "gemaess", "hinsichtlich", "hinter",
+    "in", "infolge", "inklusive", "innerhalb", "jenseits", "laut", "mangels", "mit",
+    "mithilfe", "mittels", "nach", "nahe", "neben", "nebst", "ob", "oberhalb", "ohne", "per",
+    "pro", "samt", "seit", "seitens", "statt", "trotz", "ueber", "um", "unter", "unterhalb",
+    "unweit", "vor", "waehrend", "wegen", "zugunsten", "zu", "zufolge", "zuzueglich", "zwecks",
+    "zwischen",
+    # prepositions with the article
+    "am", "ans", "aufs", "beim", "durchs", "fuers", "hinterm", "hinters", "im", "ins",
+    "ueberm", "uebers", "ums", "unterm", "unters", "vom", "vorm", "vors", "zum", "zur",
+    # conjunctions
+    "und", "oder", "sowie", "als", "wie", "aber", "sondern", "denn", "doch", "noch", "weder",
+    "sowohl", "bzw", "beziehungsweise", "dass", "damit", "sodass", "weil", "wenn", "falls",
+    "sofern", "obwohl", "nachdem", "bevor", "ehe", "indem", "seitdem",
+))
+
+#: How long a name may grow to tell it from another's with more words of its title;
+#: beyond, it gets a number (`-2`).
+MAX_DISTINCT_SLUG = 2 * MAX_SLUG
 
 
 SPEECH = """\
@@ -161,43 +188,141 @@ NEW_TYPES = {"pressemitteilung": (RELEASE, "pressemitteilung"),
 def slug(text: str) -> str:
     """A file-name part from German text: `Sächsische Straße` → `saechsische-strasse`;
     at most `MAX_SLUG` characters, cut between words, never after »in«, »der«, »für« …"""
+    words = _words(text)
+    return "-".join(words[:_kept(words)]) or "ohne-titel"
+
+
+def _words(text: str) -> list[str]:
+    """The words of a file name, spelled in ASCII, none longer than `MAX_SLUG`."""
     text = "".join(_LETTERS.get(c, c) for c in text)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    kept: list[str] = []
-    for word in words:
-        if kept and len("-".join([*kept, word])) > MAX_SLUG:
-            while len(kept) > 1 and kept[-1] in _DANGLING:
-                kept.pop()
-            break
-        kept.append(word[:MAX_SLUG])
-    return "-".join(kept) or "ohne-titel"
+    return [word[:MAX_SLUG] for word in re.findall(r"[a-z0-9]+", text.lower())]
+
+
+def _kept(words: list[str]) -> int:
+    """How many of `words` the name keeps: all that fit in `MAX_SLUG`, without the small
+    words a cut would leave dangling at the end."""
+    kept = 0
+    while kept < len(words) and (not kept or len("-".join(words[:kept + 1])) <= MAX_SLUG):
+        kept += 1
+    if kept < len(words):
+        while kept > 1 and words[kept - 1] in _DANGLING:
+            kept -= 1
+    return kept
 
 
 def new_release(paths: Paths, title: str, day: str | None = None,
-                kind: str = "pressemitteilung") -> Path:
+                kind: str = "pressemitteilung") -> tuple[Path, str | None]:
     """The new release's (or speaking notes', Q&A's: `kind`) file, named by its date
-    (`day`, JJJJ-MM-TT; today without); raises UsageError if it exists or the date is not
-    one."""
+    (`day`, JJJJ-MM-TT; today without) and its title, and a note for staff when that name
+    was taken by another document, so that the file got a name of its own; raises
+    UsageError if the date is not one or the same title has its file already."""
     title = " ".join(title.split())
     if not title:
-        raise UsageError("neu: geben Sie einen Titel an, z. B. briefing neu \"Sachsen und "
-                         "Tschechien vereinbaren …\"")
-    day = _day(day) if day else clock.today()
+        raise UsageError("neu: geben Sie einen Titel an, z. B. " + _call(
+            'briefing neu "Sachsen und Tschechien vereinbaren …"',
+            'make neu TITEL="Sachsen und Tschechien vereinbaren …"'))
+    day = _day(day) if day is not None else clock.today()
     template, word = NEW_TYPES[kind]
-    target = paths.content_dir / f"{day.isoformat()}-{word}-{slug(title)}.md"
+    target, taken = _free_name(paths, f"{day.isoformat()}-{word}-", title)
     text = template.format(title=_yaml_text(title), date=day.isoformat(),
                            long_date=german_long_date(day))
     _create(paths, target, text)
-    return target
+    if taken is None:
+        return target, None
+    note = (f"Hinweis: {paths.show(taken)} gibt es schon, mit einem anderen Titel; der neue "
+            "Entwurf hat darum einen eigenen Namen, überschrieben wurde nichts.")
+    if DOCTYPES[kind].heads_package:
+        note += " Einen anderen Namen gibt " + _call(
+            f"»briefing umbenennen {paths.show(target)} NEU«.",
+            f"»make umbenennen ALT={paths.show(target)} NEU=…«.")
+    return target, note
+
+
+def _free_name(paths: Paths, prefix: str, title: str) -> tuple[Path, Path | None]:
+    """Where the draft of `title` goes, and the file that had its name first (None if the
+    name was free). A name taken by another document grows by the words of the title that
+    tell the two apart, else it gets a number; never an existing file."""
+    words = _words(title) or ["ohne", "titel"]
+    count, first = _kept(words), None
+    while True:
+        target = paths.content_dir / f"{prefix}{'-'.join(words[:count])}.md"
+        if not target.exists():
+            return target, first
+        first = first or target
+        _refuse_same(paths, target, title)
+        # The first word in which the two titles differ, and no dangling word after it.
+        theirs = _words(_title_of(target) or "")
+        same = zip(words, theirs, strict=False)
+        differs = next((i for i, (a, b) in enumerate(same) if a != b),
+                       min(len(words), len(theirs)))
+        count = max(count + 1, differs + 1)
+        while count < len(words) and words[count - 1] in _DANGLING:
+            count += 1
+        if count > len(words) or len("-".join(words[:count])) > MAX_DISTINCT_SLUG:
+            break
+    base = f"{prefix}{'-'.join(words[:_kept(words)])}"
+    for number in range(2, 1000):
+        target = paths.content_dir / f"{base}-{number}.md"
+        if not target.exists():
+            return target, first
+        _refuse_same(paths, target, title)
+    raise UsageError(f"neu: zu viele Dateien heißen wie {paths.show(first)}; geben Sie einen "
+                     "anderen Titel an")
+
+
+def _refuse_same(paths: Paths, existing: Path, title: str) -> None:
+    """UsageError when `existing` may be the draft of this very title: its title is the
+    same, or cannot be read (then staff decide)."""
+    theirs = _title_of(existing)
+    if theirs is not None and theirs != title:
+        return
+    why = "mit diesem Titel" if theirs is not None else "ohne lesbaren »titel:«"
+    raise UsageError(
+        f"neu: {paths.show(existing)} gibt es schon, {why}; es wird nichts überschrieben. "
+        "Bearbeiten Sie diese Datei, oder geben Sie für eine weitere Mitteilung einen "
+        "anderen Titel an (" + _call('briefing neu "…"', 'make neu TITEL="…"') + ")")
+
+
+def _title_of(path: Path) -> str | None:
+    from .reader import read_meta
+
+    title = (read_meta(path) or {}).get("titel")
+    return " ".join(str(title).split()) if title is not None else None
+
+
+#: Only the one form: `date.fromisoformat` also takes `20261217` and `2026-W51-3`.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _day(text: str) -> dt.date:
+    value = text.strip()
+    if not _DATE.fullmatch(value):
+        raise UsageError(f"neu: »{text}« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie "
+                         "z. B. " + _call("--datum ", "DATUM=") + _meant(value).isoformat())
     try:
-        return dt.date.fromisoformat(text.strip())
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"neu: »{text}« ist kein Datum; schreiben Sie es als JJJJ-MM-TT, "
-                         "z. B. --datum 2025-11-14") from None
+        raise UsageError(f"neu: »{text}«: diesen Tag gibt es nicht; schreiben Sie das Datum "
+                         "als JJJJ-MM-TT, z. B. " + _call("--datum ", "DATUM=") + "2025-11-14"
+                         ) from None
+
+
+def _meant(text: str) -> dt.date:
+    """The date a wrongly written one most likely means (`14.12.2026`, `20261217`), for the
+    example in the message; else a date of the right form."""
+    for form in ("%d.%m.%Y", "%d.%m.%y", "%Y%m%d", "%Y-%m-%d"):
+        with contextlib.suppress(ValueError):
+            return dt.datetime.strptime(text, form).date()
+    with contextlib.suppress(ValueError):
+        return dt.date.fromisoformat(text)
+    return dt.date(2025, 11, 14)
+
+
+def _call(command_line: str, make: str) -> str:
+    """A hint in the words staff typed: the `neu` target of the Makefile sets
+    BRIEFING_AUFRUF=make, so its messages name TITEL= and DATUM=, not --datum."""
+    return make if os.environ.get("BRIEFING_AUFRUF") == "make" else command_line
 
 
 def new_briefings(paths: Paths, release_file: Path) -> list[Path]:
@@ -367,7 +492,7 @@ def _yaml_text(text: str) -> str:
 
 
 def run(root: Path, args) -> int:
-    paths = Paths(root)
+    paths, note = Paths(root), None
     if args.uebersetzung is not None or args.leichte_sprache is not None:
         original = args.uebersetzung or args.leichte_sprache
         created = [new_edition(paths, Path(original), args.sprache,
@@ -380,9 +505,12 @@ def run(root: Path, args) -> int:
         if not created:
             print("Jede Priorität hat schon ihre Hintergrundinformation.")
     else:
-        created = [new_release(paths, " ".join(args.titel), args.datum, args.typ)]
+        target, note = new_release(paths, " ".join(args.titel), args.datum, args.typ)
+        created = [target]
     for path in created:
         print(f"angelegt  {paths.show(path)}")
+    if note:
+        print(note)
     if created:
         print("Nächste Schritte: Datei bearbeiten (jedes TODO ersetzen), ansehen mit "
               "»make vorschau DATEI=…«, prüfen mit »make check«.")
