@@ -3,6 +3,7 @@ file edits, the very PDF the build would write, and a real browser where one is 
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -78,7 +79,8 @@ def test_preview_follows_edits_and_shows_problems(preview):
     assert '<html lang="de">' in page and "content/pm.md" in page
     assert "content/anderes.md" not in page  # only the file asked for
     first = state(url)
-    assert first["dokumente"] == [{"datei": "content/pm.md", "seiten": 1, "probleme": []}]
+    assert first["dokumente"] == [{"datei": "content/pm.md", "seiten": 1, "probleme": [],
+                                   "zugehörige": []}]
     assert "Ein kurzer Text." in pdf_text(url)
     assert get(url + "seite/0/0.jpg")[:2] == b"\xff\xd8"
 
@@ -110,6 +112,13 @@ def test_preview_follows_edits_and_shows_problems(preview):
     assert "Sächsische Staatskanzlei | Pressemitteilung" in pdf_text(url)
     assert not (root / "output").exists()
     assert process.poll() is None  # still serving
+
+    # Deleted while shown: the page says so (a name mistyped at the start is an error).
+    content.unlink()
+    gone = wait_for(url, lambda s: s["hinweise"], state(url)["stand"])
+    assert gone["hinweise"] == ["content/pm.md: gibt es nicht (mehr) in content/"]
+    assert gone["dokumente"] == []
+    assert process.poll() is None
 
 
 @pytest.mark.langsam  # a preview process of its own
@@ -317,3 +326,193 @@ def test_the_pages_are_shown_before_the_pdf_is_finished(project):
     # The structure for screen readers (PDF/UA) comes with the finished PDF.
     assert "/StructTreeRoot" not in shown.trailer["/Root"]
     assert "/StructTreeRoot" in final.trailer["/Root"]
+
+
+#: A release with a translation that was made from its text as it is now.
+TRANSLATION = """\
+---
+typ: pressemitteilung
+titel: Test release
+sprache: en-GB
+original: pm
+fassung: {version}
+---
+
+Dresden (29 October 2025) – A short text.
+"""
+
+
+def _with_translation(project) -> Path:
+    from briefing.editions import version_of
+    from briefing.project import load_project
+
+    root = project({"content/pm.md": RELEASE, "content/anderes.md": RELEASE})
+    (original,) = [d for d in load_project(root).documents if d.slug == "pm"]
+    (root / "content" / "pm.en.md").write_text(
+        TRANSLATION.format(version=version_of(original)), encoding="utf-8")
+    return root
+
+
+def test_one_document_shown_shows_its_editions_problems_under_their_file(project,
+                                                                         monkeypatch):
+    """Saving the original makes its translation out of date: `check` says so for the
+    translation's file, and so does the page that shows only the original, under that file.
+    The time it was set is Berlin time."""
+    import datetime as dt
+
+    from briefing import clock
+    from briefing.preview import Preview
+    from briefing.preview_http import page, state
+
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2025, 10, 29, 20, 31, 50,
+                                                          tzinfo=dt.UTC))
+    root = _with_translation(project)
+    original = root / "content" / "pm.md"
+    preview = Preview(root, "content/pm.md")
+    try:
+        assert preview.refresh() == 1
+        (view,) = preview.views.values()
+        assert (view.problems, view.related) == ([], {})
+        assert view.at == "21:31:50"  # CET: UTC + 1
+
+        original.write_text(RELEASE.replace("Ein kurzer Text.", "Ein neuer Text."),
+                            encoding="utf-8")
+        assert preview.refresh() == 1
+        assert view.problems == []
+        (stale,) = view.related.pop("content/pm.en.md")
+        assert stale.startswith("content/pm.en.md:6: Warnung: Übersetzung veraltet")
+        assert view.related == {}  # not the other release
+        view.related["content/pm.en.md"] = [stale]
+        assert state(preview)["dokumente"][0]["zugehörige"] == [
+            {"datei": "content/pm.en.md", "probleme": [stale]}]
+        shown = page(preview)
+        assert shown.index("<h2>content/pm.md</h2>") < \
+            shown.index("<h3>Dazugehörige Datei: content/pm.en.md</h3>") < \
+            shown.index("<h4>Warnungen</h4>") < shown.index("Übersetzung veraltet") < \
+            shown.index("<img")
+
+        # The original broken: the translation waits for it, and says so under its file.
+        original.write_text(RELEASE.replace("datum: 2025-10-29", "datum: 2025-10-32"),
+                            encoding="utf-8")
+        assert preview.refresh() == 0
+        assert view.problems == ["content/pm.md:4: Feld »datum« »2025-10-32« ist kein "
+                                 "gültiges Datum (diesen Tag gibt es nicht)"]
+        assert list(view.related) == ["content/pm.en.md"]
+        assert "content/pm.md" in view.related["content/pm.en.md"][0]
+    finally:
+        preview.close()
+
+
+def test_with_every_document_shown_each_shows_its_own_problems(project):
+    from briefing.preview import Preview
+
+    root = _with_translation(project)
+    (root / "content" / "pm.md").write_text(
+        RELEASE.replace("Ein kurzer Text.", "Ein neuer Text."), encoding="utf-8")
+    preview = Preview(root)
+    try:
+        preview.refresh()
+        views = preview.views
+        assert sorted(views) == ["content/anderes.md", "content/pm.en.md", "content/pm.md"]
+        assert all(v.related == {} for v in views.values())
+        (stale,) = views["content/pm.en.md"].problems
+        assert stale.startswith("content/pm.en.md:6: Warnung: Übersetzung veraltet")
+        assert views["content/pm.md"].problems == []
+    finally:
+        preview.close()
+
+
+@pytest.mark.parametrize(("utc", "berlin"), [
+    ((2025, 10, 29, 20, 31, 50), "21:31:50"),  # winter time
+    ((2025, 7, 1, 19, 31, 50), "21:31:50"),  # summer time
+    ((2025, 3, 30, 0, 59, 59), "01:59:59"),  # the hour before the clocks go forward
+    ((2025, 3, 30, 1, 0, 0), "03:00:00"),
+])
+def test_the_time_it_was_set_is_berlin_time(monkeypatch, utc, berlin):
+    import datetime as dt
+
+    from briefing import clock
+    from briefing.preview import clock_time
+
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(*utc, tzinfo=dt.UTC))
+    assert clock_time() == berlin
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("content/2025-10-29-pressemitteilung-stratgie.md",
+     "content/2025-10-29-pressemitteilung-stratgie.md gibt es nicht; meinten Sie "
+     "»content/2025-10-29-pressemitteilung-strategie.md«?"),
+    # Named inside content/: the suggestion is named so too.
+    ("2025-10-29-pressemitteilung-strategi.md",
+     "2025-10-29-pressemitteilung-strategi.md gibt es nicht; meinten Sie "
+     "»2025-10-29-pressemitteilung-strategie.md«?"),
+    ("content/ganz-etwas-anderes.md",
+     "content/ganz-etwas-anderes.md gibt es nicht; alle Inhaltsdateien zeigt »briefing "
+     "status«"),
+    ("briefing.toml", "briefing.toml ist keine Inhaltsdatei unter content/ (*.md)"),
+    ("content", "content ist keine Inhaltsdatei unter content/ (*.md)"),
+])
+def test_a_file_that_is_not_there_stops_the_preview_before_it_starts(
+        project, monkeypatch, capsys, name, expected):
+    import multiprocessing
+
+    from briefing.cli import main
+
+    root = project({"content/2025-10-29-pressemitteilung-strategie.md": RELEASE,
+                    "content/2025-10-29-hintergrund-1-grenzregion.md": RELEASE})
+    monkeypatch.chdir(root)
+    assert main(["vorschau", name, "--ohne-browser", "--port", "0"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"briefing: vorschau: {expected}\n")
+    assert not multiprocessing.active_children()  # no worker started
+
+
+def test_the_server_speaks_german():
+    import socket
+    import threading
+
+    from briefing.errors import UsageError
+    from briefing.preview import Preview
+    from briefing.preview_http import serve
+
+    server = serve(Preview(Path(".")), 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for request, code, text in [
+            (urllib.request.Request(url + "gibt-es-nicht"), 404, "Nicht gefunden"),
+            (urllib.request.Request(url, headers={"Host": "boese.example"}), 403,
+             "Nicht erlaubt"),
+            (urllib.request.Request(url, data=b"x", method="POST"), 501,
+             "Diese Art Anfrage beantwortet die Vorschau nicht (nur GET)"),
+        ]:
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(request, timeout=10)
+            assert (answer.value.code, answer.value.read().decode()) == (code, text)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            raw.sendall(b"GET / zu viel HTTP/1.1\r\n\r\n")
+            reply = raw.makefile("rb").read().decode()
+        assert reply.startswith("HTTP/") and reply.endswith("\r\n\r\nUngültige Anfrage")
+        # Its port taken: said in German, the preview does not start.
+        with pytest.raises(UsageError) as taken:
+            serve(Preview(Path(".")), port)
+        assert str(taken.value) == (
+            f"vorschau: Port {port} ist nicht frei (ein anderes Programm nutzt ihn schon, "
+            "vielleicht eine andere Vorschau); nehmen Sie einen anderen mit --port")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("number", "cause"), [
+    (errno.EADDRINUSE, "ein anderes Programm nutzt ihn schon, vielleicht eine andere Vorschau"),
+    (errno.EACCES, "keine Berechtigung; Ports unter 1024 darf nur der Systemverwalter öffnen"),
+    (errno.EADDRNOTAVAIL, "die Adresse 127.0.0.1 gibt es auf diesem Rechner nicht"),
+    (errno.EMFILE, "zu viele offene Dateien"),
+    (errno.ENOBUFS, "Fehler ENOBUFS des Betriebssystems"),
+])
+def test_why_a_port_cannot_be_used_is_german(number, cause):
+    from briefing.preview_http import _port_cause
+
+    assert _port_cause(OSError(number, os.strerror(number))) == cause

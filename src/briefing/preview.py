@@ -8,14 +8,20 @@
 - Rendering runs in the main thread, so the per-document time budget applies as in a build;
   the HTTP server (`preview_http.py`) answers from another thread.
 - Bad content never stops the preview: its problems appear on the page, recomputed on every
-  change, and the last good rendering stays. Nothing is written to output/ unless asked
-  (`--schreiben`, under the build lock).
+  change, and the last good rendering stays. With one document shown, the page also shows
+  the problems of the files that belong to it (its editions, a release's briefings), each
+  under its file: saving the document can cause them (a translation out of date), and
+  `check` would show them.
+- A file named that does not exist is an error before the preview starts (with the nearest
+  content file); one deleted while it runs is named on the page.
+- Nothing is written to output/ unless asked (`--schreiben`, under the build lock).
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -23,10 +29,11 @@ import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError, MachineError
+from . import clock
+from .errors import ContentError, MachineError, UsageError
 from .files import cause_of, locked, write_atomically
 from .incremental import Staleness
-from .paths import CONFIG_NAME, Paths
+from .paths import CONFIG_NAME, Paths, content_names
 
 
 @dataclass
@@ -40,6 +47,8 @@ class View:
     pages: int = 0
     images_of: dict[int, bytes] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    #: The problems of the files that belong to it (`_related`), by file.
+    related: dict[str, list[str]] = field(default_factory=dict)
     #: What the last rendering attempt reported (warnings, or why it failed).
     rendered: list[str] = field(default_factory=list)
     fingerprint: dict | None = None
@@ -105,6 +114,7 @@ class Preview:
             # Shown as soon as laid out: the finished PDF is a new version only when it
             # brought new problems.
             self._store(view, self._problems(project, source, document, view),
+                        self._related(project, source, document),
                         bool(new) and not view.early)
             done += new
         with self.lock:
@@ -161,7 +171,7 @@ class Preview:
             with self.lock:
                 self.ready = True  # the page shows it now: no longer »wird gesetzt …«
             self._store(view, self._problems(project, document.display_path, document, view),
-                        True)
+                        self._related(project, document.display_path, document), True)
             view.early = True
 
         def put_back() -> None:
@@ -210,7 +220,7 @@ class Preview:
             else:
                 view.finished.clear()
             view.fingerprint, view.seconds = inputs, time.perf_counter() - began
-            view.at = time.strftime("%H:%M:%S")
+            view.at = clock_time()
 
     def _write(self, document, data: bytes) -> list[str]:
         target = self.paths.output_dir / document.output_name
@@ -228,15 +238,36 @@ class Preview:
         """Everything wrong with this document now: its file, its release, the settings,
         and what its last rendering reported."""
         paths = {source, CONFIG_NAME}
-        if document is not None and document.links:
+        if document is not None:
             paths |= set(document.links)
-        elif document is None:
-            paths |= {p.path for p in project.problems if p.path.endswith(".md")
-                      and source in p.message}  # a broken release names its briefings
         found = [str(p) for p in project.problems if p.path in paths]
-        if document is None and not found:
+        if document is None and not found and not self._related(project, source, document):
             found.append(f"{source}: kann nicht gesetzt werden (Einzelheiten: make check)")
         return found + [p for p in view.rendered if p not in found]
+
+    def _related(self, project, source: str, document) -> dict[str, list[str]]:
+        """The problems of the other files that belong to `source`, by file: its editions
+        and, for a release, its briefings and the documents about it; and any file whose
+        problem names it: an edition waiting for it, a briefing whose priority it no longer
+        lists, or, for a briefing that cannot be set, its broken release. A save of `source`
+        can cause them (an edition out of date), and `check` shows them, under their own
+        file. With every document shown, each has its own section: only why one cannot be
+        set is repeated in its own."""
+        if not self.file and document is not None:
+            return {}
+        own = {source, CONFIG_NAME, *(document.links if document is not None else ())}
+        belonging = {d.display_path for d in project.documents
+                     if source in {other.display_path for other in (d.original, d.release)
+                                   if other is not None}}
+        # The path as a whole: content/pm.md is not named in content/alt/pm.md or
+        # content/pm.md.bak.
+        named = re.compile(rf"(?<![\w./-]){re.escape(source)}(?![\w/-]|\.\w)")
+        found: dict[str, list[str]] = {}
+        for problem in project.problems:
+            if problem.path not in own and (problem.path in belonging
+                                            or named.search(problem.message)):
+                found.setdefault(problem.path, []).append(str(problem))
+        return found
 
     def _prepare(self, project, staleness: Staleness) -> None:
         """A warm renderer and Jinja environment; made again when what they hold changed:
@@ -271,14 +302,16 @@ class Preview:
                 notes.append(f"{wanted}: gibt es nicht (mehr) in content/")
         return {s: documents.get(s) for s in sources}
 
-    def _store(self, view: View, problems: list[str], rendered: bool) -> None:
+    def _store(self, view: View, problems: list[str], related: dict[str, list[str]],
+               rendered: bool) -> None:
         """Publish a view: a new version when it is new, newly rendered or its problems
-        changed (the page then shows it)."""
+        (or those of the files that belong to it) changed (the page then shows it)."""
         with self.lock:
-            if rendered or problems != view.problems or self.views.get(view.source) is not view:
+            if rendered or problems != view.problems or related != view.related or \
+                    self.views.get(view.source) is not view:
                 self.version += 1
                 self.changed.notify_all()
-            view.problems = problems
+            view.problems, view.related = problems, related
             self.views[view.source] = view
 
     def _publish(self, notes: list[str]) -> int:
@@ -319,6 +352,32 @@ class Preview:
     def _relevant(self, _change, path: str) -> bool:
         shown = self.paths.show(Path(path))
         return shown == CONFIG_NAME or shown.startswith(("content/", "templates/"))
+
+
+def clock_time() -> str:
+    """The time of day now, Berlin time, as the page shows when a document was set."""
+    return clock.now().astimezone(clock.BERLIN).strftime("%H:%M:%S")
+
+
+def wanted_file(paths: Paths, name: str | Path) -> str:
+    """The content file staff asked to preview, as shown in messages; UsageError when
+    there is none, with the nearest content file (a typo in a long name): the preview
+    does not start."""
+    from .values import suggest
+
+    shown = paths.named(name)
+    path = paths.root / shown
+    folder = paths.show(paths.content_dir) + "/"
+    if path.exists():
+        if shown.startswith(folder) and shown.endswith(".md") and path.is_file():
+            return shown
+        raise UsageError(f"vorschau: {shown} ist keine Inhaltsdatei unter content/ (*.md)")
+    # Suggested as staff named it: from the project (content/….md) or inside content/.
+    inside = [inner for inner, is_file in content_names(paths.content_dir)
+              if is_file and inner.endswith(".md")]
+    known = [folder + inner for inner in inside] if shown.startswith(folder) else inside
+    nearest = suggest(shown, known) or "; alle Inhaltsdateien zeigt »briefing status«"
+    raise UsageError(f"vorschau: {shown} gibt es nicht{nearest}")
 
 
 def _done(event: threading.Event) -> threading.Event:
@@ -378,7 +437,8 @@ def _desktop() -> bool:
 def run(root: Path, args) -> int:
     from .preview_http import serve
 
-    preview = Preview(root, args.file, args.schreiben)
+    file = wanted_file(Paths(root), args.file) if args.file else None
+    preview = Preview(root, file, args.schreiben)
     preview.worker  # forked now, while this process has one thread  # noqa: B018
     server = serve(preview, args.port)
     url = f"http://127.0.0.1:{server.server_address[1]}/"

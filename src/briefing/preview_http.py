@@ -10,6 +10,8 @@ it in place once its page images have loaded.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import html
 import io
 import json
@@ -19,6 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .errors import UsageError
+from .files import cause_of
 
 #: Pages are shown at this many pixels per PDF point (1.5 ≈ 108 dpi).
 SCALE = 1.5
@@ -30,6 +33,23 @@ FINISH_SECONDS = 60
 _IMAGE = re.compile(r"/seite/([0-9]+)/([0-9]+)\.jpg")
 _PDF = re.compile(r"/pdf/([0-9]+)\.pdf")
 _WEB = re.compile(r"/web/([0-9]+)\.html")
+NOT_FOUND = "Nicht gefunden"
+#: What the server answers, in German, when it cannot serve a request at all.
+ERRORS = {
+    400: "Ungültige Anfrage",
+    404: NOT_FOUND,
+    408: "Die Anfrage kam nicht rechtzeitig",
+    414: "Die Adresse ist zu lang",
+    431: "Die Kopfzeilen der Anfrage sind zu lang",
+    501: "Diese Art Anfrage beantwortet die Vorschau nicht (nur GET)",
+    505: "Diese HTTP-Version beantwortet die Vorschau nicht",
+}
+#: Why a port cannot be used, in German (the operating system's words are English).
+PORT_CAUSES = {
+    errno.EADDRINUSE: "ein anderes Programm nutzt ihn schon, vielleicht eine andere Vorschau",
+    errno.EACCES: "keine Berechtigung; Ports unter 1024 darf nur der Systemverwalter öffnen",
+    errno.EADDRNOTAVAIL: "die Adresse 127.0.0.1 gibt es auf diesem Rechner nicht",
+}
 
 PAGE = """<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8"><title>Vorschau – briefing</title>
@@ -43,7 +63,9 @@ img { display: block; width: 100%; margin: 0 0 1rem; background: #fff;
            padding: .5rem; white-space: pre-wrap; margin: 0 0 .25rem; }
 .problem.warnung { background: #fff4d6; color: #4d3800; border-color: #b07d00; }
 .problem.hinweis { background: #e8f0f8; color: #1f3550; border-color: #1f4e79; }
-.problems h3 { color: #fff; font-size: .9rem; margin: .5rem 0 .25rem; }
+.problems h3, .problems h4 { color: #fff; font-size: .9rem; margin: .5rem 0 .25rem; }
+.related { border-left: 4px solid #fff; padding: 0 0 0 .75rem; margin: 1rem 0; }
+.related h3 { color: #fff; font-size: .95rem; margin: 0 0 .25rem; }
 .setting { color: #fff; font-size: 1.2rem; }
 .tabs { display: flex; gap: .5rem; margin: 0 0 .5rem; }
 .tabs button { font: inherit; padding: .3rem .8rem; border: 0; border-radius: 3px;
@@ -101,7 +123,9 @@ events.onmessage = (event) => {
 def state(preview) -> dict:
     with preview.lock:
         return {"stand": preview.version, "hinweise": list(preview.notes),
-                "dokumente": [{"datei": v.source, "seiten": v.pages, "probleme": v.problems}
+                "dokumente": [{"datei": v.source, "seiten": v.pages, "probleme": v.problems,
+                               "zugehörige": [{"datei": f, "probleme": p}
+                                              for f, p in v.related.items()]}
                               for v in preview.views.values()]}
 
 
@@ -114,15 +138,25 @@ def _kind(problem: str) -> str:
     return found[1].lower() if found else "fehler"
 
 
-def _problems(problems: list[str]) -> list[str]:
+def _problems(problems: list[str], level: int = 3) -> list[str]:
     """Errors, warnings and notes apart, each group under its heading."""
     parts = []
     for kind, heading in _KINDS:
         group = [p for p in problems if _kind(p) == kind]
         if group:
-            parts.append(f'<div class="problems"><h3>{heading}</h3>')
+            parts.append(f'<div class="problems"><h{level}>{heading}</h{level}>')
             parts += [f'<p class="problem {kind}">{html.escape(p)}</p>' for p in group]
             parts.append("</div>")
+    return parts
+
+
+def _related(related: dict[str, list[str]]) -> list[str]:
+    """The problems of the files that belong to the document shown, under each file."""
+    parts = []
+    for source, problems in related.items():
+        parts.append(f'<div class="related"><h3>Dazugehörige Datei: {html.escape(source)}</h3>')
+        parts += _problems(problems, 4)
+        parts.append("</div>")
     return parts
 
 
@@ -137,18 +171,20 @@ def content(preview) -> tuple[int, str]:
     with preview.lock:
         views, notes, version = list(preview.views.values()), list(preview.notes), \
             preview.version
-        shown = [(v.source, list(v.problems), v.pages, v.title, v.at, v.seconds,
-                  getattr(v, "mail", "")) for v in views]
+        shown = [(v.source, list(v.problems), dict(getattr(v, "related", {})), v.pages,
+                  v.title, v.at, v.seconds, getattr(v, "mail", "")) for v in views]
         ready = preview.ready
     parts = _problems(notes)
-    if any(pages for _, _, pages, *_ in shown):
+    if any(pages for _, _, _, pages, *_ in shown):
         parts.append('<div class="tabs" role="group" aria-label="Ansicht">'
                      '<button type="button" data-form="pdf">PDF</button>'
                      '<button type="button" data-form="web">Webseite</button>'
                      '<button type="button" data-form="mail">E-Mail</button></div>')
-    for index, (source, problems, pages, title, at, seconds, mail) in enumerate(shown):
+    for index, (source, problems, related, pages, title, at, seconds, mail) in \
+            enumerate(shown):
         parts.append(f"<section><h2>{html.escape(source)}</h2>")
         parts += _problems(problems)
+        parts += _related(related)
         if pages:
             parts.append(f'<p class="info">gesetzt um {at} in {seconds:.2f} s'.replace(".", ",")
                          + f' · <a href="/pdf/{index}.pdf">PDF</a></p>')
@@ -234,7 +270,7 @@ def make_handler(preview, port: int):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             if self.headers.get("Host") not in hosts:
-                return self._send(403, "text/plain; charset=utf-8", b"Forbidden")
+                return self._send(403, "text/plain; charset=utf-8", b"Nicht erlaubt")
             path = self.path.split("?", 1)[0]
             if path == "/":
                 return self._send(200, "text/html; charset=utf-8", page(preview).encode())
@@ -257,7 +293,7 @@ def make_handler(preview, port: int):
                 view = _finished(preview, int(match[1]))
                 if view is not None and view.pdf:
                     return self._send(200, "application/pdf", view.pdf)
-            return self._send(404, "text/plain; charset=utf-8", b"Not found")
+            return self._send(404, "text/plain; charset=utf-8", NOT_FOUND.encode())
 
         def _events(self) -> None:
             """Server-sent events: each new version, as soon as it exists; a comment now
@@ -296,6 +332,20 @@ def make_handler(preview, port: int):
             self.end_headers()
             self.wfile.write(body)
 
+        def send_error(self, code: int, message=None, explain=None) -> None:
+            """The server's own answers to a request it cannot serve (a method other than
+            GET, a malformed request): in German, as plain text."""
+            self.close_connection = True
+            body = ERRORS.get(code, f"Fehler {code}").encode()
+            with contextlib.suppress(OSError):  # the other side may be gone already
+                self.send_response(code)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
         def log_message(self, *args) -> None:  # no request log on the terminal
             pass
 
@@ -309,8 +359,19 @@ def serve(preview, port: int = 0) -> ThreadingHTTPServer:
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), None)
     except OSError as exc:
-        raise UsageError(f"vorschau: Port {port} ist nicht frei ({exc.strerror}); nehmen Sie "
+        what = "ist nicht frei" if exc.errno == errno.EADDRINUSE else \
+            "kann nicht geöffnet werden"
+        raise UsageError(f"vorschau: Port {port} {what} ({_port_cause(exc)}); nehmen Sie "
                          "einen anderen mit --port") from None
     server.RequestHandlerClass = make_handler(preview, server.server_address[1])
     server.daemon_threads = True
     return server
+
+
+def _port_cause(exc: OSError) -> str:
+    if exc.errno in PORT_CAUSES:
+        return PORT_CAUSES[exc.errno]
+    cause = cause_of(exc)
+    # Words of the operating system (English) only as its error's name.
+    return cause if cause != exc.strerror else \
+        f"Fehler {errno.errorcode.get(exc.errno, exc.errno)} des Betriebssystems"
