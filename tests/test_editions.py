@@ -73,13 +73,13 @@ def editions(tmp_path_factory):
         files[f"content/pm.{language}.md"] = translation(language, tag)
     files["content/b1.pl.md"] = translation("pl", "pl-PL", "hintergrund", "b1")
     root = make_project(tmp_path_factory.mktemp("ausgaben"), files)
+    originals = {d.slug: d for d in load_project(root).documents if d.original is None}
     for name in files:
         original = re.search(r"original: (\S+)", files[name])
-        if original:  # the version it was translated from: the first 8 of the SHA-256
-            version = hashlib.sha256((root / "content" / f"{original[1]}.md").read_bytes())
+        if original:  # the version it was translated from
             path = root / name
             path.write_text(path.read_text(encoding="utf-8").replace(
-                "original: ", f"fassung: {version.hexdigest()[:8]}\noriginal: ", 1),
+                "original: ", f"fassung: {version_of(originals[original[1]])}\noriginal: ", 1),
                 encoding="utf-8")
     approve(root)
     report = build(root, channels=True)
@@ -189,19 +189,71 @@ def test_the_translation_goes_stale_when_the_original_changes(tmp_path):
                                      "autor: Anna Autorin\n") + "\n<!-- intern -->\n",
                         encoding="utf-8")
     assert [p for p in check(root).problems if p.path == "content/pm.pl.md"] == []
+    # Nor is what the translation takes over from the original (place, contact, …): it
+    # changes there by itself.
+    original.write_text(text.replace("0351 564-0", "0351 564-1234").replace(
+        "ort: Dresden", "ort: Dresden\nherausgeber: Sächsische Staatskanzlei"),
+        encoding="utf-8")
+    assert [p for p in check(root).problems if p.path == "content/pm.pl.md"] == []
     original.write_text(text.replace("vorgesehen.", "geplant.") + "\nEin neuer Satz.\n",
                         encoding="utf-8")
     (stale,) = check(root).problems
     new = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
     assert stale.path == "content/pm.pl.md" and stale.line == 6
-    assert re.fullmatch(
-        rf"Übersetzung veraltet: Original geändert am \d\d\.\d\d\.\d{{4}} \(content/pm\.md, "
-        rf"jetzt Fassung {new}, übersetzt aus {version}\); geändert: … im ersten Halbjahr "
-        rf"2026 \[-vorgesehen\.-\] \{{\+geplant\. Ein neuer Satz\.\+\}}; gleichen Sie die "
-        rf"Übersetzung an und tragen Sie dann »fassung: {new}« ein", stale.message)
+    assert stale.message == (
+        f"Übersetzung veraltet: content/pm.md wurde geändert (jetzt Fassung {new}, übersetzt "
+        f"aus {version}); geändert: … im ersten Halbjahr 2026 [-vorgesehen.-] {{+geplant. "
+        f"Ein neuer Satz.+}}; gleichen Sie die Übersetzung an und tragen Sie dann »fassung: "
+        f"{new}« ein")
     edition.write_text(edition.read_text(encoding="utf-8").replace(version, new),
                        encoding="utf-8")
     assert check(root).problems == []
+
+
+def test_a_field_the_translation_gives_itself_is_part_of_its_version(tmp_path):
+    """Priorities and contact given in the translation's own words: their change in the
+    original makes it out of date, and the warning shows the fields as written, not as
+    data."""
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+                                   "content/b1.md": BRIEFING})
+    original = next(d for d in load_project(root).documents if d.slug == "pm")
+    version = version_of(original, {"kontakt", "prioritäten"})
+    assert version != version_of(original)
+    (root / "content" / "pm.pl.md").write_text(translation("pl", "pl-PL").replace(
+        "original: pm", f"original: pm\nfassung: {version}\nkontakt:\n  telefon: +49 351 564-0"
+        "\nprioritäten:\n  grenzregion: Region przygraniczny"), encoding="utf-8")
+    assert check(root).problems == []
+    path = root / "content" / "pm.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("0351 564-0", "0351 564-1234")
+                    .replace("grenzregion: Grenzregion", "grenzregion: Die Grenzregion"),
+                    encoding="utf-8")
+    (stale,) = check(root).problems
+    assert stale.message.startswith("Übersetzung veraltet: content/pm.md wurde geändert")
+    assert "grenzregion: {+Die+} Grenzregion" in stale.message
+    assert "telefon: 0351 [-564-0-] {+564-1234+}" in stale.message
+    assert "{\"" not in stale.message
+
+
+@pytest.mark.parametrize("form", ["every text field", "the whole file"])
+def test_a_version_in_an_earlier_form_is_current_with_a_note(tmp_path, form):
+    """What earlier versions wrote in `fassung` still counts, and check names the value
+    in today's form; the translation goes out with its original."""
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+                                   "content/b1.md": BRIEFING})
+    original = next(d for d in load_project(root).documents if d.slug == "pm")
+    if form == "the whole file":
+        earlier = hashlib.sha256((root / "content" / "pm.md").read_bytes()).hexdigest()[:8]
+    else:
+        earlier = version_of(original, {"prioritäten", "ort", "kontakt", "herausgeber"})
+    (root / "content" / "pm.pl.md").write_text(translation("pl", "pl-PL").replace(
+        "original: pm", f"original: pm\nfassung: {earlier}"), encoding="utf-8")
+    (note,) = check(root).problems
+    assert str(note) == (
+        f"content/pm.pl.md:6: Hinweis: »fassung« in der früheren Form; die Übersetzung ist "
+        f"aktuell: tragen Sie »fassung: {version_of(original)}« ein, dann bleibt sie es "
+        "auch, wenn sich am Original nur Angaben wie »entwurf« oder ein übernommener Kontakt "
+        "ändern")
+    assert not next(d for d in load_project(root).documents if d.slug == "pm.pl").outdated
 
 
 @pytest.mark.parametrize(("name", "text", "expected"), [
@@ -349,3 +401,54 @@ def test_status_and_liste_know_editions_and_channels(editions):
     polish = found["content/pm.pl.md"]
     assert polish.date == dt.date(2025, 10, 29)  # the original's
     assert polish.briefings == 1 and found["content/pm.cs.md"].briefings == 0
+
+
+def test_liste_and_status_say_why_an_edition_waits(tmp_path, capsys):
+    """An approved translation does not go out while its original is a draft, nor while
+    it is out of date: `liste` and `status` say so, as the build decides."""
+    from briefing.cli import main
+    from briefing.paths import Paths
+    from briefing.status import releases
+
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
+                                   "content/b1.md": BRIEFING})
+    version = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
+    (root / "content" / "pm.pl.md").write_text(translation("pl", "pl-PL").replace(
+        "original: pm", f"original: pm\nfassung: {version}"), encoding="utf-8")
+    original = root / "content" / "pm.md"
+    text = original.read_text(encoding="utf-8")
+
+    def lives() -> dict[str, str]:
+        return {r.source: r.state for r in releases(Paths(root))}
+
+    original.write_text(text.replace("ort: Dresden", "ort: Dresden\nentwurf: true"),
+                        encoding="utf-8")
+    approve(root)  # the translation and the briefing; the draft cannot be
+    assert lives() == {"content/pm.md": "Entwurf",
+                       "content/pm.pl.md": "wartet auf Original (Entwurf)"}
+    original.write_text(text.replace("vorgesehen.", "geplant."), encoding="utf-8")
+    approve(root)
+    assert lives() == {"content/pm.md": "freigegeben, fällig",
+                       "content/pm.pl.md": "zurückgehalten: Übersetzung veraltet"}
+    capsys.readouterr()
+    main(["veröffentlichen", "--root", str(root)])  # the original goes out, not the edition
+    said = capsys.readouterr().out.splitlines()
+    assert [line[18:].split(" (")[0] for line in said] == [
+        "veröffentlicht: output/web/pm/", "zurückgehalten: Übersetzung veraltet"]
+    assert said[1].endswith("zurückgehalten: Übersetzung veraltet (content/pm.pl.md): sie "
+                            "wird nicht mit dem Original veröffentlicht (Vorschau in "
+                            "output/gesperrt/pm.pl/), bis sie angeglichen ist und »fassung« "
+                            "stimmt, oder sie sagt mit »frühere-fassung: true«, dass sie eine "
+                            "frühere Fassung wiedergibt")
+    assert lives() == {"content/pm.md": "veröffentlicht",
+                       "content/pm.pl.md": "zurückgehalten: Übersetzung veraltet"}
+    main(["status", "--root", str(root)])
+    assert "Veröffentlichung: zurückgehalten: Übersetzung veraltet content/pm.pl.md" in \
+        capsys.readouterr().out
+    edition = root / "content" / "pm.pl.md"
+    edition.write_text(edition.read_text(encoding="utf-8").replace(
+        "original: pm", "original: pm\nfrühere-fassung: true"), encoding="utf-8")
+    approve(root, "content/pm.pl.md")
+    assert lives()["content/pm.pl.md"] == "freigegeben, fällig"
+    build(root, channels=True)
+    assert lives()["content/pm.pl.md"] == "veröffentlicht"

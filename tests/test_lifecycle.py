@@ -292,6 +292,10 @@ def test_an_outdated_translation_waits_unless_it_says_it_is_of_an_earlier_versio
 
     assert said.replace("\u00a0", " ") in structure_text(root / "output" / "pm.en.pdf") \
         .replace("\u00a0", " ")
+    # The e-mail text says it too (the text file is the mail's text part).
+    text = (root / "output" / "e-mail" / "pm.en.txt").read_text(encoding="utf-8")
+    assert "Translation of an earlier version; the original of 29 October 2025 is\n" \
+        "authoritative." in text.replace("\u00a0", " ")
 
 
 def test_a_draft_translation_waits_on_its_own(project, clock):

@@ -46,5 +46,6 @@ def passages(old: str, new: str, context: int = 4, limit: int = 3) -> list[str]:
         found.append(" ".join([*(["…"] if cut_before else []), *before, *changed, *after,
                                *(["…"] if cut_after else [])]))
     if len(found) > limit:
-        found = [*found[:limit], f"und {len(found) - limit} weitere Stellen"]
+        more = len(found) - limit
+        found = [*found[:limit], f"und {more} weitere {'Stelle' if more == 1 else 'Stellen'}"]
     return found

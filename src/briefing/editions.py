@@ -4,20 +4,22 @@ An edition takes from its original what does not depend on the language (date, n
 embargo, priorities, the release a briefing belongs to, and contact, publisher and place
 unless it names its own) and records the version of the original it was made from
 (`fassung`: the first 8 hex digits of the SHA-256 of what a translator translates — the
-text fields of the front matter and the body, internal notes left out — so that a change
-of state such as `entwurf` leaves the translations current; the hash of the whole file,
-as earlier versions wrote it, still counts). When the text of the original changes,
-`check` says the edition is out of date and which passages changed (when the version it
-was made from has been seen before), until `fassung` is updated. A translated briefing
-belongs to the translated release of the same language when there is one.
+text fields of the front matter the edition gives in its own words, and the body, internal
+notes left out — so that a change of state such as `entwurf`, or of a contact the edition
+takes from its original, leaves the translations current; the two forms earlier versions
+wrote, every text field or the whole file, still count, with a note giving the new
+value). When the text of the original changes, `check` says the edition is out of date
+and which passages changed (when the version it was made from has been seen before),
+until `fassung` is updated. A translated briefing belongs to the translated release of
+the same language when there is one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,38 +29,70 @@ from .files import cache_dir, write_atomically
 from .i18n import gettext
 from .model import Document
 from .reader import read_meta
-from .schema import take_over
+from .schema import UNLESS_OWN, inherited, take_over
 from .values import suggest
 
 #: The file-name mark of the Leichte-Sprache edition (`….ls.md`).
 EASY = "ls"
 
 
-#: The front-matter fields a translator translates; the others (entwurf, nummer, autor,
-#: veröffentlichung, …) are state: changing them does not make a translation out of date.
+#: The front-matter fields a translator translates, in the order of the version's text;
+#: the others (entwurf, nummer, autor, veröffentlichung, …) are state: changing them does
+#: not make a translation out of date.
 TRANSLATED = ("titel", "untertitel", "prioritäten", "schlagwörter", "ort", "kontakt",
-              "herausgeber")
+              "herausgeber", "adresse", "akkreditierung", "fototermin")
+#: Of these, what an edition takes from its original unless it names its own (the
+#: inheritance table): part of its version only where it names them. A contact it takes
+#: over changes with the original's by itself.
+TAKEN_UNLESS_OWN = frozenset(row.field for row in inherited("from_original", UNLESS_OWN)
+                             if row.field in TRANSLATED)
+#: The fields of the version as written before (every text field, named or taken over).
+_EARLIER_FIELDS = ("titel", "untertitel", "prioritäten", "schlagwörter", "ort", "kontakt",
+                   "herausgeber")
 
 
-def translated_text(document: Document) -> str:
-    """What a translator translates of `document`, as one text (fields, then the body)."""
-    meta = read_meta(document.source) or {}
-    fields = [f"{name}: {json.dumps(meta[name], ensure_ascii=False, sort_keys=True, default=str)}"
-              for name in TRANSLATED if name in meta]
-    return "\n".join(fields) + "\n\n" + document.body.strip() + "\n"
+def version_fields(own: Iterable[str]) -> tuple[str, ...]:
+    """The fields of an original in the version an edition naming `own` fields gives."""
+    own = set(own)
+    return tuple(name for name in TRANSLATED if name not in TAKEN_UNLESS_OWN or name in own)
 
 
-def version_of(document: Document) -> str:
-    """The version a translation names in `fassung`; kept for the diff when it changes."""
-    text = translated_text(document)
-    version = hashlib.sha256(text.encode()).hexdigest()[:8]
+def translated_text(meta: dict, body: str, fields: Iterable[str]) -> str:
+    """What a translator translates of a document (its front matter `meta` and `body`),
+    as one text: the `fields` it has, then the body."""
+    lines = [f"{name}: {json.dumps(meta[name], ensure_ascii=False, sort_keys=True, default=str)}"
+             for name in fields if name in meta]
+    return "\n".join(lines) + "\n\n" + body.strip() + "\n"
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def version_of(original: Document, own: Iterable[str] = ()) -> str:
+    """The version an edition naming `own` fields gives in `fassung` (a new translation
+    names none of them); its text is kept for the diff when it changes."""
+    text = translated_text(read_meta(original.source) or {}, original.body, version_fields(own))
+    version = _hash(text)
     _remember(version, text)
     return version
 
 
-def _file_version(document: Document) -> str:
-    """The whole file's hash: what `fassung` meant before (still accepted)."""
-    return hashlib.sha256(document.source.read_bytes()).hexdigest()[:8]
+def match(reference: str | None, original_meta: dict, original_body: str,
+          original_path: Path, own: Iterable[str]) -> str | None:
+    """How an edition's `fassung` names the original as it is now: "current", "earlier
+    form" (a form written before, of the same text), or None (out of date, or none)."""
+    if reference is None:
+        return None
+    if reference == _hash(translated_text(original_meta, original_body, version_fields(own))):
+        return "current"
+    if reference == _hash(translated_text(original_meta, original_body, _EARLIER_FIELDS)):
+        return "earlier form"
+    try:
+        whole = hashlib.sha256(original_path.read_bytes()).hexdigest()[:8]
+    except OSError:
+        return None
+    return "earlier form" if reference == whole else None
 
 
 def _store() -> Path:
@@ -104,12 +138,11 @@ def link_editions(documents: list[Document], broken: dict[str, str],
             problems.append(why)
             blocked.add(document.display_path)
             continue
-        stale = _version_problems(document, found)
-        problems += stale
+        said, outdated = _version_problems(document, found)
+        problems += said
         # Out of date: made from another version than the original's now (a missing
         # `fassung` is only a warning).
-        linked.append(replace(document, outdated=True)
-                      if stale and document.version_ref else document)
+        linked.append(replace(document, outdated=True) if outdated else document)
     # A briefing's edition needs the release's edition of the same language first.
     editions = {(d.original_ref, edition_mark(d)): d for d in linked
                 if d.original_ref and d.type.heads_package}
@@ -155,30 +188,60 @@ def _original(document: Document, originals: dict[str, Document],
     return original, None
 
 
-def _version_problems(document: Document, original: Document) -> list[Problem]:
-    current = version_of(original)
+def _version_problems(document: Document, original: Document
+                      ) -> tuple[list[Problem], bool]:
+    """What to say of an edition's `fassung`, and whether it is out of date (made from
+    another version than the original's now)."""
+    own = document.lines
+    current = version_of(original, own)
     line = document.line_of("fassung") or document.line_of("original") or 1
-    if document.version_ref == _file_version(original):
-        return []
+    meta = read_meta(original.source) or {}
+    found = match(document.version_ref, meta, original.body, original.source, own)
+    if found == "current":
+        return [], False
+    if found == "earlier form":
+        return [Problem(document.display_path, line, (
+            f"»fassung« in der früheren Form; die Übersetzung ist aktuell: tragen Sie "
+            f"»fassung: {current}« ein, dann bleibt sie es auch, wenn sich am Original nur "
+            "Angaben wie »entwurf« oder ein übernommener Kontakt ändern"), Severity.NOTE)], False
     if document.version_ref is None:
         return [Problem(document.display_path, line, (
             f"Fassung des Originals fehlt; tragen Sie »fassung: {current}« ein (die jetzige "
-            f"Fassung von {original.display_path})"), Severity.WARNING)]
-    if document.version_ref == current:
-        return []
-    changed = dt.date.fromtimestamp(original.source.stat().st_mtime).strftime("%d.%m.%Y")
+            f"Fassung von {original.display_path})"), Severity.WARNING)], False
     earlier = _remembered(document.version_ref)
-    what = f"; geändert: {' · '.join(passages(earlier, translated_text(original)))}" \
+    now = translated_text(meta, original.body, version_fields(own))
+    what = f"; geändert: {' · '.join(passages(_readable(earlier), _readable(now)))}" \
         if earlier is not None else ""
     if document.earlier_version:
         return [Problem(document.display_path, line, (
             f"gibt eine frühere Fassung von {original.display_path} wieder (»frühere-fassung: "
             f"true«, übersetzt aus {document.version_ref}, jetzt {current}){what}; PDF und "
-            "Webseite sagen es"), Severity.NOTE)]
+            "Webseite sagen es"), Severity.NOTE)], True
     return [Problem(document.display_path, line, (
-        f"Übersetzung veraltet: Original geändert am {changed} ({original.display_path}, "
-        f"jetzt Fassung {current}, übersetzt aus {document.version_ref}){what}; gleichen Sie "
-        f"die Übersetzung an und tragen Sie dann »fassung: {current}« ein"), Severity.WARNING)]
+        f"Übersetzung veraltet: {original.display_path} wurde geändert (jetzt Fassung "
+        f"{current}, übersetzt aus {document.version_ref}){what}; gleichen Sie die "
+        f"Übersetzung an und tragen Sie dann »fassung: {current}« ein"), Severity.WARNING)], True
+
+
+def _readable(text: str) -> str:
+    """A version's text as staff read it: each field's value as written, not as JSON."""
+    fields, _, body = text.partition("\n\n")
+    lines = []
+    for line in fields.splitlines():
+        name, _, value = line.partition(": ")
+        try:
+            lines.append(f"{name}: {_plain(json.loads(value))}")
+        except ValueError:
+            lines.append(line)
+    return "\n".join(lines) + "\n\n" + body
+
+
+def _plain(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_plain(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return "; ".join(_plain(item) for item in value)
+    return str(value)
 
 
 def _inherit(document: Document, original: Document,

@@ -148,6 +148,10 @@ def plain_text(release: Document, body_html: str, attachments: list[tuple[Docume
         said = gettext(language, "Korrigierte Fassung vom %(date)s",
                        date=formatting.long_date(correction.date, locale))
         out += [*wrap(f"{said}: {correction.text}"), ""]
+    if release.outdated and release.earlier_version:  # as the PDF and the page say it
+        out += [*wrap(gettext(language, "Übersetzung einer früheren Fassung; maßgeblich ist "
+                              "das Original vom %(date)s.",
+                              date=formatting.long_date(release.date, locale))), ""]
     if release.embargo:
         out += [f"{gettext(language, 'Sperrfrist').upper()}: "
                 f"{formatting.embargo(release.embargo, locale)}", ""]

@@ -163,9 +163,11 @@ def run_publish(root: Path, args) -> int:
             if not problem.is_error and "Interner Vermerk" not in problem.message:
                 continue
             print(problem, file=sys.stderr)
+        now = f"{clock.now().astimezone(clock.BERLIN):%d.%m.%Y %H:%M}"
         for folder, why in report.published:
-            print(f"{clock.now().astimezone(clock.BERLIN):%d.%m.%Y %H:%M}  "
-                  f"veröffentlicht: {folder} ({why})", flush=True)
+            print(f"{now}  veröffentlicht: {folder} ({why})", flush=True)
+        for why in report.held:
+            print(f"{now}  zurückgehalten: {why}", flush=True)
         if not args.warten:
             if not report.published:
                 print("Nichts fällig: keine freigegebene Pressemitteilung, deren Zeit "

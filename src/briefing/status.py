@@ -14,12 +14,14 @@ from pathlib import Path
 from . import clock
 from .cache import front_matters
 from .doctypes import DOCTYPES
-from .errors import UsageError
+from .errors import ContentError, UsageError
 from .incremental import REASONS, Staleness
 from .outputs import OUTPUTS_BY_NAME, SITE
 from .paths import Paths, content_names
 from .reader import read_meta
 
+#: A release's life when a build publishes it.
+DUE = "freigegeben, fällig"
 #: The states a content file or output file can be in, in the order they are listed.
 STATES = ("fehlerhaft", "veraltet", "neu", "verwaist", "aktuell")
 
@@ -147,7 +149,9 @@ def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = N
                 mark = Path(s).stem.rsplit(".", 1)[-1]
                 edition_briefings.setdefault((mark, str(of)), []).append(s)
     found = []
-    for source, meta in metas.items():
+    #: Each release's life; originals first (an edition's waits on its original's).
+    lives: dict[str, str] = {}
+    for source, meta in sorted(metas.items(), key=lambda item: bool(item[1].get("original"))):
         kind = DOCTYPES.get(str(meta.get("typ", "")).lower())
         if kind is None or not kind.heads_package:
             continue
@@ -171,14 +175,40 @@ def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = N
         language = str(meta.get("sprache") or default_language)
         edition = "Leichte Sprache" if _flag(meta.get("leichte-sprache")) else \
             "Übersetzung" if original else "Original"
+        life = _life(source, meta, family, metas, date, register, now)
+        if original and life == DUE:
+            life = _edition_waits(paths, source, f"content/{original}.md", metas, lives,
+                                  register) or life
         found.append(Release(
             source, date, str(number or "–"), " ".join(str(meta.get("titel")).split()),
             _embargo(meta.get("sperrfrist"), now, parse_embargo, FieldError),
             _flag(meta.get("entwurf")), len(family) - 1,
             "aktuell" if not pending else f"{len(pending)} nicht aktuell",
-            language, edition,
-            _life(source, meta, family, metas, date, register, now)))
+            language, edition, life))
+        lives[source] = life
     return sorted(found, key=lambda r: (r.date or dt.date.min, r.source), reverse=True)
+
+
+def _edition_waits(paths: Paths, source: str, original: str, metas: dict, lives: dict,
+                   register) -> str | None:
+    """Why an approved, due edition does not go out (as `publication` decides), or None:
+    it goes out with its original, and not while it is out of date."""
+    from . import editions
+    from .reader import read_source
+
+    of_original = lives.get(original)
+    if of_original is not None and of_original != DUE and not register.published(original):
+        return f"wartet auf Original ({of_original})"
+    meta = metas.get(source, {})
+    if _flag(meta.get("frühere-fassung")):
+        return None
+    try:
+        read = read_source(paths.root / original, original)
+    except (ContentError, OSError):
+        return None  # (check names what is wrong with the original)
+    found = editions.match(str(meta.get("fassung")) if meta.get("fassung") else None,
+                           read.meta, read.body, paths.root / original, meta)
+    return None if found else "zurückgehalten: Übersetzung veraltet"
 
 
 def _default_language(paths: Paths) -> str:
@@ -220,7 +250,7 @@ def _life(source: str, meta: dict, family: list[str], metas: dict, date, registe
         return f"gesperrt ({meta.get('sperrfrist')})"
     if when > now:
         return f"gesperrt bis {when.astimezone(clock.BERLIN):%d.%m.%Y %H:%M}"
-    return "freigegeben, fällig"
+    return DUE
 
 
 def _flag(value) -> bool:
@@ -247,7 +277,8 @@ def _embargo(value, now: dt.datetime, parse, error) -> str:
 
 def run_list(root: Path, args) -> int:
     month = args.monat
-    if month and not (len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit()):
+    if month and not (len(month) == 7 and month[4] == "-" and month.replace("-", "").isdigit()
+                      and 1 <= int(month[5:]) <= 12):
         raise UsageError(f"liste: »{month}« ist kein Monat; schreiben Sie JJJJ-MM, z. B. 2025-10")
     found = releases(Paths(root), month)
     if not found:
