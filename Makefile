@@ -34,7 +34,7 @@ neu: $(SETUP)  ## a new release as a draft: make neu TITEL="…" [DATUM=JJJJ-MM-
 	BRIEFING_AUFRUF=make $(BRIEFING) neu "$$TITEL" $(if $(DATUM),--datum "$(DATUM)") $(if $(TYP),--typ "$(TYP)")
 
 umbenennen: $(SETUP)  ## rename a release with its editions, links and approvals: make umbenennen ALT=… NEU=…
-	$(BRIEFING) umbenennen "$$ALT" "$$NEU"
+	BRIEFING_AUFRUF=make $(BRIEFING) umbenennen "$$ALT" "$$NEU"
 
 hintergruende: $(SETUP)  ## the missing briefings of a release: make hintergruende DATEI=…
 	$(BRIEFING) neu --hintergruende "$$DATEI"

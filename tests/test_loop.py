@@ -375,8 +375,25 @@ def test_new_in_a_folder_that_cannot_be_written(project, capsys, monkeypatch, fi
                    "werden: der Datenträger ist schreibgeschützt (nur lesbar eingebunden)"]
 
 
+@pytest.mark.parametrize("kind", ["terminhinweis", "sprechzettel", "fragen-antworten"])
+def test_new_drafts_of_the_other_types(project, capsys, fixed_day, kind):
+    root = project()
+    code, out, _ = run(root, capsys, "neu", "--typ", kind, "Zur Strategie")
+    assert code == 0
+    name = f"content/2026-11-25-{kind}-zur-strategie.md"
+    assert out[0] == f"angelegt  {name}"
+    assert f"typ: {kind}\n" in (root / name).read_text(encoding="utf-8")
+    assert [str(p) for p in check(root).problems] == []
+
+
+# --- umbenennen ----------------------------------------------------------------------------
+
 EDITION = "---\ntyp: pressemitteilung\ntitel: Test release\nsprache: en-GB\noriginal: pm\n---\n\n" \
     "A short text.\n"
+#: The name the renaming tests give the release (its `datum:` is 2025-10-29).
+NEW = "2025-10-29-pressemitteilung-neu-name"
+DAY = dt.date(2025, 10, 29)
+TOO_LONG = "a" * 121
 
 
 def renaming_project(project):
@@ -391,62 +408,242 @@ def renaming_project(project):
     return root
 
 
-def test_a_release_is_renamed_with_everything_that_belongs_to_it(project, capsys,
-                                                                  monkeypatch):
+def files_of(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def day_before(monkeypatch):
     import briefing.clock
 
     # The day before the release: approved, built, not yet published.
     monkeypatch.setattr(briefing.clock, "now",
                         lambda: dt.datetime(2025, 10, 28, 12, 0, tzinfo=dt.UTC))
+
+
+# The naming rule of `briefing neu`, which a new name follows: JJJJ-MM-TT-<typ>-<titel>.
+@pytest.mark.parametrize(("name", "kind", "problem"), [
+    (NEW, "pressemitteilung", None),
+    ("2025-10-29-pressemitteilung-grenzregion-2", "pressemitteilung", None),
+    ("2025-10-29-terminhinweis-pressekonferenz", "terminhinweis", None),
+    ("2025-10-29-pressemitteilung-" + "a" * 120, "pressemitteilung", None),
+    ("x", "pressemitteilung", "beginnt nicht mit dem Datum 2025-10-29 aus »datum:«: jede "
+     "Datei ist nach ihrem Datum benannt"),
+    ("pressemitteilung-2025-10-29-x", "pressemitteilung", "beginnt nicht mit dem Datum "
+     "2025-10-29 aus »datum:«: jede Datei ist nach ihrem Datum benannt"),
+    ("2026-01-01-pressemitteilung-y", "pressemitteilung", "trägt das Datum 2026-01-01, das "
+     "Dokument aber »datum: 2025-10-29«: jede Datei ist nach ihrem Datum benannt (für einen "
+     "anderen Tag zuerst »datum:« ändern)"),
+    ("2025-10-29-strategie", "pressemitteilung",
+     "nennt nach dem Datum nicht die Art »pressemitteilung«"),
+    ("2025-10-29-pressemitteilung-x", "terminhinweis",
+     "nennt nach dem Datum nicht die Art »terminhinweis«"),
+    ("2025-10-29-pressemitteilung", "pressemitteilung",
+     "nennt nach »2025-10-29-pressemitteilung-« keinen Titel"),
+    ("2025-10-29-pressemitteilung-" + TOO_LONG, "pressemitteilung",
+     "ist zu lang: nach »2025-10-29-pressemitteilung-« höchstens 120 Zeichen"),
+    *[(name, "pressemitteilung", "taugt nicht als Dateiname: erlaubt sind Kleinbuchstaben, "
+       "Ziffern und Bindestriche") for name in (
+        "Neuer Name", "2025-10-29-Pressemitteilung-x", "2025-10-29-pressemitteilung-x.en",
+        "2025-10-29-pressemitteilung--x", "2025-10-29-pressemitteilung-x-", "",
+        "2025-10-29-pressemitteilung-größe")],
+])
+def test_naming_rule(name, kind, problem):
+    from briefing.renaming import name_problem
+
+    assert name_problem(name, DAY, kind) == problem
+
+
+@pytest.mark.parametrize(("given", "suggested"), [
+    ("x", "2025-10-29-pressemitteilung-x"),
+    ("../evil", "2025-10-29-pressemitteilung-evil"),
+    ("unterordner/x.md", "2025-10-29-pressemitteilung-x"),
+    ("2026-01-01-pressemitteilung-y", "2025-10-29-pressemitteilung-y"),
+    ("20260101-y", "2025-10-29-pressemitteilung-y"),
+    ("2025-10-29-strategie", "2025-10-29-pressemitteilung-strategie"),
+    ("Größere Förderung", "2025-10-29-pressemitteilung-groessere-foerderung"),
+    # nothing left to go by: the title's words
+    ("2025-10-29-pressemitteilung", "2025-10-29-pressemitteilung-testmitteilung"),
+    ("..", "2025-10-29-pressemitteilung-testmitteilung"),
+])
+def test_a_refused_name_comes_with_one_that_follows_the_rule(given, suggested):
+    from briefing.renaming import name_problem, suggested_name
+
+    assert suggested_name(given, DAY, "pressemitteilung", "Testmitteilung") == suggested
+    assert name_problem(suggested, DAY, "pressemitteilung") is None
+
+
+def test_a_release_is_renamed_with_everything_that_belongs_to_it(project, capsys,
+                                                                  day_before):
     root = renaming_project(project)
     assert build(root, channels=True).errors == []
     assert (root / "output" / "pm.pdf").is_file()
     before = {p.name for p in (root / "content").iterdir()}
-    code, out, err = run(root, capsys, "umbenennen", "content/pm.md", "neu-name")
+    code, out, err = run(root, capsys, "umbenennen", "content/pm.md", NEW)
     assert (code, err) == (0, [])
-    assert sorted(out[:-1]) == [
+    assert out == [
         "angepasst  content/b1.md", "angepasst  content/b2.md",
-        "umbenannt  content/pm.en.md → content/neu-name.en.md",
-        "umbenannt  content/pm.md → content/neu-name.md",
-        "umbenannt  freigaben/pm.en.md → freigaben/neu-name.en.md",
-        "umbenannt  freigaben/pm.en.toml → freigaben/neu-name.en.toml",
-        "umbenannt  freigaben/pm.md → freigaben/neu-name.md",
-        "umbenannt  freigaben/pm.toml → freigaben/neu-name.toml"]
+        f"umbenannt  content/pm.en.md → content/{NEW}.en.md",
+        f"umbenannt  content/pm.md → content/{NEW}.md",
+        "angepasst  freigaben/b1.toml", "angepasst  freigaben/b2.toml",
+        f"umbenannt  freigaben/pm.en.md → freigaben/{NEW}.en.md",
+        f"umbenannt  freigaben/pm.en.toml → freigaben/{NEW}.en.toml",
+        f"umbenannt  freigaben/pm.md → freigaben/{NEW}.md",
+        f"umbenannt  freigaben/pm.toml → freigaben/{NEW}.toml",
+        f"Freigabe gilt weiter  content/{NEW}.md  (Text unverändert)",
+        f"neu freigeben  content/{NEW}.en.md  (Verweis auf den neuen Namen geändert)",
+        "neu freigeben  content/b1.md  (Verweis auf den neuen Namen geändert)",
+        "neu freigeben  content/b2.md  (Verweis auf den neuen Namen geändert)",
+        "Nächster Schritt: »make« setzt die Ausgaben unter den neuen Namen und entfernt die "
+        "alten; was neu freizugeben ist, zeigt »make vergleich DATEI=…«, freigeben mit "
+        "»make freigeben DATEI=… NAME=\"…\"«."]
     content = root / "content"
     assert {p.name for p in content.iterdir()} == \
-        before - {"pm.md", "pm.en.md"} | {"neu-name.md", "neu-name.en.md"}
-    assert "pressemitteilung: neu-name\n" in (content / "b1.md").read_text(encoding="utf-8")
-    assert "pressemitteilung: 'neu-name'  # die Mitteilung\n" in \
+        before - {"pm.md", "pm.en.md"} | {f"{NEW}.md", f"{NEW}.en.md"}
+    assert f"pressemitteilung: {NEW}\n" in (content / "b1.md").read_text(encoding="utf-8")
+    assert f"pressemitteilung: '{NEW}'  # die Mitteilung\n" in \
         (content / "b2.md").read_text(encoding="utf-8")
-    assert "original: neu-name\n" in (content / "neu-name.en.md").read_text(encoding="utf-8")
-    assert (root / "freigaben" / "neu-name.toml").is_file()
+    assert f"original: {NEW}\n" in (content / f"{NEW}.en.md").read_text(encoding="utf-8")
     assert not (root / "freigaben" / "pm.toml").exists()
     assert [str(p) for p in check(root).problems if p.is_error] == []
     # The next build: the outputs under the new names, the old ones gone.
     build(root, channels=True)
     out_dir = root / "output"
-    assert (out_dir / "neu-name.pdf").is_file() and (out_dir / "neu-name.en.pdf").is_file()
+    assert (out_dir / f"{NEW}.pdf").is_file() and (out_dir / f"{NEW}.en.pdf").is_file()
     assert not (out_dir / "pm.pdf").exists() and not (out_dir / "pm.en.pdf").exists()
 
 
+def test_after_renaming_every_command_agrees_on_the_approvals(project, capsys, day_before,
+                                                              monkeypatch):
+    """The approval of an unchanged text stays valid under the new name; one whose text the
+    renaming changed is void, and vergleich, status and the build (veröffentlichen) say so
+    alike."""
+    import briefing.clock
+    from briefing.lifecycle import read_approval
+    from briefing.project import load_project
+
+    from .conftest import APPROVER, approve
+
+    root = renaming_project(project)
+    assert run(root, capsys, "umbenennen", "pm", NEW)[0] == 0
+    loaded = load_project(root)
+    documents = {d.display_path: d for d in loaded.documents}
+    release = documents[f"content/{NEW}.md"]
+    approval = read_approval(loaded.config, release)
+    assert approval.source == f"content/{NEW}.md"
+    assert list(approval.files) == [f"content/{NEW}.md"]
+    assert loaded.register.refused(release) is None
+    said = {}
+    for name in ("content/b1.md", "content/b2.md", f"content/{NEW}.en.md"):
+        said[name] = loaded.register.refusal(documents[name])
+        assert said[name] == (
+            f"geändert in Zeile 5 seit der Freigabe durch {APPROVER} am 28.10.2025 13:00; "
+            f"prüfen lassen und neu freigeben (»make vergleich DATEI={name}« zeigt, was sich "
+            "geändert hat)")
+    text = (root / "freigaben" / f"{NEW}.toml").read_text(encoding="utf-8")
+    assert f"# Umbenannt am 28.10.2025 (briefing umbenennen): content/pm.md → content/{NEW}.md; " \
+           f"Fassung vorher " in text
+    assert run(root, capsys, "vergleich", f"content/{NEW}.md")[1] == [
+        f"content/{NEW}.md: unverändert seit der Freigabe."]
+    out = run(root, capsys, "vergleich", "content/b1.md")[1]
+    assert out[0] == "content/b1.md: Änderungen seit der Freigabe"
+    assert f"pressemitteilung: [-pm-]{{+{NEW}+}}" in out
+    status = [line for line in run(root, capsys, "status")[1] if NEW in line]
+    assert any("Veröffentlichung: nicht freigegeben" in line for line in status)
+    # The build's decision: held, and why, naming the same files.
+    notes = sorted(str(p) for p in build(root, channels=True).problems
+                   if "wird nicht veröffentlicht" in p.message)
+    held = "Hinweis: wird nicht veröffentlicht:"
+    assert notes == [
+        f"content/{NEW}.en.md: {held} content/{NEW}.en.md {said[f'content/{NEW}.en.md']} "
+        f"(Vorschau in output/gesperrt/{NEW}.en/)",
+        f"content/{NEW}.md: {held} content/b1.md {said['content/b1.md']}; content/b2.md "
+        f"{said['content/b2.md']} (Vorschau in output/gesperrt/{NEW}/)"]
+    # Approving again what the renaming changed is enough.
+    approve(root, "content/b1.md", "content/b2.md", f"content/{NEW}.en.md")
+    status = [line for line in run(root, capsys, "status")[1] if NEW in line]
+    assert any("Veröffentlichung: gesperrt bis 29.10.2025 00:00" in line for line in status)
+    assert not any("nicht freigegeben" in line for line in status)
+    # On its day it goes out on the approval it had under its old name.
+    monkeypatch.setattr(briefing.clock, "now",
+                        lambda: dt.datetime(2025, 10, 29, 8, 0, tzinfo=dt.UTC))
+    assert build(root, channels=True).errors == []
+    assert (root / "output" / "web" / NEW / "index.html").is_file()
+
+
+def test_a_name_in_the_release_folder_is_taken_as_the_name(project, capsys):
+    root = renaming_project(project)
+    code, _, err = run(root, capsys, "umbenennen", "pm", f"content/{NEW}.md")
+    assert (code, err) == (0, [])
+    assert (root / "content" / f"{NEW}.md").is_file()
+
+
+FOLDER = "nennt einen Ordner: NEU ist nur der neue Dateiname, die Datei bleibt in content/"
+DATE = "beginnt nicht mit dem Datum 2025-10-29 aus »datum:«: jede Datei ist nach ihrem " \
+    "Datum benannt"
+NEEDS = "geben Sie die Pressemitteilung und ihren neuen Namen an, z. B. briefing umbenennen " \
+    "content/2025-10-29-pressemitteilung-….md 2025-10-29-pressemitteilung-strategie"
+
+
 @pytest.mark.parametrize(("args", "expected"), [
-    (("content/pm.md", "b1"), "briefing: umbenennen: content/b1.md gibt es schon; es wird "
-                              "nichts überschrieben"),
-    (("content/pm.md", "Neuer Name"), "briefing: umbenennen: »Neuer Name« taugt nicht als "
-     "Dateiname; erlaubt sind Kleinbuchstaben, Ziffern und Bindestriche, z. B. "
-     "2025-11-14-pressemitteilung-grenzregion"),
-    (("content/b1.md", "x"), "briefing: umbenennen: content/b1.md ist keine "
-     "Pressemitteilung im Original; umbenannt wird die Pressemitteilung, ihre Fassungen "
-     "folgen ihr"),
-    (("fehlt", "x"), "briefing: umbenennen: fehlt.md ist kein fehlerfreies Dokument in "
-                     "content/"),
+    # the new name: in the release's folder, by the rule, with one that would do
+    (("content/pm.md", "../evil"), f"content/pm.md: »../evil« {FOLDER}; z. B. "
+     "2025-10-29-pressemitteilung-evil"),
+    (("content/pm.md", "unterordner/x"), f"content/pm.md: »unterordner/x« {FOLDER}; z. B. "
+     "2025-10-29-pressemitteilung-x"),
+    (("content/pm.md", "/tmp/2025-10-29-pressemitteilung-x"), "content/pm.md: "
+     f"»/tmp/2025-10-29-pressemitteilung-x« {FOLDER}; z. B. 2025-10-29-pressemitteilung-x"),
+    (("content/pm.md", "content/../x"), f"content/pm.md: »content/../x« {FOLDER}; z. B. "
+     "2025-10-29-pressemitteilung-x"),
+    (("content/pm.md", "x"), f"content/pm.md: »x« {DATE}; z. B. 2025-10-29-pressemitteilung-x"),
+    (("content/pm.md", "2026-01-01-pressemitteilung-y"), "content/pm.md: "
+     "»2026-01-01-pressemitteilung-y« trägt das Datum 2026-01-01, das Dokument aber "
+     "»datum: 2025-10-29«: jede Datei ist nach ihrem Datum benannt (für einen anderen Tag "
+     "zuerst »datum:« ändern); z. B. 2025-10-29-pressemitteilung-y"),
+    (("content/pm.md", "Neuer Name"), "content/pm.md: »Neuer Name« taugt nicht als "
+     "Dateiname: erlaubt sind Kleinbuchstaben, Ziffern und Bindestriche; z. B. "
+     "2025-10-29-pressemitteilung-neuer-name"),
+    (("pm", "pm"), f"content/pm.md: »pm« {DATE}; z. B. 2025-10-29-pressemitteilung-pm"),
+    # the release: one that exists, an original
+    (("content/b1.md", NEW), "content/b1.md ist keine Pressemitteilung im Original; "
+     "umbenannt wird die Pressemitteilung, ihre Fassungen folgen ihr"),
+    (("pm.en", NEW), "content/pm.en.md ist keine Pressemitteilung im Original; umbenannt "
+     "wird die Pressemitteilung, ihre Fassungen folgen ihr"),
+    (("fehlt", NEW), "content/fehlt.md gibt es nicht; die neuesten Pressemitteilungen: "
+     "»content/pm.md«"),
+    (("content/pmm.md", NEW), "content/pmm.md gibt es nicht; meinten Sie »content/pm.md«?"),
+    (("briefing.toml", NEW), "briefing.toml liegt nicht in content/; umbenannt wird eine "
+     "Pressemitteilung in content/"),
+    # nothing given (`make umbenennen` without ALT= and NEU=)
+    (("", ""), f"ALT und NEU fehlen: {NEEDS}"),
+    (("content/pm.md", " "), f"NEU fehlt: {NEEDS}"),
 ])
 def test_renaming_refuses_and_changes_nothing(project, capsys, args, expected):
     root = renaming_project(project)
-    files = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    files = files_of(root)
     code, _, err = run(root, capsys, "umbenennen", *args)
-    assert (code, err) == (2, [expected])
-    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == files
+    assert (code, err) == (2, [f"briefing: umbenennen: {expected}"])
+    assert files_of(root) == files
+
+
+def test_under_make_the_renaming_hints_name_its_variables(project, capsys, monkeypatch):
+    root = renaming_project(project)
+    monkeypatch.setenv("BRIEFING_AUFRUF", "make")
+    assert run(root, capsys, "umbenennen", "", "")[2] == [
+        "briefing: umbenennen: ALT und NEU fehlen: geben Sie die Pressemitteilung und ihren "
+        "neuen Namen an, z. B. make umbenennen ALT=content/2025-10-29-pressemitteilung-….md "
+        "NEU=2025-10-29-pressemitteilung-strategie"]
+
+
+@pytest.mark.parametrize("taken", [f"content/{NEW}.md", f"freigaben/{NEW}.toml"])
+def test_an_existing_file_is_never_overwritten(project, capsys, taken):
+    root = renaming_project(project)
+    (root / taken).write_text("schon da\n", encoding="utf-8")
+    files = files_of(root)
+    code, _, err = run(root, capsys, "umbenennen", "pm", NEW)
+    assert (code, err) == (2, [f"briefing: umbenennen: {taken} gibt es schon; es wird nichts "
+                               "überschrieben. Wählen Sie einen anderen neuen Namen"])
+    assert files_of(root) == files
 
 
 def test_a_published_release_keeps_its_name(project, capsys):
@@ -460,40 +657,67 @@ def test_a_published_release_keeps_its_name(project, capsys):
                    "den Dateinamen"]
 
 
-def test_a_renaming_that_fails_halfway_leaves_everything_as_it_was(project, capsys,
-                                                                   monkeypatch):
-    root = renaming_project(project)
-    files = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+def refusing_unlink(monkeypatch, name: str, error: BaseException):
     real = Path.unlink
 
     def unlink(self, missing_ok=False):
-        if self.name == "pm.md":
-            raise PermissionError(13, "Keine Berechtigung")
+        if self.name == name and self.parent.name == "content":
+            raise error
         return real(self, missing_ok=missing_ok)
 
     monkeypatch.setattr(Path, "unlink", unlink)
-    code, _, err = run(root, capsys, "umbenennen", "pm", "neu-name")
-    assert code != 0
-    assert err[-1].endswith("es wurde nichts umbenannt")
+    return real
+
+
+def test_a_renaming_that_fails_halfway_leaves_everything_as_it_was(project, capsys,
+                                                                   monkeypatch):
+    root = renaming_project(project)
+    files = files_of(root)
+    real = refusing_unlink(monkeypatch, "pm.md", PermissionError(13, "Permission denied"))
+    code, _, err = run(root, capsys, "umbenennen", "pm", NEW)
+    assert (code, err) == (3, [
+        "briefing: umbenennen: content/pm.md: kann nicht entfernt werden: keine Berechtigung; "
+        "prüfen Sie die Rechte der Datei oder des Ordners; es wurde nichts umbenannt"])
     monkeypatch.setattr(Path, "unlink", real)
-    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == files
+    assert files_of(root) == files
 
 
-@pytest.mark.parametrize("kind", ["terminhinweis", "sprechzettel", "fragen-antworten"])
-def test_new_drafts_of_the_other_types(project, capsys, fixed_day, kind):
-    root = project()
-    code, out, _ = run(root, capsys, "neu", "--typ", kind, "Zur Strategie")
-    assert code == 0
-    name = f"content/2026-11-25-{kind}-zur-strategie.md"
-    assert out[0] == f"angelegt  {name}"
-    assert f"typ: {kind}\n" in (root / name).read_text(encoding="utf-8")
-    assert [str(p) for p in check(root).problems] == []
+def test_a_renaming_stopped_by_ctrl_c_leaves_everything_as_it_was(project, capsys,
+                                                                  monkeypatch):
+    root = renaming_project(project)
+    files = files_of(root)
+    real = refusing_unlink(monkeypatch, "pm.md", KeyboardInterrupt())
+    assert run(root, capsys, "umbenennen", "pm", NEW)[0] == 130
+    monkeypatch.setattr(Path, "unlink", real)
+    assert files_of(root) == files
+
+
+def test_what_cannot_be_put_back_is_named(project, capsys, monkeypatch):
+    import briefing.renaming
+
+    root = renaming_project(project)
+    refusing_unlink(monkeypatch, "pm.md", PermissionError(13, "Permission denied"))
+    real = briefing.renaming.write_atomically
+
+    def write(target, data):
+        if target.name == "b1.md" and target.parent.name == "content" and \
+                b"pressemitteilung: pm\n" in data:  # putting the old text back
+            raise OSError(5, "Input/output error")
+        return real(target, data)
+
+    monkeypatch.setattr(briefing.renaming, "write_atomically", write)
+    code, _, err = run(root, capsys, "umbenennen", "pm", NEW)
+    assert (code, err) == (3, [
+        "briefing: umbenennen: content/pm.md: kann nicht entfernt werden: keine Berechtigung; "
+        "prüfen Sie die Rechte der Datei oder des Ordners; abgebrochen, aber nicht alles ließ "
+        "sich zurücksetzen: content/b1.md bleibt geändert (Ein-/Ausgabefehler des "
+        "Datenträgers). Bitte von Hand prüfen (»git status« zeigt, was anders ist)"])
 
 
 def test_renaming_takes_along_files_with_errors_and_windows_line_ends(project, capsys):
     root = renaming_project(project)
     broken = BRIEFING.format(key="eins").replace("datum: 2025-10-29", "datum: 2025-13-01")
     (root / "content" / "b1.md").write_bytes(broken.replace("\n", "\r\n").encode())
-    code, _, err = run(root, capsys, "umbenennen", "pm", "neu-name")
+    code, _, err = run(root, capsys, "umbenennen", "pm", NEW)
     assert (code, err) == (0, [])
-    assert b"pressemitteilung: neu-name\r\n" in (root / "content" / "b1.md").read_bytes()
+    assert f"pressemitteilung: {NEW}\r\n".encode() in (root / "content" / "b1.md").read_bytes()
