@@ -48,8 +48,8 @@ leichte-sprache: $(SETUP)  ## the Leichte-Sprache edition as a draft: make leich
 freigeben: $(SETUP)  ## approve a text (four eyes): make freigeben DATEI=… NAME="…"
 	$(BRIEFING) freigeben $$DATEI --name "$$NAME"
 
-vergleich: $(SETUP)  ## what changed since approval: make vergleich DATEI=…
-	$(BRIEFING) vergleich "$$DATEI"
+vergleich: $(SETUP)  ## what changed since approval: make vergleich DATEI=… [SEIT=veröffentlichung|fassung]
+	$(BRIEFING) vergleich "$$DATEI" $(if $(SEIT),--seit "$(SEIT)")
 
 veroeffentlichen: $(SETUP)  ## publish what is approved and due (once)
 	$(BRIEFING) veröffentlichen

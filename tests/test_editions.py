@@ -452,3 +452,37 @@ def test_liste_and_status_say_why_an_edition_waits(tmp_path, capsys):
     assert lives()["content/pm.pl.md"] == "freigegeben, fällig"
     build(root, channels=True)
     assert lives()["content/pm.pl.md"] == "veröffentlicht"
+
+
+def test_vergleich_shows_every_change_to_the_original_since_the_translation(tmp_path,
+                                                                            capsys):
+    """The warning names three passages and how many more; `vergleich --seit fassung`
+    shows them all, word by word, as the translator needs them."""
+    from briefing.cli import main
+
+    paragraphs = [f"Absatz {n} mit einigen Wörtern mehr." for n in range(1, 6)]
+    body = fixture("de")[1] + "\n\n" + "\n\n".join(paragraphs)
+    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=body),
+                                   "content/b1.md": BRIEFING})
+    version = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
+    (root / "content" / "pm.pl.md").write_text(translation("pl", "pl-PL").replace(
+        "original: pm", f"original: pm\nfassung: {version}"), encoding="utf-8")
+    original = root / "content" / "pm.md"
+    text = original.read_text(encoding="utf-8")
+    original.write_text(text.replace("mehr.", "mehr. Neu."), encoding="utf-8")
+    (stale,) = check(root).problems
+    assert stale.message.count("{+Neu.+}") == 3
+    assert stale.message.endswith("und 2 weitere Stellen (alle: briefing vergleich "
+                                  "content/pm.pl.md --seit fassung); gleichen Sie die "
+                                  f"Übersetzung an und tragen Sie dann »fassung: "
+                                  f"{stale.message.split('jetzt Fassung ')[1][:8]}« ein")
+    capsys.readouterr()
+    assert main(["vergleich", "content/pm.pl.md", "--seit", "fassung", "--root",
+                 str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"content/pm.pl.md: Änderungen am Original content/pm.md seit "
+                          f"Fassung {version}\n")
+    assert out.count("{+ Neu.+}") == 5
+    assert (root / "output" / "vergleich" / "pm.pl.html").is_file()
+    assert main(["vergleich", "content/pm.md", "--seit", "fassung", "--root", str(root)]) == 2
+    assert "ist keine Übersetzung" in capsys.readouterr().err

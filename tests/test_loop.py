@@ -341,10 +341,11 @@ def test_list_of_releases(project, capsys, monkeypatch):
     assert run(root, capsys, "liste", "--monat", "2025-10")[1][1:] == out[2:]
     assert run(root, capsys, "liste", "--monat", "2024-01")[1] == [
         "Keine Pressemitteilungen im 2024-01."]
-    code, _, err = run(root, capsys, "liste", "--monat", "Oktober")
-    assert code == 2
-    assert err == ["briefing: liste: »Oktober« ist kein Monat; schreiben Sie JJJJ-MM, "
-                   "z. B. 2025-10"]
+    for month in ("Oktober", "2025-13", "2025-00"):
+        code, _, err = run(root, capsys, "liste", "--monat", month)
+        assert code == 2
+        assert err == [f"briefing: liste: »{month}« ist kein Monat; schreiben Sie JJJJ-MM, "
+                       "z. B. 2025-10"]
 
 
 def test_new_briefings_without_a_file_says_what_to_give(project, capsys):

@@ -240,9 +240,10 @@ def _add_publication_commands(command) -> None:
                       "Zeigt Wort für Wort, was sich an einer Datei seit ihrer Freigabe (oder, "
                       "mit --seit veröffentlichung, seit ihrer letzten Veröffentlichung) geändert "
                       "hat: im Terminal und als Seite in output/vergleich/ – für die Prüfung und "
-                      "für Übersetzungen.")
+                      "für Übersetzungen. Bei einer Übersetzung zeigt --seit fassung, was sich "
+                      "am Original seit der Fassung geändert hat, aus der übersetzt wurde.")
     compare.add_argument("file", metavar="DATEI", help="die Inhaltsdatei")
-    compare.add_argument("--seit", choices=["freigabe", "veröffentlichung"],
+    compare.add_argument("--seit", choices=["freigabe", "veröffentlichung", "fassung"],
                          help="womit verglichen wird (Standard: die Freigabe)")
     log = command("protokoll", "was wann veröffentlicht, korrigiert, zurückgezogen wurde",
                   "Zeigt das Protokoll (protokoll/protokoll.jsonl): jede Veröffentlichung, "

@@ -24,9 +24,10 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return pieces
 
 
-def passages(old: str, new: str, context: int = 4, limit: int = 3) -> list[str]:
+def passages(old: str, new: str, context: int = 4, limit: int = 3, rest: str = "") -> list[str]:
     """The changed passages in one line each, `[-taken out-]` and `{+added+}` with
-    `context` words either side; at most `limit`, then how many more."""
+    `context` words either side; at most `limit`, then how many more (and `rest`: where
+    to see them)."""
     pieces = [(kind, " ".join(text.split())) for kind, text in word_diff(old, new)]
     found: list[str] = []
     index = 0
@@ -47,5 +48,6 @@ def passages(old: str, new: str, context: int = 4, limit: int = 3) -> list[str]:
                                *(["…"] if cut_after else [])]))
     if len(found) > limit:
         more = len(found) - limit
-        found = [*found[:limit], f"und {more} weitere {'Stelle' if more == 1 else 'Stellen'}"]
+        found = [*found[:limit],
+                 f"und {more} weitere {'Stelle' if more == 1 else 'Stellen'}{rest}"]
     return found

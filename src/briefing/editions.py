@@ -210,7 +210,8 @@ def _version_problems(document: Document, original: Document
             f"Fassung von {original.display_path})"), Severity.WARNING)], False
     earlier = _remembered(document.version_ref)
     now = translated_text(meta, original.body, version_fields(own))
-    what = f"; geändert: {' · '.join(passages(_readable(earlier), _readable(now)))}" \
+    rest = f" (alle: briefing vergleich {document.display_path} --seit fassung)"
+    what = f"; geändert: {' · '.join(passages(_readable(earlier), _readable(now), rest=rest))}" \
         if earlier is not None else ""
     if document.earlier_version:
         return [Problem(document.display_path, line, (
@@ -221,6 +222,32 @@ def _version_problems(document: Document, original: Document
         f"Übersetzung veraltet: {original.display_path} wurde geändert (jetzt Fassung "
         f"{current}, übersetzt aus {document.version_ref}){what}; gleichen Sie die "
         f"Übersetzung an und tragen Sie dann »fassung: {current}« ein"), Severity.WARNING)], True
+
+
+def original_changes(paths, shown: str) -> tuple[str, str, str]:
+    """For `vergleich --seit fassung`: what changed in the original of the edition `shown`
+    since the version it was translated from (a label, the text then, the text now)."""
+    from .errors import UsageError
+    from .project import load_project
+
+    document = load_project(paths.root, cached=True).named(shown)
+    original = document.original
+    if original is None:
+        raise UsageError(f"vergleich: {document.display_path} ist keine Übersetzung und keine "
+                         "Fassung in Leichter Sprache; --seit fassung vergleicht das Original "
+                         "mit der Fassung, aus der übersetzt wurde")
+    reference = document.version_ref
+    earlier = _remembered(reference) if reference else None
+    now = translated_text(read_meta(original.source) or {}, original.body,
+                          version_fields(document.lines))
+    if earlier is None:
+        raise UsageError(
+            f"vergleich: den Text der Fassung {reference or '(keine angegeben)'} von "
+            f"{original.display_path} kennt dieser Rechner nicht (er merkt sich jede Fassung, "
+            "die »make check« gesehen hat); vergleichen Sie die Übersetzung selbst mit dem "
+            "Original")
+    return (f"Änderungen am Original {original.display_path} seit Fassung {reference}",
+            _readable(earlier), _readable(now))
 
 
 def _readable(text: str) -> str:

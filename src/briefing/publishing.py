@@ -86,6 +86,12 @@ def run_compare(root: Path, args) -> int:
         raise UsageError(f"vergleich: {shown}: keine Inhaltsdatei unter content/")
     slug = source.stem
     since = args.seit or "freigabe"
+    if since == "fassung":  # what a translator has to follow in the original
+        from .editions import original_changes
+
+        label, old, new = original_changes(paths, shown)
+        return _show_changes(paths, f"{shown}: {label}", slug, old, new,
+                             "unverändert: die Übersetzung ist aktuell")
     if since == "freigabe":
         old_path = paths.approvals_dir / f"{slug}.md"
         label = "der Freigabe"
@@ -100,11 +106,17 @@ def run_compare(root: Path, args) -> int:
         label = f"der Veröffentlichung am {entries[-1]['zeit'][:10]}"
     old = old_path.read_text(encoding="utf-8")
     new = source.read_text(encoding="utf-8")
+    return _show_changes(paths, f"{shown}: Änderungen seit {label}", slug, old, new,
+                         f"unverändert seit {label}")
+
+
+def _show_changes(paths: Paths, title: str, slug: str, old: str, new: str,
+                  unchanged: str) -> int:
+    """The word diff in the terminal and as a page in output/vergleich/."""
     pieces = word_diff(old, new)
     if all(kind == "=" for kind, _ in pieces):
-        print(f"{shown}: unverändert seit {label}.")
+        print(f"{title.split(': ')[0]}: {unchanged}.")
         return 0
-    title = f"{shown}: Änderungen seit {label}"
     print(title)
     print(_terminal(pieces, sys.stdout.isatty()))
     target = paths.output_dir / "vergleich" / f"{slug}.html"
