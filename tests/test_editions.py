@@ -403,6 +403,17 @@ def test_status_and_liste_know_editions_and_channels(editions):
     assert polish.briefings == 1 and found["content/pm.cs.md"].briefings == 0
 
 
+def translated(tmp_path: Path, body: str | None = None) -> tuple[Path, str]:
+    """A project with the original (`body`), its briefing and a Polish translation of its
+    version now; and that version."""
+    root = make_project(tmp_path, {
+        "content/pm.md": ORIGINAL.format(body=body or fixture("de")[1]),
+        "content/b1.md": BRIEFING})
+    version = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
+    (root / "content" / "pm.pl.md").write_text(translation("pl", "pl-PL").replace(
+        "original: pm", f"original: pm\nfassung: {version}"), encoding="utf-8")
+    return root, version
+
 def test_liste_and_status_say_why_an_edition_waits(tmp_path, capsys):
     """An approved translation does not go out while its original is a draft, nor while
     it is out of date: `liste` and `status` say so, as the build decides."""
@@ -410,11 +421,7 @@ def test_liste_and_status_say_why_an_edition_waits(tmp_path, capsys):
     from briefing.paths import Paths
     from briefing.status import releases
 
-    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=fixture("de")[1]),
-                                   "content/b1.md": BRIEFING})
-    version = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
-    (root / "content" / "pm.pl.md").write_text(translation("pl", "pl-PL").replace(
-        "original: pm", f"original: pm\nfassung: {version}"), encoding="utf-8")
+    root, _ = translated(tmp_path)
     original = root / "content" / "pm.md"
     text = original.read_text(encoding="utf-8")
 
@@ -462,11 +469,7 @@ def test_vergleich_shows_every_change_to_the_original_since_the_translation(tmp_
 
     paragraphs = [f"Absatz {n} mit einigen Wörtern mehr." for n in range(1, 6)]
     body = fixture("de")[1] + "\n\n" + "\n\n".join(paragraphs)
-    root = make_project(tmp_path, {"content/pm.md": ORIGINAL.format(body=body),
-                                   "content/b1.md": BRIEFING})
-    version = version_of(next(d for d in load_project(root).documents if d.slug == "pm"))
-    (root / "content" / "pm.pl.md").write_text(translation("pl", "pl-PL").replace(
-        "original: pm", f"original: pm\nfassung: {version}"), encoding="utf-8")
+    root, version = translated(tmp_path, body)
     original = root / "content" / "pm.md"
     text = original.read_text(encoding="utf-8")
     original.write_text(text.replace("mehr.", "mehr. Neu."), encoding="utf-8")
