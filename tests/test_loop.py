@@ -80,6 +80,11 @@ def fixed_day(monkeypatch):
      "landtag-beraet-gesetzentwurf-zur-digitalisierung-der-schulen"),
     ("Staatsministerin trifft Vertreterinnen der Wirtschaft mit dem Ziel einer Einigung",
      "staatsministerin-trifft-vertreterinnen-der-wirtschaft"),
+    # nor after a possessive or pronoun: »… beschließt in ihrer«
+    ("Die Sächsische Staatsregierung beschließt in ihrer heutigen Sitzung ein neues Programm",
+     "die-saechsische-staatsregierung-beschliesst"),
+    ("Ministerin dankt den Ehrenamtlichen für ihren Hochwassereinsatz im Erzgebirge",
+     "ministerin-dankt-den-ehrenamtlichen"),
     # a title that fits keeps every word, also a small one at its end
     ("Mitmachen statt zuschauen, aber wie", "mitmachen-statt-zuschauen-aber-wie"),
 ])
@@ -254,6 +259,63 @@ def test_new_briefings_need_a_release_with_priorities(project, capsys):
     assert code == 2
     assert err == ["briefing: neu: content/pm.md hat keine »prioritäten«; tragen Sie sie "
                    "zuerst ein"]
+
+
+# --- a content file that is not there ----------------------------------------------------
+
+TYPO = "2025-10-29-pressemitteilung-stratgie"
+MEANT = "2025-10-29-pressemitteilung-strategie"
+
+
+@pytest.mark.parametrize("command", [
+    ("freigeben", "{}", "--name", "Bernd Prüfer"),
+    ("neu", "--uebersetzung", "{}", "--sprache", "en-GB"),
+    ("neu", "--leichte-sprache", "{}"),
+    ("neu", "--hintergruende", "{}"),
+    ("vergleich", "{}"),
+    ("umbenennen", "{}", "2025-10-29-pressemitteilung-neu"),
+])
+@pytest.mark.parametrize(("name", "message"), [
+    # the nearest by file name, named as staff named theirs: with content/ or without
+    (f"content/{TYPO}.md", f"content/{TYPO}.md gibt es nicht; meinten Sie "
+     f"»content/{MEANT}.md«?"),
+    (f"{TYPO}.md", f"{TYPO}.md gibt es nicht; meinten Sie »{MEANT}.md«?"),
+])
+def test_every_command_names_the_file_that_is_not_there_and_the_nearest(
+        project, capsys, command, name, message):
+    root = project({f"content/{MEANT}.md": RELEASE,
+                    "content/2025-10-29-hintergrund-1-grenzregion.md": RELEASE})
+    files = files_of(root)
+    code, _, err = run(root, capsys, *(part.format(name) for part in command))
+    assert (code, err) == (2, [f"briefing: {command[0]}: {message}"])
+    assert files_of(root) == files
+
+
+@pytest.mark.parametrize(("command", "message"), [
+    # nothing close: where to look
+    (("vergleich", "content/ganz-etwas-anderes.md"), "vergleich: content/ganz-etwas-anderes.md "
+     "gibt es nicht; alle Inhaltsdateien zeigt »briefing status«"),
+    (("freigeben", "content/ganz-etwas-anderes.md", "--name", "X"), "freigeben: "
+     "content/ganz-etwas-anderes.md gibt es nicht; alle Inhaltsdateien zeigt »briefing status«"),
+    # there, but no content file: as before
+    (("vergleich", "content"), "vergleich: content: keine Inhaltsdatei unter content/"),
+    (("freigeben", "briefing.toml", "--name", "X"),
+     "freigeben: briefing.toml ist kein fehlerfreies Dokument in content/"),
+    (("neu", "--uebersetzung", "briefing.toml", "--sprache", "en-GB"), "neu: briefing.toml ist "
+     "kein fehlerfreies Original in content/ (eine Übersetzung wird aus dem Original angelegt)"),
+    # there, with errors: the errors
+    (("freigeben", "content/kaputt.md", "--name", "X"), "freigeben: content/kaputt.md ist kein "
+     "fehlerfreies Dokument in content/; zuerst beheben:"),
+    (("neu", "--hintergruende", "kaputt.md"), "neu: content/kaputt.md ist keine fehlerfreie "
+     "Pressemitteilung in content/; zuerst beheben:"),
+])
+def test_a_name_that_is_there_or_near_nothing(project, capsys, command, message):
+    root = project({f"content/{MEANT}.md": RELEASE,
+                    "content/kaputt.md": RELEASE.replace("titel: Testmitteilung\n", "")})
+    code, _, err = run(root, capsys, *command)
+    assert (code, err[0]) == (2, f"briefing: {message}")
+    assert err[1:] == (["content/kaputt.md:1: Pflichtfeld »titel« fehlt (Überschrift), z. B. "
+                        "»titel: Kabinett beschließt …«"] if "kaputt" in message else [])
 
 
 # --- status --------------------------------------------------------------------------------
@@ -439,15 +501,24 @@ def day_before(monkeypatch):
      "nennt nach dem Datum nicht die Art »pressemitteilung«"),
     ("2025-10-29-pressemitteilung-x", "terminhinweis",
      "nennt nach dem Datum nicht die Art »terminhinweis«"),
-    ("2025-10-29-pressemitteilung", "pressemitteilung",
-     "nennt nach »2025-10-29-pressemitteilung-« keinen Titel"),
+    *[(name, "pressemitteilung", "nennt nach »2025-10-29-pressemitteilung-« keinen Titel")
+      for name in ("2025-10-29-pressemitteilung", "2025-10-29-pressemitteilung-",
+                   "2025-10-29-pressemitteilung--")],
+    # letters that fit, hyphens that do not: the rule for hyphens, not for letters
+    *[(name, "pressemitteilung", "hat zwei Bindestriche hintereinander: zwischen zwei "
+       "Wörtern steht genau einer") for name in (
+        "2025-10-29-pressemitteilung--neu", "2025-10-29--pressemitteilung-neu",
+        "2025-10-29-pressemitteilung-neu--name")],
+    ("2025-10-29-pressemitteilung-neu-", "pressemitteilung",
+     "endet auf einen Bindestrich: nach dem letzten Wort steht keiner"),
+    ("-2025-10-29-pressemitteilung-neu", "pressemitteilung",
+     "beginnt mit einem Bindestrich: vorn steht das Datum 2025-10-29"),
     ("2025-10-29-pressemitteilung-" + TOO_LONG, "pressemitteilung",
      "ist zu lang: nach »2025-10-29-pressemitteilung-« höchstens 120 Zeichen"),
     *[(name, "pressemitteilung", "taugt nicht als Dateiname: erlaubt sind Kleinbuchstaben, "
        "Ziffern und Bindestriche") for name in (
         "Neuer Name", "2025-10-29-Pressemitteilung-x", "2025-10-29-pressemitteilung-x.en",
-        "2025-10-29-pressemitteilung--x", "2025-10-29-pressemitteilung-x-", "",
-        "2025-10-29-pressemitteilung-größe")],
+        "", "2025-10-29-pressemitteilung-größe", "2025-10-29-pressemitteilung-a_b")],
 ])
 def test_naming_rule(name, kind, problem):
     from briefing.renaming import name_problem
@@ -462,6 +533,7 @@ def test_naming_rule(name, kind, problem):
     ("2026-01-01-pressemitteilung-y", "2025-10-29-pressemitteilung-y"),
     ("20260101-y", "2025-10-29-pressemitteilung-y"),
     ("2025-10-29-strategie", "2025-10-29-pressemitteilung-strategie"),
+    ("-2025-10-29-pressemitteilung--neu-", "2025-10-29-pressemitteilung-neu"),
     ("Größere Förderung", "2025-10-29-pressemitteilung-groessere-foerderung"),
     # nothing left to go by: the title's words
     ("2025-10-29-pressemitteilung", "2025-10-29-pressemitteilung-testmitteilung"),
@@ -605,6 +677,12 @@ NEEDS = "geben Sie die Pressemitteilung und ihren neuen Namen an, z. B. briefing
      "Dateiname: erlaubt sind Kleinbuchstaben, Ziffern und Bindestriche; z. B. "
      "2025-10-29-pressemitteilung-neuer-name"),
     (("pm", "pm"), f"content/pm.md: »pm« {DATE}; z. B. 2025-10-29-pressemitteilung-pm"),
+    (("pm", "2025-10-29-pressemitteilung-"), "content/pm.md: »2025-10-29-pressemitteilung-« "
+     "nennt nach »2025-10-29-pressemitteilung-« keinen Titel; z. B. "
+     "2025-10-29-pressemitteilung-testmitteilung"),
+    (("pm", "2025-10-29-pressemitteilung--neu"), "content/pm.md: "
+     "»2025-10-29-pressemitteilung--neu« hat zwei Bindestriche hintereinander: zwischen zwei "
+     "Wörtern steht genau einer; z. B. 2025-10-29-pressemitteilung-neu"),
     # the release: one that exists, an original
     (("content/b1.md", NEW), "content/b1.md ist keine Pressemitteilung im Original; "
      "umbenannt wird die Pressemitteilung, ihre Fassungen folgen ihr"),
@@ -613,6 +691,8 @@ NEEDS = "geben Sie die Pressemitteilung und ihren neuen Namen an, z. B. briefing
     (("fehlt", NEW), "content/fehlt.md gibt es nicht; die neuesten Pressemitteilungen: "
      "»content/pm.md«"),
     (("content/pmm.md", NEW), "content/pmm.md gibt es nicht; meinten Sie »content/pm.md«?"),
+    (("pmm.md", NEW), "pmm.md gibt es nicht; meinten Sie »pm.md«?"),
+    (("pmm", NEW), "content/pmm.md gibt es nicht; meinten Sie »content/pm.md«?"),
     (("briefing.toml", NEW), "briefing.toml liegt nicht in content/; umbenannt wird eine "
      "Pressemitteilung in content/"),
     # nothing given (`make umbenennen` without ALT= and NEU=)

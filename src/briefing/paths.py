@@ -6,6 +6,7 @@ Imports nothing heavy: the no-op build path starts here.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -75,6 +76,33 @@ class Paths:
         name = Path(name)
         candidates = [name, self.root / name, self.content_dir / name]
         return self.show(next((c for c in candidates if c.exists()), name))
+
+    def missing(self, name: str | Path, known: Iterable[str] | None = None,
+                otherwise: str = "; alle Inhaltsdateien zeigt »briefing status«") -> str | None:
+        """Why the content file staff name (as `named` takes it) is not there, in German:
+        »… gibt es nicht«, with the nearest of `known` (shown paths, `content/….md`; without
+        it, every `*.md` in content/) named the way staff named theirs — from the project
+        (`content/x.md`) or inside content/ (`x.md`) — else `otherwise`. None when the name
+        is there (which need not make it a content file)."""
+        import difflib
+
+        given = Path(name)
+        if any(os.path.lexists(c) for c in (given, self.root / given, self.content_dir / given)):
+            return None
+        shown = self.named(given)
+        folder = self.show(self.content_dir) + "/"
+        if known is None:
+            known = [folder + inner for inner, is_file in content_names(self.content_dir)
+                     if is_file and inner.endswith(".md")]
+        # Compared by file name: »content/« and ».md«, in every path alike, would make
+        # unrelated files look close.
+        by_name: dict[str, str] = {}
+        for path in known:
+            by_name.setdefault(Path(path).stem,
+                               path if shown.startswith(folder) else path.removeprefix(folder))
+        close = difflib.get_close_matches(Path(shown).stem, list(by_name), n=1, cutoff=0.6)
+        hint = f"; meinten Sie »{by_name[close[0]]}«?" if close else otherwise
+        return f"{shown} gibt es nicht{hint}"
 
     def show(self, path: Path) -> str:
         """`path` as staff see it in messages: relative to the project, as named (a symlink

@@ -43,10 +43,14 @@ class Project:
 
     def named(self, name: str | Path, what: str = "kein fehlerfreies Dokument") -> Document:
         """The document staff name on the command line; UsageError when it is none that
-        can be set, with its errors (`what`: how the message names what is missing)."""
+        can be set: the nearest content file when there is no such file, else its errors
+        (`what`: how the message names what is missing)."""
         shown = self.config.named(name)
         found = next((d for d in self.documents if d.display_path == shown), None)
         if found is None:
+            absent = self.config.missing(name)
+            if absent:
+                raise UsageError(absent)
             errors = [str(p) for p in self.problems if p.path == shown and p.is_error]
             why = ("; zuerst beheben:\n" + "\n".join(errors)) if errors else ""
             raise UsageError(f"{shown} ist {what} in content/{why}")

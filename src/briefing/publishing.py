@@ -27,7 +27,10 @@ def run_approve(root: Path, args) -> int:
         raise UsageError("freigeben: nennen Sie, wer freigibt: --name \"Vorname Nachname\" "
                          "(make freigeben DATEI=… NAME=\"…\")")
     project = load_project(root)
-    documents = [project.named(file) for file in args.files]
+    try:
+        documents = [project.named(file) for file in args.files]
+    except UsageError as exc:
+        raise UsageError(f"freigeben: {exc}") from None
     for document in documents:
         if document.draft:
             raise UsageError(f"freigeben: {document.display_path} ist ein Entwurf; entfernen "
@@ -83,7 +86,8 @@ def run_compare(root: Path, args) -> int:
     shown = paths.named(args.file)
     source = paths.root / shown
     if not source.is_file():
-        raise UsageError(f"vergleich: {shown}: keine Inhaltsdatei unter content/")
+        raise UsageError("vergleich: " + (paths.missing(args.file)
+                                          or f"{shown}: keine Inhaltsdatei unter content/"))
     slug = source.stem
     since = args.seit or "freigabe"
     if since == "fassung":  # what a translator has to follow in the original

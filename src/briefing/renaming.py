@@ -19,7 +19,6 @@ renaming names the files to approve again."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -36,6 +35,8 @@ from .paths import Paths
 from .scaffold import MAX_DISTINCT_SLUG, NEW_TYPES, slug
 
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: What a file name may hold; `_NAME` also says where hyphens go.
+_LETTERS = re.compile(r"[a-z0-9-]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -110,17 +111,17 @@ def _release(paths: Paths, project, name: str):
         if found is not None:
             break
     if found is None:
-        shown = paths.show(paths.content_dir / wanted) if "/" not in wanted else \
-            project.config.named(wanted)
-        releases = {d.slug: d.display_path for d in project.documents
-                    if d.type.heads_package and d.original is None}
-        # By name, not path: »content/« and ».md« alike would make any two look close.
-        close = difflib.get_close_matches(Path(wanted).stem, list(releases), n=1, cutoff=0.6)
-        newest = [f"»{releases[s]}«" for s in sorted(releases, reverse=True)[:3]]
-        hint = f"; meinten Sie »{releases[close[0]]}«?" if close else \
-            f"; die neuesten Pressemitteilungen: {', '.join(newest)}" if newest else \
+        # A release named by its name alone (`pm`) is shown as its file in content/.
+        named = Path(wanted) if name.endswith(".md") or "/" in name else \
+            paths.content_dir / wanted
+        releases = sorted((d for d in project.documents
+                           if d.type.heads_package and d.original is None),
+                          key=lambda d: d.slug, reverse=True)
+        newest = [f"»{d.display_path}«" for d in releases[:3]]
+        otherwise = f"; die neuesten Pressemitteilungen: {', '.join(newest)}" if newest else \
             "; in content/ gibt es noch keine Pressemitteilung"
-        raise UsageError(f"umbenennen: {shown} gibt es nicht{hint}")
+        why = paths.missing(named, [d.display_path for d in releases], otherwise)
+        raise UsageError(f"umbenennen: {why or f'{paths.named(named)} ist keine Datei'}")
     if not found.resolve().is_relative_to(paths.content_dir.resolve()):
         raise UsageError(f"umbenennen: {paths.show(found)} liegt nicht in content/; umbenannt "
                          "wird eine Pressemitteilung in content/")
@@ -141,9 +142,11 @@ def name_problem(name: str, day, kind: str) -> str | None:
     date the document's `datum:`, the title part lower-case letters, digits and hyphens,
     no longer than the longest `neu` gives (a name that tells two titles apart)."""
     date, start = day.isoformat(), f"{day.isoformat()}-{_word(kind)}-"
-    if not _NAME.fullmatch(name):
+    if not _LETTERS.fullmatch(name):
         return "taugt nicht als Dateiname: erlaubt sind Kleinbuchstaben, Ziffern und " \
                "Bindestriche"
+    if name.startswith("-"):
+        return f"beginnt mit einem Bindestrich: vorn steht das Datum {date}"
     if not name.startswith(f"{date}-"):
         other = _DATE.match(name)
         if other:
@@ -152,8 +155,11 @@ def name_problem(name: str, day, kind: str) -> str | None:
                     "»datum:« ändern)")
         return f"beginnt nicht mit dem Datum {date} aus »datum:«: jede Datei ist nach ihrem " \
                "Datum benannt"
-    if name == start[:-1]:
+    if name.rstrip("-") == start[:-1]:
         return f"nennt nach »{start}« keinen Titel"
+    if not _NAME.fullmatch(name):  # the letters fit: a hyphen too many
+        return "hat zwei Bindestriche hintereinander: zwischen zwei Wörtern steht genau einer" \
+            if "--" in name else "endet auf einen Bindestrich: nach dem letzten Wort steht keiner"
     if not name.startswith(start):
         return f"nennt nach dem Datum nicht die Art »{_word(kind)}«"
     if len(name) - len(start) > MAX_DISTINCT_SLUG:
@@ -164,7 +170,7 @@ def name_problem(name: str, day, kind: str) -> str | None:
 def suggested_name(given: str, day, kind: str, title: str) -> str:
     """A name by the rule for what staff typed: its words after any date and type, or the
     title's when it has none."""
-    rest = re.split(r"[/\\]", given.strip())[-1].removesuffix(".md").lower()
+    rest = re.split(r"[/\\]", given.strip())[-1].removesuffix(".md").lower().strip("-_ ")
     rest = re.sub(r"^\d{4}-?\d{2}-?\d{2}", "", rest).strip("-_ ")
     rest = re.sub(rf"^{re.escape(_word(kind))}\b", "", rest)
     words = rest if re.search(r"[^\W_]", rest) else title

@@ -111,6 +111,14 @@ _DANGLING = frozenset((
     "und", "oder", "sowie", "als", "wie", "aber", "sondern", "denn", "doch", "noch", "weder",
     "sowohl", "bzw", "beziehungsweise", "dass", "damit", "sodass", "weil", "wenn", "falls",
     "sofern", "obwohl", "nachdem", "bevor", "ehe", "indem", "seitdem",
+    # possessives (»… beschließt in ihrer«), relatives and pronouns
+    "mein", "meine", "meiner", "meines", "meinem", "meinen", "dein", "deine", "deiner",
+    "deines", "deinem", "deinen", "sein", "seine", "seiner", "seines", "seinem", "seinen",
+    "ihr", "ihre", "ihrer", "ihres", "ihrem", "ihren", "unser", "unsere", "unserer",
+    "unseres", "unserem", "unseren", "euer", "eure", "eurer", "eures", "eurem", "euren",
+    "deren", "dessen", "jene", "jener", "jenes", "jenem", "jenen",
+    "ich", "du", "er", "es", "sie", "wir", "man", "sich", "mich", "dich", "uns", "euch", "ihn",
+    "ihm", "ihnen",
 ))
 
 #: How long a name may grow to tell it from another's with more words of its title;
@@ -391,8 +399,9 @@ def new_edition(paths: Paths, original_file: Path, language: str | None,
     shown = paths.named(original_file)
     original = next((d for d in project.documents if d.display_path == shown), None)
     if original is None or original.original_ref is not None:
-        raise UsageError(f"neu: {shown} ist kein fehlerfreies Original in content/ (eine "
-                         "Übersetzung wird aus dem Original angelegt)")
+        raise UsageError("neu: " + (paths.missing(original_file) or (
+            f"{shown} ist kein fehlerfreies Original in content/ (eine Übersetzung wird aus "
+            "dem Original angelegt)")))
     if easy and not original.type.easy_edition:
         having = [t.label for t in DOCTYPES.values() if t.easy_edition]
         why = "ist nur für den internen Gebrauch" if not original.type.public else \
