@@ -441,14 +441,17 @@ def test_liste_and_status_say_why_an_edition_waits(tmp_path, capsys):
     main(["veröffentlichen", "--root", str(root)])  # the original goes out, not the edition
     said = capsys.readouterr().out.splitlines()
     assert [line[18:].split(" (")[0] for line in said] == [
-        "veröffentlicht: output/web/pm/", "zurückgehalten: Übersetzung veraltet"]
-    assert said[1].endswith("zurückgehalten: Übersetzung veraltet (content/pm.pl.md): sie "
-                            "wird nicht mit dem Original veröffentlicht (Vorschau in "
-                            "output/gesperrt/pm.pl/), bis sie angeglichen ist und »fassung« "
-                            "stimmt, oder sie sagt mit »frühere-fassung: true«, dass sie eine "
-                            "frühere Fassung wiedergibt")
+        "veröffentlicht: output/web/pm/", "content/pm.pl.md: Übersetzung veraltet"]
+    held = ("content/pm.pl.md: Übersetzung veraltet (content/pm.pl.md): sie wird nicht "
+            "mit dem Original veröffentlicht (Vorschau in output/gesperrt/pm.pl/), bis sie "
+            "angeglichen ist und »fassung« stimmt, oder sie sagt mit »frühere-fassung: true«, "
+            "dass sie eine frühere Fassung wiedergibt")
+    assert said[1].endswith(held)
     assert lives() == {"content/pm.md": "veröffentlicht",
                        "content/pm.pl.md": "zurückgehalten: Übersetzung veraltet"}
+    main(["veröffentlichen", "--root", str(root)])  # nothing new: it still says what waits
+    said = capsys.readouterr().out.splitlines()
+    assert [line[18:] for line in said[:-1]] == [held] and said[-1] == "Nichts veröffentlicht."
     main(["status", "--root", str(root)])
     assert "Veröffentlichung: zurückgehalten: Übersetzung veraltet content/pm.pl.md" in \
         capsys.readouterr().out
@@ -475,8 +478,8 @@ def test_vergleich_shows_every_change_to_the_original_since_the_translation(tmp_
     original.write_text(text.replace("mehr.", "mehr. Neu."), encoding="utf-8")
     (stale,) = check(root).problems
     assert stale.message.count("{+Neu.+}") == 3
-    assert stale.message.endswith("und 2 weitere Stellen (alle: briefing vergleich "
-                                  "content/pm.pl.md --seit fassung); gleichen Sie die "
+    assert stale.message.endswith("und 2 weitere Stellen (alle: »make vergleich "
+                                  "DATEI=content/pm.pl.md SEIT=fassung«); gleichen Sie die "
                                   f"Übersetzung an und tragen Sie dann »fassung: "
                                   f"{stale.message.split('jetzt Fassung ')[1][:8]}« ein")
     capsys.readouterr()
@@ -489,3 +492,104 @@ def test_vergleich_shows_every_change_to_the_original_since_the_translation(tmp_
     assert (root / "output" / "vergleich" / "pm.pl.html").is_file()
     assert main(["vergleich", "content/pm.md", "--seit", "fassung", "--root", str(root)]) == 2
     assert "ist keine Übersetzung" in capsys.readouterr().err
+
+
+def test_an_edition_not_approved_holds_its_family(tmp_path, capsys):
+    """An edition that is neither a draft nor out of date goes out with its original: one
+    not approved holds them all, and every command names it."""
+    from briefing.cli import main
+    from briefing.paths import Paths
+    from briefing.status import releases
+
+    root, version = translated(tmp_path)
+    (root / "content" / "pm.cs.md").write_text(translation("cs", "cs-CZ").replace(
+        "original: pm", f"original: pm\nfassung: {version}"), encoding="utf-8")
+    approve(root, "content/pm.md", "content/b1.md", "content/pm.pl.md")
+    assert {r.source: r.state for r in releases(Paths(root))} == {
+        "content/pm.md": "nicht freigegeben (content/pm.cs.md)",
+        "content/pm.pl.md": "wartet auf Original (nicht freigegeben (content/pm.cs.md))",
+        "content/pm.cs.md": "nicht freigegeben"}
+    capsys.readouterr()
+    main(["veröffentlichen", "--root", str(root)])
+    said = capsys.readouterr().out.splitlines()
+    assert said[-1] == "Nichts veröffentlicht."
+    approval = ("noch nicht freigegeben ist content/pm.cs.md (freigeben mit »make freigeben "
+                "DATEI=\"…\" NAME=\"…\"«, von einer anderen Person als der Autorin oder dem "
+                "Autor)")
+    assert [line[18:] for line in said[:-1]] == [
+        f"content/pm.cs.md: wird nicht veröffentlicht: {approval} (Vorschau in "
+        "output/gesperrt/pm.cs/)",
+        "content/pm.md: wird nicht veröffentlicht: sie geht nur zusammen mit den anderen "
+        f"Fassungen hinaus, und {approval} (Vorschau in output/gesperrt/pm/)",
+        "content/pm.pl.md: wird nicht veröffentlicht: sie geht nur zusammen mit den anderen "
+        f"Fassungen hinaus, und {approval} (Vorschau in output/gesperrt/pm.pl/)"]
+    assert not (root / "output" / "web" / "pm").exists()
+
+
+def test_vergleich_shows_what_changed_in_a_text_taken_over(tmp_path, capsys):
+    """A briefing approved with its release: the release changes and is approved again.
+    The briefing must be approved again, and `vergleich` shows why: the release's words
+    since the briefing's approval (not »unverändert«)."""
+    from briefing.cli import main
+    from briefing.publication import refusals_text
+
+    root, _ = translated(tmp_path)
+    approve(root)
+    release = root / "content" / "pm.md"
+    release.write_text(release.read_text(encoding="utf-8").replace(
+        "vorgesehen.", "geplant."), encoding="utf-8")
+    approve(root, "content/pm.md")
+    project = load_project(root)
+    briefing = next(d for d in project.documents if d.slug == "b1")
+    why = refusals_text(project.register, [briefing])
+    assert why.startswith("content/b1.md übernimmt aus content/pm.md, das geändert wurde seit "
+                          "der Freigabe durch")
+    capsys.readouterr()
+    assert main(["vergleich", "content/b1.md", "--root", str(root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["content/b1.md: selbst unverändert seit der Freigabe",
+                       "Übernommen aus content/pm.md: Änderungen seitdem"]
+    assert "[-vorgesehen.-]{+geplant.+}" in "\n".join(out)
+    page = (root / "output" / "vergleich" / "b1.html").read_text(encoding="utf-8")
+    assert "<h2>Übernommen aus content/pm.md</h2>" in page
+    assert "<del>vorgesehen.</del><ins>geplant.</ins>" in page
+
+
+def test_a_field_the_translation_names_later_leaves_it_current(tmp_path):
+    """The translator adds `ort: Drezno` after translating: the original did not change,
+    so the translation is current; check gives the value that covers the new field."""
+    root, _ = translated(tmp_path)
+    edition = root / "content" / "pm.pl.md"
+    edition.write_text(edition.read_text(encoding="utf-8").replace(
+        "original: pm", "original: pm\nort: Drezno"), encoding="utf-8")
+    (note,) = check(root).problems
+    original = next(d for d in load_project(root).documents if d.slug == "pm")
+    assert str(note) == (
+        "content/pm.pl.md:7: Hinweis: die Übersetzung ist aktuell und nennt jetzt eigene "
+        f"Angaben (»ort«): tragen Sie »fassung: {version_of(original, {'ort'})}« ein, dann "
+        "meldet »make check« auch, wenn sie sich im Original ändern")
+    assert not next(d for d in load_project(root).documents if d.slug == "pm.pl").outdated
+
+
+def test_changes_since_a_version_of_the_earlier_form_are_only_real_ones(tmp_path, capsys):
+    """A `fassung` of the earlier form (every text field) covers fields the translation
+    takes over: what changed since shows the body's change, not those fields as taken
+    out."""
+    from briefing.cli import main
+
+    root, _ = translated(tmp_path)
+    original = next(d for d in load_project(root).documents if d.slug == "pm")
+    earlier = version_of(original, {"prioritäten", "ort", "kontakt", "herausgeber"})
+    edition = root / "content" / "pm.pl.md"
+    edition.write_text(re.sub(r"fassung: \w+", f"fassung: {earlier}", edition.read_text(
+        encoding="utf-8")), encoding="utf-8")
+    path = root / "content" / "pm.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("vorgesehen.", "geplant."),
+                    encoding="utf-8")
+    (stale,) = check(root).problems
+    assert "geändert: … im ersten Halbjahr 2026 [-vorgesehen.-] {+geplant.+};" in \
+        stale.message
+    capsys.readouterr()
+    main(["vergleich", "content/pm.pl.md", "--seit", "fassung", "--root", str(root)])
+    out = capsys.readouterr().out
+    assert out.count("[-") == 1 and "[-vorgesehen.-]" in out

@@ -80,13 +80,21 @@ def version_of(original: Document, own: Iterable[str] = ()) -> str:
 
 def match(reference: str | None, original_meta: dict, original_body: str,
           original_path: Path, own: Iterable[str]) -> str | None:
-    """How an edition's `fassung` names the original as it is now: "current", "earlier
-    form" (a form written before, of the same text), or None (out of date, or none)."""
+    """How an edition's `fassung` names the original as it is now: "current"; "earlier
+    form" (a form written before, of the same text); "without own" (the same text, but
+    the edition has named fields of its own since, which the value does not cover); or
+    None (out of date, or none)."""
     if reference is None:
         return None
-    if reference == _hash(translated_text(original_meta, original_body, version_fields(own))):
+
+    def version(fields) -> str:
+        return _hash(translated_text(original_meta, original_body, fields))
+
+    if reference == version(version_fields(own)):
         return "current"
-    if reference == _hash(translated_text(original_meta, original_body, _EARLIER_FIELDS)):
+    if reference == version(version_fields(())):
+        return "without own"
+    if reference == version(_EARLIER_FIELDS):
         return "earlier form"
     try:
         whole = hashlib.sha256(original_path.read_bytes()).hexdigest()[:8]
@@ -197,31 +205,53 @@ def _version_problems(document: Document, original: Document
     line = document.line_of("fassung") or document.line_of("original") or 1
     meta = read_meta(original.source) or {}
     found = match(document.version_ref, meta, original.body, original.source, own)
+    what = edition_label(document)
     if found == "current":
         return [], False
     if found == "earlier form":
         return [Problem(document.display_path, line, (
-            f"»fassung« in der früheren Form; die Übersetzung ist aktuell: tragen Sie "
-            f"»fassung: {current}« ein, dann bleibt sie es auch, wenn sich am Original nur "
-            "Angaben wie »entwurf« oder ein übernommener Kontakt ändern"), Severity.NOTE)], False
+            f"»fassung« in der früheren Form; die {what} ist aktuell: tragen Sie »fassung: "
+            f"{current}« ein, dann bleibt sie es auch, wenn sich am Original nur Angaben wie "
+            "»entwurf« oder ein übernommener Kontakt ändern"), Severity.NOTE)], False
+    if found == "without own":
+        named = ", ".join(f"»{name}«" for name in TRANSLATED
+                          if name in TAKEN_UNLESS_OWN and name in own)
+        return [Problem(document.display_path, line, (
+            f"die {what} ist aktuell und nennt jetzt eigene Angaben ({named}): tragen Sie "
+            f"»fassung: {current}« ein, dann meldet »make check« auch, wenn sie sich im "
+            "Original ändern"), Severity.NOTE)], False
     if document.version_ref is None:
         return [Problem(document.display_path, line, (
             f"Fassung des Originals fehlt; tragen Sie »fassung: {current}« ein (die jetzige "
             f"Fassung von {original.display_path})"), Severity.WARNING)], False
-    earlier = _remembered(document.version_ref)
-    now = translated_text(meta, original.body, version_fields(own))
-    rest = f" (alle: briefing vergleich {document.display_path} --seit fassung)"
-    what = f"; geändert: {' · '.join(passages(_readable(earlier), _readable(now), rest=rest))}" \
-        if earlier is not None else ""
+    changes = _changes(document.version_ref, meta, original.body)
+    rest = f" (alle: »make vergleich DATEI={document.display_path} SEIT=fassung«)"
+    said = f"; geändert: {' · '.join(passages(*changes, rest=rest))}" if changes else ""
     if document.earlier_version:
         return [Problem(document.display_path, line, (
             f"gibt eine frühere Fassung von {original.display_path} wieder (»frühere-fassung: "
-            f"true«, übersetzt aus {document.version_ref}, jetzt {current}){what}; PDF und "
+            f"true«, übersetzt aus {document.version_ref}, jetzt {current}){said}; PDF und "
             "Webseite sagen es"), Severity.NOTE)], True
     return [Problem(document.display_path, line, (
-        f"Übersetzung veraltet: {original.display_path} wurde geändert (jetzt Fassung "
-        f"{current}, übersetzt aus {document.version_ref}){what}; gleichen Sie die "
-        f"Übersetzung an und tragen Sie dann »fassung: {current}« ein"), Severity.WARNING)], True
+        f"{what} veraltet: {original.display_path} wurde geändert (jetzt Fassung {current}, "
+        f"übersetzt aus {document.version_ref}){said}; gleichen Sie die {what} an und "
+        f"tragen Sie dann »fassung: {current}« ein"), Severity.WARNING)], True
+
+
+def edition_label(document: Document) -> str:
+    return "Fassung in Leichter Sprache" if document.easy else "Übersetzung"
+
+
+def _changes(reference: str, meta: dict, body: str) -> tuple[str, str] | None:
+    """The original's text of version `reference` (if this machine has seen it) and now,
+    as staff read them; now with the same fields as then, so that a field the version
+    did not cover is not shown as changed."""
+    earlier = _remembered(reference)
+    if earlier is None:
+        return None
+    head = earlier.partition("\n\n")[0]
+    fields = [line.partition(": ")[0] for line in head.splitlines()]
+    return _readable(earlier), _readable(translated_text(meta, body, fields))
 
 
 def original_changes(paths, shown: str) -> tuple[str, str, str]:
@@ -237,17 +267,17 @@ def original_changes(paths, shown: str) -> tuple[str, str, str]:
                          "Fassung in Leichter Sprache; --seit fassung vergleicht das Original "
                          "mit der Fassung, aus der übersetzt wurde")
     reference = document.version_ref
-    earlier = _remembered(reference) if reference else None
-    now = translated_text(read_meta(original.source) or {}, original.body,
-                          version_fields(document.lines))
-    if earlier is None:
+    if reference is None:
+        raise UsageError(f"vergleich: {document.display_path} nennt keine »fassung«; "
+                         "»make check« sagt, welche einzutragen ist")
+    changes = _changes(reference, read_meta(original.source) or {}, original.body)
+    if changes is None:
         raise UsageError(
-            f"vergleich: den Text der Fassung {reference or '(keine angegeben)'} von "
-            f"{original.display_path} kennt dieser Rechner nicht (er merkt sich jede Fassung, "
-            "die »make check« gesehen hat); vergleichen Sie die Übersetzung selbst mit dem "
-            "Original")
+            f"vergleich: den Text der Fassung {reference} von {original.display_path} kennt "
+            "dieser Rechner nicht (er merkt sich jede Fassung, die »make check« gesehen hat); "
+            "vergleichen Sie die Übersetzung selbst mit dem Original")
     return (f"Änderungen am Original {original.display_path} seit Fassung {reference}",
-            _readable(earlier), _readable(now))
+            *changes)
 
 
 def _readable(text: str) -> str:

@@ -18,6 +18,7 @@ cannot approve it (Vier-Augen-Prinzip).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -100,9 +101,35 @@ def approve(paths: Paths, document: Document, name: str) -> Approval:
              f"fassung = {_toml(approval.version)}", "", "[dateien]"]
     lines += [f"{_toml(file)} = {_toml(sha)}" for file, sha in sorted(files.items())]
     folder = paths.approvals_dir
+    # The texts it takes over as they were approved, kept by their hash: `vergleich`
+    # shows what changed in them since (a briefing's release, an edition's original).
+    for name in document.links:
+        with contextlib.suppress(OSError):
+            taken = approved_text_path(paths, files[name])
+            if not taken.exists():
+                write_atomically(taken, (paths.root / name).read_bytes())
     write_atomically(folder / f"{document.slug}.md", document.source.read_bytes())
     write_atomically(folder / f"{document.slug}.toml", ("\n".join(lines) + "\n").encode())
     return approval
+
+
+def approved_text_path(paths: Paths, sha: str) -> Path:
+    """Where a text an approval takes over is kept (by its hash)."""
+    return paths.approvals_dir / "texte" / f"{sha[:16]}.md"
+
+
+def approved_text(paths: Paths, name: str, sha: str) -> str | None:
+    """The text of content file `name` with hash `sha` as an approval recorded it: kept
+    by its hash, or the file's own approval copy when that is the same text."""
+    own = paths.approvals_dir / f"{Path(name).stem}.md"
+    for path in (approved_text_path(paths, sha), own):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if _sha(data) == sha:
+            return data.decode("utf-8", errors="replace")
+    return None
 
 
 def read_approval(paths: Paths, document: Document) -> Approval | None:
@@ -187,7 +214,7 @@ class Register:
             elif name not in now:
                 said.append(f"{name} gehört nicht mehr dazu")
             else:
-                said.append(f"{name}, woraus es übernimmt, wurde geändert")
+                said.append(f"übernimmt aus {name}, das geändert wurde")
         return said or ["geändert"]
 
     def approved_as_is(self, slug: str, author: str | None = None) -> bool:

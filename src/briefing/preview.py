@@ -33,7 +33,7 @@ from . import clock
 from .errors import ContentError, MachineError, UsageError
 from .files import cause_of, locked, write_atomically
 from .incremental import Staleness
-from .paths import CONFIG_NAME, Paths, content_names
+from .paths import CONFIG_NAME, Paths
 
 
 @dataclass
@@ -363,21 +363,15 @@ def wanted_file(paths: Paths, name: str | Path) -> str:
     """The content file staff asked to preview, as shown in messages; UsageError when
     there is none, with the nearest content file (a typo in a long name): the preview
     does not start."""
-    from .values import suggest
-
     shown = paths.named(name)
     path = paths.root / shown
-    folder = paths.show(paths.content_dir) + "/"
     if path.exists():
-        if shown.startswith(folder) and shown.endswith(".md") and path.is_file():
+        if shown.startswith(paths.show(paths.content_dir) + "/") and shown.endswith(".md") \
+                and path.is_file():
             return shown
         raise UsageError(f"vorschau: {shown} ist keine Inhaltsdatei unter content/ (*.md)")
-    # Suggested as staff named it: from the project (content/….md) or inside content/.
-    inside = [inner for inner, is_file in content_names(paths.content_dir)
-              if is_file and inner.endswith(".md")]
-    known = [folder + inner for inner in inside] if shown.startswith(folder) else inside
-    nearest = suggest(shown, known) or "; alle Inhaltsdateien zeigt »briefing status«"
-    raise UsageError(f"vorschau: {shown} gibt es nicht{nearest}")
+    # (A broken symbolic link is there for `missing`, and no file to show.)
+    raise UsageError(f"vorschau: {paths.missing(name) or f'{shown} gibt es nicht'}")
 
 
 def _done(event: threading.Event) -> threading.Event:

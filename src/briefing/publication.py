@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import clock, formatting
+from .editions import edition_label
 from .errors import Problem, Severity
 from .lifecycle import CORRECTED, PUBLISHED, WITHDRAWN, Register, publication_time
 from .packages import HELD, PUBLIC, Package, State
@@ -114,9 +115,10 @@ def decide(family: list[Package], register: Register, now: dt.datetime,
                 decisions[package.key] = Decision(KEEP, State("öffentlich"))
             decisions[original.key].problems = [problem]
             return decisions
+        together = [d for p in members for d in p.documents]
         for package in members:
             decisions[package.key] = Decision(REVIEW, State("entwurf"), problems=[
-                _refused_note(package, register, final)])
+                _refused_note(package, register, final, together)])
         return decisions
     if when is None or when > now:
         for package in members:
@@ -163,6 +165,16 @@ def _embargo_typo(release) -> bool:
     return not release.date - dt.timedelta(days=1) <= day <= release.date
 
 
+#: How every note of a package held back ends its reason: where its preview is.
+HELD_MARK = f"(Vorschau in output/{HELD}/"
+
+
+def held(problems: list[Problem]) -> list[str]:
+    """What is held back, and why (the notes of `decide`; errors are said as errors)."""
+    return [f"{p.path}: {p.message}" for p in problems
+            if HELD_MARK in p.message and not p.is_error]
+
+
 def _draft_note(package: Package) -> Problem:
     names = ", ".join(d.display_path for d in package.documents if d.draft)
     return Problem(package.key, None, (
@@ -174,8 +186,9 @@ def _draft_note(package: Package) -> Problem:
 def _outdated_note(package: Package) -> Problem:
     names = ", ".join(_outdated(package))
     return Problem(package.key, None, (
-        f"Übersetzung veraltet ({names}): sie wird nicht mit dem Original veröffentlicht "
-        f"(Vorschau in output/{HELD}/{package.slug}/), bis sie angeglichen ist und »fassung« "
+        f"{edition_label(package.release)} veraltet ({names}): sie wird nicht mit dem "
+        f"Original veröffentlicht (Vorschau in output/{HELD}/{package.slug}/), bis sie "
+        "angeglichen ist und »fassung« "
         "stimmt, oder sie sagt mit »frühere-fassung: true«, dass sie eine frühere Fassung "
         "wiedergibt"), Severity.NOTE)
 
@@ -203,12 +216,16 @@ def refusals_text(register: Register, documents) -> str:
     return "; ".join(said)
 
 
-def _refused_note(package: Package, register: Register, final: bool) -> Problem:
+def _refused_note(package: Package, register: Register, final: bool,
+                  together: list) -> Problem:
+    """Why `package` is not published: its own documents not approved, or those of the
+    other editions it goes out `together` with."""
     refused = [d for d in package.documents if register.refusal(d)]
     if refused and all(d.draft for d in refused):
         return _draft_note(package)
-    why = refusals_text(register, package.documents) or \
-        "ein anderes Dokument dieser Pressemitteilung nicht freigegeben ist"
+    why = refusals_text(register, package.documents) or (
+        f"{package.release.type.it} geht nur zusammen mit den anderen Fassungen hinaus, und "
+        f"{refusals_text(register, together)}")
     return Problem(package.key, None, (
         f"wird nicht veröffentlicht: {why} (Vorschau in output/{HELD}/{package.slug}/)"),
         Severity.ERROR if final else Severity.NOTE)

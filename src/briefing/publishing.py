@@ -4,6 +4,7 @@ whom) and `veröffentlichen` (publish what is due, once or waiting for each due 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import sys
 import time
@@ -13,7 +14,7 @@ from . import clock
 from .diffs import word_diff
 from .errors import MachineError, UsageError
 from .files import cause_of, may_fork_early, write_atomically
-from .lifecycle import Register, approve, read_log, text_path
+from .lifecycle import Register, approve, approved_text, read_log, text_path
 from .paths import Paths
 
 
@@ -67,17 +68,23 @@ def _terminal(pieces: list[tuple[str, str]], color: bool) -> str:
                    for kind, text in pieces)
 
 
-def _page(title: str, pieces: list[tuple[str, str]]) -> str:
-    body = "".join(html.escape(text) if kind == "=" else
-                   f"<{'del' if kind == '-' else 'ins'}>{html.escape(text)}"
-                   f"</{'del' if kind == '-' else 'ins'}>" for kind, text in pieces)
+def _page(title: str, sections: list[tuple[str, list[tuple[str, str]]]]) -> str:
+    """The changes as a page: one section per file (its own, with a heading when there
+    are others; those it takes over)."""
+    parts = []
+    for heading, pieces in sections:
+        body = "".join(html.escape(text) if kind == "=" else
+                       f"<{'del' if kind == '-' else 'ins'}>{html.escape(text)}"
+                       f"</{'del' if kind == '-' else 'ins'}>" for kind, text in pieces)
+        parts.append(f"<h2>{html.escape(heading)}</h2><pre>{body}</pre>" if heading
+                     else f"<pre>{body}</pre>")
     return (f'<!DOCTYPE html>\n<html lang="de"><head><meta charset="utf-8">'
             f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;"
             "max-width:50rem;margin:2rem auto;padding:0 1rem}pre{white-space:pre-wrap;"
             "line-height:1.5}del{background:#fbe3e4;color:#7a0b10}ins{background:#e0f4e4;"
             "color:#0b4d1c}</style></head><body><main>"
             f"<h1>{html.escape(title)}</h1><p>Gestrichen ist <del>so</del>, neu ist "
-            f"<ins>so</ins> markiert.</p><pre>{body}</pre></main></body></html>\n")
+            f"<ins>so</ins> markiert.</p>{''.join(parts)}</main></body></html>\n")
 
 
 def run_compare(root: Path, args) -> int:
@@ -110,22 +117,63 @@ def run_compare(root: Path, args) -> int:
         label = f"der Veröffentlichung am {entries[-1]['zeit'][:10]}"
     old = old_path.read_text(encoding="utf-8")
     new = source.read_text(encoding="utf-8")
+    taken = _taken_since_approval(paths, slug) if since == "freigabe" else []
     return _show_changes(paths, f"{shown}: Änderungen seit {label}", slug, old, new,
-                         f"unverändert seit {label}")
+                         f"unverändert seit {label}", taken)
+
+
+def _taken_since_approval(paths: Paths, slug: str) -> list[tuple[str, str | None, str]]:
+    """The texts an approval took over (a briefing's release, an edition's original) that
+    changed since: (file, its text then or None when not kept, its text now)."""
+    import tomllib
+
+    try:
+        recorded = dict(tomllib.loads((paths.approvals_dir / f"{slug}.toml").read_text(
+            encoding="utf-8"))["dateien"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    found = []
+    for name, sha in sorted(recorded.items()):
+        if Path(name).stem == slug or not name.endswith(".md"):
+            continue
+        try:
+            data = (paths.root / name).read_bytes()
+        except OSError:
+            continue  # (no longer there: the approval's check says so)
+        if hashlib.sha256(data).hexdigest() != sha:
+            found.append((name, approved_text(paths, name, sha),
+                          data.decode("utf-8", errors="replace")))
+    return found
 
 
 def _show_changes(paths: Paths, title: str, slug: str, old: str, new: str,
-                  unchanged: str) -> int:
-    """The word diff in the terminal and as a page in output/vergleich/."""
+                  unchanged: str, taken: list[tuple[str, str | None, str]] = ()) -> int:
+    """The word diff in the terminal and as a page in output/vergleich/; then that of
+    each text it takes over which changed (`taken`)."""
+    shown = title.split(": ")[0]
     pieces = word_diff(old, new)
-    if all(kind == "=" for kind, _ in pieces):
-        print(f"{title.split(': ')[0]}: {unchanged}.")
+    sections = [] if all(kind == "=" for kind, _ in pieces) else \
+        [(shown if taken else "", pieces)]
+    if not sections and not taken:
+        print(f"{shown}: {unchanged}.")
         return 0
-    print(title)
-    print(_terminal(pieces, sys.stdout.isatty()))
+    print(title if sections else f"{shown}: selbst {unchanged}")
+    if sections:
+        print(_terminal(pieces, sys.stdout.isatty()))
+    for name, before, now in taken:
+        if before is None:
+            print(f"Übernommen aus {name}: seitdem geändert; den Text von damals hat die "
+                  "Freigabe nicht aufbewahrt (vor dieser Version von briefing freigegeben)")
+            continue
+        changes = word_diff(before, now)
+        sections.append((f"Übernommen aus {name}", changes))
+        print(f"Übernommen aus {name}: Änderungen seitdem")
+        print(_terminal(changes, sys.stdout.isatty()))
+    if not sections:
+        return 0
     target = paths.output_dir / "vergleich" / f"{slug}.html"
     try:
-        write_atomically(target, _page(title, pieces).encode())
+        write_atomically(target, _page(title, sections).encode())
     except OSError as exc:
         raise MachineError(f"{paths.show(target)}: kann nicht geschrieben werden: "
                            f"{cause_of(exc)}") from None
@@ -171,7 +219,9 @@ def run_publish(root: Path, args) -> int:
     """`briefing veröffentlichen [--warten]`: a build of every output, which publishes what
     is approved and due; waiting, it runs again at each due time until Ctrl-C."""
     from .build import build
+    from .publication import held
 
+    said: list[str] = []  # (waiting, what waits is said again only when it changed)
     while True:
         report = build(root, channels=True, jobs=args.jobs, on_wait=_waiting,
                        warm=may_fork_early() and args.jobs != 1)
@@ -182,12 +232,15 @@ def run_publish(root: Path, args) -> int:
         now = f"{clock.now().astimezone(clock.BERLIN):%d.%m.%Y %H:%M}"
         for folder, why in report.published:
             print(f"{now}  veröffentlicht: {folder} ({why})", flush=True)
-        for why in report.held:
-            print(f"{now}  zurückgehalten: {why}", flush=True)
+        waiting = held(report.problems)
+        if waiting != said:
+            for why in waiting:
+                print(f"{now}  {why}", flush=True)
+            said = waiting
         if not args.warten:
             if not report.published:
-                print("Nichts fällig: keine freigegebene Pressemitteilung, deren Zeit "
-                      "gekommen ist.")
+                print("Nichts veröffentlicht." if waiting else "Nichts fällig: keine "
+                      "freigegebene Pressemitteilung, deren Zeit gekommen ist.")
             return report.exit_code()
         time.sleep(_seconds_to_next(root))
 

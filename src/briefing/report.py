@@ -80,8 +80,6 @@ class Report:
     removed: list[tuple[str, str]] = field(default_factory=list)
     #: Packages this run put on the public web: (web folder, why now).
     published: list[tuple[str, str]] = field(default_factory=list)
-    #: Editions held back while the rest of their family went out in this run: why.
-    held: list[str] = field(default_factory=list)
     #: Peak memory (kB) of each process that rendered, by process id.
     peak_rss_kb: dict[int, int] = field(default_factory=dict)
     #: Nothing changed: answered from the manifest, with the last run's problems.

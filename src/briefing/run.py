@@ -618,12 +618,8 @@ class Run:
         for family in self.public_families():
             if not self.in_scope(family[0].key):
                 continue
-            decided = decide(family, self.project.register, self.now, self.missing,
-                             self.final)
-            if decided[family[0].key].log in (PUBLISHED, CORRECTED):
-                self.report.held += [d.problems[0].message for d in decided.values()
-                                     if d.action == REVIEW and d.problems]
-            for key, decision in decided.items():
+            for key, decision in decide(family, self.project.register, self.now, self.missing,
+                                        self.final).items():
                 self.decisions[key] = decision
                 self.report.add(decision.problems)
                 if decision.action == KEEP:

@@ -91,9 +91,11 @@ def run_status(root: Path, args) -> int:
                        for name in STATES if any(s.state == name for s in states))
     print(f"Zusammenfassung: {counts or 'keine Inhaltsdateien'}")
     # What a build would publish, and what it holds back (and until when).
-    for release in releases(Paths(root), states=states):
-        if release.state not in ("veröffentlicht", "korrigiert", "intern (nie veröffentlicht)"):
-            print(f"Veröffentlichung: {release.state:<28} {release.source}")
+    waiting = [r for r in releases(Paths(root), states=states)
+               if r.state not in ("veröffentlicht", "korrigiert", "intern (nie veröffentlicht)")]
+    wide = max(28, *(len(r.state) for r in waiting))
+    for release in waiting:
+        print(f"Veröffentlichung: {release.state:<{wide}} {release.source}")
     return 0
 
 
@@ -149,9 +151,7 @@ def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = N
                 mark = Path(s).stem.rsplit(".", 1)[-1]
                 edition_briefings.setdefault((mark, str(of)), []).append(s)
     found = []
-    #: Each release's life; originals first (an edition's waits on its original's).
-    lives: dict[str, str] = {}
-    for source, meta in sorted(metas.items(), key=lambda item: bool(item[1].get("original"))):
+    for source, meta in metas.items():
         kind = DOCTYPES.get(str(meta.get("typ", "")).lower())
         if kind is None or not kind.heads_package:
             continue
@@ -175,40 +175,64 @@ def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = N
         language = str(meta.get("sprache") or default_language)
         edition = "Leichte Sprache" if _flag(meta.get("leichte-sprache")) else \
             "Übersetzung" if original else "Original"
-        life = _life(source, meta, family, metas, date, register, now)
-        if original and life == DUE:
-            life = _edition_waits(paths, source, f"content/{original}.md", metas, lives,
-                                  register) or life
         found.append(Release(
             source, date, str(number or "–"), " ".join(str(meta.get("titel")).split()),
             _embargo(meta.get("sperrfrist"), now, parse_embargo, FieldError),
             _flag(meta.get("entwurf")), len(family) - 1,
             "aktuell" if not pending else f"{len(pending)} nicht aktuell",
-            language, edition, life))
-        lives[source] = life
+            language, edition, _life(source, meta, family, metas, date, register, now)))
+    found = _as_families(paths, found, metas, register)
     return sorted(found, key=lambda r: (r.date or dt.date.min, r.source), reverse=True)
 
 
-def _edition_waits(paths: Paths, source: str, original: str, metas: dict, lives: dict,
-                   register) -> str | None:
-    """Why an approved, due edition does not go out (as `publication` decides), or None:
-    it goes out with its original, and not while it is out of date."""
+def _as_families(paths: Paths, found: list[Release], metas: dict, register
+                 ) -> list[Release]:
+    """Each release's life as its family's (publication.py): an original goes out with
+    every edition that is neither a draft nor out of date, so one of them not approved
+    holds it; an edition goes out with its original, and not while it is out of date."""
+    from dataclasses import replace
+
+    rows = {r.source: r for r in found}
+    of = {r.source: f"content/{metas[r.source]['original']}.md" for r in found
+          if metas[r.source].get("original")}
+    outdated: dict[str, bool] = {}
+
+    def is_outdated(edition: str) -> bool:
+        if edition not in outdated:
+            outdated[edition] = _outdated(paths, edition, of[edition], metas)
+        return outdated[edition]
+
+    for edition, original in of.items():
+        head = rows.get(original)
+        if head is not None and head.state == DUE and not register.published(original) \
+                and rows[edition].state == "nicht freigegeben" and not is_outdated(edition):
+            rows[original] = replace(head, state=f"nicht freigegeben ({edition})")
+    for edition, original in of.items():
+        row, head = rows[edition], rows.get(original)
+        if row.state != DUE:
+            continue
+        if head is not None and head.state != DUE and not register.published(original):
+            rows[edition] = replace(row, state=f"wartet auf Original ({head.state})")
+        elif is_outdated(edition):
+            rows[edition] = replace(row, state=f"zurückgehalten: {row.edition} veraltet")
+    return list(rows.values())
+
+
+def _outdated(paths: Paths, edition: str, original: str, metas: dict) -> bool:
+    """The edition is out of date (as editions.py decides) and does not say it renders
+    the earlier version (one without `fassung` is not held)."""
     from . import editions
     from .reader import read_source
 
-    of_original = lives.get(original)
-    if of_original is not None and of_original != DUE and not register.published(original):
-        return f"wartet auf Original ({of_original})"
-    meta = metas.get(source, {})
-    if _flag(meta.get("frühere-fassung")):
-        return None
+    meta = metas.get(edition, {})
+    if not meta.get("fassung") or _flag(meta.get("frühere-fassung")):
+        return False
     try:
         read = read_source(paths.root / original, original)
     except (ContentError, OSError):
-        return None  # (check names what is wrong with the original)
-    found = editions.match(str(meta.get("fassung")) if meta.get("fassung") else None,
-                           read.meta, read.body, paths.root / original, meta)
-    return None if found else "zurückgehalten: Übersetzung veraltet"
+        return False  # (check names what is wrong with the original)
+    return editions.match(str(meta["fassung"]), read.meta, read.body, paths.root / original,
+                          meta) is None
 
 
 def _default_language(paths: Paths) -> str:
@@ -284,12 +308,13 @@ def run_list(root: Path, args) -> int:
     if not found:
         print("Keine Pressemitteilungen" + (f" im {month}" if month else "") + ".")
         return 0
-    print(f"{'Datum':<10}  {'Nummer':<13}  {'Sprache':<7}  {'Fassung':<15}  {'Stand':<28}  "
-          f"{'Sperrfrist':<30}  {'Hintergr.':<9}  {'PDF':<16}  Titel")
+    wide = max(28, *(len(r.state) for r in found))  # the columns after it stay aligned
+    print(f"{'Datum':<10}  {'Nummer':<13}  {'Sprache':<7}  {'Fassung':<15}  "
+          f"{'Stand':<{wide}}  {'Sperrfrist':<30}  {'Hintergr.':<9}  {'PDF':<16}  Titel")
     for r in found:
         date = r.date.isoformat() if r.date else "?"
         title = r.title if len(r.title) <= 60 else r.title[:59] + "…"
         print(f"{date:<10}  {r.number.replace(chr(160), ' '):<13}  {r.language:<7}  "
-              f"{r.edition:<15}  {r.state:<28}  {r.embargo:<30}  {r.briefings:<9}  "
+              f"{r.edition:<15}  {r.state:<{wide}}  {r.embargo:<30}  {r.briefings:<9}  "
               f"{r.pdfs:<16}  {title}")
     return 0
