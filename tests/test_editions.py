@@ -434,7 +434,11 @@ def test_liste_and_status_say_why_an_edition_waits(tmp_path, capsys):
     assert lives() == {"content/pm.md": "Entwurf",
                        "content/pm.pl.md": "wartet auf Original (Entwurf)"}
     original.write_text(text.replace("vorgesehen.", "geplant."), encoding="utf-8")
-    approve(root)
+    approve(root, "content/pm.md", "content/b1.md")
+    capsys.readouterr()
+    main(["freigeben", "content/pm.pl.md", "--name", "Anna Beispiel", "--root", str(root)])
+    assert "Hinweis: content/pm.pl.md: Übersetzung veraltet; sie wird erst veröffentlicht, " \
+        "wenn sie angeglichen ist" in capsys.readouterr().out
     assert lives() == {"content/pm.md": "freigegeben, fällig",
                        "content/pm.pl.md": "zurückgehalten: Übersetzung veraltet"}
     capsys.readouterr()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import clock
 from .diffs import word_diff
+from .editions import edition_label
 from .errors import MachineError, UsageError
 from .files import cause_of, may_fork_early, write_atomically
 from .lifecycle import Register, approve, approved_text, read_log, text_path
@@ -54,6 +55,10 @@ def run_approve(root: Path, args) -> int:
         print(f"freigegeben  {document.display_path}  von {name} am {approval.when} "
               f"(Fassung {approval.version}; {paths.show(paths.approvals_dir)}/"
               f"{document.slug}.toml)")
+        if document.outdated and not document.earlier_version:  # (check says what changed)
+            print(f"Hinweis: {document.display_path}: {edition_label(document)} veraltet; sie "
+                  "wird erst veröffentlicht, wenn sie angeglichen ist und »fassung« stimmt "
+                  "(»make check« zeigt, was sich am Original geändert hat)")
     print("Die Freigabe gilt für genau diesen Text: wird er geändert, muss neu freigegeben "
           "werden. Veröffentlicht wird mit »make veroeffentlichen« zu ihrer Zeit.")
     return 0
