@@ -466,6 +466,9 @@ def test_liste_and_status_say_why_an_edition_waits(tmp_path, capsys):
     assert lives()["content/pm.pl.md"] == "freigegeben, fällig"
     build(root, channels=True)
     assert lives()["content/pm.pl.md"] == "veröffentlicht"
+    capsys.readouterr()
+    assert main(["status", "--root", str(root)]) == 0  # nothing waits: no such line
+    assert "Veröffentlichung:" not in capsys.readouterr().out
 
 
 def test_vergleich_shows_every_change_to_the_original_since_the_translation(tmp_path,

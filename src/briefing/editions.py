@@ -28,6 +28,7 @@ from .errors import Problem, Severity
 from .files import cache_dir, write_atomically
 from .i18n import gettext
 from .model import Document
+from .paths import Paths
 from .reader import read_meta
 from .schema import UNLESS_OWN, inherited, take_over
 from .values import suggest
@@ -254,7 +255,7 @@ def _changes(reference: str, meta: dict, body: str) -> tuple[str, str] | None:
     return _readable(earlier), _readable(translated_text(meta, body, fields))
 
 
-def original_changes(paths, shown: str) -> tuple[str, str, str]:
+def original_changes(paths: Paths, shown: str) -> tuple[str, str, str]:
     """For `vergleich --seit fassung`: what changed in the original of the edition `shown`
     since the version it was translated from (a label, the text then, the text now)."""
     from .errors import UsageError

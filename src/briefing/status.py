@@ -93,7 +93,7 @@ def run_status(root: Path, args) -> int:
     # What a build would publish, and what it holds back (and until when).
     waiting = [r for r in releases(Paths(root), states=states)
                if r.state not in ("veröffentlicht", "korrigiert", "intern (nie veröffentlicht)")]
-    wide = max(28, *(len(r.state) for r in waiting))
+    wide = max([28, *(len(r.state) for r in waiting)])
     for release in waiting:
         print(f"Veröffentlichung: {release.state:<{wide}} {release.source}")
     return 0
@@ -308,7 +308,7 @@ def run_list(root: Path, args) -> int:
     if not found:
         print("Keine Pressemitteilungen" + (f" im {month}" if month else "") + ".")
         return 0
-    wide = max(28, *(len(r.state) for r in found))  # the columns after it stay aligned
+    wide = max([28, *(len(r.state) for r in found)])  # the columns after it stay aligned
     print(f"{'Datum':<10}  {'Nummer':<13}  {'Sprache':<7}  {'Fassung':<15}  "
           f"{'Stand':<{wide}}  {'Sperrfrist':<30}  {'Hintergr.':<9}  {'PDF':<16}  Titel")
     for r in found:
