@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from .errors import MachineError, UsageError
 from .files import cause_of, machine_error, write_atomically
 from .lifecycle import version
 from .paths import Paths
-from .scaffold import MAX_DISTINCT_SLUG, NEW_TYPES, slug
+from .scaffold import MAX_DISTINCT_SLUG, NEW_TYPES, as_typed, slug
 
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 #: What a file name may hold; `_NAME` also says where hyphens go.
@@ -59,7 +58,7 @@ def run(root: Path, args) -> int:
         missing = "ALT und NEU fehlen" if not given_old and not given_new else \
             "ALT fehlt" if not given_old else "NEU fehlt"
         raise UsageError(f"umbenennen: {missing}: geben Sie die Pressemitteilung und ihren "
-                         "neuen Namen an, z. B. " + _call(
+                         "neuen Namen an, z. B. " + as_typed(
                              "briefing umbenennen content/2025-10-29-pressemitteilung-….md "
                              "2025-10-29-pressemitteilung-strategie",
                              "make umbenennen ALT=content/2025-10-29-pressemitteilung-….md "
@@ -92,11 +91,6 @@ def run(root: Path, args) -> int:
           "die alten" + ("; was neu freizugeben ist, zeigt »make vergleich DATEI=…«, "
                          "freigeben mit »make freigeben DATEI=… NAME=\"…\"«." if again else "."))
     return 0
-
-
-def _call(command_line: str, make: str) -> str:
-    """A hint in the words staff typed: the Makefile's target sets BRIEFING_AUFRUF=make."""
-    return make if os.environ.get("BRIEFING_AUFRUF") == "make" else command_line
 
 
 # --- what is renamed, and to what ------------------------------------------------------------

@@ -227,7 +227,7 @@ def new_release(paths: Paths, title: str, day: str | None = None,
     UsageError if the date is not one or the same title has its file already."""
     title = " ".join(title.split())
     if not title:
-        raise UsageError("neu: geben Sie einen Titel an, z. B. " + _call(
+        raise UsageError("neu: geben Sie einen Titel an, z. B. " + as_typed(
             'briefing neu "Sachsen und Tschechien vereinbaren …"',
             'make neu TITEL="Sachsen und Tschechien vereinbaren …"'))
     day = _day(day) if day is not None else clock.today()
@@ -241,7 +241,7 @@ def new_release(paths: Paths, title: str, day: str | None = None,
     note = (f"Hinweis: {paths.show(taken)} gibt es schon, mit einem anderen Titel; der neue "
             "Entwurf hat darum einen eigenen Namen, überschrieben wurde nichts.")
     if DOCTYPES[kind].heads_package:
-        note += " Einen anderen Namen gibt " + _call(
+        note += " Einen anderen Namen gibt " + as_typed(
             f"»briefing umbenennen {paths.show(target)} NEU«.",
             f"»make umbenennen ALT={paths.show(target)} NEU=…«.")
     return target, note
@@ -289,7 +289,7 @@ def _refuse_same(paths: Paths, existing: Path, title: str) -> None:
     raise UsageError(
         f"neu: {paths.show(existing)} gibt es schon, {why}; es wird nichts überschrieben. "
         "Bearbeiten Sie diese Datei, oder geben Sie für eine weitere Mitteilung einen "
-        "anderen Titel an (" + _call('briefing neu "…"', 'make neu TITEL="…"') + ")")
+        "anderen Titel an (" + as_typed('briefing neu "…"', 'make neu TITEL="…"') + ")")
 
 
 def _title_of(path: Path) -> str | None:
@@ -307,12 +307,12 @@ def _day(text: str) -> dt.date:
     value = text.strip()
     if not _DATE.fullmatch(value):
         raise UsageError(f"neu: »{text}« ist kein Datum der Form JJJJ-MM-TT; schreiben Sie "
-                         "z. B. " + _call("--datum ", "DATUM=") + _meant(value).isoformat())
+                         "z. B. " + as_typed("--datum ", "DATUM=") + _meant(value).isoformat())
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"neu: »{text}«: diesen Tag gibt es nicht; schreiben Sie das Datum "
-                         "als JJJJ-MM-TT, z. B. " + _call("--datum ", "DATUM=") + "2025-11-14"
+                         "als JJJJ-MM-TT, z. B. " + as_typed("--datum ", "DATUM=") + "2025-11-14"
                          ) from None
 
 
@@ -327,9 +327,9 @@ def _meant(text: str) -> dt.date:
     return dt.date(2025, 11, 14)
 
 
-def _call(command_line: str, make: str) -> str:
-    """A hint in the words staff typed: the `neu` target of the Makefile sets
-    BRIEFING_AUFRUF=make, so its messages name TITEL= and DATUM=, not --datum."""
+def as_typed(command_line: str, make: str) -> str:
+    """A hint in the words staff typed: the Makefile's targets `neu` and `umbenennen` set
+    BRIEFING_AUFRUF=make, so their messages name TITEL=, DATUM=, ALT=, NEU=, not --datum."""
     return make if os.environ.get("BRIEFING_AUFRUF") == "make" else command_line
 
 
