@@ -40,10 +40,10 @@ hintergruende: $(SETUP)  ## the missing briefings of a release: make hintergruen
 	$(BRIEFING) neu --hintergruende "$$DATEI"
 
 uebersetzung: $(SETUP)  ## a translation as a draft: make uebersetzung DATEI=… SPRACHE=en-GB
-	$(BRIEFING) neu --uebersetzung "$$DATEI" --sprache "$$SPRACHE"
+	BRIEFING_AUFRUF=make $(BRIEFING) neu --uebersetzung "$$DATEI" --sprache "$$SPRACHE"
 
 leichte-sprache: $(SETUP)  ## the Leichte-Sprache edition as a draft: make leichte-sprache DATEI=…
-	$(BRIEFING) neu --leichte-sprache "$$DATEI"
+	BRIEFING_AUFRUF=make $(BRIEFING) neu --leichte-sprache "$$DATEI"
 
 freigeben: $(SETUP)  ## approve a text (four eyes): make freigeben DATEI=… NAME="…"
 	$(BRIEFING) freigeben $$DATEI --name "$$NAME"

@@ -600,3 +600,94 @@ def test_changes_since_a_version_of_the_earlier_form_are_only_real_ones(tmp_path
     main(["vergleich", "content/pm.pl.md", "--seit", "fassung", "--root", str(root)])
     out = capsys.readouterr().out
     assert out.count("[-") == 1 and "[-vorgesehen.-]" in out
+
+
+SPEECH = """\
+---
+typ: sprechzettel
+titel: Rede zur Strategie
+datum: 2025-10-29
+redner: Ministerpräsident
+---
+
+Text.
+"""
+#: How `neu` names an original in its examples when none is given.
+SOME_RELEASE = "content/2025-10-29-pressemitteilung-….md"
+
+
+@pytest.mark.parametrize(("args", "make", "expected"), [
+    # no original (`make uebersetzung` without DATEI=): what to give, in the words typed
+    (("--uebersetzung", "", "--sprache", "en-GB"), False, "nennen Sie das Original, z. B. "
+     f"briefing neu --uebersetzung {SOME_RELEASE} --sprache en-GB"),
+    (("--uebersetzung", " ", "--sprache", ""), True, "nennen Sie das Original und die Sprache "
+     f"der Übersetzung, z. B. make uebersetzung DATEI={SOME_RELEASE} SPRACHE=en-GB"),
+    (("--leichte-sprache", ""), False,
+     f"nennen Sie das Original, z. B. briefing neu --leichte-sprache {SOME_RELEASE}"),
+    (("--leichte-sprache", ""), True,
+     f"nennen Sie das Original, z. B. make leichte-sprache DATEI={SOME_RELEASE}"),
+    # no language: the option (or variable), not the front-matter field
+    (("--uebersetzung", "pm.md"), False,
+     "nennen Sie die Sprache der Übersetzung, z. B. --sprache en-GB"),
+    (("--uebersetzung", "pm.md", "--sprache", ""), True, "nennen Sie die Sprache der "
+     "Übersetzung, z. B. make uebersetzung DATEI=content/pm.md SPRACHE=en-GB"),
+    # a language without region: a region it is spoken in
+    (("--uebersetzung", "pm.md", "--sprache", "en"), False,
+     "Sprache »en« braucht eine Region, z. B. en-GB"),
+    # the original's own language: refused up front with the advice check would give
+    (("--uebersetzung", "pm.md", "--sprache", "de-DE"), False, "Übersetzung in derselben "
+     "Sprache wie das Original (de-DE); nennen Sie eine andere Sprache, z. B. »--sprache "
+     "en-GB«, oder für Leichte Sprache »briefing neu --leichte-sprache content/pm.md«"),
+    (("--uebersetzung", "pm.md", "--sprache", "de_de"), True, "Übersetzung in derselben "
+     "Sprache wie das Original (de-DE); nennen Sie eine andere Sprache, z. B. »SPRACHE=en-GB«, "
+     "oder für Leichte Sprache »make leichte-sprache DATEI=content/pm.md«"),
+    (("--uebersetzung", "rede.md", "--sprache", "de-DE"), False, "Übersetzung in derselben "
+     "Sprache wie das Original (de-DE); nennen Sie eine andere Sprache, z. B. »--sprache "
+     "en-GB«"),
+    # an edition instead of its original: the original, and what is made from it
+    (("--leichte-sprache", "pm.pl.md"), False, "content/pm.pl.md ist eine Übersetzung von "
+     "content/pm.md; eine Fassung in Leichter Sprache wird aus dem Original angelegt: "
+     "»briefing neu --leichte-sprache content/pm.md«"),
+    (("--leichte-sprache", "content/pm.pl.md"), True, "content/pm.pl.md ist eine Übersetzung "
+     "von content/pm.md; eine Fassung in Leichter Sprache wird aus dem Original angelegt: "
+     "»make leichte-sprache DATEI=content/pm.md«"),
+    (("--uebersetzung", "pm.ls.md", "--sprache", "cs-CZ"), False, "content/pm.ls.md ist die "
+     "Fassung in Leichter Sprache von content/pm.md; eine Übersetzung wird aus dem Original "
+     "angelegt: »briefing neu --uebersetzung content/pm.md --sprache …«"),
+    (("--leichte-sprache", "briefing.toml"), False, "briefing.toml ist kein fehlerfreies "
+     "Original in content/ (eine Fassung in Leichter Sprache wird aus dem Original angelegt)"),
+])
+def test_a_translation_that_cannot_be_made_says_what_to_give(tmp_path, capsys, monkeypatch,
+                                                             args, make, expected):
+    from briefing.cli import main
+
+    if make:
+        monkeypatch.setenv("BRIEFING_AUFRUF", "make")
+    root = make_project(tmp_path, {
+        "content/pm.md": ORIGINAL.format(body=fixture("de")[1]), "content/rede.md": SPEECH,
+        "content/pm.pl.md": translation("pl", "pl-PL"),
+        "content/pm.ls.md": translation("de", "de-DE", extra="leichte-sprache: true\n")})
+    before = sorted(p.name for p in (root / "content").iterdir())
+    assert main(["neu", *args, "--root", str(root)]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"briefing: neu: {expected}"]
+    assert sorted(p.name for p in (root / "content").iterdir()) == before
+
+
+def test_make_names_its_variables_in_the_hints_for_editions():
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8")
+    for target in ("uebersetzung", "leichte-sprache"):
+        recipe = makefile.split(f"\n{target}:", 1)[1].split("\n")[1]
+        assert recipe.startswith("\tBRIEFING_AUFRUF=make $(BRIEFING) neu "), target
+
+
+@pytest.mark.parametrize(("given", "suggested"), [
+    ("en", "en-GB"), ("EN", "en-GB"), ("pl", "pl-PL"), ("cs", "cs-CZ"), ("hsb", "hsb-DE"),
+    ("dsb", "dsb-DE"), ("de", "de-DE"), ("fr", "fr-FR"), ("sr-Latn", "sr-RS"),
+])
+def test_a_language_without_region_gets_one_it_is_spoken_in(given, suggested):
+    from briefing.values import FieldError, parse_language
+
+    with pytest.raises(FieldError) as raised:
+        parse_language(given)
+    assert str(raised.value) == f"»{given}« braucht eine Region, z. B. {suggested}"
+    assert parse_language(suggested) == suggested

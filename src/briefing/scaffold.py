@@ -328,8 +328,9 @@ def _meant(text: str) -> dt.date:
 
 
 def as_typed(command_line: str, make: str) -> str:
-    """A hint in the words staff typed: the Makefile's targets `neu` and `umbenennen` set
-    BRIEFING_AUFRUF=make, so their messages name TITEL=, DATUM=, ALT=, NEU=, not --datum."""
+    """A hint in the words staff typed: the Makefile's targets `neu`, `umbenennen`,
+    `uebersetzung` and `leichte-sprache` set BRIEFING_AUFRUF=make, so their messages name
+    TITEL=, DATUM=, ALT=, NEU=, DATEI=, SPRACHE=, not --datum."""
     return make if os.environ.get("BRIEFING_AUFRUF") == "make" else command_line
 
 
@@ -399,9 +400,8 @@ def new_edition(paths: Paths, original_file: Path, language: str | None,
     shown = paths.named(original_file)
     original = next((d for d in project.documents if d.display_path == shown), None)
     if original is None or original.original_ref is not None:
-        raise UsageError("neu: " + (paths.missing(original_file) or (
-            f"{shown} ist kein fehlerfreies Original in content/ (eine Übersetzung wird aus "
-            "dem Original angelegt)")))
+        raise UsageError("neu: " + (paths.missing(original_file) or _not_an_original(
+            shown, original, easy)))
     if easy and not original.type.easy_edition:
         having = [t.label for t in DOCTYPES.values() if t.easy_edition]
         why = "ist nur für den internen Gebrauch" if not original.type.public else \
@@ -412,10 +412,16 @@ def new_edition(paths: Paths, original_file: Path, language: str | None,
     if easy:
         language, mark = original.language, EASY
     else:
+        other = "de-DE" if original.language.startswith("en-") else "en-GB"
+        if not (language or "").strip():
+            raise UsageError("neu: nennen Sie die Sprache der Übersetzung, z. B. " + as_typed(
+                f"--sprache {other}", f"make uebersetzung DATEI={shown} SPRACHE={other}"))
         try:
-            language = parse_language(language or "")
+            language = parse_language(language)
         except FieldError as exc:
             raise UsageError(f"neu: Sprache {exc}") from None
+        if language == original.language:
+            raise UsageError(_same_language(shown, original, other))
         mark = language.split("-")[0].lower()
     target = paths.content_dir / f"{original.slug}.{mark}.md"
     body = original.source.read_text(encoding="utf-8").split("---", 2)[2].lstrip("\n")
@@ -432,6 +438,36 @@ def new_edition(paths: Paths, original_file: Path, language: str | None,
         original=original.slug, version=version_of(original),
         event=EASY_EVENT_FIELDS if event else "", body=body))
     return target
+
+
+def _not_an_original(shown: str, document: Document | None, easy: bool) -> str:
+    """Why `neu --uebersetzung`/`--leichte-sprache` cannot start from `shown`: no document
+    without errors, or an edition (then its original is named)."""
+    what = "eine Fassung in Leichter Sprache" if easy else "eine Übersetzung"
+    source = document.original if document is not None else None
+    if source is None:
+        return (f"{shown} ist kein fehlerfreies Original in content/ ({what} wird aus dem "
+                "Original angelegt)")
+    edition = "die Fassung in Leichter Sprache" if document.easy else "eine Übersetzung"
+    command = as_typed(
+        f"briefing neu --leichte-sprache {source.display_path}" if easy else
+        f"briefing neu --uebersetzung {source.display_path} --sprache …",
+        f"make leichte-sprache DATEI={source.display_path}" if easy else
+        f"make uebersetzung DATEI={source.display_path} SPRACHE=…")
+    return (f"{shown} ist {edition} von {source.display_path}; {what} wird aus dem Original "
+            f"angelegt: »{command}«")
+
+
+def _same_language(shown: str, original: Document, other: str) -> str:
+    """The advice `check` gives for a translation in the original's language, in the
+    words of the command line."""
+    advice = "neu: Übersetzung in derselben Sprache wie das Original " \
+        f"({original.language}); nennen Sie eine andere Sprache, z. B. " + as_typed(
+            f"»--sprache {other}«", f"»SPRACHE={other}«")
+    if original.type.easy_edition:
+        advice += ", oder für Leichte Sprache " + as_typed(
+            f"»briefing neu --leichte-sprache {shown}«", f"»make leichte-sprache DATEI={shown}«")
+    return advice
 
 
 def easy_event(event: Document) -> str:
@@ -500,12 +536,27 @@ def _yaml_text(text: str) -> str:
     return text
 
 
+def _name_the_original(easy: bool, language: str | None) -> str:
+    """What to give when the original is left out (`make uebersetzung` without DATEI=)."""
+    example = "content/2025-10-29-pressemitteilung-….md"
+    if easy:
+        return "neu: nennen Sie das Original, z. B. " + as_typed(
+            f"briefing neu --leichte-sprache {example}", f"make leichte-sprache DATEI={example}")
+    what = "das Original" if (language or "").strip() else \
+        "das Original und die Sprache der Übersetzung"
+    return f"neu: nennen Sie {what}, z. B. " + as_typed(
+        f"briefing neu --uebersetzung {example} --sprache en-GB",
+        f"make uebersetzung DATEI={example} SPRACHE=en-GB")
+
+
 def run(root: Path, args) -> int:
     paths, note = Paths(root), None
     if args.uebersetzung is not None or args.leichte_sprache is not None:
-        original = args.uebersetzung or args.leichte_sprache
-        created = [new_edition(paths, Path(original), args.sprache,
-                               easy=args.leichte_sprache is not None)]
+        easy = args.leichte_sprache is not None
+        original = args.leichte_sprache if easy else args.uebersetzung
+        if not original.strip():
+            raise UsageError(_name_the_original(easy, args.sprache))
+        created = [new_edition(paths, Path(original), args.sprache, easy=easy)]
     elif args.hintergruende is not None:
         if not args.hintergruende.strip():
             raise UsageError("neu: nennen Sie die Pressemitteilung, z. B. make hintergruende "

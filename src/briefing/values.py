@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global, parse_locale
 
 from .clock import BERLIN
 from .doctypes import DOCTYPES
@@ -157,9 +158,24 @@ def parse_language(value: Any) -> str:
         raise FieldError(
             f"»{text}« ist keine bekannte Sprache; Beispiele: de-DE, pl-PL, cs-CZ") from None
     if not locale.territory:
-        raise FieldError(f"»{text}« braucht eine Region, z. B. {locale.language}-"
-                         f"{locale.language.upper()}")
+        raise FieldError(f"»{text}« braucht eine Region, z. B. {_likely_language(locale)}")
     return f"{locale.language}-{locale.territory}"
+
+
+#: Where CLDR's likely region is not the one a Saxon press office writes for: British
+#: English, as the EU institutions write it (CLDR: en → en-US).
+_REGION_FOR = {"en": "GB"}
+
+
+def _likely_language(locale: Locale) -> str:
+    """The language with the region it most likely means, for the example in a message:
+    `en` → `en-GB`, `pl` → `pl-PL`, `hsb` → `hsb-DE` (CLDR's likely subtags)."""
+    region = _REGION_FOR.get(locale.language)
+    if region is None:
+        likely = get_global("likely_subtags")
+        tag = likely.get(f"{locale.language}_{locale.script}") or likely.get(locale.language)
+        region = parse_locale(tag)[1] if tag else None
+    return f"{locale.language}-{region or locale.language.upper()}"
 
 
 def parse_keywords(value: Any) -> tuple[str, ...]:
