@@ -209,6 +209,9 @@ def _version_problems(document: Document, original: Document
     what = edition_label(document)
     if found == "current":
         return [], False
+    if found in ("earlier form", "without own"):  # the text then, for a diff later
+        _remember(document.version_ref, _text_of(document.version_ref, meta, original.body,
+                                                  () if found == "without own" else own))
     if found == "earlier form":
         return [Problem(document.display_path, line, (
             f"»fassung« in der früheren Form; die {what} ist aktuell: tragen Sie »fassung: "
@@ -237,6 +240,15 @@ def _version_problems(document: Document, original: Document
         f"{what} veraltet: {original.display_path} wurde geändert (jetzt Fassung {current}, "
         f"übersetzt aus {document.version_ref}){said}; gleichen Sie die {what} an und "
         f"tragen Sie dann »fassung: {current}« ein"), Severity.WARNING)], True
+
+
+def _text_of(reference: str, meta: dict, body: str, own: Iterable[str]) -> str:
+    """The text a current `fassung` of another form names: of the fields it covered (every
+    text field; the version without the edition's own fields), or, for a hash of the
+    whole file, the same text in today's form."""
+    earlier = translated_text(meta, body, _EARLIER_FIELDS)
+    return earlier if _hash(earlier) == reference else \
+        translated_text(meta, body, version_fields(own))
 
 
 def edition_label(document: Document) -> str:

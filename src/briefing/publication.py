@@ -165,14 +165,19 @@ def _embargo_typo(release) -> bool:
     return not release.date - dt.timedelta(days=1) <= day <= release.date
 
 
-#: How every note of a package held back ends its reason: where its preview is.
+#: What every note of a package held back says (`held` finds them by it, also among a
+#: no-op build's stored problems): where its preview is, or that a published package's
+#: changed version does not go out.
 HELD_MARK = f"(Vorschau in output/{HELD}/"
+KEPT_MARK = "; die geänderte Fassung geht nicht hinaus: "
 
 
 def held(problems: list[Problem]) -> list[str]:
-    """What is held back, and why (the notes of `decide`; errors are said as errors)."""
-    return [f"{p.path}: {p.message}" for p in problems
-            if HELD_MARK in p.message and not p.is_error]
+    """What is held back, and why (the notes of `decide`; errors are said as errors),
+    each with its file unless the note names it."""
+    return [p.message if p.path in p.message else f"{p.path}: {p.message}"
+            for p in problems if not p.is_error
+            and (HELD_MARK in p.message or KEPT_MARK in p.message)]
 
 
 def _draft_note(package: Package) -> Problem:
@@ -235,7 +240,7 @@ def _published_unapproved(package: Package, members: list[Package], register: Re
                           final: bool) -> Problem:
     said = refusals_text(register, [d for p in members for d in p.documents])
     return Problem(package.key, None, (
-        f"ist veröffentlicht; die geänderte Fassung geht nicht hinaus: {said}. Die "
+        f"ist veröffentlicht{KEPT_MARK}{said}. Die "
         f"veröffentlichte Fassung in output/{PUBLIC}/{package.slug}/ bleibt"),
         Severity.ERROR if final else Severity.NOTE)
 

@@ -57,8 +57,9 @@ def run_approve(root: Path, args) -> int:
               f"{document.slug}.toml)")
         if document.outdated and not document.earlier_version:  # (check says what changed)
             print(f"Hinweis: {document.display_path}: {edition_label(document)} veraltet; sie "
-                  "wird erst veröffentlicht, wenn sie angeglichen ist und »fassung« stimmt "
-                  "(»make check« zeigt, was sich am Original geändert hat)")
+                  "wird erst veröffentlicht, wenn sie angeglichen ist und »fassung« stimmt, "
+                  "und danach wieder freigegeben (»make check« zeigt, was sich am Original "
+                  "geändert hat)")
     print("Die Freigabe gilt für genau diesen Text: wird er geändert, muss neu freigegeben "
           "werden. Veröffentlicht wird mit »make veroeffentlichen« zu ihrer Zeit.")
     return 0
@@ -97,7 +98,7 @@ def run_compare(root: Path, args) -> int:
     paths = Paths(root)
     shown = paths.named(args.file)
     source = paths.root / shown
-    if not source.is_file():
+    if not source.is_file() or not shown.startswith(paths.show(paths.content_dir) + "/"):
         raise UsageError("vergleich: " + (paths.missing(args.file)
                                           or f"{shown}: keine Inhaltsdatei unter content/"))
     slug = source.stem

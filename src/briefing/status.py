@@ -20,8 +20,12 @@ from .outputs import OUTPUTS_BY_NAME, SITE
 from .paths import Paths, content_names
 from .reader import read_meta
 
-#: A release's life when a build publishes it.
+#: A release's life: when a build publishes it; not approved; waiting for the approval of
+#: other files of its family; out.
 DUE = "freigegeben, fällig"
+NOT_APPROVED = "nicht freigegeben"
+WAITS_FOR = "wartet auf Freigabe von"
+PUBLISHED_STATES = ("veröffentlicht", "korrigiert")
 #: The states a content file or output file can be in, in the order they are listed.
 STATES = ("fehlerhaft", "veraltet", "neu", "verwaist", "aktuell")
 
@@ -92,7 +96,7 @@ def run_status(root: Path, args) -> int:
     print(f"Zusammenfassung: {counts or 'keine Inhaltsdateien'}")
     # What a build would publish, and what it holds back (and until when).
     waiting = [r for r in releases(Paths(root), states=states)
-               if r.state not in ("veröffentlicht", "korrigiert", "intern (nie veröffentlicht)")]
+               if r.state not in (*PUBLISHED_STATES, "intern (nie veröffentlicht)")]
     wide = max([28, *(len(r.state) for r in waiting)])
     for release in waiting:
         print(f"Veröffentlichung: {release.state:<{wide}} {release.source}")
@@ -181,41 +185,52 @@ def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = N
             _flag(meta.get("entwurf")), len(family) - 1,
             "aktuell" if not pending else f"{len(pending)} nicht aktuell",
             language, edition, _life(source, meta, family, metas, date, register, now)))
-    found = _as_families(paths, found, metas, register)
-    return sorted(found, key=lambda r: (r.date or dt.date.min, r.source), reverse=True)
+    return _as_families(paths, found, metas, register)
 
 
 def _as_families(paths: Paths, found: list[Release], metas: dict, register
                  ) -> list[Release]:
     """Each release's life as its family's (publication.py): an original goes out with
     every edition that is neither a draft nor out of date, so one of them not approved
-    holds it; an edition goes out with its original, and not while it is out of date."""
+    holds it (also while it waits for its time); an edition goes out with its original,
+    and an out-of-date one waits whatever else it lacks. Originals first, then their
+    editions, newest family first."""
     from dataclasses import replace
 
     rows = {r.source: r for r in found}
     of = {r.source: f"content/{metas[r.source]['original']}.md" for r in found
           if metas[r.source].get("original")}
-    outdated: dict[str, bool] = {}
+    outdated = {edition: _outdated(paths, edition, original, metas)
+                for edition, original in of.items()
+                if rows[edition].state not in PUBLISHED_STATES}
 
-    def is_outdated(edition: str) -> bool:
-        if edition not in outdated:
-            outdated[edition] = _outdated(paths, edition, of[edition], metas)
-        return outdated[edition]
+    def approved(state: str) -> bool:  # approved, and due or waiting for its time
+        return state == DUE or state.startswith("gesperrt")
 
+    blocking: dict[str, list[str]] = {}
     for edition, original in of.items():
+        state = rows[edition].state
+        if not outdated.get(edition) and (state == NOT_APPROVED or
+                                          state.startswith(WAITS_FOR)):
+            blocking.setdefault(original, []).append(
+                edition if state == NOT_APPROVED else state.removeprefix(WAITS_FOR).strip())
+    for original, lacking in blocking.items():
         head = rows.get(original)
-        if head is not None and head.state == DUE and not register.published(original) \
-                and rows[edition].state == "nicht freigegeben" and not is_outdated(edition):
-            rows[original] = replace(head, state=f"nicht freigegeben ({edition})")
+        if head is not None and approved(head.state) and not register.published(original):
+            rows[original] = replace(head, state=f"{WAITS_FOR} {', '.join(lacking)}")
     for edition, original in of.items():
         row, head = rows[edition], rows.get(original)
-        if row.state != DUE:
-            continue
-        if head is not None and head.state != DUE and not register.published(original):
-            rows[edition] = replace(row, state=f"wartet auf Original ({head.state})")
-        elif is_outdated(edition):
-            rows[edition] = replace(row, state=f"zurückgehalten: {row.edition} veraltet")
-    return list(rows.values())
+        if outdated.get(edition) and (approved(row.state) or row.state == NOT_APPROVED):
+            label = "Fassung in Leichter Sprache" if row.edition == "Leichte Sprache" else \
+                row.edition
+            rows[edition] = replace(row, state=f"zurückgehalten: {label} veraltet")
+        elif approved(row.state) and head is not None and not approved(head.state) \
+                and not register.published(original):
+            rows[edition] = replace(row, state=head.state if head.state.startswith(WAITS_FOR)
+                                    else f"wartet auf Original ({head.state})")
+    in_order = sorted(rows.values(), key=lambda r: r.source)  # (editions by name)
+    return sorted(in_order, key=lambda r: (r.date or dt.date.min, of.get(r.source, r.source),
+                                           r.source not in of), reverse=True)
 
 
 def _outdated(paths: Paths, edition: str, original: str, metas: dict) -> bool:
@@ -260,10 +275,10 @@ def _life(source: str, meta: dict, family: list[str], metas: dict, date, registe
         return "zurückgezogen" if last else "zurückgezogen (nie veröffentlicht)"
     if last and last["aktion"] != "zurückgezogen":
         return "korrigiert" if last["aktion"] == "korrigiert" else "veröffentlicht"
-    approved = all(register.approved_as_is(Path(s).stem, metas.get(s, {}).get("autor"))
-                   for s in family)
-    if not approved:
-        return "nicht freigegeben"
+    lacking = [s for s in family
+               if not register.approved_as_is(Path(s).stem, metas.get(s, {}).get("autor"))]
+    if lacking:  # (its briefings named when it is itself approved)
+        return NOT_APPROVED if source in lacking else f"{WAITS_FOR} {', '.join(lacking)}"
     try:
         when = parse_moment(meta["veröffentlichung"]) if meta.get("veröffentlichung") else \
             parse_embargo(meta["sperrfrist"]).at if meta.get("sperrfrist") else \
