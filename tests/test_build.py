@@ -231,7 +231,14 @@ def test_build_named_files_reports_failed_and_unknown(project, capsys):
     assert "Fertig: 0 PDF erstellt, 1 fehlgeschlagen, 0 unverändert;" in out
     code, _, err = run(root, "build", str(root / "content" / "fehlt.md"), capsys=capsys)
     assert code == 2
-    assert err.strip() == "briefing: content/fehlt.md: keine Inhaltsdatei unter content/ (*.md)"
+    assert err.strip() == "briefing: content/fehlt.md gibt es nicht; alle Inhaltsdateien " \
+        "zeigt »briefing status«"
+    code, _, err = run(root, "build", "content/kaputtt.md", capsys=capsys)  # a typo
+    assert code == 2
+    assert err.strip() == "briefing: content/kaputtt.md gibt es nicht; meinten Sie " \
+        "»content/kaputt.md«?"
+    code, _, err = run(root, "build", "briefing.toml", capsys=capsys)  # there, but no content
+    assert err.strip() == "briefing: briefing.toml: keine Inhaltsdatei unter content/ (*.md)"
 
 
 def test_warnings_fail_only_when_strict(project, capsys):

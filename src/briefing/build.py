@@ -161,6 +161,9 @@ def _select(project, files: list[Path]) -> tuple[list, list[str]]:
     known = {d.display_path for d in project.documents} | project.blocked
     wanted = {config.named(name) for name in files}
     if unknown := sorted(wanted - known):
-        raise UsageError(f"{', '.join(unknown)}: keine Inhaltsdatei unter content/ (*.md)")
+        # A name not there: the nearest content file (a typo in a long name).
+        absent = [why for name in files if (why := config.missing(name))]
+        raise UsageError("; ".join(absent) if absent else
+                         f"{', '.join(unknown)}: keine Inhaltsdatei unter content/ (*.md)")
     return [d for d in project.documents if d.display_path in wanted], \
         [name for name in failed if name in wanted]
