@@ -133,10 +133,15 @@ def approved_text(paths: Paths, name: str, sha: str) -> str | None:
 
 
 def read_approval(paths: Paths, document: Document) -> Approval | None:
+    return approval_of(paths, document.slug)
+
+
+def approval_of(paths: Paths, slug: str) -> Approval | None:
+    """The approval recorded for the content file named `slug` (its `.toml`), or None."""
     import tomllib
 
     try:
-        data = tomllib.loads((paths.approvals_dir / f"{document.slug}.toml")
+        data = tomllib.loads((paths.approvals_dir / f"{slug}.toml")
                             .read_text(encoding="utf-8"))
         return Approval(data["datei"], data["name"], dt.datetime.fromisoformat(data["zeit"]),
                         data["fassung"], dict(data["dateien"]))
@@ -220,16 +225,12 @@ class Register:
     def approved_as_is(self, slug: str, author: str | None = None) -> bool:
         """Quick, from the approval file alone (for `liste`): every file it was given for is
         unchanged, and not approved by its author."""
-        import tomllib
-
-        try:
-            data = tomllib.loads((self.paths.approvals_dir / f"{slug}.toml")
-                                 .read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        approval = approval_of(self.paths, slug)
+        if approval is None:
             return False
-        if author and str(data.get("name", "")).casefold() == author.casefold():
+        if author and approval.name.casefold() == author.casefold():
             return False
-        for name, sha in dict(data.get("dateien", {})).items():
+        for name, sha in approval.files.items():
             try:
                 if _sha((self.paths.root / name).read_bytes()) != sha:
                     return False

@@ -15,7 +15,7 @@ from .diffs import word_diff
 from .editions import edition_label
 from .errors import MachineError, UsageError
 from .files import cause_of, may_fork_early, write_atomically
-from .lifecycle import Register, approve, approved_text, read_log, text_path
+from .lifecycle import Register, approval_of, approve, approved_text, read_log, text_path
 from .paths import Paths
 
 
@@ -131,15 +131,11 @@ def run_compare(root: Path, args) -> int:
 def _taken_since_approval(paths: Paths, slug: str) -> list[tuple[str, str | None, str]]:
     """The texts an approval took over (a briefing's release, an edition's original) that
     changed since: (file, its text then or None when not kept, its text now)."""
-    import tomllib
-
-    try:
-        recorded = dict(tomllib.loads((paths.approvals_dir / f"{slug}.toml").read_text(
-            encoding="utf-8"))["dateien"])
-    except (OSError, ValueError, KeyError, TypeError):
+    approval = approval_of(paths, slug)
+    if approval is None:
         return []
     found = []
-    for name, sha in sorted(recorded.items()):
+    for name, sha in sorted(approval.files.items()):
         if Path(name).stem == slug or not name.endswith(".md"):
             continue
         try:
