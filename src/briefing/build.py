@@ -115,7 +115,11 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
     from .project import load_project
     from .run import Run
 
-    project = load_project(paths.root, final, cached=True)
+    # A build of what changed reads only the families the changed files belong to.
+    changed = staleness.changed_files(outputs=False) \
+        if channels and not (files or final or force) else None
+    project = load_project(paths.root, final, cached=True,
+                           family=None if changed is None else (changed, staleness.related))
     selected, failed = _select(project, files)
     if engine is not None:  # it sets up and warms up while this process goes on
         from .setting import settings_for
@@ -140,6 +144,11 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
         checked = engine.checked() if engine is not None else None
         changed = staleness.changed_files(None if waited else checked) \
             if channels and not (files or final) else None
+        if project.family is not None and (
+                waited or changed is None or not project.covers(changed, staleness.related)):
+            # Another build ran meanwhile, or a file written is damaged: every document.
+            project = load_project(paths.root, final, cached=True)
+            selected, failed = _select(project, files)
         run = Run(project, staleness, Report(list(project.problems)), on_outcome,
                   documents=selected, channels=channels, final=final, force=force,
                   on_progress=on_progress, changed=changed, engine=engine)
@@ -148,7 +157,9 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
             len(project.documents) + len(project.blocked)
         run.make(failed, jobs or os.cpu_count() or 1, vouch=not files and not final,
                  whole=whole)
-        project.cache.save()  # not after a fault: output/ stays as it was
+        project.save_cache()  # not after a fault: output/ stays as it was
+        if channels and not (files or final):
+            quick_file(staleness)  # the next build's, if it vouched for every output
         return run.report
 
 

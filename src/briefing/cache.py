@@ -27,7 +27,7 @@ from .files import bulk_read, cache_dir, stat_key, write_atomically
 from .incremental import digest
 
 #: Raised when the layout of what is stored changes.
-FORMAT = 1
+FORMAT = 2
 KEEP_DAYS = 30
 #: Parsing one content file costs about as much as writing this many cached documents,
 #: reading and hashing one about as much as this many (measured at 5,000 one-page
@@ -87,7 +87,9 @@ def _write(path: Path, data: dict) -> None:
 class DocumentCache:
     def __init__(self, path: Path | None, key: str):
         self.path, self.key = path, key
-        #: display path → (stat key, SHA-256, (document or None, problems)).
+        #: display path → (stat key, SHA-256, the pickled (document or None, problems)):
+        #: each unpickled only when read, so a build of one family out of thousands
+        #: (`project.load_project`, `family`) holds that family's documents only.
         self.documents: dict[str, tuple] = {}
         #: (text, style, language) → typeset text.
         self.typeset: dict[tuple, str] = {}
@@ -112,18 +114,19 @@ class DocumentCache:
         """The (document, problems) of a content file: from the cache when the file is the
         same, else `make(path, display)` (which may raise ContentError: not cached)."""
         key = _key(path)
-        found = self.documents.get(display)
+        found = self._used.get(display) or self.documents.get(display)
         if found is not None and found[0] == key:
             self._used[display] = found
-            return found[2]
+            return pickle.loads(found[2])
         sha = _file_sha(path)
         if found is not None and found[1] == sha:
-            result = found[2]
+            result, kept = pickle.loads(found[2]), found[2]
             self.cost += READ_PER_WRITE
         else:
             result = make(path, display)
+            kept = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             self.cost += PARSE_PER_WRITE
-        self._used[display] = (key, sha, result)
+        self._used[display] = (key, sha, kept)
         self.changed = True
         return result
 
@@ -149,17 +152,23 @@ class DocumentCache:
         self.documents, self.typeset = self._used, self._typeset_used
         self._used, self._typeset_used, self.changed, self.cost = {}, {}, False, 0
 
-    def save(self) -> None:
-        """Keep what this run used (files deleted since are dropped)."""
+    def save(self, present: set[str] | None = None) -> None:
+        """Keep what this run used (files deleted since are dropped). `present`: the run
+        read only some of the content files (one family), these are all there are: the
+        others' documents are kept as they were."""
         if self.path is None:
             return
-        same_files = len(self._used) == len(self.documents)
-        if same_files and (not self.changed or self.cost < len(self._used)):
+        documents, typeset = self._used, self._typeset_used
+        if present is not None:
+            documents = {name: found for name, found in self.documents.items()
+                         if name in present} | self._used
+            typeset = self.typeset | self._typeset_used
+        same_files = len(documents) == len(self.documents)
+        if same_files and (not self.changed or self.cost < len(documents)):
             # Reading these few files again next time costs less than writing the cache
             # of thousands now (a correction in a large archive).
             return
-        _write(self.path, {"version": self.key, "documents": self._used,
-                           "typeset": self._typeset_used})
+        _write(self.path, {"version": self.key, "documents": documents, "typeset": typeset})
         _remove_unused(self.path.parent)
 
 

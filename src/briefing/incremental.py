@@ -421,11 +421,12 @@ class Manifest:
 
 def outputs_checked(paths: Paths) -> tuple:
     """For a process beside the build (`setting.Worker`, on another core): the manifest's
-    `stat_key` as read, the keys of the units whose files are not as written, and the
-    records of the files hashed on the way (`Staleness.changed_files`)."""
+    `stat_key` as read, the keys of the units whose files are not as written, the
+    records of the files hashed on the way (`Staleness.changed_files`), and no names
+    (`quick.outputs_checked` gives those instead of the keys)."""
     staleness = Staleness(paths)
     damaged = [entry.key for entry in staleness.not_intact()]
-    return staleness.manifest.loaded, damaged, staleness.digests.seen
+    return staleness.manifest.loaded, damaged, staleness.digests.seen, []
 
 
 class Staleness:
@@ -444,8 +445,21 @@ class Staleness:
         self._assets: str | None = None
         #: Units were recorded or forgotten since the manifest was loaded.
         self.changed = False
+        #: File → the files it shares a unit with (`related`), made at the first question.
+        self._related: dict[str, set[str]] | None = None
+        #: Folder → its files (`under`), as the run found them first.
+        self._walked: dict[str, list[str]] = {}
 
     # --- fingerprints ---------------------------------------------------------------------
+
+    def under(self, folder: Path) -> list[str]:
+        """`_files_under`, walked once per run: the fingerprint of the project and the
+        question of what changed see the same files (thousands of them)."""
+        key = os.fspath(folder)
+        found = self._walked.get(key)
+        if found is None:
+            found = self._walked[key] = _files_under(folder)
+        return found
 
     def code(self) -> str:
         """briefing's own code and catalogs and the versions of the libraries that shape
@@ -465,11 +479,11 @@ class Staleness:
             paths = self.paths
             self._project = self.digests.combine(
                 self.code(), self.digests.file(paths.config_file),
-                self.digests.files(paths, _files_under(paths.content_dir)),
-                self.digests.files(paths, _files_under(paths.templates_dir)),
+                self.digests.files(paths, self.under(paths.content_dir)),
+                self.digests.files(paths, self.under(paths.templates_dir)),
                 # Approvals decide what is published. (The publication log is written by
                 # the build itself: not an input here.)
-                self.digests.files(paths, _files_under(paths.approvals_dir)))
+                self.digests.files(paths, self.under(paths.approvals_dir)))
         return self._project
 
     def basis(self) -> str:
@@ -478,7 +492,7 @@ class Staleness:
         paths = self.paths
         return self.digests.combine(
             self.code(), self.digests.file(paths.config_file),
-            self.digests.files(paths, _files_under(paths.templates_dir)),
+            self.digests.files(paths, self.under(paths.templates_dir)),
             self.digests.file(paths.hyphenation_file))
 
     def log(self) -> str:
@@ -489,34 +503,74 @@ class Staleness:
 
         return self.digests._hash(os.fspath(self.paths.log_dir / LOG_FILE))
 
-    def changed_files(self, checked: tuple | None = None) -> set[str] | None:
+    def changed_files(self, checked: tuple | None = None,
+                      outputs: bool = True) -> set[str] | None:
         """The content and approval files (as shown) that changed, came or went since the
         last build that vouched for every output, with the content files of units whose
         files are no longer as written; None when more changed than files (code,
         settings, templates, the publication log, an embargo ended) or that build is
         unknown: then every unit is looked at. `checked`: `outputs_checked` of this
-        manifest, made meanwhile by another process (if of another, it is not used)."""
+        manifest, made meanwhile by another process (if of another, it is not used).
+        `outputs`: False for the changed inputs only (the files written not looked at)."""
         manifest, paths, digests = self.manifest, self.paths, self.digests
         if manifest.basis is None or manifest.basis != self.basis() or \
                 manifest.log != self.log() or \
                 not (manifest.project or "").endswith(":alle") or self.expired():
             return None
         folders = (f"{paths.content_dir}{os.sep}", f"{paths.approvals_dir}{os.sep}")
-        now = _files_under(paths.content_dir) + _files_under(paths.approvals_dir)
+        now = self.under(paths.content_dir) + self.under(paths.approvals_dir)
         root = len(f"{paths.root}{os.sep}")
         changed = {name[root:] for name in now
                    if (digests.known.get(name) or [None] * 5)[4] != digests.file(name)}
         present = set(now)
         changed |= {name[root:] for name in digests.known
                     if name.startswith(folders) and name not in present}
+        if not outputs:
+            return changed | set(manifest.failed)
         if checked is not None and checked[0] == manifest.loaded:
             self.digests.seen.update(checked[2])
-            damaged = [manifest.units[key] for key in checked[1] if key in manifest.units]
+            damaged = [manifest.units[key] for key in checked[1] if key in manifest.units] \
+                if checked[1] is not None else self._damaged(checked[3])
         else:
             damaged = self.not_intact()
         for entry in damaged:
             changed |= {entry.source, *entry.sources}
         return changed | set(manifest.failed)
+
+    def _damaged(self, names: list[str]) -> list[Entry]:
+        """The units whose files of these (relative to output/, touched since they were
+        written, `quick.outputs_checked`) are not as written."""
+        if not names:
+            return []
+        owners = self.manifest.file_names()
+        prefix = f"{self.paths.output_dir}{os.sep}"
+        found = {}
+        for name in names:
+            entry = owners.get(name)
+            if entry is not None and self.digests.file(prefix + name) != entry.files[name][0]:
+                found[entry.key] = entry
+        return list(found.values())
+
+    def related(self, files: Iterable[str]) -> set[str]:
+        """`files` (as shown) with every file of the families they belong to, as the last
+        build recorded them: what a unit was made from, took values from (a briefing's
+        release, an edition's original) or showed (an image), transitively."""
+        if self._related is None:
+            self._related = {}
+            for entry in self.manifest.units.values():
+                group = {entry.source, *entry.sources, *entry.links, *entry.images}
+                group.discard("")
+                if len(group) > 1:
+                    for name in group:
+                        self._related.setdefault(name, set()).update(group)
+        found: set[str] = set()
+        todo = list(files)
+        while todo:
+            name = todo.pop()
+            if name not in found:
+                found.add(name)
+                todo += self._related.get(name, ())
+        return found
 
     def inputs(self, sources: Iterable[str], links: Iterable[str], templates: Iterable[str],
                images: Iterable[Path]) -> dict:
@@ -540,7 +594,7 @@ class Staleness:
         """Template files every output uses that Jinja does not load: CSS, fonts, the mark."""
         if self._assets is None:
             self._assets = self.digests.files(
-                self.paths, (p for p in _files_under(self.paths.templates_dir)
+                self.paths, (p for p in self.under(self.paths.templates_dir)
                              if not p.endswith(".j2")))
         return self._assets
 
@@ -649,6 +703,7 @@ class Staleness:
         if not self.manifest.unchanged_on_disk(self.paths.manifest):
             self.manifest = Manifest.load(self.paths.manifest)
             self.digests.known = self.manifest.stats
+            self._related = None
         self.changed = False
 
     def unchanged_project(self, channels: bool = False, intact=None) -> bool:
@@ -665,6 +720,7 @@ class Staleness:
     def take_over(self, other: Staleness) -> None:
         """What `other` (of the same files, earlier in this run) fingerprinted and hashed."""
         self._code, self._project = other._code, other._project
+        self._walked.update(other._walked)
         mine, theirs = self.digests, other.digests
         mine._cache.update(theirs._cache)
         mine._named.update(theirs._named)

@@ -170,8 +170,48 @@ class Register:
 
     def __init__(self, paths: Paths):
         self.paths = paths
-        self.log = read_log(paths)
+        #: The log's lines, each parsed when asked for (`entries`): at thousands of
+        #: releases it is megabytes of JSON, and a correction asks for one package.
+        self._lines = _log_lines(paths)
+        self._parsed: dict[int, dict] = {}
+        self._log: list[dict] | None = None
+        self._by_key: dict[str, list[int]] | None = None
+        #: Entries this run added (`add`).
+        self._added: list[dict] = []
         self._approvals: dict[str, Approval | None] = {}
+
+    @property
+    def log(self) -> list[dict]:
+        """Every entry of the log, oldest first."""
+        if self._log is None:
+            self._log = [self._entry(i) for i in range(len(self._lines))]
+        return self._log + self._added
+
+    def add(self, entries: list[dict]) -> None:
+        """Entries this run wrote to the log."""
+        self._added += entries
+
+    def keys(self) -> set[str]:
+        """The packages the log has entries of."""
+        return set(self._index()) | {entry["datei"] for entry in self._added}
+
+    def _entry(self, index: int) -> dict:
+        found = self._parsed.get(index)
+        if found is None:
+            found = self._parsed[index] = json.loads(self._lines[index])
+        return found
+
+    def _index(self) -> dict[str, list[int]]:
+        """Package key → the numbers of its lines; the key read from the line's head as
+        `append_log` writes it, any other line parsed whole."""
+        if self._by_key is None:
+            self._by_key = {}
+            for index, line in enumerate(self._lines):
+                head = _HEAD.match(line)
+                key = json.loads(f'"{head[1]}"') if head and "\\" in head[1] else \
+                    head[1] if head else self._entry(index)["datei"]
+                self._by_key.setdefault(key, []).append(index)
+        return self._by_key
 
     def approval(self, document: Document) -> Approval | None:
         if document.display_path not in self._approvals:
@@ -241,14 +281,10 @@ class Register:
     # --- the log --------------------------------------------------------------------------
 
     def entries(self, package_key: str) -> list[dict]:
-        """The log's entries of one package, oldest first (indexed once per state of the
-        log: with thousands of releases, a scan per question would be quadratic)."""
-        if getattr(self, "_indexed", -1) != len(self.log):
-            self._by_key: dict[str, list[dict]] = {}
-            for entry in self.log:
-                self._by_key.setdefault(entry["datei"], []).append(entry)
-            self._indexed = len(self.log)
-        return self._by_key.get(package_key, [])
+        """The log's entries of one package, oldest first (indexed once: with thousands
+        of releases, a scan per question would be quadratic)."""
+        return [self._entry(i) for i in self._index().get(package_key, ())] + \
+            [entry for entry in self._added if entry["datei"] == package_key]
 
     def last(self, package_key: str) -> dict | None:
         """The log's last entry of a package."""
@@ -269,6 +305,8 @@ class Register:
     def next_numbers(self, releases: list[Document]) -> dict[str, str]:
         """Numbers for releases published for the first time in this run: the next of
         their year at their publishing office, each once, in the order given."""
+        if not releases:
+            return {}
         taken: dict[tuple[str, str], int] = {}
         for entry in self.log:
             match = re.search(r"(\d+)/(\d{4})", entry.get("nummer") or "")
@@ -284,12 +322,21 @@ class Register:
         return found
 
 
-def read_log(paths: Paths) -> list[dict]:
+#: The head of a log line as `append_log` writes it (keys sorted): its package's key.
+_HEAD = re.compile(r'\{"aktion": "[^"\\]*", "datei": "((?:[^"\\]|\\.)*)"')
+
+
+def _log_lines(paths: Paths) -> list[str]:
     try:
         text = (paths.log_dir / LOG_FILE).read_text(encoding="utf-8")
     except OSError:
         return []
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    # (Not `splitlines`: a text may hold U+2028, which JSON written unescaped keeps.)
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def read_log(paths: Paths) -> list[dict]:
+    return [json.loads(line) for line in _log_lines(paths)]
 
 
 def append_log(paths: Paths, entries: list[dict]) -> None:

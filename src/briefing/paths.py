@@ -134,13 +134,29 @@ def content_names(folder: Path) -> list[tuple[str, bool]]:
     whether it is a file (not a folder). Walked once, with strings: with thousands of
     files, a Path per file and a `resolve` of every one cost more than reading them from
     the cache."""
-    top = os.fspath(folder)
+    return [(inner, is_file) for inner, is_file, _ in content_entries(folder)]
+
+
+def content_entries(folder: Path) -> list[tuple[str, bool, bool]]:
+    """`content_names`, with whether each is a symbolic link (known from the walk: no
+    `lstat` of each of thousands)."""
     found = []
-    for base, folders, names in os.walk(top):
-        relative = os.path.relpath(base, top)
-        for group, are_files in ((folders, False), (names, True)):
-            for name in group:
-                inner = name if relative == "." else os.path.join(relative, name)
-                found.append((inner.split(os.sep), inner, are_files))
+    todo = [(os.fspath(folder), [])]
+    while todo:
+        base, parts = todo.pop()
+        try:
+            entries = list(os.scandir(base))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+                is_link = entry.is_symlink()
+            except OSError:
+                is_dir = is_link = False
+            inner = [*parts, entry.name]
+            found.append((inner, os.sep.join(inner), not is_dir, is_link))
+            if is_dir and not is_link:
+                todo.append((entry.path, inner))
     found.sort()
-    return [(inner, are_files) for _, inner, are_files in found]
+    return [(inner, is_file, is_link) for _, inner, is_file, is_link in found]

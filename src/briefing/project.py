@@ -7,6 +7,7 @@ to their release and priority. Writes nothing.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
 from .lifecycle import Register, with_numbers
 from .model import Document
-from .paths import content_names
+from .paths import content_entries
 from .reader import read_source
 from .schema import take_over, validate
 from .typography import typeset, typeset_documents
@@ -40,6 +41,25 @@ class Project:
     register: Register | None = None
     #: The documents as read (cache.py): a build saves it when done.
     cache: DocumentCache | None = None
+    #: Every content file (`*.md`, as shown); when only some families were read
+    #: (`load_project`, `family`), `documents` and `blocked` are theirs alone.
+    present: set[str] = field(default_factory=set)
+    #: The files of the families read, when not all were (and what they touch, such as
+    #: the approvals and images of the changed files); None: every content file.
+    family: set[str] | None = None
+
+    def save_cache(self) -> None:
+        self.cache.save(None if self.family is None else self.present)
+
+    def covers(self, changed: set[str], related: Callable[[Iterable[str]], set[str]]) -> bool:
+        """Every family these changed files touch was read."""
+        if self.family is None:
+            return True
+        approvals = f"{self.config.show(self.config.approvals_dir)}/"
+        slugs = {Path(name).stem: name for name in self.family if name in self.present}
+        start = {slugs.get(Path(name).stem, name) if name.startswith(approvals) else name
+                 for name in changed}
+        return related(start) <= self.family
 
     def named(self, name: str | Path, what: str = "kein fehlerfreies Dokument") -> Document:
         """The document staff name on the command line; UsageError when it is none that
@@ -65,11 +85,17 @@ LOOKS_LIKE_CONTENT = (".markdown", ".mdown", ".mkd", ".txt", ".text", ".md.txt",
 
 
 def load_project(root: Path, final: bool = False, cached: bool = False,
-                 memory: dict | None = None) -> Project:
+                 memory: dict | None = None,
+                 family: tuple[set[str], Callable[[Iterable[str]], set[str]]] | None = None,
+                 ) -> Project:
     """Read and check everything under content/; write nothing. `final`: for publication,
     drafts and placeholders are errors. `cached`: content files unchanged since the last
     build are taken from its cache (`Project.cache`; the caller saves it). `memory`: a
-    long-lived caller's own place for the cache, kept in memory between calls."""
+    long-lived caller's own place for the cache, kept in memory between calls.
+    `family`: (the content and approval files changed since the last build, the files
+    each shares a unit with in it: `Staleness.related`): only the families these
+    touch are read (a correction in an archive of thousands), when that can be told
+    without reading the others (`_family`)."""
     config = load_config(root.resolve())
     # A publication build reads everything: its checks depend on the clock (an event
     # that has begun).
@@ -88,8 +114,15 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
                                       config.show(config.hyphenation_file))
     except ContentError as exc:
         problems += exc.problems
-    names = content_names(config.content_dir)
-    documents, blocked = _read_documents(config, final, problems, cache, names)
+    names = content_entries(config.content_dir)
+    files = _markdown_files(config, names)
+    present = {shown for _, shown, _ in files}
+    read = _reader(config, final)
+    wanted = _family(files, cache, read, *family, config.show(config.approvals_dir)) \
+        if family is not None and not final else None
+    if wanted is not None:
+        files = [file for file in files if file[1] in wanted]
+    documents, blocked = _read_documents(config, problems, cache, files, read)
     problems += _ignored_files(config, names)
     broken = {Path(b).stem: b for b in blocked}
     documents, edition_problems, edition_blocked = link_editions(documents, broken)
@@ -106,15 +139,12 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
                and (number := register.number(d))}
     documents = with_numbers(documents, numbers)
     return Project(config, documents, sorted(problems, key=problem_order), blocked, hyphenation,
-                   register, cache)
+                   register, cache, present, wanted)
 
 
-def _read_documents(config: Config, final: bool, problems: list[Problem],
-                    cache: DocumentCache, names: list[tuple[str, bool]]
-                    ) -> tuple[list[Document], set[str]]:
-    """Every `*.md` under content/, validated; the files that failed are `blocked`."""
-    documents, blocked = [], set()
-    content_dir = config.content_dir.resolve()
+def _reader(config: Config, final: bool
+            ) -> Callable[[Path, str], tuple[Document | None, list[Problem]]]:
+    """How a content file not in the cache is read: validated, its glyphs checked."""
     drawable: list[frozenset[int]] = []  # the fonts are read only for a file not cached
 
     def read(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
@@ -128,7 +158,56 @@ def _read_documents(config: Config, final: bool, problems: list[Problem],
                       for f in lint(source.body, source.body_line)]
         return document, found
 
-    for path, display, link in _markdown_files(config, names):
+    return read
+
+
+def _family(files: list[tuple[str, str, bool]], cache: DocumentCache, read,
+            changed: set[str], related: Callable[[Iterable[str]], set[str]],
+            approvals: str) -> set[str] | None:
+    """The content files of every family the `changed` files touch: what the last build
+    made them into units with (`related`) and what they name (`pressemitteilung`,
+    `original`), until nothing is added. None when that is not enough to give the messages
+    a build of everything would: two files of one name (their outputs collide), a name
+    that is no file (the message suggests among all), a symbolic link."""
+    by_slug: dict[str, str] = {}
+    for _path, shown, link in files:
+        slug = os.path.basename(shown)[:-3]  # without ».md«
+        if link or slug in by_slug:
+            return None
+        by_slug[slug] = shown
+    file_of = {shown: path for path, shown, _ in files}
+    start = {by_slug.get(Path(name).stem, name) if name.startswith(f"{approvals}/") else name
+             for name in changed}
+    wanted: set[str] = set()
+    new = related(start)
+    while not new <= wanted:
+        fresh = new - wanted
+        wanted |= new
+        named: set[str] = set()
+        for shown in fresh:
+            if shown not in file_of:
+                continue  # deleted, or an image
+            try:
+                document, _ = cache.read(Path(file_of[shown]), shown, read)
+            except ContentError:
+                continue  # its own errors: it renders nothing
+            for slug in (document.release_ref, document.original_ref) if document else ():
+                if slug is not None:
+                    if slug not in by_slug:
+                        return None
+                    named.add(by_slug[slug])
+        new = related(wanted | named)
+    return wanted
+
+
+def _read_documents(config: Config, problems: list[Problem], cache: DocumentCache,
+                    files: list[tuple[str, str, bool]], read,
+                    ) -> tuple[list[Document], set[str]]:
+    """The content files `files`, validated; the files that failed are `blocked`."""
+    documents, blocked = [], set()
+    content_dir = config.content_dir.resolve()
+    for name, display, link in files:
+        path = Path(name)
         if link and not path.resolve().is_relative_to(content_dir):  # a symlink leading out
             problems.append(Problem(display, None, "verweist auf eine Datei außerhalb von "
                                     "content/; kopieren Sie die Datei stattdessen hierher"))
@@ -148,22 +227,23 @@ def _read_documents(config: Config, final: bool, problems: list[Problem],
     return documents, blocked
 
 
-def _markdown_files(config: Config, names: list[tuple[str, bool]]
-                    ) -> list[tuple[Path, str, bool]]:
-    """Every `*.md` of `names`: (path, shown path, is a symbolic link)."""
+def _markdown_files(config: Config, names: list[tuple[str, bool, bool]]
+                    ) -> list[tuple[str, str, bool]]:
+    """Every `*.md` of `names` (`content_entries`): (path, shown path, is a symbolic
+    link); the path as text (a Path is made for a file read: with thousands, making one
+    for each costs more than the few read in a build of what changed)."""
     top, shown = os.fspath(config.content_dir), config.show(config.content_dir)
-    return [(config.content_dir / inner, f"{shown}/{inner}",
-             os.path.islink(os.path.join(top, inner)))
-            for inner, _ in names if inner.endswith(".md")]
+    return [(os.path.join(top, inner), f"{shown}/{inner}", link)
+            for inner, _, link in names if inner.endswith(".md")]
 
 
-def _ignored_files(config: Config, names: list[tuple[str, bool]]) -> list[Problem]:
+def _ignored_files(config: Config, names: list[tuple[str, bool, bool]]) -> list[Problem]:
     """Files that look like content but are not read: staff would miss their document."""
     top, shown = os.fspath(config.content_dir), config.show(config.content_dir)
     return [Problem(f"{shown}/{inner}", None, (
         "wird nicht gelesen: nur Dateien mit der Endung ».md« (klein geschrieben) sind "
         "Inhalt; benennen Sie die Datei um, wenn sie ein Dokument ist"), Severity.WARNING)
-        for inner, is_file in names
+        for inner, is_file, _ in names
         if is_file and not inner.endswith(".md")
         and (lower := os.path.basename(inner).lower()) not in NOT_CONTENT
         and lower.endswith((".md", *LOOKS_LIKE_CONTENT))

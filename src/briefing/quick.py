@@ -71,26 +71,8 @@ class Quick:
         return Manifest(problems=problems, failed=failed), made
 
     def _intact(self, names: list[str], records: bytes) -> bool:
-        """Every file written is as recorded. Named relative to output/ and looked up
-        from it (not from / on each of thousands)."""
-        if len(records) != len(names) * _WRITTEN.size:
-            return False
-        try:
-            folder = os.open(self.paths.output_dir, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            return False
-        try:
-            stat, recorded = os.stat, _WRITTEN.iter_unpack(records)
-            for name in names:
-                found = stat(name, dir_fd=folder)
-                if (found.st_size, found.st_mtime_ns, found.st_ctime_ns,
-                        found.st_ino) != next(recorded):
-                    return False
-        except OSError:
-            return False
-        finally:
-            os.close(folder)
-        return True
+        """Every file written is as recorded."""
+        return next(_not_as_recorded(self.paths, names, records), None) is None
 
     def _remember_rehashed(self, rest: tuple) -> None:
         """Input files touched but the same (a `git checkout`) were hashed again: their new
@@ -100,6 +82,53 @@ class Quick:
             return
         _write(self.paths, self.mark, manifest.project, manifest.expires,
                {**manifest.stats, **seen}, rest)
+
+
+def _not_as_recorded(paths: Paths, names: list[str], records: bytes) -> Iterator[str]:
+    """The files written whose size, times or inode are not as recorded (all of them, if
+    the records do not fit the names). Named relative to output/ and looked up from it
+    (not from / on each of thousands)."""
+    if len(records) != len(names) * _WRITTEN.size:
+        yield from names
+        return
+    try:
+        folder = os.open(paths.output_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield from names
+        return
+    try:
+        stat = os.stat
+        for name, recorded in zip(names, _WRITTEN.iter_unpack(records), strict=True):
+            try:
+                found = stat(name, dir_fd=folder)
+            except OSError:
+                yield name
+                continue
+            if (found.st_size, found.st_mtime_ns, found.st_ctime_ns,
+                    found.st_ino) != recorded:
+                yield name
+    finally:
+        os.close(folder)
+
+
+def outputs_checked(paths: Paths) -> tuple:
+    """`incremental.outputs_checked`, from this file when it was made from the manifest
+    as it is (the last build wrote both): the names of the files not as recorded instead
+    of the units, without reading the manifest (at 5,000 releases, 0.2 s of 0.4 s)."""
+    from .incremental import outputs_checked as by_manifest
+
+    try:
+        with open(paths.quick, "rb") as file:
+            data = file.read()
+        records = read_records(data)
+        head, rest = next(records)[0], next(records)[0]
+        mark = stat_key(paths.manifest)
+        if head[:3] == ("schnell", QUICK_FORMAT, mark) and mark is not None:
+            names, packed = rest[0]
+            return mark, None, {}, list(_not_as_recorded(paths, names, packed))
+    except (OSError, StopIteration, TypeError, ValueError, IndexError):
+        pass
+    return by_manifest(paths)
 
 
 def report_unchanged(paths: Paths, manifest: Manifest, made: list[tuple],
@@ -123,7 +152,7 @@ def made_of(manifest: Manifest) -> list[tuple]:
 
 
 def write(staleness: Staleness) -> None:
-    """After a build that found nothing changed: the quick file for the next one. Not
+    """After a build that vouched for every output: the quick file for the next one. Not
     when the manifest changed on disk since it was read (another build wrote it), nor
     when a file's record is missing; written whole or not at all."""
     paths, manifest, digests = staleness.paths, staleness.manifest, staleness.digests

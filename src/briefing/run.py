@@ -298,9 +298,9 @@ class Run:
 
     def _deleted_but_published(self) -> set[str]:
         register = self.project.register
-        keys = {entry["datei"] for entry in register.log}
-        # The files the project read are there (no stat for each of thousands).
-        read = {d.display_path for d in self.project.documents} | self.project.blocked
+        keys = register.keys()
+        # The content files are there (no stat for each of thousands).
+        read = self.project.present | self.project.blocked
         found = set()
         for key in sorted(keys - read):
             if register.published(key) and \

@@ -90,7 +90,7 @@ class Worker:
 
     def __init__(self, check: Paths | None = None):
         """`check`: a build's project: before anything else the process reads its manifest
-        and checks the files it lists (`incremental.outputs_checked`), on its own core
+        and checks the files it lists (`quick.outputs_checked`), on its own core
         while the build reads the content; `checked` has the answer."""
         self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn",
                     check)
@@ -123,7 +123,7 @@ class Worker:
             raise
 
     def checked(self) -> tuple | None:
-        """`incremental.outputs_checked` of the build's project, or None (it failed)."""
+        """`quick.outputs_checked` of the build's project, or None (it failed)."""
         self._take_check()
         return self._checked
 
@@ -242,7 +242,7 @@ def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)
     if check is not None:
-        from .incremental import outputs_checked
+        from .quick import outputs_checked
 
         try:
             answer = outputs_checked(check)

@@ -214,4 +214,4 @@ class Staging:
                 f"das Protokoll kann nicht ergänzt werden: {cause_of(exc)}; die "
                 "Veröffentlichung ist geschehen, aber nicht protokolliert: tragen Sie sie "
                 "von Hand nach"), fault=True)])
-        run.project.register.log += entries
+        run.project.register.add(entries)
