@@ -560,6 +560,38 @@ def test_a_long_year_is_paged_by_month(tmp_path, monkeypatch):
     # 2026 has one release: one page, no month pages.
     assert sorted(p.name for p in archive.iterdir()) == [
         "2025-09.html", "2025-10.html", "2025.html", "2026.html"]
+    # The JSON export is paged the same way.
+    web = root / "output" / "web"
+    index = json.loads((web / "pressemitteilungen-2025.json").read_text(encoding="utf-8"))
+    assert index["anzahl"] == 2 and index["monate"] == [
+        {"monat": 10, "anzahl": 1, "adresse": "pressemitteilungen-2025-10.json"},
+        {"monat": 9, "anzahl": 1, "adresse": "pressemitteilungen-2025-09.json"}]
+    september = json.loads((web / "pressemitteilungen-2025-09.json").read_text(
+        encoding="utf-8"))
+    assert (september["jahr"], september["monat"]) == (2025, 9)
+    assert [e["titel"] for e in september["pressemitteilungen"]] == ["Erste"]
+    assert "monate" not in json.loads((web / "pressemitteilungen-2026.json").read_text(
+        encoding="utf-8"))
+
+
+def test_a_correction_in_a_long_year_remakes_its_month_only(tmp_path, monkeypatch):
+    import briefing.site
+
+    monkeypatch.setattr(briefing.site, "MONTH_PAGES", 1)
+    root = _site(tmp_path, newest=50)
+    web = root / "output" / "web"
+    before = {p: p.stat().st_mtime_ns for p in web.rglob("*") if p.is_file()}
+    path = root / "content" / "a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "ort: Dresden\n", "ort: Dresden\nkorrekturen:\n  2026-01-08: Ein Wort.\n")
+        .replace("Ein kurzer", "Ein korrigierter"), encoding="utf-8")
+    approve(root, "content/a.md")
+    assert build(root, channels=True).exit_code() == 0
+    changed = {p.relative_to(web).as_posix() for p in before
+               if p.stat().st_mtime_ns != before[p]}
+    assert {"archiv/2025-09.html", "pressemitteilungen-2025-09.json"} <= changed
+    assert not changed & {"archiv/2025.html", "archiv/2025-10.html",
+                          "pressemitteilungen-2025.json", "pressemitteilungen-2025-10.json"}
 
 
 def test_a_new_year_is_linked_from_every_year_page(tmp_path):

@@ -6,13 +6,16 @@ the public packages, like the archive: releases under embargo and drafts are abs
 
 Paged like the archive: `pressemitteilungen.json` holds the newest releases (`[web]
 neueste`) and names the year files (`archiv`: year, count, address), and each
-`pressemitteilungen-<Jahr>.json` holds all releases of its year. Each file is remade only
-when the releases it holds change."""
+`pressemitteilungen-<Jahr>.json` holds all releases of its year; a year of more than
+`site.MONTH_PAGES` releases names its month files instead (`monate`: month, count,
+address), `pressemitteilungen-<Jahr>-<MM>.json`, each with the releases of its month. Each
+file is remade only when the releases it holds change."""
 
 from __future__ import annotations
 
 import json
 
+from . import site
 from .outputs import Made, Part
 from .packages import PUBLIC
 
@@ -24,8 +27,9 @@ def templates(part, context) -> list[str]:
     return []
 
 
-def year_file(year: int) -> str:
-    return f"pressemitteilungen-{year}.json"
+def year_file(year: int, month: int | None = None) -> str:
+    return f"pressemitteilungen-{year}-{month:02d}.json" if month else \
+        f"pressemitteilungen-{year}.json"
 
 
 def _groups(records: list[dict]) -> dict[str, list[dict]]:
@@ -56,9 +60,26 @@ def parts(records: list[dict], config) -> list[Part]:
     years = _years(groups)
     shape = repr([(year, len(slugs)) for year, slugs in years.items()])
     newest = [r for slug in list(groups)[:config.newest] for r in groups[slug]]
-    return [Part("", tuple(newest), shape),
-            *(Part(f"{YEAR}{year}", tuple(r for s in slugs for r in groups[s]))
-              for year, slugs in years.items())]
+    found = [Part("", tuple(newest), shape)]
+    for year, slugs in years.items():
+        if len(slugs) <= site.MONTH_PAGES:
+            found.append(Part(f"{YEAR}{year}", tuple(r for s in slugs for r in groups[s])))
+            continue
+        months = _months(groups, slugs)
+        found.append(Part(f"{YEAR}{year}", (),
+                          repr([(month, len(m)) for month, m in months.items()])))
+        found += [Part(f"{YEAR}{year}-{month:02d}", tuple(r for s in m for r in groups[s]))
+                  for month, m in months.items()]
+    return found
+
+
+def _months(groups: dict[str, list[dict]], slugs: list[str]) -> dict[int, list[str]]:
+    """Month → the slugs of its releases (by the date of the release, not its editions)."""
+    months: dict[int, list[str]] = {}
+    for slug in slugs:
+        head = next(r for r in groups[slug] if r["slug"] == slug)
+        months.setdefault(int(head["datum"][5:7]), []).append(slug)
+    return months
 
 
 def make(part: Part, context) -> Made:
@@ -67,9 +88,21 @@ def make(part: Part, context) -> Made:
     base = config.web_address or ""
     data = {"herausgeber": config.defaults.publisher.name, "adresse": base or None}
     if part.key:
-        year = int(part.key.removeprefix(YEAR))
-        data |= {"jahr": year, "pressemitteilungen": _entries(part.records, context)}
-        made.add(f"{PUBLIC}/{year_file(year)}",
+        year, _, month = part.key.removeprefix(YEAR).partition("-")
+        year = int(year)
+        if month:
+            data |= {"jahr": year, "monat": int(month),
+                     "pressemitteilungen": _entries(part.records, context)}
+        elif part.records:
+            data |= {"jahr": year, "pressemitteilungen": _entries(part.records, context)}
+        else:  # a long year: its months
+            groups = _groups(context.records())
+            months = _months(groups, _years(groups).get(year, []))
+            data |= {"jahr": year, "anzahl": sum(len(m) for m in months.values()),
+                     "monate": [{"monat": number, "anzahl": len(m),
+                                 "adresse": base + year_file(year, number)}
+                                for number, m in months.items()]}
+        made.add(f"{PUBLIC}/{year_file(year, int(month) if month else None)}",
                  json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return made
     data |= {"pressemitteilungen": _entries(part.records, context),

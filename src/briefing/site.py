@@ -7,8 +7,8 @@ long the archive grows:
   newest entries by their last change, so a correction reaches readers) and the
   stylesheet and fonts of `web/` and `gesperrt/`;
 - one archive page per year, `web/archiv/<Jahr>.html`, by month; a year of more than
-  `MONTH_PAGES` releases gets one page per month (`web/archiv/<Jahr>-<MM>.html`) and the
-  year page lists the months.
+  `MONTH_PAGES` releases gets one page per month (`web/archiv/<Jahr>-<MM>.html`), each a
+  part of its own, and the year page lists the months (remade when their counts change).
 
 Each part is remade only when the entries it shows change; older entries leave the feed
 and stay in the archive (the archive, not RFC 5005 archived feeds: feed readers hardly
@@ -74,9 +74,26 @@ def parts(records: list[dict], config) -> list[Part]:
         repr(list(weeks(records)))
     # Each year's page links every year.
     listed = repr(list(years))
-    return [Part("", tuple(newest[k] for k in sorted(newest)), shape),
-            *(Part(f"{ARCHIVE}/{year}", tuple(found), listed)
-              for year, found in years.items())]
+    found = [Part("", tuple(newest[k] for k in sorted(newest)), shape)]
+    for year, entries in years.items():
+        if len(entries) <= MONTH_PAGES:
+            found.append(Part(f"{ARCHIVE}/{year}", tuple(entries), listed))
+            continue
+        months = by_month(entries)
+        # A long year's page shows its months and how many each has.
+        found.append(Part(f"{ARCHIVE}/{year}", (),
+                          listed + repr([(month, len(m)) for month, m in months.items()])))
+        found += [Part(f"{ARCHIVE}/{year}-{month:02d}", tuple(m), listed)
+                  for month, m in months.items()]
+    return found
+
+
+def by_month(records: list[dict]) -> dict[int, list[dict]]:
+    """Month → its entries, in the order given (newest first)."""
+    months: dict[int, list[dict]] = {}
+    for record in records:
+        months.setdefault(int(record["datum"][5:7]), []).append(record)
+    return months
 
 
 def make(part: Part, context) -> Made:
@@ -149,25 +166,31 @@ def _start(records: list[dict], context, language: str, publisher, made: Made) -
 
 
 def _year(part: Part, context) -> Made:
-    """A year's page (by month), and for a long year one page per month."""
+    """A year's page (by month); a long year's lists its months, and each month is a
+    part with a page of its own."""
     config, made = context.config, Made()
     language, publisher = config.defaults.language, config.defaults.publisher
     locale = language.replace("-", "_")
-    year = int(part.key.rpartition("/")[2])
-    years = [y for y in by_year(context.records())]
-    months = _months(part.records, locale, "../")
-    paged = len(part.records) > MONTH_PAGES
+    year, _, month_number = part.key.rpartition("/")[2].partition("-")
+    year = int(year)
+    everything = by_year(context.records())
+    years = list(everything)
     values = common(language, publisher, config.quotes, False, IN_ARCHIVE)
-    for month in months if paged else []:
-        month["href"] = f"{year}-{month['number']:02d}.html"
+    if month_number:  # one month of a long year
+        (month,) = _months(part.records, locale, "../")
         html = render(context.env, YEAR_TEMPLATE, config, made.problems, year=year,
                       years=years, months=[month], month=month, paged=False, count=0,
                       **values)
-        if html is None:
-            return made
-        made.add(f"{PUBLIC}/{ARCHIVE}/{year}-{month['number']:02d}.html", html)
+        if html is not None:
+            made.add(f"{PUBLIC}/{part.key}.html", html)
+        return made
+    records = part.records or everything.get(year, [])
+    paged = len(records) > MONTH_PAGES
+    months = _months(records, locale, "../")
+    for month in months if paged else []:
+        month["href"] = f"{year}-{month['number']:02d}.html"
     html = render(context.env, YEAR_TEMPLATE, config, made.problems, year=year, years=years,
-                  months=months, month=None, paged=paged, count=len(part.records), **values)
+                  months=months, month=None, paged=paged, count=len(records), **values)
     if html is not None:
         made.add(f"{PUBLIC}/{part.key}.html", html)
     return made
