@@ -172,7 +172,7 @@ class Register:
         self.paths = paths
         #: The log's lines, each parsed when asked for (`entries`): at thousands of
         #: releases it is megabytes of JSON, and a correction asks for one package.
-        self._lines = _log_lines(paths)
+        self._lines = _LogLines(paths)
         self._parsed: dict[int, dict] = {}
         self._log: list[dict] | None = None
         self._by_key: dict[str, list[int]] | None = None
@@ -206,10 +206,11 @@ class Register:
         `append_log` writes it, any other line parsed whole."""
         if self._by_key is None:
             self._by_key = {}
-            for index, line in enumerate(self._lines):
-                head = _HEAD.match(line)
-                key = json.loads(f'"{head[1]}"') if head and "\\" in head[1] else \
-                    head[1] if head else self._entry(index)["datei"]
+            for index in range(len(self._lines)):
+                head = self._lines.head(index)
+                key = self._entry(index)["datei"] if head is None else \
+                    head[1].decode() if b"\\" not in head[1] else \
+                    json.loads(b'"' + head[1] + b'"')
                 self._by_key.setdefault(key, []).append(index)
         return self._by_key
 
@@ -323,20 +324,35 @@ class Register:
 
 
 #: The head of a log line as `append_log` writes it (keys sorted): its package's key.
-_HEAD = re.compile(r'\{"aktion": "[^"\\]*", "datei": "((?:[^"\\]|\\.)*)"')
+_HEAD = re.compile(rb'\{"aktion": "[^"\\]*", "datei": "((?:[^"\\]|\\.)*)"')
 
 
-def _log_lines(paths: Paths) -> list[str]:
-    try:
-        text = (paths.log_dir / LOG_FILE).read_text(encoding="utf-8")
-    except OSError:
-        return []
-    # (Not `splitlines`: a text may hold U+2028, which JSON written unescaped keeps.)
-    return [line for line in text.split("\n") if line.strip()]
+class _LogLines:
+    """The log's lines as bytes: megabytes at thousands of releases (as text, typographic
+    quotes would double them)."""
+
+    def __init__(self, paths: Paths):
+        try:
+            data = (paths.log_dir / LOG_FILE).read_bytes()
+        except OSError:
+            data = b""
+        # Lines end with "\n" only: JSON escapes it in texts (not U+2028, which
+        # `splitlines` would split at).
+        self.lines = [line for line in data.split(b"\n") if line and not line.isspace()]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, index: int) -> bytes:
+        return self.lines[index]
+
+    def head(self, index: int) -> re.Match | None:
+        return _HEAD.match(self.lines[index])
 
 
 def read_log(paths: Paths) -> list[dict]:
-    return [json.loads(line) for line in _log_lines(paths)]
+    lines = _LogLines(paths)
+    return [json.loads(lines[index]) for index in range(len(lines))]
 
 
 def append_log(paths: Paths, entries: list[dict]) -> None:
