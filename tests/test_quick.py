@@ -156,3 +156,41 @@ def test_a_page_in_a_folder_of_output_deleted_after_a_no_op_build(project, count
     report = build(root, channels=True)
     assert not report.noop and counted  # the manifest's way finds which file
     assert page.read_bytes() == written
+
+
+def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does(project):
+    """After a build with changes, the quick file is made from the one before and what the
+    build changed (not from every unit of thousands); it holds what one made from the
+    whole manifest holds: the same files with the same records, the same PDFs in the
+    same order, and the next build of nothing reads no manifest."""
+    from briefing import quick
+    from briefing.incremental import Staleness, read_records
+
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE,
+                    "content/c.md": RELEASE})
+    build(root, channels=True)
+    assert build(root, channels=True).noop  # the quick file of this manifest
+    (root / "content" / "b.md").write_text(RELEASE.replace("Ein kurzer Text.",
+                                                           "Ein anderer Text."),
+                                           encoding="utf-8")
+    (root / "content" / "c.md").unlink()
+    (root / "content" / "d.md").write_text(RELEASE, encoding="utf-8")
+    same_bytes_touched(root / "output" / "a-pressemappe.pdf")  # hashed again, same bytes
+    assert built(build(root, channels=True)) == ["b-pressemappe.pdf", "b.pdf",
+                                                 "d-pressemappe.pdf", "d.pdf"]
+    path = root / "output" / ".briefing-quick"
+
+    def read() -> tuple:
+        head, rest = [record for record, _ in read_records(path.read_bytes())]
+        (names, packed), problems, failed, made = rest
+        size = len(packed) // len(names)
+        files = {name: packed[i * size:(i + 1) * size] for i, name in enumerate(names)}
+        return head, files, problems, failed, made
+
+    made_from_the_last = read()
+    staleness = Staleness(Paths(root))
+    staleness.project()
+    quick.write(staleness)  # from every unit
+    assert made_from_the_last == read()
+    assert "output/c.pdf" not in str(made_from_the_last[1])
+    assert build(root, channels=True).noop

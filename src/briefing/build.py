@@ -94,8 +94,11 @@ def build(
                                       on_outcome)
             quick_file(staleness)  # for the next build
         else:
+            # The quick file of the manifest as loaded: the next one is made from it.
+            before = quick.rest() if quick is not None and \
+                quick.mark == staleness.manifest.loaded else None
             report = _make(paths, staleness, files, on_outcome, jobs, force, final, on_wait,
-                           channels, on_progress, engine)
+                           channels, on_progress, engine, before)
     finally:
         if engine is not None:
             engine.stop()
@@ -111,7 +114,8 @@ def _setting_process(check: Paths | None) -> Worker | None:
 
 
 def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, jobs, force: bool,
-          final: bool, on_wait, channels: bool, on_progress, engine: Worker | None) -> Report:
+          final: bool, on_wait, channels: bool, on_progress, engine: Worker | None,
+          before: tuple | None = None) -> Report:
     from .project import load_project
     from .run import Run
 
@@ -133,11 +137,14 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
         waited.append(True)
         on_wait()
 
+    loaded = staleness.manifest
     with locked(paths, waiting):
         staleness.reload()  # as the build we may have waited for left it
+        if staleness.manifest is not loaded:
+            before = None  # the quick file was of the manifest another build replaced
         if force and not files:  # resumable: an interrupted run leaves the rest marked
             staleness.force_all()
-            force = False
+            force, before = False, None
         # Only files changed since the last complete build: only what they touch.
         # The setting process checked the files before this build held output/: not after
         # waiting for another build (which may have changed them).
@@ -159,7 +166,7 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
                  whole=whole)
         project.save_cache()  # not after a fault: output/ stays as it was
         if channels and not (files or final):
-            quick_file(staleness)  # the next build's, if it vouched for every output
+            quick_file(staleness, before)  # the next build's, if this one vouched for all
         return run.report
 
 

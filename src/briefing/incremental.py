@@ -449,6 +449,9 @@ class Staleness:
         self._related: dict[str, set[str]] | None = None
         #: Folder → its files (`under`), as the run found them first.
         self._walked: dict[str, list[str]] = {}
+        #: Unit key → the unit as the manifest had it before this run recorded or forgot it
+        #: (None: new), for what changed since it was loaded (`quick.write`).
+        self.touched: dict[str, Entry | None] = {}
 
     # --- fingerprints ---------------------------------------------------------------------
 
@@ -704,6 +707,7 @@ class Staleness:
             self.manifest = Manifest.load(self.paths.manifest)
             self.digests.known = self.manifest.stats
             self._related = None
+            self.touched = {}
         self.changed = False
 
     def unchanged_project(self, channels: bool = False, intact=None) -> bool:
@@ -736,10 +740,12 @@ class Staleness:
     # --- records --------------------------------------------------------------------------
 
     def record(self, entry: Entry) -> None:
+        self.touched.setdefault(entry.key, self.manifest.units.get(entry.key))
         self.manifest.units[entry.key] = entry
         self.changed = True
 
     def forget(self, entry: Entry) -> None:
+        self.touched.setdefault(entry.key, self.manifest.units.get(entry.key))
         self.manifest.units.pop(entry.key, None)
         self.changed = True
 
