@@ -282,16 +282,9 @@ CHANGES = {
 }
 
 
-#: A briefing refused because of another file's change (the priority it had is taken by
-#: a briefing sorted before it) is outside the build's scope (`Run._scope` looks at the
-#: documents that can be set): it is reported failed, and its old PDF as unchanged too.
-#: Not new with the family load: the build of what changed did so before.
-TWICE = "a briefing refused by another's change is reported failed and unchanged (Run._scope)"
 
 
-@pytest.mark.parametrize("change", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=TWICE))
-    if name == "verschoben auf vergebene Priorität" else name for name in CHANGES])
+@pytest.mark.parametrize("change", CHANGES)
 def test_a_build_of_a_family_says_what_a_build_of_everything_says(built, twins, loads,
                                                                   change):
     make, family = CHANGES[change]
@@ -492,18 +485,9 @@ EDITION_CHANGES = {
 }
 
 
-#: `lifecycle.with_numbers` gives a translated briefing its number in its language
-#: (»nr 12/2025«) only when some release of the project has its number from the log
-#: (`numbers` not empty): a build of everything reads the other release, published and
-#: numbered from the log; a build of the family does not, and the translated briefing of
-#: the German release (its translated release deleted) keeps »Nr. 12/2025«.
-NUMBER = "a translated briefing's number is »Nr.« in a build of its family, »nr« in a " \
-    "build of everything (with_numbers returns early without numbers from the log)"
 
 
-@pytest.mark.parametrize("change", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=NUMBER))
-    if name == "Übersetzung gelöscht" else name for name in EDITION_CHANGES])
+@pytest.mark.parametrize("change", EDITION_CHANGES)
 def test_an_edition_of_a_family(translated, twins, loads, change):
     EDITION_CHANGES[change](translated)
     read = family_of(translated)
@@ -698,8 +682,6 @@ def test_lifecycle_and_site_of_a_family(lively, twins, loads, change):
     assert_same(lively, partial, twin, full, internal_kits=family == PM_FAMILY)
 
 
-@pytest.mark.xfail(strict=True, reason="Run.report_out_of_scope reports the PDFs and press "
-                   "kits of the units not looked at, not their internal press kits")
 def test_the_internal_kit_of_a_release_not_looked_at_is_reported(lively, twins):
     """A change in the other release: pm is not looked at, and the build says its files
     are unchanged — its internal press kit too, as a build of everything says it made it.
@@ -928,7 +910,6 @@ def test_the_cache_after_two_builds_of_different_families(built, reads):
 
 # --- differences found ------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=NUMBER)
 def test_a_translated_briefing_of_the_german_release_is_numbered_in_its_language(
         project, now, twins):
     """A Polish briefing of a release with no Polish translation: its footer says
@@ -966,7 +947,6 @@ def test_a_translated_briefing_of_the_german_release_is_numbered_in_its_language
     assert_same(root, partial, twin, full)
 
 
-@pytest.mark.xfail(strict=True, reason=TWICE)
 def test_a_briefing_refused_because_of_another_is_reported_once(project, twins):
     """b2 had priority »eins«; b1 is added with it and, sorted first, takes it: b2 is
     refused. The build says so once (failed, its old PDF out of date), not also that its

@@ -392,9 +392,9 @@ def with_numbers(documents: list[Document], numbers: dict[str, str]) -> list[Doc
     """The documents with the numbers releases got (release display path → number): a
     briefing that names none takes its release's, an edition its original's in its own
     language; every document points to the numbered ones. A document only about a release
-    (speaking notes, Q&A) has no number of its own: it shows its release's as such."""
-    if not numbers:
-        return documents
+    (speaking notes, Q&A) has no number of its own: it shows its release's as such. Also
+    with no numbers given: an edition shows its original's front-matter number in its own
+    language, whether or not another release of the project was numbered from the log."""
     done: dict[str, Document] = {}
 
     def one(document: Document) -> Document:

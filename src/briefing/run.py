@@ -179,7 +179,10 @@ class Run:
 
         touched = {family(d) for d in documents
                    if d.display_path in hit or not hit.isdisjoint(d.links)}
-        return hit | {d.display_path for d in documents if family(d) in touched}
+        found = hit | {d.display_path for d in documents if family(d) in touched}
+        # With what the last build made of them: a briefing of a touched release that is
+        # refused now (another claimed its priority) is looked at, not reported current.
+        return self.staleness.related(found)
 
     def in_scope(self, key: str) -> bool:
         return self.scope is None or key in self.scope
@@ -192,11 +195,11 @@ class Run:
         self.report.add(p for p in manifest.stored_problems()
                         if p.path.startswith(self.content_prefix) and not self.in_scope(p.path))
         for entry in manifest.units.values():
-            if entry.output not in ("pdf", "kit") or self.in_scope(entry.source):
+            if entry.output not in ("pdf", "kit", "internkit") or self.in_scope(entry.source):
                 continue
             for name in entry.files:
                 outcome = Outcome(entry.source, self.config.output_dir / name, entry.pages,
-                                  unchanged=True, kit=entry.output == "kit")
+                                  unchanged=True, kit=entry.output != "pdf")
                 self.report.outcomes.append(outcome)
                 self.on_outcome(outcome)
 
