@@ -582,6 +582,8 @@ def test_an_image_shown_by_two_families(pictured, twins, loads, change):
     IMAGE_CHANGES[change](pictured)
     read = family_of(pictured)
     assert read is not None
+    # A changed image is read with every family that showed it; a changed text is not.
+    assert ("content/other.md" in read) == (change in ("Bild ersetzt", "Bild gelöscht"))
     partial, twin, full = both_ways(pictured, twins, loads, here=True)
     assert loads == [read]
     assert_same(pictured, partial, twin, full)

@@ -556,16 +556,20 @@ class Staleness:
 
     def related(self, files: Iterable[str]) -> set[str]:
         """`files` (as shown) with every file of the families they belong to, as the last
-        build recorded them: what a unit was made from, took values from (a briefing's
-        release, an edition's original) or showed (an image), transitively."""
+        build recorded them: what a unit was made from or took values from (a briefing's
+        release, an edition's original), transitively; and for an image, the units that
+        showed it (not the other way: a logo in every release does not make one family of
+        them all)."""
         if self._related is None:
             self._related = {}
             for entry in self.manifest.units.values():
-                group = {entry.source, *entry.sources, *entry.links, *entry.images}
+                group = {entry.source, *entry.sources, *entry.links}
                 group.discard("")
                 if len(group) > 1:
                     for name in group:
                         self._related.setdefault(name, set()).update(group)
+                for image in entry.images:
+                    self._related.setdefault(image, set()).update(group)
         found: set[str] = set()
         todo = list(files)
         while todo:
