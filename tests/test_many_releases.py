@@ -434,3 +434,48 @@ def test_the_manifest_appends_what_changed_and_survives_a_cut_record(project, mo
         assert build(root).exit_code() == 0
     assert path.stat().st_size < whole * 1.25
     assert build(root).noop
+
+
+def test_what_is_appended_is_what_the_build_holds(project, monkeypatch):
+    """A build appends only the units and file records it touched (it does not compare
+    every one of thousands): read back, the manifest is what the build held when it
+    saved — after a change, a new release, a deleted one and a damaged output file."""
+    import briefing.incremental as incremental
+
+    monkeypatch.setattr(incremental, "SMALL_MANIFEST", 0)
+    held = []
+    save = incremental.Manifest.save
+
+    def saving(self, path, touched=None):
+        save(self, path, touched)
+        held.append((dict(self.units), dict(self.stats), dict(self.published),
+                     self.failed, self.problems, self.project))
+
+    monkeypatch.setattr(incremental.Manifest, "save", saving)
+    root = project({f"content/{n}.md": RELEASE.replace("Testmitteilung", f"Nr {n}")
+                    for n in "abcdefghijklmnop"})
+    assert build(root, channels=True).exit_code() == 0
+    path = root / "output" / ".briefing-manifest"
+    changes = [
+        lambda: (root / "content" / "a.md").write_text(
+            RELEASE.replace("Testmitteilung", "Neu"), encoding="utf-8"),
+        lambda: (root / "content" / "z.md").write_text(
+            RELEASE.replace("Testmitteilung", "Nr z"), encoding="utf-8"),
+        lambda: (root / "content" / "b.md").unlink(),
+        lambda: (root / "output" / "c.pdf").unlink(),
+    ]
+    for change in changes:
+        whole = _manifest(root)
+        whole._saved = None
+        whole.save(path)  # written whole: the build's change is appended to it
+        change()
+        size = path.stat().st_size
+        assert not build(root, channels=True).noop
+        assert path.stat().st_size > size  # appended, not written whole
+        units, stats, published, failed, problems, fingerprint = held[-1]
+        state = _manifest(root)
+        assert state.units == units and state.stats == stats
+        assert state.published == published and state.failed == failed
+        assert state.problems == problems and state.project == fingerprint
+    assert "pdf:content/b.md" not in state.units and "pdf:content/z.md" in state.units
+    assert build(root, channels=True).noop

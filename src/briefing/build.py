@@ -95,7 +95,7 @@ def build(
             quick_file(staleness)  # for the next build
         else:
             # The quick file of the manifest as loaded: the next one is made from it.
-            before = quick.rest() if quick is not None and \
+            before = quick.last() if quick is not None and \
                 quick.mark == staleness.manifest.loaded else None
             report = _make(paths, staleness, files, on_outcome, jobs, force, final, on_wait,
                            channels, on_progress, engine, before)

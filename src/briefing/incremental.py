@@ -84,6 +84,8 @@ class Digests:
         self.seen: dict[str, list] = {}
         #: Files this run removed.
         self.gone: set[str] = set()
+        #: Files this run read to hash (not known by their record, or changed since).
+        self.read: set[str] = set()
 
     def file(self, path: str | Path) -> str:
         name = os.fspath(path)
@@ -108,6 +110,7 @@ class Digests:
         except OSError:
             return "fehlt"
         self.seen[name] = [*key, sha]
+        self.read.add(name)
         return sha
 
     def wrote(self, path: str | Path, sha: str) -> None:
@@ -354,18 +357,21 @@ class Manifest:
         """The file is still the one this manifest was loaded from."""
         return self.loaded == stat_key(path)
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, touched: tuple[Iterable[str], Iterable[str]] | None = None
+             ) -> None:
         """Append what changed since the last save to the file; write a new snapshot
         instead when there is none to append to (or another run wrote it since), when
         it is small, or when the changes have grown to a quarter of it. At thousands of
         releases the snapshot is tens of megabytes and a correction changes a few dozen
         entries. marshal, not JSON: it reads and writes several times faster. The file
-        is briefing's own record in output/, read by no one else."""
+        is briefing's own record in output/, read by no one else. `touched`: the keys of
+        the units and of the file records that may have changed since it was loaded (all
+        the others are as they were), so that not every one of thousands is compared."""
         snapshot, journal, valid = self._sizes
         record = None
         if self._saved is not None and snapshot >= SMALL_MANIFEST and \
                 self.unchanged_on_disk(path):
-            record = framed(self._changes())
+            record = framed(self._changes(touched))
             if journal + len(record) > snapshot // 4:
                 record = None  # as much changed as a new snapshot costs: one
         if record is None:
@@ -396,16 +402,25 @@ class Manifest:
         return (SNAPSHOT, FORMAT, self.project, self.problems, units, self.failed,
                 self.expires, self.published, self.stats, self.basis, self.log)
 
-    def _changes(self) -> tuple:
+    def _changes(self, touched: tuple[Iterable[str], Iterable[str]] | None = None) -> tuple:
         units, stats, published = self._saved
         # What is not the same object and not equal (inline: every record of an archive).
-        changed = [_as_tuple(entry) for key, entry in self.units.items()
-                   if (before := units.get(key)) is not entry and before != entry]
+        # (In the order of the units: the manifest read back has them in the same order.)
+        if touched is None:
+            unit_keys = [*self.units, *(k for k in units if k not in self.units)]
+            stat_keys = [*self.stats, *(k for k in stats if k not in self.stats)]
+        else:
+            unit_keys, stat_keys = list(dict.fromkeys(touched[0])), \
+                list(dict.fromkeys(touched[1]))
+        changed = [_as_tuple(entry) for key in unit_keys
+                   if (entry := self.units.get(key)) is not None
+                   and (before := units.get(key)) is not entry and before != entry]
         return (CHANGES, self.project, self.problems, self.failed, self.expires, self.basis,
-                self.log, changed, [key for key in units if key not in self.units],
-                {k: v for k, v in self.stats.items()
-                 if (before := stats.get(k)) is not v and before != v},
-                [k for k in stats if k not in self.stats],
+                self.log, changed,
+                [key for key in unit_keys if key in units and key not in self.units],
+                {k: v for k in stat_keys if (v := self.stats.get(k)) is not None
+                 and (before := stats.get(k)) is not v and before != v},
+                [k for k in stat_keys if k in stats and k not in self.stats],
                 {k: v for k, v in self.published.items()
                  if (before := published.get(k)) is not v and before != v},
                 [k for k in published if k not in self.published])
@@ -733,6 +748,7 @@ class Staleness:
         mine._cache.update(theirs._cache)
         mine._named.update(theirs._named)
         mine.seen.update(theirs.seen)
+        mine.read |= theirs.read
 
     def expired(self) -> bool:
         """A held-back embargo has ended since the last build."""
@@ -778,7 +794,9 @@ class Staleness:
         for name in digests.gone:
             stats.pop(name, None)
         seen = digests.seen
-        for name in [n for n in stats if n.startswith(inputs) and n not in seen]:
+        unseen = [n for n in stats if n.startswith(inputs) and n not in seen]
+        for name in unseen:
             del stats[name]
         self.manifest.stats = stats
-        self.manifest.save(self.paths.manifest)
+        self.manifest.save(self.paths.manifest, (
+            self.touched.keys(), [*seen, *digests.gone, *unseen]))
