@@ -114,3 +114,36 @@ def clock(monkeypatch):
 
     set_to("2025-10-28 12:00")
     return set_to
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The content files parsed (not taken from the document cache), in order."""
+    import briefing.project
+    import briefing.reader
+
+    seen: list[str] = []
+    original = briefing.reader.read_source
+
+    def counting(path, display_path):
+        seen.append(display_path)
+        return original(path, display_path)
+
+    monkeypatch.setattr(briefing.project, "read_source", counting)
+    return seen
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How often a build read the manifest."""
+    import briefing.incremental
+
+    reads = []
+    load = briefing.incremental.Manifest.load.__func__
+
+    def counting(cls, path):
+        reads.append(path)
+        return load(cls, path)
+
+    monkeypatch.setattr(briefing.incremental.Manifest, "load", classmethod(counting))
+    return reads

@@ -62,20 +62,6 @@ def loads(monkeypatch):
 
 
 @pytest.fixture
-def reads(monkeypatch):
-    """The content files parsed (not taken from the document cache), in order."""
-    seen: list[str] = []
-    original = briefing.reader.read_source
-
-    def counting(path, display_path):
-        seen.append(display_path)
-        return original(path, display_path)
-
-    monkeypatch.setattr(briefing.project, "read_source", counting)
-    return seen
-
-
-@pytest.fixture
 def now(clock):
     clock("2025-10-30 08:00")  # after every release's day and embargo
 
@@ -735,25 +721,17 @@ def test_a_deleted_output_inside_the_family_read(built, twins, loads):
     assert (built / "output" / "b2.pdf").is_file()
 
 
-def test_after_a_build_of_a_family_the_quick_file_answers(built, monkeypatch):
+def test_after_a_build_of_a_family_the_quick_file_answers(built, counted):
     """A build of a family vouched for every output: it leaves the quick file, and the
     next build with nothing to do answers from it (the manifest not read) with what it
     said; a PDF deleted then is found by it (`quick.outputs_checked`)."""
-    import briefing.incremental
     from briefing.quick import outputs_checked
 
     _briefing_text(built)
     partial = build(built, channels=True)
-    reads = []
-    load = briefing.incremental.Manifest.load.__func__
-
-    def counting(cls, path):
-        reads.append(path)
-        return load(cls, path)
-
-    monkeypatch.setattr(briefing.incremental.Manifest, "load", classmethod(counting))
+    counted.clear()
     again = build(built, channels=True)
-    assert again.noop and reads == []
+    assert again.noop and counted == []
     assert problems(again) == problems(partial)
     (built / "output" / "b3.pdf").unlink()
     checked = outputs_checked(Paths(built.resolve()))

@@ -18,20 +18,6 @@ from .pdftext import structure_text
 from .test_build import BRIEFING, RELEASE_WITH_PRIORITIES
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """The content files parsed, in order."""
-    seen: list[str] = []
-    original = briefing.reader.read_source
-
-    def counting(path, display_path):
-        seen.append(display_path)
-        return original(path, display_path)
-
-    monkeypatch.setattr(briefing.project, "read_source", counting)
-    return seen
-
-
 def loaded(root, **kwargs):
     project = load_project(root, cached=True, **kwargs)
     project.cache.save()

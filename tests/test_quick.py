@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import briefing.incremental
 from briefing.build import build
 from briefing.files import stat_key
 from briefing.paths import Paths
@@ -19,20 +18,6 @@ from .test_lifecycle import EMBARGOED
 
 def built(report) -> list[str]:
     return sorted(o.output.name for o in report.outcomes if o.ok and not o.unchanged)
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """How often a build read the manifest."""
-    reads = []
-    load = briefing.incremental.Manifest.load.__func__
-
-    def counting(cls, path):
-        reads.append(path)
-        return load(cls, path)
-
-    monkeypatch.setattr(briefing.incremental.Manifest, "load", classmethod(counting))
-    return reads
 
 
 def same_bytes_touched(path: Path) -> None:
