@@ -147,3 +147,12 @@ def counted(monkeypatch):
 
     monkeypatch.setattr(briefing.incremental.Manifest, "load", classmethod(counting))
     return reads
+
+
+def as_in_a_terminal() -> None:
+    """`preexec_fn` of a child process the test sends Ctrl-C: SIGINT as a terminal gives
+    it. A test run started as a background job of a shell (`make test &`) ignores SIGINT,
+    every process it starts inherits that, and Python then installs no handler."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -17,7 +17,7 @@ from briefing.build import build
 from briefing.cli import main
 from briefing.incremental import Manifest
 
-from .conftest import BOOKKEEPING, RELEASE, make_project
+from .conftest import BOOKKEEPING, RELEASE, as_in_a_terminal, make_project
 
 # Real processes, a real browser: in the full suite, not in `make test-schnell`.
 pytestmark = pytest.mark.langsam
@@ -27,7 +27,8 @@ LONG = RELEASE.replace("Ein kurzer Text.", "Ein längerer Text mit vielen Wörte
 
 def start_build(root: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "briefing.cli", "build", "--root", str(root),
-                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_in_a_terminal)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -184,7 +185,7 @@ def test_a_small_build_sets_its_pages_in_the_process_it_started_first(
         "Ein kurzer Text.", f"Text Nummer {i}.") for i in range(documents)})
     process = subprocess.Popen([sys.executable, "-c", WITHOUT_ENGINE, str(root)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=as_in_a_terminal)
     out, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     assert out.strip() == str(engine_here)
@@ -200,7 +201,7 @@ def test_ctrl_c_while_the_setting_process_starts(tmp_path):
     root = make_project(tmp_path, {"content/a.md": LONG})
     build = subprocess.Popen([sys.executable, "-m", "briefing.cli", "build", "--root",
                               str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)
+                             text=True, start_new_session=True, preexec_fn=as_in_a_terminal)
     children = Path(f"/proc/{build.pid}/task/{build.pid}/children")
     while build.poll() is None and not children.read_text().split():
         time.sleep(0.01)  # until the build has forked its setting process

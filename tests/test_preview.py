@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .conftest import RELEASE
+from .conftest import RELEASE, as_in_a_terminal
 
 TIMEOUT = 30
 
@@ -55,7 +55,7 @@ def preview(project):
     process = subprocess.Popen(
         [sys.executable, "-m", "briefing.cli", "vorschau", "content/pm.md", "--port", "0",
          "--ohne-browser", "--root", str(root)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=as_in_a_terminal)
     try:
         first = process.stdout.readline()
         assert first.startswith("Vorschau: http://127.0.0.1:"), first + process.stderr.read()
