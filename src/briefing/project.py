@@ -55,11 +55,9 @@ class Project:
         """Every family these changed files touch was read."""
         if self.family is None:
             return True
-        approvals = f"{self.config.show(self.config.approvals_dir)}/"
         slugs = {Path(name).stem: name for name in self.family if name in self.present}
-        start = {slugs.get(Path(name).stem, name) if name.startswith(approvals) else name
-                 for name in changed}
-        return related(start) <= self.family
+        return related(_as_content(changed, slugs, self.config.show(self.config.approvals_dir))
+                       ) <= self.family
 
     def named(self, name: str | Path, what: str = "kein fehlerfreies Dokument") -> Document:
         """The document staff name on the command line; UsageError when it is none that
@@ -176,8 +174,7 @@ def _family(files: list[tuple[str, str, bool]], cache: DocumentCache, read,
             return None
         by_slug[slug] = shown
     file_of = {shown: path for path, shown, _ in files}
-    start = {by_slug.get(Path(name).stem, name) if name.startswith(f"{approvals}/") else name
-             for name in changed}
+    start = _as_content(changed, by_slug, approvals)
     wanted: set[str] = set()
     new = related(start)
     while not new <= wanted:
@@ -198,6 +195,13 @@ def _family(files: list[tuple[str, str, bool]], cache: DocumentCache, read,
                     named.add(by_slug[slug])
         new = related(wanted | named)
     return wanted
+
+
+def _as_content(changed: set[str], by_slug: dict[str, str], approvals: str) -> set[str]:
+    """Changed files as the content files they stand for: an approval for its document
+    (found by its name, `by_slug`), any other file for itself."""
+    return {by_slug.get(Path(name).stem, name) if name.startswith(f"{approvals}/") else name
+            for name in changed}
 
 
 def _read_documents(config: Config, problems: list[Problem], cache: DocumentCache,
