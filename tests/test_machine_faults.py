@@ -14,6 +14,7 @@ import fcntl
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -58,11 +59,30 @@ def built(project, capsys):
     return root
 
 
+class FullDisk:
+    """A connection to the manifest's database that refuses every change as SQLite does
+    when the disk is full (SQLite writes with its own calls, not Python's)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def execute(self, sql, *args):
+        if sql.startswith("BEGIN"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.connection.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.connection, name)
+
+
 def test_disk_full_while_writing_a_pdf(built, capsys, monkeypatch):
     import briefing.files
+    import briefing.store
 
     before = snapshot(built)
     monkeypatch.setattr(briefing.files.os, "fsync", oserror(errno.ENOSPC))
+    connect = briefing.store.connect
+    monkeypatch.setattr(briefing.store, "connect", lambda path: FullDisk(connect(path)))
     code, out, err = run(built, capsys, "build")
     assert code == 3
     # The PDF, and then the manifest: the old one of each stays.
@@ -217,9 +237,9 @@ def _mount_tmpfs(target: Path, size: str) -> bool:
 
 @pytest.fixture
 def small_output(project, capsys):
-    """A project whose output/ is a real 100 kB file system (root only)."""
+    """A project whose output/ is a real 200 kB file system (root only)."""
     root = project({"content/a.md": RELEASE})
-    if not _mount_tmpfs(root / "output", "100k"):
+    if not _mount_tmpfs(root / "output", "200k"):
         pytest.skip("kein tmpfs einhängbar (braucht root); die Fehler sind oben nachgestellt")
     yield root
     subprocess.run(["umount", "-l", str(root / "output")], check=False)
@@ -227,7 +247,8 @@ def small_output(project, capsys):
 
 def test_real_full_disk(small_output, capsys):
     root = small_output
-    assert run(root, capsys, "build")[0] == 0
+    first = run(root, capsys, "build")
+    assert first[0] == 0, first
     before = snapshot(root)
     filler = root / "output" / "fueller.bin"
     with open(filler, "wb", buffering=0) as file, pytest.raises(OSError) as full:
@@ -249,7 +270,8 @@ def test_real_full_disk(small_output, capsys):
 
 def test_real_read_only_output(small_output, capsys):
     root = small_output
-    assert run(root, capsys, "build")[0] == 0
+    first = run(root, capsys, "build")
+    assert first[0] == 0, first
     before = snapshot(root)
     subprocess.run(["mount", "-o", "remount,ro", str(root / "output")], check=True)
     try:

@@ -5,6 +5,9 @@ recorded (incremental.Digests) — and that every input of a document still coun
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -376,64 +379,84 @@ def test_a_lost_record_or_a_stray_one_never_hides_a_deleted_output(project):
     assert build(root).noop
 
 
-def test_the_manifest_appends_what_changed_and_survives_a_cut_record(project, monkeypatch):
-    """A large manifest is not written again for a change: the change is appended; a
-    record cut short by a crash is ignored (and written over); when the changes reach a
-    quarter of the whole, the whole is written again."""
+def _unit_rows_written(monkeypatch) -> list[str]:
+    """The keys of the units each save writes to the manifest's database, as they come."""
+    import briefing.store as store
+
+    written: list[str] = []
+    opened = store._open
+
+    def tracing(*args, **kwargs):
+        connection = opened(*args, **kwargs)
+        connection.set_trace_callback(lambda sql: written.extend(
+            re.findall(r"^INSERT INTO units \(.*?VALUES \('([^']*)'", sql)))
+        return connection
+
+    monkeypatch.setattr(store, "_open", tracing)
+    return written
+
+
+def test_the_manifest_saves_what_changed_and_survives_a_crash(project, monkeypatch):
+    """A correction writes the rows of its own units only, not the manifest again; a
+    build killed in the middle of saving leaves the state before it; a manifest that
+    cannot be read is made anew by the next build."""
     import briefing.incremental as incremental
 
-    monkeypatch.setattr(incremental, "SMALL_MANIFEST", 0)
     root = project({f"content/{n}.md": RELEASE.replace("Testmitteilung", f"Nr {n}")
                     for n in "abcdefgh"})
     assert build(root).exit_code() == 0
     path = root / "output" / ".briefing-manifest"
-    whole = path.stat().st_size
+    written = _unit_rows_written(monkeypatch)
     (root / "content" / "a.md").write_text(RELEASE.replace("Testmitteilung", "Neu"),
                                            encoding="utf-8")
     assert build(root).exit_code() == 0
-    appended = path.stat().st_size
-    assert whole < appended < whole * 1.25
+    assert written == ["pdf:content/a.md"]
     state = _manifest(root)
     assert state.units["pdf:content/a.md"].files["a.pdf"][0] == \
         incremental.digest((root / "output" / "a.pdf").read_bytes())
-    # A crash in the middle of the next record: what was whole before stays.
-    with open(path, "ab") as file:
-        file.write(b"\x40\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00halb")
-    cut = _manifest(root)
-    assert cut.units.keys() == state.units.keys() and cut.stats == state.stats
-    # A tail of zeros, as a power cut can leave, reads as nothing (not as an empty file).
-    with open(path, "ab") as file:
-        file.write(bytes(4096))
-    zeros = _manifest(root)
-    assert zeros.units.keys() == state.units.keys() and zeros.stats == state.stats
+    before = (dict(state.units), dict(state.stats))
+    # Killed before the end of saving (every unit gone, not yet committed).
+    killed = subprocess.run([sys.executable, "-c", (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from briefing.incremental import Manifest\n"
+        "path = Path(sys.argv[1])\n"
+        "manifest = Manifest.load(path)\n"
+        "for key in list(manifest.units): del manifest.units[key]\n"
+        "connection = manifest.connection\n"
+        "class Dying:\n"
+        "    def execute(self, sql, *args):\n"
+        "        if sql == 'COMMIT': os._exit(9)\n"
+        "        return connection.execute(sql, *args)\n"
+        "    def __getattr__(self, name): return getattr(connection, name)\n"
+        "manifest.connection = Dying()\n"
+        "manifest.save(path)\n"), str(path)])
+    assert killed.returncode == 9
+    state = _manifest(root)
+    assert (dict(state.units), dict(state.stats)) == before
     assert build(root).noop
-    (root / "content" / "b.md").write_text(RELEASE.replace("Testmitteilung", "Neu b"),
-                                           encoding="utf-8")
+    # Damaged: read as far as it can be, and the next build makes what it lost.
+    data = bytearray(path.read_bytes())
+    data[4096:] = bytes(len(data) - 4096)
+    path.write_bytes(bytes(data))
     assert build(root).exit_code() == 0
-    assert b"halb" not in path.read_bytes()
-    assert _manifest(root).units["pdf:content/b.md"].files["b.pdf"][0] == \
-        incremental.digest((root / "output" / "b.pdf").read_bytes())
-    # Many changes: the whole is written again, no bigger than before.
-    for n in "cdefgh":
-        (root / "content" / f"{n}.md").write_text(
-            RELEASE.replace("Testmitteilung", f"Neu {n}"), encoding="utf-8")
-        assert build(root).exit_code() == 0
-    assert path.stat().st_size < whole * 1.25
+    assert build(root).noop
+    path.write_bytes(b"kein Manifest")
+    assert build(root).exit_code() == 0
     assert build(root).noop
 
 
-def test_what_is_appended_is_what_the_build_holds(project, monkeypatch):
-    """A build appends only the units and file records it touched (it does not compare
-    every one of thousands): read back, the manifest is what the build held when it
-    saved — after a change, a new release, a deleted one and a damaged output file."""
+def test_what_is_saved_is_what_the_build_holds(project, monkeypatch):
+    """A build writes only the rows it changed (it does not compare every one of
+    thousands): read back, the manifest is what the build held when it saved — after a
+    change, a new release, a deleted one and a damaged output file."""
     import briefing.incremental as incremental
 
-    monkeypatch.setattr(incremental, "SMALL_MANIFEST", 0)
     held = []
     save = incremental.Manifest.save
 
-    def saving(self, path, touched=None):
-        save(self, path, touched)
+    def saving(self, path):
+        save(self, path)
         held.append((dict(self.units), dict(self.stats), dict(self.published),
                      self.failed, self.problems, self.project))
 
@@ -441,7 +464,6 @@ def test_what_is_appended_is_what_the_build_holds(project, monkeypatch):
     root = project({f"content/{n}.md": RELEASE.replace("Testmitteilung", f"Nr {n}")
                     for n in "abcdefghijklmnop"})
     assert build(root, channels=True).exit_code() == 0
-    path = root / "output" / ".briefing-manifest"
     changes = [
         lambda: (root / "content" / "a.md").write_text(
             RELEASE.replace("Testmitteilung", "Neu"), encoding="utf-8"),
@@ -451,13 +473,8 @@ def test_what_is_appended_is_what_the_build_holds(project, monkeypatch):
         lambda: (root / "output" / "c.pdf").unlink(),
     ]
     for change in changes:
-        whole = _manifest(root)
-        whole._saved = None
-        whole.save(path)  # written whole: the build's change is appended to it
         change()
-        size = path.stat().st_size
         assert not build(root, channels=True).noop
-        assert path.stat().st_size > size  # appended, not written whole
         units, stats, published, failed, problems, fingerprint = held[-1]
         state = _manifest(root)
         assert state.units == units and state.stats == stats

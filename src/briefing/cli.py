@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__, compat, files
+from . import __version__, compat, files, store
 from .errors import ContentError, MachineError, UsageError
 from .paths import Paths, find_root
 
@@ -324,7 +324,10 @@ def main(argv: list[str] | None = None) -> int:
                 not sys.modules["multiprocessing"].active_children():
             os._exit(code)
         return code
-    return _command(args)
+    try:
+        return _command(args)
+    finally:
+        store.close_all()
 
 
 def _command(args) -> int:

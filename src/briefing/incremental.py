@@ -9,6 +9,7 @@ templates it uses, the shared template assets (CSS, fonts, mark), its images,
 `briefing.toml`, the hyphenation exceptions, briefing's own code or the versions of the
 libraries that shape the output, the files of other outputs it is made from, or whether
 its release is public yet. Because the inputs are kept by kind, the answer says why (`REASONS`).
+It is a database (`store`), read as far as a build asks.
 
 A project-wide fingerprint lets a build with no change at all finish without parsing any
 content or importing WeasyPrint. This module imports nothing heavy on purpose.
@@ -18,22 +19,29 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import marshal
 import os
 import struct
 import sys
+import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from . import store
 from .errors import Problem, Severity
-from .files import as_recorded, bulk_read, key_of, stat_key, write_atomically
+from .files import as_recorded, key_of, stat_key
 from .paths import Paths
 
-FORMAT = 9
+if TYPE_CHECKING:
+    import sqlite3
+
+FORMAT = 10
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "pymdown_extensions",
@@ -79,7 +87,7 @@ class Digests:
         self._cache: dict[str, str] = {}
         #: `shown:digest` of each file: a thousand units name the same templates.
         self._named: dict[str, str] = {}
-        self.known = known if known is not None else {}
+        self.known = known if known is not None else store.Table(None, "stats")
         #: What this run saw: path → [size, mtime_ns, ctime_ns, inode, SHA-256].
         self.seen: dict[str, list] = {}
         #: Files this run removed.
@@ -216,10 +224,7 @@ def unit_key(output: str, source: str) -> str:
     return f"{output}:{source}"
 
 
-#: The manifest file's records: a whole state, or what changed since the one before.
-SNAPSHOT, CHANGES = "stand", "änderungen"
-#: Below this size (bytes) a manifest is written whole each time: that costs nothing.
-SMALL_MANIFEST = 1 << 20
+#: Records of briefing's own small files (the quick file): each with its length and CRC.
 _FRAME = struct.Struct("<QI")
 
 
@@ -246,25 +251,47 @@ def read_records(data: bytes) -> Iterator[tuple[tuple, int]]:
         position = end
 
 
-def _as_tuple(entry: Entry, same: dict | None = None) -> tuple:
-    """An entry as written. `same`: a fingerprint many units share (code, configuration,
-    a release's content) and a list of templates are made one object first, so that
-    marshal writes it once and reads it back shared."""
-    inputs, templates = entry.inputs, entry.templates
-    if same is not None:
-        inputs = {kind: same.setdefault(f, f) for kind, f in inputs.items()}
-        templates = same.setdefault(tuple(templates), list(templates))
-    return (entry.output, entry.source, inputs, entry.files, entry.pages, entry.sources,
-            entry.images, entry.problems, entry.links, templates)
+def _as_tuple(entry: Entry) -> tuple:
+    """An entry as stored."""
+    return (entry.output, entry.source, entry.inputs, entry.files, entry.pages, entry.sources,
+            entry.images, entry.problems, entry.links, entry.templates)
+
+
+def _entry(data: bytes) -> Entry:
+    return Entry(*marshal.loads(data))
+
+
+def _family(entry: Entry) -> set[str]:
+    """The content files a unit is made of or takes values from."""
+    return {entry.source, *entry.sources, *entry.links} - {""}
+
+
+@dataclass(frozen=True)
+class Row:
+    """What most questions ask of a unit, without its fingerprints (`Manifest.rows`)."""
+
+    key: str
+    output: str
+    source: str
+    pages: int
+    #: Its files (relative to output/).
+    names: list[str]
+
+
+#: The manifest's single values (besides the tables), stored by these names.
+_META = ("project", "problems", "failed", "expires", "basis", "log")
 
 
 @dataclass
 class Manifest:
+    """The last builds' record (`store`): single values read at once, the tables as they
+    are asked for. Made in memory (no file yet), every table is a plain mapping."""
+
     #: The project fingerprint of the last complete, plain build; None otherwise.
     project: str | None = None
     problems: list[list] = field(default_factory=list)
     #: `unit_key` → what that unit was made from, and its files.
-    units: dict[str, Entry] = field(default_factory=dict)
+    units: MutableMapping[str, Entry] = field(default_factory=dict)
     #: Content files that failed in the last build (their files above are out of date),
     #: with the digest of the content file then: a changed file may be fixed.
     failed: dict[str, str] = field(default_factory=dict)
@@ -273,157 +300,285 @@ class Manifest:
     expires: str | None = None
     #: Package key → its entry in the site's lists (archive, feed, JSON), for every
     #: package on the public web: the site is made from these, not from every release.
-    published: dict[str, dict] = field(default_factory=dict)
+    published: MutableMapping[str, dict] = field(default_factory=dict)
 
     #: File path → [size, mtime_ns, ctime_ns, inode, SHA-256] when last hashed (`Digests`).
-    stats: dict[str, list] = field(default_factory=dict)
+    stats: MutableMapping[str, list] = field(default_factory=dict)
     #: What every unit depends on besides its own files (`Staleness.basis`), and the
     #: publication log as that build left it, at the last build that vouched for the
     #: project.
     basis: str | None = None
     log: str | None = None
 
-    #: The manifest file's own `files.stat_key` when loaded: reloaded only if changed.
+    #: The manifest file's own `files.stat_key` when loaded or saved: a build that wrote
+    #: it since changed it.
     loaded: list | None = None
-    #: As last read or written (references, not copies): what a save appends is what
-    #: differs from them. Bytes of the snapshot, of the records after it, and the file's
-    #: length up to its last whole record.
-    _saved: tuple | None = None
-    _sizes: tuple = (0, 0, 0)
+    connection: sqlite3.Connection | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, decode in (("units", _entry), ("stats", marshal.loads),
+                             ("published", marshal.loads)):
+            table = getattr(self, name)
+            if not isinstance(table, store.Table):
+                setattr(self, name, store.Table(None, name, decode, dict(table)))
+
+    @property
+    def tables(self) -> tuple[store.Table, store.Table, store.Table]:
+        return self.units, self.stats, self.published
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        """The last build's manifest; an empty one when missing, unreadable or old. The
-        file is a snapshot followed by the changes of later builds (`save`); a record cut
-        short by a crash ends it (each carries its length and CRC)."""
-        try:
-            with open(path, "rb") as file:
-                stat = os.fstat(file.fileno())
-                data = file.read()
-            with bulk_read():
-                records = list(read_records(data))
-                if not records or records[0][0][0] != SNAPSHOT or records[0][0][1] != FORMAT:
-                    return cls()
-                whole = len(records)
-                while True:  # a record that cannot be applied ends them, as a cut one does
-                    try:
-                        manifest = cls._built([record for record, _ in records[:whole]])
-                        break
-                    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-                        if whole == 1:
-                            return cls()
-                        whole -= 1
-            snapshot, end = records[0][1], records[whole - 1][1]
-            manifest.loaded = key_of(stat)
-            manifest._remember((snapshot, end - snapshot, end))
-            if whole < len(records):
-                manifest._saved = None  # written whole next time
-            return manifest
-        except OSError:
+        """The last build's manifest; an empty one when missing, unreadable or of another
+        version. Only its single values are read now."""
+        import sqlite3
+
+        if not path.is_file():
             return cls()
-
-    @classmethod
-    def _built(cls, records: list[tuple]) -> Manifest:
-        (_, _, project, problems, units, failed, expires, published, stats, basis,
-         log) = records[0]
-        units = {unit_key(u[0], u[1]): Entry(*u) for u in units}
-        manifest = cls(project, problems, units, dict(failed), expires, dict(published),
-                       dict(stats), basis, log)
-        for record in records[1:]:
-            manifest._apply(record)
+        try:
+            connection = store.connect(path)
+        except (sqlite3.Error, OSError):
+            return cls()
+        try:
+            meta = {name: marshal.loads(value) for name, value in
+                    connection.execute("SELECT name, value FROM meta").fetchall()}
+            if meta.get("format") != (FORMAT, store.SCHEMA):
+                raise ValueError(meta.get("format"))
+            values = {name: meta[name] for name in _META}
+        except (sqlite3.Error, ValueError, EOFError, TypeError, KeyError):
+            connection.close()
+            return cls()
+        manifest = cls(**values, units=store.Table(connection, "units", _entry),
+                       stats=store.Table(connection, "stats"),
+                       published=store.Table(connection, "published"),
+                       connection=connection)
+        manifest.loaded = stat_key(path)
         return manifest
-
-    def _apply(self, record: tuple) -> None:
-        if record[0] != CHANGES:
-            raise ValueError(record[0])
-        (_, self.project, self.problems, self.failed, self.expires, self.basis, self.log,
-         units, gone_units, stats, gone_stats, published, gone_published) = record
-        for unit in units:
-            self.units[unit_key(unit[0], unit[1])] = Entry(*unit)
-        for key in gone_units:
-            self.units.pop(key, None)
-        self.stats.update(stats)
-        for name in gone_stats:
-            self.stats.pop(name, None)
-        self.published.update(published)
-        for key in gone_published:
-            self.published.pop(key, None)
-
-    def _remember(self, sizes: tuple) -> None:
-        self._saved = (dict(self.units), dict(self.stats), dict(self.published))
-        self._sizes = sizes
 
     def unchanged_on_disk(self, path: Path) -> bool:
         """The file is still the one this manifest was loaded from."""
         return self.loaded == stat_key(path)
 
-    def save(self, path: Path, touched: tuple[Iterable[str], Iterable[str]] | None = None
-             ) -> None:
-        """Append what changed since the last save to the file; write a new snapshot
-        instead when there is none to append to (or another run wrote it since), when
-        it is small, or when the changes have grown to a quarter of it. At thousands of
-        releases the snapshot is tens of megabytes and a correction changes a few dozen
-        entries. marshal, not JSON: it reads and writes several times faster. The file
-        is briefing's own record in output/, read by no one else. `touched`: the keys of
-        the units and of the file records that may have changed since it was loaded (all
-        the others are as they were), so that not every one of thousands is compared."""
-        snapshot, journal, valid = self._sizes
-        record = None
-        if self._saved is not None and snapshot >= SMALL_MANIFEST and \
-                self.unchanged_on_disk(path):
-            record = framed(self._changes(touched))
-            if journal + len(record) > snapshot // 4:
-                record = None  # as much changed as a new snapshot costs: one
-        if record is None:
-            record = framed(self._snapshot())
-            write_atomically(path, record)
-            sizes = (len(record), 0, len(record))
-            with contextlib.suppress(OSError):  # the JSON manifest of earlier versions
-                os.remove(path.with_name(".briefing-manifest.json"))
-        else:
-            with open(path, "r+b") as file:
-                try:
-                    file.seek(valid)  # over what a crash may have left after the last record
-                    file.write(record)
-                    file.truncate()
-                    file.flush()
-                    os.fsync(file.fileno())
-                except OSError:  # the machine refused (disk full): the old records stay
-                    with contextlib.suppress(OSError):
-                        file.truncate(valid)
-                    raise
-            sizes = (snapshot, journal + len(record), valid + len(record))
-        self._remember(sizes)
+    def save(self, path: Path) -> None:
+        """Write what changed since it was loaded (or last saved), in one transaction. A
+        manifest with no file yet, or one found damaged, is written whole to a new file
+        that then replaces the old one. If another build wrote the file since this one was
+        loaded, the changes go on top of it, but vouch for nothing: the next build looks
+        at every unit. Raises OSError when the machine refuses (the file stays as it was)."""
+        import sqlite3
+
+        damaged = any(table.damaged for table in self.tables)
+        try:
+            if self.connection is None or damaged:
+                self._write_whole(path)
+            else:
+                if not self.unchanged_on_disk(path):
+                    self.project = self.basis = self.log = None
+                self._write_changes(self.connection)
+        except sqlite3.Error as exc:
+            full = "full" in str(exc)
+            raise OSError(errno.ENOSPC if full else errno.EIO, os.strerror(
+                errno.ENOSPC if full else errno.EIO), str(path)) from exc
+        for table in self.tables:
+            table.saved()
         self.loaded = stat_key(path)
 
-    def _snapshot(self) -> tuple:
-        same: dict = {}
-        units = [_as_tuple(entry, same) for entry in self.units.values()]
-        return (SNAPSHOT, FORMAT, self.project, self.problems, units, self.failed,
-                self.expires, self.published, self.stats, self.basis, self.log)
+    def _write_whole(self, path: Path) -> None:
+        for table in self.tables:
+            table.load()  # (of a damaged file: what can still be read)
+            table.dirty = set(table.cache)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".briefing-manifest.", suffix=".tmp",
+                                        dir=path.parent)
+        os.close(handle)
+        try:
+            connection = store.create(Path(temp))
+            try:
+                self._write_changes(connection)
+            finally:
+                connection.close()
+            os.chmod(temp, 0o644)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(temp)
+            raise
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = store.connect(path)
+        for table in self.tables:
+            table.connection, table.damaged = self.connection, False
 
-    def _changes(self, touched: tuple[Iterable[str], Iterable[str]] | None = None) -> tuple:
-        units, stats, published = self._saved
-        # What is not the same object and not equal (inline: every record of an archive).
-        # (In the order of the units: the manifest read back has them in the same order.)
-        if touched is None:
-            unit_keys = [*self.units, *(k for k in units if k not in self.units)]
-            stat_keys = [*self.stats, *(k for k in stats if k not in self.stats)]
-        else:
-            unit_keys, stat_keys = list(dict.fromkeys(touched[0])), \
-                list(dict.fromkeys(touched[1]))
-        changed = [_as_tuple(entry) for key in unit_keys
-                   if (entry := self.units.get(key)) is not None
-                   and (before := units.get(key)) is not entry and before != entry]
-        return (CHANGES, self.project, self.problems, self.failed, self.expires, self.basis,
-                self.log, changed,
-                [key for key in unit_keys if key in units and key not in self.units],
-                {k: v for k in stat_keys if (v := self.stats.get(k)) is not None
-                 and (before := stats.get(k)) is not v and before != v},
-                [k for k in stat_keys if k in stats and k not in self.stats],
-                {k: v for k, v in self.published.items()
-                 if (before := published.get(k)) is not v and before != v},
-                [k for k in published if k not in self.published])
+    def _write_changes(self, connection: sqlite3.Connection) -> None:
+        import sqlite3
+
+        units, stats, published = self.tables
+        execute, many = connection.execute, connection.executemany
+        execute("BEGIN IMMEDIATE")
+        try:
+            changed = sorted(units.dirty)
+            for start in range(0, len(changed), 500):
+                part = changed[start:start + 500]
+                marks = ",".join("?" * len(part))
+                execute(f"DELETE FROM refs WHERE unit IN ({marks})", part)
+                execute(f"DELETE FROM written WHERE unit IN ({marks})", part)
+            gone = [(key,) for key in changed if key in units.gone or key in units.moved]
+            many("DELETE FROM units WHERE key = ?", gone)
+            # (In the order they were made: so are they read back, as a dict keeps them.)
+            present = [units.cache[key] for key in units.cache if key in units.dirty]
+            many("INSERT INTO units (key, output, source, pages, names, value) "
+                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                 "output = excluded.output, source = excluded.source, "
+                 "pages = excluded.pages, names = excluded.names, value = excluded.value",
+                 [(e.key, e.output, e.source, e.pages, "\n".join(e.files),
+                   marshal.dumps(_as_tuple(e))) for e in present])
+            many("INSERT INTO refs (file, unit, image) VALUES (?, ?, ?)",
+                 [(name, e.key, 0) for e in present for name in _family(e)] +
+                 [(name, e.key, 1) for e in present for name in e.images])
+            many("INSERT OR REPLACE INTO written (name, unit, sha) VALUES (?, ?, ?)",
+                 [(name, e.key, sha) for e in present for name, (sha, _) in e.files.items()])
+            for table in (stats, published):
+                keys = [key for key in table.cache if key in table.dirty]
+                many(f"DELETE FROM {table.name} WHERE key = ?",
+                     [(k,) for k in table.dirty if k in table.gone or k in table.moved])
+                many(f"INSERT INTO {table.name} (key, value) VALUES (?, ?) ON CONFLICT "
+                     "(key) DO UPDATE SET value = excluded.value",
+                     [(key, marshal.dumps(table.cache[key])) for key in keys])
+            meta = {"format": (FORMAT, store.SCHEMA),
+                    **{name: getattr(self, name) for name in _META}}
+            many("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                 [(name, marshal.dumps(value)) for name, value in meta.items()])
+            execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                execute("ROLLBACK")
+            raise
+
+    # --- questions of many units ----------------------------------------------------------
+
+    def _stored(self) -> bool:
+        """The units are in the database and not all read yet: ask it, not every unit."""
+        return self.connection is not None and not self.units.whole
+
+    def _query(self, sql: str, parameters: Iterable = ()) -> list[tuple]:
+        return self.units._query(sql, parameters)
+
+    def _in(self, sql: str, values: Iterable, *before) -> list[tuple]:
+        """`sql` with `{}` as `?, ?, …` for `values` (in parts: SQLite limits how many)."""
+        values, found = list(values), []
+        for start in range(0, len(values), 500):
+            part = values[start:start + 500]
+            found += self._query(sql.format(",".join("?" * len(part))), [*before, *part])
+        return found
+
+    def _changed_units(self) -> list[Entry]:
+        """Units set since the last save (they are not in the database as they are)."""
+        units = self.units
+        return [units.cache[key] for key in units.dirty if key in units.cache]
+
+    def rows(self, outputs: Iterable[str]) -> list[Row]:
+        """`Row` of every unit of these outputs, in the manifest's order."""
+        outputs = tuple(outputs)
+        units = self.units
+        if not self._stored():
+            return [Row(e.key, e.output, e.source, e.pages, list(e.files))
+                    for e in units.values() if e.output in outputs]
+        found = [Row(key, output, source, pages, names.split("\n") if names else [])
+                 for key, output, source, pages, names in self._in(
+                     "SELECT key, output, source, pages, names FROM units WHERE output IN "
+                     "({}) ORDER BY rowid", outputs)
+                 if key not in units.dirty]
+        return found + [Row(e.key, e.output, e.source, e.pages, list(e.files))
+                        for e in self._changed_units() if e.output in outputs]
+
+    def families(self, files: Iterable[str]) -> set[str]:
+        """`files` with every content file of every unit made of, taking values from or
+        showing one of them, transitively; an image only as shown, never reached."""
+        found = set(files)
+        if not self._stored():
+            related: dict[str, set[str]] = {}
+            for entry in self.units.values():
+                group = _family(entry)
+                for name in [*group, *entry.images]:
+                    related.setdefault(name, set()).update(group)
+            todo = list(found)
+            while todo:
+                new = related.get(todo.pop(), set()) - found
+                found |= new
+                todo += new
+            return found
+        changed = self._changed_units()
+        dirty = self.units.dirty
+        todo, seen_units = set(found), set()
+        while todo:
+            units = {u for (u,) in self._in("SELECT DISTINCT unit FROM refs WHERE file IN "
+                                             "({})", todo)} - dirty - seen_units
+            units |= {e.key for e in changed if e.key not in seen_units and
+                      not todo.isdisjoint(_family(e) | set(e.images))}
+            seen_units |= units
+            names = {f for (f,) in self._in("SELECT file FROM refs WHERE image = 0 AND unit "
+                                            "IN ({})", units - dirty)}
+            for entry in changed:
+                if entry.key in units:
+                    names |= _family(entry)
+            todo = names - found
+            found |= names
+        return found
+
+    def using(self, files: set[str]) -> set[str]:
+        """The content files of the units made of, taking values from or showing one of
+        `files` (besides those files)."""
+        if not self._stored():
+            return {e.source for e in self.units.values()
+                    if not files.isdisjoint(e.sources) or not files.isdisjoint(e.links) or
+                    not files.isdisjoint(e.images)}
+        dirty = self.units.dirty
+        found = {source for key, source in self._in(
+            "SELECT DISTINCT u.key, u.source FROM refs r JOIN units u ON u.key = r.unit "
+            "WHERE r.file IN ({})", files) if key not in dirty}
+        return found | {e.source for e in self._changed_units()
+                        if not files.isdisjoint(_family(e) | set(e.images))}
+
+    def of_sources(self, sources: Iterable[str], outputs: Iterable[str]) -> list[Entry]:
+        """The units of `sources`, and every unit of `outputs`, in the manifest's order."""
+        sources, outputs = set(sources), set(outputs)
+        if not self._stored():
+            return [e for e in self.units.values()
+                    if e.source in sources or e.output in outputs]
+        keys = {key for (key,) in self._in("SELECT key FROM units WHERE source IN ({})",
+                                           sources)}
+        keys |= {key for (key,) in self._in("SELECT key FROM units WHERE output IN ({})",
+                                            outputs)}
+        keys |= {e.key for e in self._changed_units()
+                 if e.source in sources or e.output in outputs}
+        self.units.many(keys)
+        return [entry for key in sorted(keys) if (entry := self.units.get(key)) is not None]
+
+    def owners(self, names: Iterable[str]) -> dict[str, Entry]:
+        """Of these files (relative to output/), each written by a unit → that unit."""
+        names = set(names)
+        if not self._stored():
+            return {name: entry for entry in self.units.values() for name in entry.files
+                    if name in names}
+        dirty = self.units.dirty
+        found = {name: key for name, key in self._in(
+            "SELECT name, unit FROM written WHERE name IN ({})", names) if key not in dirty}
+        self.units.many(set(found.values()))
+        owners = {name: entry for name, key in found.items()
+                  if (entry := self.units.get(key)) is not None}
+        for entry in self._changed_units():
+            owners |= {name: entry for name in entry.files if name in names}
+        return owners
+
+    def written(self) -> list[tuple[str, str, str]]:
+        """(file relative to output/, its unit's key, its SHA-256) of every file written."""
+        if not self._stored():
+            return [(name, e.key, sha) for e in self.units.values()
+                    for name, (sha, _size) in e.files.items()]
+        dirty = self.units.dirty
+        found = [row for row in self._query("SELECT name, unit, sha FROM written "
+                                            "ORDER BY rowid") if row[1] not in dirty]
+        return found + [(name, e.key, sha) for e in self._changed_units()
+                        for name, (sha, _size) in e.files.items()]
 
     def stored_problems(self) -> list[Problem]:
         return [Problem(path, line, message, Severity(kind))
@@ -460,10 +615,10 @@ class Staleness:
         self._assets: str | None = None
         #: Units were recorded or forgotten since the manifest was loaded.
         self.changed = False
-        #: File → the files it shares a unit with (`related`), made at the first question.
-        self._related: dict[str, set[str]] | None = None
         #: Folder → its files (`under`), as the run found them first.
         self._walked: dict[str, list[str]] = {}
+        #: Folders whose files' records were read from the manifest (`under`).
+        self._recorded: set[str] = set()
         #: Unit key → the unit as the manifest had it before this run recorded or forgot it
         #: (None: new), for what changed since it was loaded (`quick.write`).
         self.touched: dict[str, Entry | None] = {}
@@ -477,6 +632,10 @@ class Staleness:
         found = self._walked.get(key)
         if found is None:
             found = self._walked[key] = _files_under(folder)
+        if key not in self._recorded:
+            # Their records, read at once (thousands: one question each would cost more).
+            self._recorded.add(key)
+            self.digests.known.under([f"{key}{os.sep}"])
         return found
 
     def code(self) -> str:
@@ -541,8 +700,8 @@ class Staleness:
         changed = {name[root:] for name in now
                    if (digests.known.get(name) or [None] * 5)[4] != digests.file(name)}
         present = set(now)
-        changed |= {name[root:] for name in digests.known
-                    if name.startswith(folders) and name not in present}
+        changed |= {name[root:] for name in digests.known.under(folders)
+                    if name not in present}
         if not outputs:
             return changed | set(manifest.failed)
         if checked is not None and checked[0] == manifest.loaded:
@@ -560,7 +719,7 @@ class Staleness:
         written, `quick.outputs_checked`) are not as written."""
         if not names:
             return []
-        owners = self.manifest.file_names()
+        owners = self.manifest.owners(names)
         prefix = f"{self.paths.output_dir}{os.sep}"
         found = {}
         for name in names:
@@ -575,24 +734,7 @@ class Staleness:
         release, an edition's original), transitively; and for an image, the units that
         showed it (not the other way: a logo in every release does not make one family of
         them all)."""
-        if self._related is None:
-            self._related = {}
-            for entry in self.manifest.units.values():
-                group = {entry.source, *entry.sources, *entry.links}
-                group.discard("")
-                if len(group) > 1:
-                    for name in group:
-                        self._related.setdefault(name, set()).update(group)
-                for image in entry.images:
-                    self._related.setdefault(image, set()).update(group)
-        found: set[str] = set()
-        todo = list(files)
-        while todo:
-            name = todo.pop()
-            if name not in found:
-                found.add(name)
-                todo += self._related.get(name, ())
-        return found
+        return self.manifest.families(files)
 
     def inputs(self, sources: Iterable[str], links: Iterable[str], templates: Iterable[str],
                images: Iterable[Path]) -> dict:
@@ -673,22 +815,23 @@ class Staleness:
         reads none."""
         prefix = f"{self.paths.output_dir}{os.sep}"
         known, stat = self.digests.known, os.stat
-        for entry in self.manifest.units.values():
-            for name, (sha, _size) in entry.files.items():
-                path = prefix + name
-                record = known.get(path)
-                if record is not None and record[4] == sha:
-                    try:
-                        found = stat(path)
-                    except OSError:
-                        yield entry
-                        break
-                    if as_recorded(found, record):
+        known.under([prefix])
+        done: set[str] = set()
+        for name, key, sha in self.manifest.written():
+            if key in done:
+                continue
+            path = prefix + name
+            record = known.get(path)
+            if record is not None and record[4] == sha:
+                with contextlib.suppress(OSError):  # (then hashed below: missing)
+                    if as_recorded(stat(path), record):
                         continue
-                # No record, another one, or changed since (this run's records too).
-                if self.digests.file(path) != sha:
+            # No record, another one, or changed since (this run's records too).
+            if self.digests.file(path) != sha:
+                done.add(key)
+                entry = self.manifest.units.get(key)
+                if entry is not None:
                     yield entry
-                    break
 
     def reason(self, entry: Entry | None, inputs: dict, force: bool = False) -> str | None:
         """Why this unit must be made (a key of REASONS), or None when it is current."""
@@ -725,7 +868,6 @@ class Staleness:
         if not self.manifest.unchanged_on_disk(self.paths.manifest):
             self.manifest = Manifest.load(self.paths.manifest)
             self.digests.known = self.manifest.stats
-            self._related = None
             self.touched = {}
         self.changed = False
 
@@ -794,9 +936,7 @@ class Staleness:
         for name in digests.gone:
             stats.pop(name, None)
         seen = digests.seen
-        unseen = [n for n in stats if n.startswith(inputs) and n not in seen]
-        for name in unseen:
+        for name in [n for n in stats.under(inputs) if n not in seen]:
             del stats[name]
         self.manifest.stats = stats
-        self.manifest.save(self.paths.manifest, (
-            self.touched.keys(), [*seen, *digests.gone, *unseen]))
+        self.manifest.save(self.paths.manifest)

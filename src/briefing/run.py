@@ -168,10 +168,7 @@ class Run:
                 hit.add(name)
         # What the files were part of at the last build (a briefing deleted or moved to
         # another release leaves its old package), and the units that showed an image.
-        for entry in self.staleness.manifest.units.values():
-            if not hit.isdisjoint(entry.sources) or not hit.isdisjoint(entry.links) or \
-                    not hit.isdisjoint(entry.images):
-                hit.add(entry.source)
+        hit |= self.staleness.manifest.using(hit)
 
         def family(d) -> str:
             release = d.release or d
@@ -194,12 +191,12 @@ class Run:
         manifest = self.staleness.manifest
         self.report.add(p for p in manifest.stored_problems()
                         if p.path.startswith(self.content_prefix) and not self.in_scope(p.path))
-        for entry in manifest.units.values():
-            if entry.output not in ("pdf", "kit", "internkit") or self.in_scope(entry.source):
+        for row in manifest.rows(("pdf", "kit", "internkit")):
+            if self.in_scope(row.source):
                 continue
-            for name in entry.files:
-                outcome = Outcome(entry.source, self.config.output_dir / name, entry.pages,
-                                  unchanged=True, kit=entry.output != "pdf")
+            for name in row.names:
+                outcome = Outcome(row.source, self.config.output_dir / name, row.pages,
+                                  unchanged=True, kit=row.output != "pdf")
                 self.report.outcomes.append(outcome)
                 self.on_outcome(outcome)
 
@@ -846,9 +843,15 @@ class Run:
         keep = self.project.blocked | self.kept | self.guarded
         # A file a present unit now owns stays (a content file moved to another folder
         # keeps its name, and its outputs theirs).
-        units = self.staleness.manifest.units
-        owned = {name for key in present if key in units for name in units[key].files}
-        left = [e for e in units.values() if e.output in names and e.key not in present]
+        manifest = self.staleness.manifest
+        manifest.units.many(present)
+        owned = {name for key in present if (entry := manifest.units.get(key)) is not None
+                 for name in entry.files}
+        site = {o.name for o in outputs if getattr(o, "scope", None) == SITE}
+        # (In a build of what changed, only the units of the files it looked at.)
+        looked_at = manifest.units.values() if self.scope is None else \
+            manifest.of_sources(self.scope, site)
+        left = [e for e in looked_at if e.output in names and e.key not in present]
         for entry in sorted(left, key=lambda e: e.key):
             if entry.source in keep:
                 continue
@@ -868,7 +871,7 @@ class Run:
     def save(self, complete: bool) -> None:
         try:
             outcomes = self.report.outcomes
-            self.staleness.manifest.published = dict(self.published)
+            self.staleness.manifest.published.replace_all(self.published)
             failed_units = {key.partition(":")[2] for key in self.failed}
             self.staleness.save(self.report.problems, {o.display_path for o in outcomes
                                                        if not o.ok and not o.kit} |

@@ -51,17 +51,18 @@ def project_status(paths: Paths) -> list[State]:
     manifest = staleness.manifest
     sources = content_files(paths)
     entries: dict[str, list] = {}
-    for entry in manifest.units.values():
-        # A document's PDF and a release's press kit: made from content files alone. The
-        # other outputs follow from them and the state of the release.
-        if entry.output in ("pdf", "kit"):
-            entries.setdefault(entry.source, []).append(entry)
+    # A document's PDF and a release's press kit: made from content files alone. The
+    # other outputs follow from them and the state of the release.
+    for row in manifest.rows(("pdf", "kit")):
+        entries.setdefault(row.source, []).append(row)
     errors: dict[str, int] = {}
     for problem in manifest.stored_problems():
         errors[problem.path] = errors.get(problem.path, 0) + problem.is_error
     # After a complete build, what did not change since is current without working it
     # out unit by unit (thousands of releases).
     touched = staleness.changed_files()
+    # Only the units of what changed are looked at one by one.
+    looked_at = None if touched is None else manifest.using(touched) | touched
     states = []
     for source in sources:
         failed = manifest.failed.get(source)
@@ -71,19 +72,20 @@ def project_status(paths: Paths) -> list[State]:
         elif source not in entries:
             states.append(State("neu", source, REASONS["new"]))
         else:
-            reasons = [None if touched is not None and touched.isdisjoint(
-                [e.source, *e.sources, *e.links, *e.images]) else
-                staleness.recorded_reason(e) for e in entries[source]]
+            reasons = [None if looked_at is not None and source not in looked_at else
+                       staleness.recorded_reason(manifest.units[row.key])
+                       for row in entries[source]]
             changed = next((r for r in reasons if r), None)
-            outputs = ", ".join(f"output/{name}" for e in entries[source] for name in e.files)
+            outputs = ", ".join(f"output/{name}" for row in entries[source]
+                                for name in row.names)
             states.append(State("veraltet", source, f"{outputs}: {REASONS[changed]}")
                           if changed else State("aktuell", source, outputs))
     present = set(sources)
-    for entry in manifest.units.values():  # (a site-wide page is made of no one file)
-        if entry.source and entry.source not in present and \
-                OUTPUTS_BY_NAME[entry.output].scope != SITE:
-            states += [State("verwaist", f"output/{name}", f"{entry.source} gibt es nicht "
-                             "mehr; der nächste Lauf entfernt es") for name in entry.files]
+    # (A site-wide page is made of no one file.)
+    for row in manifest.rows(o.name for o in OUTPUTS_BY_NAME.values() if o.scope != SITE):
+        if row.source and row.source not in present:
+            states += [State("verwaist", f"output/{name}", f"{row.source} gibt es nicht "
+                             "mehr; der nächste Lauf entfernt es") for name in row.names]
     return sorted(states, key=lambda s: (STATES.index(s.state), s.path))
 
 

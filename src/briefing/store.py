@@ -1,0 +1,276 @@
+"""The manifest's file: an SQLite database in output/, read row by row as a build asks.
+
+At 5,000 releases the manifest holds 25,000 units, 60,000 file records and 5,000 entries
+of the site's lists. A correction touches a few dozen of them; reading all of them (tens of
+megabytes) cost more than the correction itself, and the memory grew with the archive. So
+each kind of record is a table with its key indexed, and `Table` is a mapping that reads a
+row when it is first asked for (or all of them, when it is iterated), keeps what was
+changed, and writes only that back, in one transaction: a crash or a full disk leaves the
+last saved state whole (SQLite's rollback journal), and the database file changes on disk
+with every save (its size, times and inode are what the quick file names).
+
+The sqlite3 module is part of Python: nothing to install. The file is briefing's own record
+in output/, read by no one else.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import weakref
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+if TYPE_CHECKING:
+    import sqlite3
+
+#: Changes whenever the tables or what their rows hold change.
+SCHEMA = 1
+
+_TABLES = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+CREATE TABLE units (key TEXT PRIMARY KEY, output TEXT, source TEXT, pages INTEGER,
+                    names TEXT, value BLOB);
+CREATE INDEX units_by_output ON units (output);
+CREATE INDEX units_by_source ON units (source);
+CREATE TABLE refs (file TEXT, unit TEXT, image INTEGER);
+CREATE INDEX refs_by_file ON refs (file);
+CREATE INDEX refs_by_unit ON refs (unit);
+CREATE TABLE written (name TEXT PRIMARY KEY, unit TEXT, sha TEXT);
+CREATE INDEX written_by_unit ON written (unit);
+CREATE TABLE stats (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE published (key TEXT PRIMARY KEY, value BLOB);
+"""
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The database at `path` (which must exist), for reading and saving."""
+    return _open(f"file:{quote(os.fspath(path))}?mode=rw", uri=True)
+
+
+def create(path: Path) -> sqlite3.Connection:
+    """A new, empty database at `path` (an empty file, or none)."""
+    connection = _open(os.fspath(path))
+    connection.executescript(_TABLES)
+    return connection
+
+
+def close_all() -> None:
+    """Close every database this process opened (a command run within a longer-lived
+    process, as the tests do, leaves no file open in output/)."""
+    for connection in list(_connections):
+        connection.close()
+    _connections.clear()
+
+
+#: Every connection opened and not yet freed.
+_connections: weakref.WeakSet = weakref.WeakSet()
+
+
+def _open(name: str, uri: bool = False) -> sqlite3.Connection:
+    """(sqlite3 is imported here: a build with nothing to do never opens the database.)"""
+    import sqlite3
+
+    class Connection(sqlite3.Connection):
+        """(A subclass: sqlite3's own connections cannot be referred to weakly.)"""
+
+    connection = sqlite3.connect(name, uri=uri, isolation_level=None,
+                                 check_same_thread=False, factory=Connection)
+    connection.execute("PRAGMA journal_mode = DELETE")
+    _connections.add(connection)
+    return connection
+
+
+class Table(MutableMapping):
+    """One table of the database as a mapping of key → value, read lazily: a row is read
+    when first asked for, every row when the mapping is iterated (in the order the rows
+    were first written, as a dict keeps them). What is set or deleted is kept in memory
+    until `Manifest.save` writes it (`dirty`). Without a database, a plain mapping.
+
+    A read the database refuses (a damaged file) counts as no row, and `damaged` is set:
+    the manifest is then written anew, and what was lost is made again."""
+
+    def __init__(self, connection: sqlite3.Connection | None, name: str,
+                 decode: Callable[[bytes], object] = marshal.loads,
+                 values: dict | None = None):
+        self.connection, self.name, self.decode = connection, name, decode
+        #: Rows read or set. A key missing here and from `gone` is as the database has it.
+        self.cache: dict = {} if values is None else values
+        #: Keys deleted since the last save, and keys of rows known not to be there.
+        self.gone: set = set()
+        self._absent: set = set()
+        #: Keys set or deleted since the last save; those deleted and set again (a dict puts
+        #: them last: so are they written).
+        self.dirty: set = set()
+        self.moved: set = set()
+        self.whole = connection is None
+        #: Prefix → the keys the database had beginning with it (`under`).
+        self._under: dict[str, list] = {}
+        self.damaged = False
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _query(self, sql: str, parameters: Iterable = ()) -> list[tuple]:
+        import sqlite3  # (imported by `connect` already)
+
+        try:
+            return self.connection.execute(sql, tuple(parameters)).fetchall()
+        except sqlite3.DatabaseError:  # the file is damaged
+            self.damaged = True
+            return []
+
+    def _row(self, key):
+        rows = self._query(f"SELECT value FROM {self.name} WHERE key = ?", (key,))
+        if not rows:
+            self._absent.add(key)
+            return None
+        value = self.cache[key] = self.decode(rows[0][0])
+        return value
+
+    def __getitem__(self, key):
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
+            raise KeyError(key)
+        return found
+
+    def get(self, key, default=None):
+        found = self.cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        if self.whole or key in self.gone or key in self._absent:
+            return default
+        found = self._row(key)
+        return default if found is None else found
+
+    def __contains__(self, key) -> bool:
+        return self.get(key, _MISSING) is not _MISSING
+
+    def many(self, keys: Iterable) -> None:
+        """Read the rows of these keys at once (not those read already)."""
+        wanted = [k for k in keys if k not in self.cache and k not in self.gone and
+                  k not in self._absent]
+        if self.whole or not wanted:
+            return
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            rows = self._query(f"SELECT key, value FROM {self.name} WHERE key IN "
+                               f"({','.join('?' * len(part))})", part)
+            for key, value in rows:
+                self.cache[key] = self.decode(value)
+            self._absent.update(set(part) - self.cache.keys())
+
+    def under(self, prefixes: Iterable[str]) -> list:
+        """The keys that begin with one of `prefixes`, their rows read."""
+        found: list = []
+        prefixes = tuple(prefixes)
+        if self.whole:
+            return [key for key in self.cache if key.startswith(prefixes)]
+        cache, gone = self.cache, self.gone
+        for prefix in prefixes:
+            stored = self._under.get(prefix)
+            if stored is None:
+                stored = self._under[prefix] = []
+                # Keys are compared as text: every key beginning with the prefix sorts
+                # between it and the prefix with its last character one higher.
+                end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+                for key, value in self._query(f"SELECT key, value FROM {self.name} WHERE "
+                                              "key >= ? AND key < ?", (prefix, end)):
+                    stored.append(key)
+                    if key not in cache and key not in gone:
+                        cache[key] = self.decode(value)
+            found += [key for key in stored if key not in gone] if gone else stored
+        stored = set(found)
+        return found + [key for key in self.dirty if key in cache and key not in stored
+                        and key.startswith(prefixes)]
+
+    def load(self) -> dict:
+        """Every row (read once), in the order they were first written."""
+        if not self.whole:
+            rows = self._query(f"SELECT key, value FROM {self.name} ORDER BY rowid") \
+                if self.name != "meta" else []
+            every: dict = {}
+            cache, gone = self.cache, self.gone
+            for key, value in rows:
+                if key in gone:
+                    continue
+                found = cache.get(key, _MISSING)
+                every[key] = self.decode(value) if found is _MISSING else found
+            for key, value in cache.items():  # new since the last save: last
+                if key not in every:
+                    every[key] = value
+            # (Keys deleted and set again go last too.)
+            for key in [k for k in every if k in self.moved]:
+                every[key] = every.pop(key)
+            self.cache, self.whole = every, True
+        return self.cache
+
+    def __iter__(self) -> Iterator:
+        return iter(self.load())
+
+    def __len__(self) -> int:
+        return len(self.load())
+
+    def values(self):
+        return self.load().values()
+
+    def items(self):
+        return self.load().items()
+
+    def keys(self):
+        return self.load().keys()
+
+    # --- changing -------------------------------------------------------------------------
+
+    def __setitem__(self, key, value) -> None:
+        before = self.cache.get(key, _MISSING)
+        if before is value:
+            return
+        if key in self.gone:
+            self.gone.discard(key)
+            self.moved.add(key)
+        self.cache[key] = value
+        self._absent.discard(key)
+        if before is _MISSING or before != value:
+            self.dirty.add(key)
+
+    def __delitem__(self, key) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self.cache.pop(key, None)
+        self.gone.add(key)
+        self.dirty.add(key)
+
+    def pop(self, key, *default):
+        if key in self:
+            value = self.cache[key]
+            del self[key]
+            return value
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+    def update(self, other=(), /, **more) -> None:
+        for key, value in (other.items() if hasattr(other, "items") else other):
+            self[key] = value
+        for key, value in more.items():
+            self[key] = value
+
+    def replace_all(self, values: dict) -> None:
+        """Make the table hold `values` (what is the same object as its row is not
+        compared)."""
+        current = self.load()
+        for key in [k for k in current if k not in values]:
+            del self[key]
+        for key, value in values.items():
+            self[key] = value
+
+    def saved(self) -> None:
+        """What was changed is in the database now."""
+        self.dirty.clear()
+        self.moved.clear()
+        self.gone.clear()
+        self._under.clear()
+
+
+_MISSING = object()
