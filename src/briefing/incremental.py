@@ -316,11 +316,12 @@ class Manifest:
     connection: sqlite3.Connection | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name, decode in (("units", _entry), ("stats", marshal.loads),
-                             ("published", marshal.loads)):
-            table = getattr(self, name)
-            if not isinstance(table, store.Table):
-                setattr(self, name, store.Table(None, name, decode, dict(table)))
+        for name, table, decode in (("units", "unit_values", _entry),
+                                    ("stats", "stats", marshal.loads),
+                                    ("published", "published", marshal.loads)):
+            found = getattr(self, name)
+            if not isinstance(found, store.Table):
+                setattr(self, name, store.Table(None, table, decode, dict(found)))
 
     @property
     def tables(self) -> tuple[store.Table, store.Table, store.Table]:
@@ -347,7 +348,7 @@ class Manifest:
         except (sqlite3.Error, ValueError, EOFError, TypeError, KeyError):
             connection.close()
             return cls()
-        manifest = cls(**values, units=store.Table(connection, "units", _entry),
+        manifest = cls(**values, units=store.Table(connection, "unit_values", _entry),
                        stats=store.Table(connection, "stats"),
                        published=store.Table(connection, "published"),
                        connection=connection)
@@ -423,14 +424,19 @@ class Manifest:
                 execute(f"DELETE FROM written WHERE unit IN ({marks})", part)
             gone = [(key,) for key in changed if key in units.gone or key in units.moved]
             many("DELETE FROM units WHERE key = ?", gone)
+            many("DELETE FROM unit_values WHERE key = ?", gone)
             # (In the order they were made: so are they read back, as a dict keeps them.)
             present = [units.cache[key] for key in units.cache if key in units.dirty]
-            many("INSERT INTO units (key, output, source, pages, names, value) "
-                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            # (What most questions ask of a unit apart from its fingerprints: a narrow
+            # table is read quickly.)
+            many("INSERT INTO units (key, output, source, pages, names) "
+                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                  "output = excluded.output, source = excluded.source, "
-                 "pages = excluded.pages, names = excluded.names, value = excluded.value",
-                 [(e.key, e.output, e.source, e.pages, "\n".join(e.files),
-                   marshal.dumps(_as_tuple(e))) for e in present])
+                 "pages = excluded.pages, names = excluded.names",
+                 [(e.key, e.output, e.source, e.pages, "\n".join(e.files)) for e in present])
+            many("INSERT INTO unit_values (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                 "DO UPDATE SET value = excluded.value",
+                 [(e.key, marshal.dumps(_as_tuple(e))) for e in present])
             many("INSERT INTO refs (file, unit, image) VALUES (?, ?, ?)",
                  [(name, e.key, 0) for e in present for name in _family(e)] +
                  [(name, e.key, 1) for e in present for name in e.images])

@@ -3,11 +3,12 @@ without reading the manifest.
 
 At 5,000 releases the manifest holds 25,000 units and 60,000 file records (86 MB of
 database), while a build with nothing to do needs only the fingerprints of its inputs and
-the size, times and inode of every file it wrote, in one read. A build that found nothing changed (having read the whole manifest)
-writes exactly these to `output/.briefing-quick`; the next build reads them first. The
-file names the manifest it was made from (its size, times and inode): once any build has
-written the manifest, it is void. Its first record (fingerprints) is all that a
-build with changes reads of it; it then goes on with the manifest, keeping what it hashed.
+the size, times and inode of every file it wrote, in one read. Every build that vouched for
+every output writes exactly these to `output/.briefing-quick`; the next build reads them
+first. The file names the manifest it was made from (its size, times and inode): once any
+other build has written the manifest, it is void. Its first record (fingerprints) is all
+that a build with changes reads of it; it then goes on with the manifest, keeping what it
+hashed.
 """
 
 from __future__ import annotations

@@ -27,12 +27,13 @@ if TYPE_CHECKING:
     import sqlite3
 
 #: Changes whenever the tables or what their rows hold change.
-SCHEMA = 1
+SCHEMA = 2
 
 _TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
 CREATE TABLE units (key TEXT PRIMARY KEY, output TEXT, source TEXT, pages INTEGER,
-                    names TEXT, value BLOB);
+                    names TEXT);
+CREATE TABLE unit_values (key TEXT PRIMARY KEY, value BLOB);
 CREATE INDEX units_by_output ON units (output);
 CREATE INDEX units_by_source ON units (source);
 CREATE TABLE refs (file TEXT, unit TEXT, image INTEGER);
