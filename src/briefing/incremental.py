@@ -374,7 +374,14 @@ class Manifest:
             else:
                 if not self.unchanged_on_disk(path):
                     self.project = self.basis = self.log = None
-                self._write_changes(self.connection)
+                try:
+                    self._write_changes(self.connection)
+                except sqlite3.DatabaseError as exc:
+                    if isinstance(exc, sqlite3.OperationalError):
+                        raise  # a full disk, a lock: the file itself is sound
+                    # Damaged where no read went: what this run knows is written anew.
+                    self.project = self.basis = self.log = None
+                    self._write_whole(path)
         except sqlite3.Error as exc:
             full = "full" in str(exc)
             raise OSError(errno.ENOSPC if full else errno.EIO, os.strerror(
