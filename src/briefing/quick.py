@@ -63,6 +63,7 @@ class Quick:
         if self._rest_record is None:
             rest = next(self._rest, (None,))[0]
             self._rest_record = rest if isinstance(rest, tuple) and len(rest) == 4 else ()
+            self._rest = iter(())  # (it holds the file's bytes: 8 MB at 5,000 releases)
         return self._rest_record or None
 
     def last(self) -> tuple | None:
