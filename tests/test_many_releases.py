@@ -446,6 +446,37 @@ def test_the_manifest_saves_what_changed_and_survives_a_crash(project, monkeypat
     assert build(root).noop
 
 
+def test_a_manifest_damaged_where_a_build_reads_it_is_made_anew(project):
+    """A page of the manifest that cannot be read is not taken for »no such unit«: the
+    build that finds it vouches for nothing and leaves an empty manifest, so the next one
+    makes every output again (as after a lost manifest), and the one after has nothing
+    to do."""
+    import sqlite3
+
+    root = project({f"content/{n}.md": RELEASE.replace("Testmitteilung", f"Nr {n}")
+                    for n in "abcdefgh"})
+    assert build(root).exit_code() == 0
+    path = root / "output" / ".briefing-manifest"
+    with sqlite3.connect(path) as connection:
+        (page,) = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = "
+                                     "'unit_values'").fetchone()
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * size:page * size] = b"\xff" * size
+    path.write_bytes(bytes(data))
+    (root / "content" / "a.md").write_text(RELEASE.replace("Testmitteilung", "Neu"),
+                                           encoding="utf-8")
+    assert build(root).exit_code() == 0
+    state = _manifest(root)
+    assert state.project is None and not dict(state.units)
+    again = build(root)
+    assert again.exit_code() == 0 and not again.noop
+    assert sorted(o.display_path for o in again.outcomes if not o.unchanged) == \
+        [f"content/{n}.md" for n in "abcdefgh"]
+    assert build(root).noop
+
+
 def test_what_is_saved_is_what_the_build_holds(project, monkeypatch):
     """A build writes only the rows it changed (it does not compare every one of
     thousands): read back, the manifest is what the build held when it saved — after a

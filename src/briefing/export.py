@@ -92,9 +92,10 @@ def make(part: Part, context) -> Made:
         year = int(year)
         if month:
             data |= {"jahr": year, "monat": int(month),
-                     "pressemitteilungen": _entries(part.records, context)}
+                     "pressemitteilungen": _entries(context.whole(part.records), context)}
         elif part.records:
-            data |= {"jahr": year, "pressemitteilungen": _entries(part.records, context)}
+            data |= {"jahr": year,
+                     "pressemitteilungen": _entries(context.whole(part.records), context)}
         else:  # a long year: its months
             groups = _groups(context.records())
             months = _months(groups, _years(groups).get(year, []))
@@ -105,7 +106,7 @@ def make(part: Part, context) -> Made:
         made.add(f"{PUBLIC}/{year_file(year, int(month) if month else None)}",
                  json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return made
-    data |= {"pressemitteilungen": _entries(part.records, context),
+    data |= {"pressemitteilungen": _entries(context.whole(part.records), context),
              "archiv": [{"jahr": year, "anzahl": len(slugs),
                          "adresse": base + year_file(year)}
                         for year, slugs in _years(_groups(context.records())).items()]}

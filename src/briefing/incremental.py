@@ -301,6 +301,8 @@ class Manifest:
     #: Package key → its entry in the site's lists (archive, feed, JSON), for every
     #: package on the public web: the site is made from these, not from every release.
     published: MutableMapping[str, dict] = field(default_factory=dict)
+    #: The same entries as `outputs.listed` (what the site's parts are cut by).
+    listed: MutableMapping[str, dict] = field(default_factory=dict)
 
     #: File path → [size, mtime_ns, ctime_ns, inode, SHA-256] when last hashed (`Digests`).
     stats: MutableMapping[str, list] = field(default_factory=dict)
@@ -318,14 +320,15 @@ class Manifest:
     def __post_init__(self) -> None:
         for name, table, decode in (("units", "unit_values", _entry),
                                     ("stats", "stats", marshal.loads),
-                                    ("published", "published", marshal.loads)):
+                                    ("published", "published", marshal.loads),
+                                    ("listed", "listed", marshal.loads)):
             found = getattr(self, name)
             if not isinstance(found, store.Table):
                 setattr(self, name, store.Table(None, table, decode, dict(found)))
 
     @property
-    def tables(self) -> tuple[store.Table, store.Table, store.Table]:
-        return self.units, self.stats, self.published
+    def tables(self) -> tuple[store.Table, ...]:
+        return self.units, self.stats, self.published, self.listed
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -333,7 +336,8 @@ class Manifest:
         version. Only its single values are read now."""
         import sqlite3
 
-        if not path.is_file():
+        loaded = stat_key(path)  # (before reading: a save meanwhile makes it reload)
+        if loaded is None:
             return cls()
         try:
             connection = store.connect(path)
@@ -351,8 +355,9 @@ class Manifest:
         manifest = cls(**values, units=store.Table(connection, "unit_values", _entry),
                        stats=store.Table(connection, "stats"),
                        published=store.Table(connection, "published"),
+                       listed=store.Table(connection, "listed"),
                        connection=connection)
-        manifest.loaded = stat_key(path)
+        manifest.loaded = loaded
         return manifest
 
     def unchanged_on_disk(self, path: Path) -> bool:
@@ -361,34 +366,46 @@ class Manifest:
 
     def save(self, path: Path) -> None:
         """Write what changed since it was loaded (or last saved), in one transaction. A
-        manifest with no file yet, or one found damaged, is written whole to a new file
-        that then replaces the old one. If another build wrote the file since this one was
-        loaded, the changes go on top of it, but vouch for nothing: the next build looks
-        at every unit. Raises OSError when the machine refuses (the file stays as it was)."""
+        manifest with no file yet is written whole to a new file that then replaces the
+        old one; so is one the process may not write to (it is replaced). A manifest
+        found damaged is replaced by an empty one, as an unreadable one was read: what
+        this run decided from it may miss what it could not read, so the next build
+        makes everything. If another build wrote the file since this one was loaded, the
+        changes go on top of it, but vouch for nothing: the next build looks at every
+        unit. Raises OSError when the machine refuses (the file stays as it was)."""
         import sqlite3
 
-        damaged = any(table.damaged for table in self.tables)
         try:
-            if self.connection is None or damaged:
+            if any(table.damaged for table in self.tables):
+                self._forget_all()
+            if self.connection is None or not self.tables[0].connection:
                 self._write_whole(path)
             else:
                 if not self.unchanged_on_disk(path):
                     self.project = self.basis = self.log = None
                 try:
                     self._write_changes(self.connection)
-                except sqlite3.DatabaseError as exc:
-                    if isinstance(exc, sqlite3.OperationalError):
-                        raise  # a full disk, a lock: the file itself is sound
-                    # Damaged where no read went: what this run knows is written anew.
-                    self.project = self.basis = self.log = None
+                except sqlite3.OperationalError as exc:
+                    if "readonly" not in str(exc):
+                        raise  # a full disk, a lock: the file itself is as it was
+                    self._write_whole(path)
+                except sqlite3.DatabaseError:  # damaged where no read went
+                    self._forget_all()
                     self._write_whole(path)
         except sqlite3.Error as exc:
-            full = "full" in str(exc)
-            raise OSError(errno.ENOSPC if full else errno.EIO, os.strerror(
-                errno.ENOSPC if full else errno.EIO), str(path)) from exc
+            code = errno.ENOSPC if "full" in str(exc) else errno.EIO
+            raise OSError(code, os.strerror(code), str(path)) from exc
         for table in self.tables:
             table.saved()
         self.loaded = stat_key(path)
+
+    def _forget_all(self) -> None:
+        """Nothing of the last builds: every table empty, nothing vouched for."""
+        self.project = self.basis = self.log = self.expires = None
+        self.problems, self.failed = [], {}
+        for name, table in zip(("units", "stats", "published", "listed"), self.tables,
+                               strict=True):
+            setattr(self, name, store.Table(None, table.name, table.decode))
 
     def _write_whole(self, path: Path) -> None:
         for table in self.tables:
@@ -419,7 +436,7 @@ class Manifest:
     def _write_changes(self, connection: sqlite3.Connection) -> None:
         import sqlite3
 
-        units, stats, published = self.tables
+        units, *others = self.tables
         execute, many = connection.execute, connection.executemany
         execute("BEGIN IMMEDIATE")
         try:
@@ -449,7 +466,7 @@ class Manifest:
                  [(name, e.key, 1) for e in present for name in e.images])
             many("INSERT OR REPLACE INTO written (name, unit, sha) VALUES (?, ?, ?)",
                  [(name, e.key, sha) for e in present for name, (sha, _) in e.files.items()])
-            for table in (stats, published):
+            for table in others:
                 keys = [key for key in table.cache if key in table.dirty]
                 many(f"DELETE FROM {table.name} WHERE key = ?",
                      [(k,) for k in table.dirty if k in table.gone or k in table.moved])

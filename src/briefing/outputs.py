@@ -100,6 +100,20 @@ class Part:
     shape: str = ""
 
 
+#: The fields of an entry in the site's lists that decide which part shows it and where
+#: (`listed`); its whole entry is read only when a part showing it is made (`Context.whole`).
+LISTED = ("slug", "datum", "aktualisiert", "veroeffentlicht", "original", "termin",
+          "zurueckgezogen", "fingerprint")
+#: In a listed entry: the key of its package.
+ENTRY = "eintrag"
+
+
+def listed(key: str, record: dict) -> dict:
+    """What the site's parts are cut by of a package's entry (with its fingerprint)."""
+    record_fingerprint(record)
+    return {ENTRY: key, **{name: record.get(name) for name in LISTED}}
+
+
 def record_fingerprint(record: dict) -> str:
     """The fingerprint of a package's entry in the site's lists (kept in the entry)."""
     found = record.get("fingerprint")
@@ -147,4 +161,6 @@ class Context(Protocol):
     def state(self, package): ...
     def has(self, output: str, package) -> bool: ...
     def languages(self, package) -> list: ...
+    #: Every public package's entry as `listed`; `whole`: the whole entries of some.
     def records(self) -> list[dict]: ...
+    def whole(self, records) -> list[dict]: ...

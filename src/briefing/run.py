@@ -29,6 +29,7 @@ from .lifecycle import CORRECTED, PUBLISHED, with_numbers
 from .model import Document
 from .outputs import (
     DOCUMENT,
+    ENTRY,
     OUTPUTS,
     OUTPUTS_BY_NAME,
     PACKAGE,
@@ -36,6 +37,7 @@ from .outputs import (
     Made,
     Output,
     Part,
+    listed,
     record_fingerprint,
 )
 from .packages import VERSION_FOLDER, Package, State, families, packages, unclaimed
@@ -81,18 +83,49 @@ def _documents(unit) -> list:
 FEW_PAGES = 4
 
 
-class _Records(dict):
-    """Package key → its entry in the site's lists, with a version that changes with it."""
+class _Records:
+    """Package key → its entry in the site's lists, with a version that changes with it.
+    Every entry as `outputs.listed` (what the parts of the site are cut by: at 5,000
+    releases 5,000 small ones); a whole entry is read from the manifest only for a part
+    that is made. What this run changed is kept apart until `save_to` (a check changes
+    nothing)."""
 
-    version = 0
+    def __init__(self, manifest) -> None:
+        self.version = 0
+        self._whole = manifest.published
+        self.light: dict[str, dict] = dict(manifest.listed.load())
+        #: Key → the new entry, or None when it left.
+        self.changed: dict[str, dict | None] = {}
 
-    def __setitem__(self, key, value) -> None:
+    def __setitem__(self, key: str, record: dict) -> None:
         self.version += 1
-        super().__setitem__(key, value)
+        self.changed[key] = record
+        self.light[key] = listed(key, record)
 
-    def pop(self, *args):
+    def pop(self, key: str, default=None):
         self.version += 1
-        return super().pop(*args)
+        if key in self.light:
+            self.changed[key] = None
+        return self.light.pop(key, default)
+
+    def values(self):
+        return self.light.values()
+
+    def whole(self, records) -> list[dict]:
+        """The whole entries of these listed ones."""
+        keys = [record[ENTRY] for record in records]
+        self._whole.many(key for key in keys if key not in self.changed)
+        return [self.changed.get(key) or self._whole[key] for key in keys]
+
+    def save_to(self, manifest) -> None:
+        for key, record in self.changed.items():
+            if record is None:
+                manifest.published.pop(key, None)
+                manifest.listed.pop(key, None)
+            else:
+                manifest.published[key] = record
+                manifest.listed[key] = self.light[key]
+        self.changed = {}
 
 
 class Run:
@@ -145,7 +178,7 @@ class Run:
         self.failed: set[str] = set()
         #: Packages whose files stay as they were (a document failed).
         self.kept: set[str] = set()
-        self.published = _Records(staleness.manifest.published)
+        self.published = _Records(staleness.manifest)
         #: Output name → (the `published` version, its parts): the shared pages' units
         #: are asked for several times a run; at thousands of releases each costs a sort.
         self._parts: dict[str, tuple[int, list]] = {}
@@ -265,6 +298,9 @@ class Run:
 
     def records(self) -> list[dict]:
         return list(self.published.values())
+
+    def whole(self, records) -> list[dict]:
+        return self.published.whole(records)
 
     def versions(self, package: Package) -> list[dict]:
         """The log's publications and corrections of a package, oldest first."""
@@ -871,7 +907,7 @@ class Run:
     def save(self, complete: bool) -> None:
         try:
             outcomes = self.report.outcomes
-            self.staleness.manifest.published.replace_all(self.published)
+            self.published.save_to(self.staleness.manifest)
             failed_units = {key.partition(":")[2] for key in self.failed}
             self.staleness.save(self.report.problems, {o.display_path for o in outcomes
                                                        if not o.ok and not o.kit} |

@@ -153,7 +153,7 @@ def _start(records: list[dict], context, language: str, publisher, made: Made) -
 
     config = context.config
     locale = language.replace("-", "_")
-    newest = by_year(_newest_first(records)[:config.newest])
+    newest = by_year(context.whole(_newest_first(records)[:config.newest]))
     listing = [{"number": year, "months": _months(found, locale, "")}
                for year, found in newest.items()]
     years = [{"number": year, "count": len(found), "href": f"{ARCHIVE}/{year}.html"}
@@ -177,14 +177,14 @@ def _year(part: Part, context) -> Made:
     years = list(everything)
     values = common(language, publisher, config.quotes, False, IN_ARCHIVE)
     if month_number:  # one month of a long year
-        (month,) = _months(part.records, locale, "../")
+        (month,) = _months(context.whole(part.records), locale, "../")
         html = render(context.env, YEAR_TEMPLATE, config, made.problems, year=year,
                       years=years, months=[month], month=month, paged=False, count=0,
                       **values)
         if html is not None:
             made.add(f"{PUBLIC}/{part.key}.html", html)
         return made
-    records = part.records or everything.get(year, [])
+    records = context.whole(part.records or everything.get(year, []))
     paged = len(records) > MONTH_PAGES
     months = _months(records, locale, "../")
     for month in months if paged else []:
@@ -211,8 +211,9 @@ def _feed(records: list[dict], context, language: str, publisher, made: Made) ->
                 "published": stamp(r), "updated": stamp(r, "aktualisiert"),
                 "pdf": r["dokumente"][0]["pdf"],
                 "summary": r.get("vorspann") or r["zusammenfassung"]}
-               for r in sorted(records, key=lambda r: (_last_changed(r), r["slug"]),
-                               reverse=True)[:context.config.newest]]
+               for r in context.whole(sorted(records, key=lambda r: (_last_changed(r),
+                                                                     r["slug"]),
+                                             reverse=True)[:context.config.newest])]
     updated = max(e["updated"] for e in entries) if entries else \
         dt.datetime(2000, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return render(context.env, FEED_TEMPLATE, context.config, made.problems, language,

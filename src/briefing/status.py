@@ -73,8 +73,8 @@ def project_status(paths: Paths) -> list[State]:
             states.append(State("neu", source, REASONS["new"]))
         else:
             reasons = [None if looked_at is not None and source not in looked_at else
-                       staleness.recorded_reason(manifest.units[row.key])
-                       for row in entries[source]]
+                       staleness.recorded_reason(entry) if (entry := manifest.units.get(
+                           row.key)) is not None else "new" for row in entries[source]]
             changed = next((r for r in reasons if r), None)
             outputs = ", ".join(f"output/{name}" for row in entries[source]
                                 for name in row.names)

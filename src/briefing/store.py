@@ -23,11 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from .errors import MachineError
+
 if TYPE_CHECKING:
     import sqlite3
 
 #: Changes whenever the tables or what their rows hold change.
-SCHEMA = 2
+SCHEMA = 3
 
 _TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
@@ -43,16 +45,17 @@ CREATE TABLE written (name TEXT PRIMARY KEY, unit TEXT, sha TEXT);
 CREATE INDEX written_by_unit ON written (unit);
 CREATE TABLE stats (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE published (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE listed (key TEXT PRIMARY KEY, value BLOB);
 """
 
 def connect(path: Path) -> sqlite3.Connection:
     """The database at `path` (which must exist), for reading and saving."""
-    return _open(f"file:{quote(os.fspath(path))}?mode=rw", uri=True)
+    return _open(f"file:{quote(os.fsencode(path))}?mode=rw", uri=True, shown=path)
 
 
 def create(path: Path) -> sqlite3.Connection:
     """A new, empty database at `path` (an empty file, or none)."""
-    connection = _open(os.fspath(path))
+    connection = _open(os.fspath(path), shown=path)
     connection.executescript(_TABLES)
     return connection
 
@@ -69,15 +72,18 @@ def close_all() -> None:
 _connections: weakref.WeakSet = weakref.WeakSet()
 
 
-def _open(name: str, uri: bool = False) -> sqlite3.Connection:
-    """(sqlite3 is imported here: a build with nothing to do never opens the database.)"""
+def _open(name: str, shown: Path, uri: bool = False) -> sqlite3.Connection:
+    """(sqlite3 is imported here: a build with nothing to do never opens the database.)
+    A save of thousands of rows takes a second or two: a reader waits for it (`timeout`)."""
     import sqlite3
 
     class Connection(sqlite3.Connection):
         """(A subclass: sqlite3's own connections cannot be referred to weakly.)"""
 
-    connection = sqlite3.connect(name, uri=uri, isolation_level=None,
+    connection = sqlite3.connect(name, uri=uri, isolation_level=None, timeout=60,
                                  check_same_thread=False, factory=Connection)
+    #: The file as staff know it, for messages (`output/.briefing-manifest`).
+    connection.shown = f"{shown.parent.name}/{shown.name}"
     connection.execute("PRAGMA journal_mode = DELETE")
     _connections.add(connection)
     return connection
@@ -105,6 +111,8 @@ class Table(MutableMapping):
         #: them last: so are they written).
         self.dirty: set = set()
         self.moved: set = set()
+        #: Keys set (new, or deleted and set again) in the order a dict would have them.
+        self._order: dict = {}
         self.whole = connection is None
         #: Prefix → the keys the database had beginning with it (`under`).
         self._under: dict[str, list] = {}
@@ -117,7 +125,12 @@ class Table(MutableMapping):
 
         try:
             return self.connection.execute(sql, tuple(parameters)).fetchall()
-        except sqlite3.DatabaseError:  # the file is damaged
+        except sqlite3.OperationalError as exc:  # the machine: a read error, a long lock
+            why = "ein anderer Lauf schreibt sie seit einer Minute" if "locked" in str(exc) \
+                else f"Lesefehler ({exc})"
+            raise MachineError(f"{self.connection.shown} kann nicht gelesen werden: {why}; "
+                               "versuchen Sie es erneut") from exc
+        except sqlite3.DatabaseError:  # the file is damaged: the manifest is made anew
             self.damaged = True
             return []
 
@@ -193,16 +206,14 @@ class Table(MutableMapping):
             every: dict = {}
             cache, gone = self.cache, self.gone
             for key, value in rows:
-                if key in gone:
+                if key in gone or key in self.moved:
                     continue
                 found = cache.get(key, _MISSING)
                 every[key] = self.decode(value) if found is _MISSING else found
-            for key, value in cache.items():  # new since the last save: last
-                if key not in every:
-                    every[key] = value
-            # (Keys deleted and set again go last too.)
-            for key in [k for k in every if k in self.moved]:
-                every[key] = every.pop(key)
+            # New since the last save, and deleted and set again: last, as set.
+            for key in self._order:
+                if key not in every and key in cache:
+                    every[key] = cache[key]
             self.cache, self.whole = every, True
         return self.cache
 
@@ -230,6 +241,9 @@ class Table(MutableMapping):
         if key in self.gone:
             self.gone.discard(key)
             self.moved.add(key)
+            self._order.pop(key, None)
+        if not self.whole:
+            self._order.setdefault(key, None)
         self.cache[key] = value
         self._absent.discard(key)
         if before is _MISSING or before != value:
@@ -271,6 +285,7 @@ class Table(MutableMapping):
         self.dirty.clear()
         self.moved.clear()
         self.gone.clear()
+        self._order.clear()
         self._under.clear()
 
 

@@ -60,6 +60,7 @@ def make(site, context) -> Made:
     language = config.defaults.language
     locale = language.replace("-", "_")
     for (year, week), records in weeks(context.records()).items():
+        records = context.whole(records)
         monday = dt.date.fromisocalendar(year, week, 1)
         span = f"{formatting.long_date(monday, locale)} – " \
                f"{formatting.long_date(monday + dt.timedelta(days=6), locale)}"

@@ -59,14 +59,15 @@ def make(week: Week, context) -> Made:
     publisher = config.defaults.publisher
     # The letterhead and the contact, as on the office's other documents.
     sender = SimpleNamespace(publisher=publisher, contact=config.defaults.contact)
+    records = context.whole(week.records)
     # Dated by its advisories: the same entries give the same bytes.
-    created = min(r["veroeffentlicht"] for r in week.records)[:10]
-    modified = max(r["aktualisiert"] for r in week.records)[:10]
+    created = min(r["veroeffentlicht"] for r in records)[:10]
+    modified = max(r["aktualisiert"] for r in records)[:10]
     html = render(context.env, TEMPLATE, config, made.problems, language,
                   title=title, week=week.number, year=week.year, span=span,
                   # Links only to a site with an address: a PDF has no place to be
                   # relative to.
-                  events=[event(r, locale, config.web_address) for r in week.records],
+                  events=[event(r, locale, config.web_address) for r in records],
                   linked=bool(config.web_address),
                   publisher=publisher, doc=sender, locale=locale,
                   quotes=quote_style_for(language, config.quotes),
