@@ -24,23 +24,26 @@ from .paths import Paths
 TEMP_PREFIX, TEMP_SUFFIX = ".", ".tmp"
 
 
-def _temporary(target: Path, data: bytes, mode: int, names: list[str]) -> str:
+def _temporary(target: Path, data: bytes | list[bytes], mode: int, names: list[str]) -> str:
     """`data` in a temporary file beside `target`, on disk; its name is added to `names`
     before anything is written (so the caller can remove it whatever happens)."""
     handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
                                          suffix=TEMP_SUFFIX, dir=target.parent)
     names.append(temp_name)
     with os.fdopen(handle, "wb") as temp:
-        temp.write(data)
+        if isinstance(data, list):  # in parts, not joined
+            temp.writelines(data)
+        else:
+            temp.write(data)
         temp.flush()
         os.fsync(temp.fileno())
     os.chmod(temp_name, mode)
     return temp_name
 
 
-def write_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `target` completely or not at all. Raises OSError (with the temporary
-    file removed) when the machine refuses."""
+def write_atomically(target: Path, data: bytes | list[bytes], mode: int = 0o644) -> None:
+    """Write `data` (or its parts, in order) to `target` completely or not at all. Raises
+    OSError (with the temporary file removed) when the machine refuses."""
     target.parent.mkdir(parents=True, exist_ok=True)
     names: list[str] = []
     try:

@@ -228,10 +228,11 @@ def unit_key(output: str, source: str) -> str:
 _FRAME = struct.Struct("<QI")
 
 
-def framed(record: tuple) -> bytes:
-    """A record as written: its length and CRC-32, then its bytes."""
+def framed(record: tuple) -> list[bytes]:
+    """A record as written: its length and CRC-32, then its bytes (apart: a record of
+    megabytes is not copied to be joined)."""
     data = marshal.dumps(record)
-    return _FRAME.pack(len(data), zlib.crc32(data)) + data
+    return [_FRAME.pack(len(data), zlib.crc32(data)), data]
 
 
 def read_records(data: bytes) -> Iterator[tuple[tuple, int]]:
