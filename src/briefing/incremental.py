@@ -25,7 +25,6 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field, replace
@@ -410,37 +409,19 @@ class Manifest:
 
     def _write_whole(self, path: Path) -> None:
         for table in self.tables:
-            table.load()  # (of a damaged file: what can still be read)
+            table.load()
             table.dirty = set(table.cache)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".briefing-manifest.", suffix=".tmp",
-                                        dir=path.parent)
-        os.close(handle)
-        try:
-            connection = store.create(Path(temp))
-            try:
-                self._write_changes(connection)
-            finally:
-                connection.close()
-            os.chmod(temp, 0o644)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.remove(temp)
-            raise
+        connection = store.replace_file(path, self._write_changes)
         if self.connection is not None:
             self.connection.close()
-        self.connection = store.connect(path)
+        self.connection = connection
         for table in self.tables:
             table.connection, table.damaged = self.connection, False
 
     def _write_changes(self, connection: sqlite3.Connection) -> None:
-        import sqlite3
-
         units, *others = self.tables
         execute, many = connection.execute, connection.executemany
-        execute("BEGIN IMMEDIATE")
-        try:
+        with store.transaction(connection):
             changed = sorted(units.dirty)
             for start in range(0, len(changed), 500):
                 part = changed[start:start + 500]
@@ -468,21 +449,9 @@ class Manifest:
             many("INSERT OR REPLACE INTO written (name, unit, sha) VALUES (?, ?, ?)",
                  [(name, e.key, sha) for e in present for name, (sha, _) in e.files.items()])
             for table in others:
-                keys = [key for key in table.cache if key in table.dirty]
-                many(f"DELETE FROM {table.name} WHERE key = ?",
-                     [(k,) for k in table.dirty if k in table.gone or k in table.moved])
-                many(f"INSERT INTO {table.name} (key, value) VALUES (?, ?) ON CONFLICT "
-                     "(key) DO UPDATE SET value = excluded.value",
-                     [(key, marshal.dumps(table.cache[key])) for key in keys])
-            meta = {"format": (FORMAT, store.SCHEMA),
-                    **{name: getattr(self, name) for name in _META}}
-            many("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
-                 [(name, marshal.dumps(value)) for name, value in meta.items()])
-            execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                execute("ROLLBACK")
-            raise
+                store.write_rows(connection, table)
+            store.write_meta(connection, {"format": (FORMAT, store.SCHEMA),
+                                          **{name: getattr(self, name) for name in _META}})
 
     # --- questions of many units ----------------------------------------------------------
 

@@ -15,6 +15,7 @@ in output/, read by no one else.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import weakref
@@ -53,11 +54,68 @@ def connect(path: Path) -> sqlite3.Connection:
     return _open(f"file:{quote(os.fsencode(path))}?mode=rw", uri=True, shown=path)
 
 
-def create(path: Path) -> sqlite3.Connection:
+def create(path: Path, schema: str = _TABLES) -> sqlite3.Connection:
     """A new, empty database at `path` (an empty file, or none)."""
     connection = _open(os.fspath(path), shown=path)
-    connection.executescript(_TABLES)
+    connection.executescript(schema)
     return connection
+
+
+def replace_file(path: Path, write: Callable[[sqlite3.Connection], None],
+                 schema: str = _TABLES) -> sqlite3.Connection:
+    """A new database written by `write` in a temporary file beside `path` that then
+    replaces it (a crash leaves the old one); connected."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name.lstrip('.')}.", suffix=".tmp",
+                                    dir=path.parent)
+    os.close(handle)
+    try:
+        connection = create(Path(temp), schema)
+        try:
+            write(connection)
+        finally:
+            connection.close()
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(temp)
+        raise
+    return connect(path)
+
+
+@contextlib.contextmanager
+def transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """Everything written within, or (an exception) nothing."""
+    import sqlite3
+
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            connection.execute("ROLLBACK")
+        raise
+
+
+def write_rows(connection: sqlite3.Connection, table: Table) -> None:
+    """What was set or deleted in `table` since it was read, in its database table (of
+    a key and a value, marshalled), in the order set (as a dict would keep them)."""
+    many = connection.executemany
+    many(f"DELETE FROM {table.name} WHERE key = ?",
+         [(key,) for key in table.dirty if key in table.gone or key in table.moved])
+    many(f"INSERT INTO {table.name} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+         "SET value = excluded.value",
+         [(key, marshal.dumps(value)) for key, value in table.cache.items()
+          if key in table.dirty])
+
+
+def write_meta(connection: sqlite3.Connection, meta: dict) -> None:
+    connection.executemany("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                           [(name, marshal.dumps(value)) for name, value in meta.items()])
 
 
 def close_all() -> None:
