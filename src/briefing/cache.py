@@ -10,8 +10,9 @@ and is dropped when any of these changes. Typeset front-matter texts are kept th
 (`typography.typeset` is a pure function of the text, the quotation style and the
 language).
 
-The cache is a file per project in the user's cache folder (`files.cache_dir`), outside
-the project: content cannot plant one, and the texts it holds (internal notes, internal
+The cache is an SQLite database per project in the user's cache folder
+(`files.cache_dir`), outside the project, read row by row as a build asks and written
+back row by row: content cannot plant one, and the texts it holds (internal notes, internal
 documents) are nowhere near output/. Only a build writes it (`check` reads it); a cache
 that cannot be read is simply made again, and one unused for `KEEP_DAYS` is removed.
 """
@@ -20,24 +21,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import pickle
 from pathlib import Path
 
+from . import store
 from .files import bulk_read, cache_dir, stat_key, write_atomically
 from .incremental import digest
 
 #: Raised when the layout of what is stored changes.
-FORMAT = 2
+FORMAT = 3
 KEEP_DAYS = 30
-#: Parsing one content file costs about as much as writing this many cached documents,
-#: reading and hashing one about as much as this many (measured at 5,000 one-page
-#: releases: 16 µs to write one, 0.6 ms to parse one, 30 µs to hash one).
-PARSE_PER_WRITE, READ_PER_WRITE = 40, 2
 
 
 def _place(root: Path) -> Path:
     name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
-    return cache_dir() / "dokumente" / f"{name}.pickle"
+    return cache_dir() / "dokumente" / f"{name}.sqlite"
 
 
 def context(config, final: bool) -> str:
@@ -84,21 +83,32 @@ def _write(path: Path, data: dict) -> None:
         write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+#: The document cache's tables: a document by its content file (shown), a typeset text by
+#: (text, style, language), marshalled.
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+CREATE TABLE documents (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE typeset (key BLOB PRIMARY KEY, value BLOB);
+"""
+#: A build that reads more documents than this reads every typeset text at once.
+_MANY = 50
+
+
 class DocumentCache:
+    """The documents and typeset texts of the last builds, in a database per project (a
+    build of one family out of thousands reads that family's rows only, and writes back
+    only the rows it changed)."""
+
     def __init__(self, path: Path | None, key: str):
         self.path, self.key = path, key
         #: display path → (stat key, SHA-256, the pickled (document or None, problems)):
-        #: each unpickled only when read, so a build of one family out of thousands
-        #: (`project.load_project`, `family`) holds that family's documents only.
-        self.documents: dict[str, tuple] = {}
-        #: (text, style, language) → typeset text.
-        self.typeset: dict[tuple, str] = {}
+        #: each unpickled only when read.
+        self.documents = store.Table(None, "documents")
+        #: marshalled (text, style, language) → typeset text.
+        self.typeset = store.Table(None, "typeset")
         self._used: dict[str, tuple] = {}
-        self._typeset_used: dict[tuple, str] = {}
-        self.changed = False
-        #: What taking this run's files from the cache next time would save, in units of
-        #: writing one cached document (a file parsed, a file only touched: read again).
-        self.cost = 0
+        self._typeset_used: dict[bytes, str] = {}
+        self._connection = None
         if path is not None:
             self._load()
 
@@ -107,8 +117,31 @@ class DocumentCache:
         return cls(_place(config.root) if stored else None, context(config, final))
 
     def _load(self) -> None:
-        data = _read(self.path, self.key)
-        self.documents, self.typeset = data.get("documents", {}), data.get("typeset", {})
+        """The database, if it is of this context (else, as if there were none)."""
+        import sqlite3
+
+        try:
+            connection = store.connect(self.path)
+        except (sqlite3.Error, OSError):
+            return
+        try:
+            found = connection.execute("SELECT value FROM meta WHERE name = 'version'"
+                                       ).fetchone()
+            if found is None or marshal.loads(found[0]) != self.key:
+                raise ValueError("another context")
+        except (sqlite3.Error, ValueError, EOFError, TypeError):
+            connection.close()
+            return
+        self._connection = connection
+        self.documents = store.Table(connection, "documents")
+        self.typeset = store.Table(connection, "typeset")
+
+    def expect(self, displays: list[str]) -> None:
+        """These content files are read next: their rows at once (and, for many, every
+        typeset text)."""
+        self.documents.many(displays)
+        if len(displays) > _MANY:
+            self.typeset.load()
 
     def read(self, path: Path, display: str, make):
         """The (document, problems) of a content file: from the cache when the file is the
@@ -121,26 +154,23 @@ class DocumentCache:
         sha = _file_sha(path)
         if found is not None and found[1] == sha:
             result, kept = pickle.loads(found[2]), found[2]
-            self.cost += READ_PER_WRITE
         else:
             result = make(path, display)
             kept = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            self.cost += PARSE_PER_WRITE
         self._used[display] = (key, sha, kept)
-        self.changed = True
         return result
 
     def typeset_with(self, typeset):
         """`typeset` remembered across builds."""
 
         def cached(text: str, style, language: str) -> str:
-            key = (text, style, language)
+            key = marshal.dumps((text, (style.open, style.close, style.inner_open,
+                                        style.inner_close), language))
             result = self._typeset_used.get(key)
             if result is None:
                 result = self.typeset.get(key)
                 if result is None:
                     result = typeset(text, style, language)
-                    self.changed = True
                 self._typeset_used[key] = result
             return result
 
@@ -149,27 +179,62 @@ class DocumentCache:
     def carry_on(self) -> None:
         """For a long-lived caller (the preview): what this run read is what the next one
         finds, in memory."""
-        self.documents, self.typeset = self._used, self._typeset_used
-        self._used, self._typeset_used, self.changed, self.cost = {}, {}, False, 0
+        self.documents = store.Table(None, "documents", values=self._used)
+        self.typeset = store.Table(None, "typeset", values=self._typeset_used)
+        self._used, self._typeset_used = {}, {}
 
     def save(self, present: set[str] | None = None) -> None:
-        """Keep what this run used (files deleted since are dropped). `present`: the run
-        read only some of the content files (one family), these are all there are: the
-        others' documents are kept as they were."""
+        """Keep what this run used: the documents of the content files there are (`present`:
+        the run read only some of them, one family; None: it read every one), and the
+        typeset texts it used (and, after reading one family, every other too). Only the
+        rows that changed are written."""
         if self.path is None:
             return
-        documents, typeset = self._used, self._typeset_used
-        if present is not None:
-            documents = {name: found for name, found in self.documents.items()
-                         if name in present} | self._used
-            typeset = self.typeset | self._typeset_used
-        same_files = len(documents) == len(self.documents)
-        if same_files and (not self.changed or self.cost < len(documents)):
-            # Reading these few files again next time costs less than writing the cache
-            # of thousands now (a correction in a large archive).
+        documents, typeset = self.documents, self.typeset
+        keep = present if present is not None else self._used.keys()
+        for name in [n for n in documents.names() if n not in keep]:
+            del documents[name]
+        if present is None:
+            for key in [k for k in typeset.names() if k not in self._typeset_used]:
+                del typeset[key]
+        documents.update(self._used)
+        typeset.update(self._typeset_used)
+        if not documents.dirty and not typeset.dirty:
             return
-        _write(self.path, {"version": self.key, "documents": documents, "typeset": typeset})
-        _remove_unused(self.path.parent)
+        meta = {"version": self.key}
+
+        def write(connection) -> None:
+            with store.transaction(connection):
+                store.write_rows(connection, documents)
+                store.write_rows(connection, typeset)
+                store.write_meta(connection, meta)
+
+        import sqlite3
+
+        with contextlib.suppress(OSError, sqlite3.Error):  # a cache: made again next time
+            whole = self._connection is None or documents.connection is None or \
+                documents.damaged or typeset.damaged
+            if not whole:
+                try:
+                    write(self._connection)
+                except sqlite3.OperationalError:
+                    raise
+                except sqlite3.DatabaseError:  # damaged: written anew
+                    whole = True
+            if whole:  # a new one (of another context, damaged, or kept in memory)
+                for table in (documents, typeset):
+                    table.load()
+                    table.dirty = set(table.cache)
+                connection = store.replace_file(self.path, write, _SCHEMA)
+                if self._connection is not None:
+                    self._connection.close()
+                self._connection = connection
+                for table in (documents, typeset):
+                    table.connection = connection
+                self.path.with_suffix(".pickle").unlink(missing_ok=True)  # (of version 2)
+            documents.saved()
+            typeset.saved()
+            _remove_unused(self.path.parent)
 
 
 def _remove_unused(folder: Path) -> None:
@@ -177,7 +242,7 @@ def _remove_unused(folder: Path) -> None:
     import time
 
     oldest = time.time() - KEEP_DAYS * 86400
-    for path in folder.glob("*.pickle"):
+    for path in [*folder.glob("*.pickle"), *folder.glob("*.sqlite")]:
         with contextlib.suppress(OSError):
             if path.stat().st_mtime < oldest:
                 path.unlink()

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -328,26 +329,37 @@ _HEAD = re.compile(rb'\{"aktion": "[^"\\]*", "datei": "((?:[^"\\]|\\.)*)"')
 
 
 class _LogLines:
-    """The log's lines as bytes: megabytes at thousands of releases (as text, typographic
-    quotes would double them)."""
+    """The log's lines: the file's bytes and where each line begins and ends (megabytes at
+    thousands of releases; as one list of lines they cost a fifth more, and twice that
+    while it is made; as text, typographic quotes would double them)."""
 
     def __init__(self, paths: Paths):
         try:
             data = (paths.log_dir / LOG_FILE).read_bytes()
         except OSError:
             data = b""
+        self.data = data
+        self.spans = array("Q")
         # Lines end with "\n" only: JSON escapes it in texts (not U+2028, which
         # `splitlines` would split at).
-        self.lines = [line for line in data.split(b"\n") if line and not line.isspace()]
+        start, find, spans = 0, data.find, self.spans
+        while start < len(data):
+            end = find(b"\n", start)
+            if end < 0:
+                end = len(data)
+            if end > start and not data[start:end].isspace():
+                spans.append(start)
+                spans.append(end)
+            start = end + 1
 
     def __len__(self) -> int:
-        return len(self.lines)
+        return len(self.spans) // 2
 
     def __getitem__(self, index: int) -> bytes:
-        return self.lines[index]
+        return self.data[self.spans[2 * index]:self.spans[2 * index + 1]]
 
     def head(self, index: int) -> re.Match | None:
-        return _HEAD.match(self.lines[index])
+        return _HEAD.match(self.data, self.spans[2 * index], self.spans[2 * index + 1])
 
 
 def read_log(paths: Paths) -> list[dict]:

@@ -210,6 +210,7 @@ def _read_documents(config: Config, problems: list[Problem], cache: DocumentCach
     """The content files `files`, validated; the files that failed are `blocked`."""
     documents, blocked = [], set()
     content_dir = config.content_dir.resolve()
+    cache.expect([display for _, display, _ in files])
     for name, display, link in files:
         path = Path(name)
         if link and not path.resolve().is_relative_to(content_dir):  # a symlink leading out

@@ -256,6 +256,15 @@ class Table(MutableMapping):
         return found + [key for key in self.dirty if key in cache and key not in stored
                         and key.startswith(prefixes)]
 
+    def names(self) -> list:
+        """Every key, without reading the rows' values."""
+        if self.whole:
+            return list(self.cache)
+        stored = [key for (key,) in self._query(f"SELECT key FROM {self.name}")
+                  if key not in self.gone]
+        known = set(stored)
+        return stored + [key for key in self.cache if key not in known]
+
     def load(self) -> dict:
         """Every row (read once), in the order they were first written."""
         if not self.whole:
