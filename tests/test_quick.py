@@ -179,3 +179,36 @@ def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does
     assert made_from_the_last == read()
     assert "output/c.pdf" not in str(made_from_the_last[1])
     assert build(root, channels=True).noop
+
+
+NO_OP_WARM = """
+import sys
+from pathlib import Path
+from briefing.build import build
+report = build(Path(sys.argv[1]), channels=True, warm=True)
+print(report.noop, sorted(o.output.name for o in report.outcomes if o.ok and not o.unchanged))
+"""
+
+
+@pytest.mark.parametrize("damage", ["keiner", "gelöscht", "überschrieben"])
+def test_a_no_op_build_takes_the_setting_process_check(project, damage):
+    """`build(warm=True)` (the command line's): with no input changed, the build takes the
+    setting process's check of the files written (made meanwhile, on the other core):
+    nothing changed is a no-op; a PDF deleted or overwritten by hand is made again."""
+    import subprocess
+    import sys
+
+    root = project({"content/a.md": RELEASE,
+                    "content/b.md": RELEASE.replace("Testmitteilung", "Zweite")})
+    assert build(root, channels=True).exit_code() == 0
+    assert build(root, channels=True).noop  # the quick file of this state is written
+    pdf = root / "output" / "b.pdf"
+    if damage == "gelöscht":
+        pdf.unlink()
+    elif damage == "überschrieben":
+        data = pdf.read_bytes()
+        with open(pdf, "r+b") as file:  # same inode, same size: only the times say so
+            file.write(data[:-8] + b"%%kaputt")
+    run = subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root)], capture_output=True,
+                         text=True, timeout=300, check=True)
+    assert run.stdout.strip() == ("True []" if damage == "keiner" else "False ['b.pdf']")

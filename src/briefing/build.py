@@ -81,7 +81,9 @@ def build(
     engine = _setting_process(paths if channels and plain else None) if warm else None
     try:
         quick = Quick.load(paths) if plain else None
-        if quick is not None and (unchanged := quick.unchanged(channels)) is not None:
+        checked = engine.checked if engine is not None and channels and plain else None
+        if quick is not None and (unchanged := quick.unchanged(channels, checked)) \
+                is not None:
             report = report_unchanged(paths, *unchanged, on_outcome)
             report.seconds = time.perf_counter() - start
             return report

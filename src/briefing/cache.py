@@ -232,9 +232,10 @@ class DocumentCache:
                 for table in (documents, typeset):
                     table.connection = connection
                 self.path.with_suffix(".pickle").unlink(missing_ok=True)  # (of version 2)
+                # (Not on every save: the folder may hold thousands of old caches.)
+                _remove_unused(self.path.parent)
             documents.saved()
             typeset.saved()
-            _remove_unused(self.path.parent)
 
 
 def _remove_unused(folder: Path) -> None:

@@ -71,16 +71,25 @@ class Quick:
         rest = self.rest()
         return None if rest is None else (rest, self.staleness.manifest.stats)
 
-    def unchanged(self, channels: bool) -> tuple[Manifest, list[tuple]] | None:
+    def unchanged(self, channels: bool, checked: Callable[[], tuple | None] | None = None
+                  ) -> tuple[Manifest, list[tuple]] | None:
         """When nothing at all changed since (as `Staleness.unchanged_project` decides):
-        the last build's problems and failures, and `made_of` its PDFs; else None."""
+        the last build's problems and failures, and `made_of` its PDFs; else None.
+        `checked`: the answer of a process that checks the files written meanwhile
+        (`outputs_checked`, `setting.Worker.checked`), used if it checked them against this
+        file."""
         if not self.staleness.unchanged_project(channels, intact=lambda: True):
             return None  # (the files are looked at below, once the manifest is known)
         rest = self.rest()
         if rest is None or stat_key(self.paths.manifest) != self.mark:
             return None
         (names, records), problems, failed, made = rest
-        if not self._intact(names, records):
+        answer = checked() if checked is not None else None
+        if answer is not None and answer[0] == self.mark and answer[1] is None:
+            intact = not answer[3]
+        else:
+            intact = self._intact(names, records)
+        if not intact:
             return None  # (a file touched but the same: the manifest's way finds out)
         self._remember_rehashed(rest)
         return Manifest(problems=problems, failed=failed), made
