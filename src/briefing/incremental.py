@@ -490,6 +490,13 @@ class Manifest:
         return found + [Row(e.key, e.output, e.source, e.pages, list(e.files))
                         for e in self._changed_units() if e.output in outputs]
 
+    def sources(self) -> set[str]:
+        """The content file of every unit ("" for the site's)."""
+        if not self._stored():
+            return {e.source for e in self.units.values()}
+        return {source for (source,) in self._query("SELECT DISTINCT source FROM units")
+                if source is not None} | {e.source for e in self._changed_units()}
+
     def families(self, files: Iterable[str]) -> set[str]:
         """`files` with every content file of every unit made of, taking values from or
         showing one of them, transitively; an image only as shown, never reached."""

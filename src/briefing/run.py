@@ -115,7 +115,10 @@ class _Records:
         """The whole entries of these listed ones."""
         keys = [record[ENTRY] for record in records]
         self._whole.many(key for key in keys if key not in self.changed)
-        return [self.changed.get(key) or self._whole[key] for key in keys]
+        # (One the manifest cannot give is left out: it was damaged, and the next build
+        # makes everything again.)
+        return [found for key in keys
+                if (found := self.changed.get(key) or self._whole.get(key)) is not None]
 
     def save_to(self, manifest) -> None:
         for key, record in self.changed.items():

@@ -81,8 +81,10 @@ def project_status(paths: Paths) -> list[State]:
             states.append(State("veraltet", source, f"{outputs}: {REASONS[changed]}")
                           if changed else State("aktuell", source, outputs))
     present = set(sources)
-    # (A site-wide page is made of no one file.)
-    for row in manifest.rows(o.name for o in OUTPUTS_BY_NAME.values() if o.scope != SITE):
+    # (A site-wide page is made of no one file.) Only if some content file is gone.
+    gone = any(source and source not in present for source in manifest.sources())
+    for row in manifest.rows(o.name for o in OUTPUTS_BY_NAME.values()
+                             if o.scope != SITE and gone):
         if row.source and row.source not in present:
             states += [State("verwaist", f"output/{name}", f"{row.source} gibt es nicht "
                              "mehr; der nächste Lauf entfernt es") for name in row.names]

@@ -154,7 +154,9 @@ class Table(MutableMapping):
     until `Manifest.save` writes it (`dirty`). Without a database, a plain mapping.
 
     A read the database refuses (a damaged file) counts as no row, and `damaged` is set:
-    the manifest is then written anew, and what was lost is made again."""
+    the manifest is then replaced by an empty one (`Manifest.save`), the document cache
+    written anew. A read the machine refuses (an I/O error, a lock held too long) is a
+    MachineError."""
 
     def __init__(self, connection: sqlite3.Connection | None, name: str,
                  decode: Callable[[bytes], object] = marshal.loads,
