@@ -212,3 +212,27 @@ def test_a_no_op_build_takes_the_setting_process_check(project, damage):
     run = subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root)], capture_output=True,
                          text=True, timeout=300, check=True)
     assert run.stdout.strip() == ("True []" if damage == "keiner" else "False ['b.pdf']")
+
+
+@pytest.mark.parametrize("damage", ["gelöscht", "überschrieben"])
+def test_status_finds_a_damaged_output_through_the_quick_file(project, damage):
+    """`briefing status` checks the files written against the quick file (when it is of
+    the manifest): a PDF deleted or overwritten in place is out of date, the rest current."""
+    from briefing.status import project_status
+
+    root = project({"content/a.md": RELEASE,
+                    "content/b.md": RELEASE.replace("Testmitteilung", "Zweite")})
+    assert build(root, channels=True).exit_code() == 0
+    assert (root / "output" / ".briefing-quick").is_file()
+    pdf = root / "output" / "b.pdf"
+    if damage == "gelöscht":
+        pdf.unlink()
+    else:
+        data = pdf.read_bytes()
+        with open(pdf, "r+b") as file:  # same inode, same size: only the times say so
+            file.write(data[:-8] + b"%%kaputt")
+    states = {s.path: (s.state, s.why) for s in project_status(Paths(root))}
+    assert states["content/a.md"][0] == "aktuell"
+    assert states["content/b.md"] == ("veraltet", "output/b.pdf, output/b-pressemappe.pdf: "
+                                      "Ausgabedatei fehlt oder wurde verändert")
+    assert built(build(root, channels=True)) == ["b.pdf"]  # (made again)

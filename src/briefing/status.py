@@ -18,6 +18,7 @@ from .errors import ContentError, UsageError
 from .incremental import REASONS, Staleness
 from .outputs import OUTPUTS_BY_NAME, SITE
 from .paths import Paths, content_names
+from .quick import outputs_checked
 from .reader import read_meta
 
 #: A release's life: when a build publishes it; not approved; waiting for the approval of
@@ -59,8 +60,10 @@ def project_status(paths: Paths) -> list[State]:
     for problem in manifest.stored_problems():
         errors[problem.path] = errors.get(problem.path, 0) + problem.is_error
     # After a complete build, what did not change since is current without working it
-    # out unit by unit (thousands of releases).
-    touched = staleness.changed_files()
+    # out unit by unit (thousands of releases). The files written are checked against
+    # the quick file when it is of this manifest (45,000 records read at once at 5,000
+    # releases, not one by one).
+    touched = staleness.changed_files(outputs_checked(paths))
     # Only the units of what changed are looked at one by one.
     looked_at = None if touched is None else manifest.using(touched) | touched
     states = []
