@@ -802,3 +802,21 @@ def test_renaming_takes_along_files_with_errors_and_windows_line_ends(project, c
     code, _, err = run(root, capsys, "umbenennen", "pm", NEW)
     assert (code, err) == (0, [])
     assert f"pressemitteilung: {NEW}\r\n".encode() in (root / "content" / "b1.md").read_bytes()
+
+
+@pytest.mark.parametrize(("day", "when"), [("2062-12-14", "in der Zukunft"),
+                                           ("2016-12-14", "zurück")])
+def test_new_says_so_when_the_date_is_more_than_a_year_away(project, capsys, fixed_day, day,
+                                                            when):
+    """A year mistyped is not an error (an old release may be filed later), but staff
+    are told, with how to start again."""
+    root = project()
+    code, out, _ = run(root, capsys, "neu", "--datum", day, "Test")
+    name = f"content/{day}-pressemitteilung-test.md"
+    assert code == 0 and out[0] == f"angelegt  {name}"
+    year = day[:4]
+    assert out[1] == (f"Hinweis: der 14. Dezember {year} liegt mehr als ein Jahr {when}; "
+                      f"stimmt das Datum nicht, löschen Sie {name} und legen Sie den Entwurf "
+                      "neu an, z. B. mit --datum 2026-11-25.")
+    assert run(root, capsys, "neu", "--datum", "2027-11-25", "Nah")[1][1].startswith(
+        "Nächste Schritte")

@@ -236,15 +236,24 @@ def new_release(paths: Paths, title: str, day: str | None = None,
     text = template.format(title=_yaml_text(title), date=day.isoformat(),
                            long_date=german_long_date(day))
     _create(paths, target, text)
-    if taken is None:
-        return target, None
-    note = (f"Hinweis: {paths.show(taken)} gibt es schon, mit einem anderen Titel; der neue "
-            "Entwurf hat darum einen eigenen Namen, überschrieben wurde nichts.")
-    if DOCTYPES[kind].heads_package:
-        note += " Einen anderen Namen gibt " + as_typed(
-            f"»briefing umbenennen {paths.show(target)} NEU«.",
-            f"»make umbenennen ALT={paths.show(target)} NEU=…«.")
-    return target, note
+    notes = [_far(day, paths.show(target))] if abs((day - clock.today()).days) > 366 else []
+    if taken is not None:
+        note = (f"Hinweis: {paths.show(taken)} gibt es schon, mit einem anderen Titel; der "
+                "neue Entwurf hat darum einen eigenen Namen, überschrieben wurde nichts.")
+        if DOCTYPES[kind].heads_package:
+            note += " Einen anderen Namen gibt " + as_typed(
+                f"»briefing umbenennen {paths.show(target)} NEU«.",
+                f"»make umbenennen ALT={paths.show(target)} NEU=…«.")
+        notes.append(note)
+    return target, "\n".join(notes) or None
+
+
+def _far(day: dt.date, shown: str) -> str:
+    """The note for a date more than a year from today (a year mistyped: 2062, 2016)."""
+    when = "in der Zukunft" if day > clock.today() else "zurück"
+    return (f"Hinweis: der {german_long_date(day)} liegt mehr als ein Jahr {when}; stimmt das "
+            f"Datum nicht, löschen Sie {shown} und legen Sie den Entwurf neu an, z. B. mit "
+            + as_typed("--datum ", "DATUM=") + f"{clock.today().isoformat()}.")
 
 
 def _free_name(paths: Paths, prefix: str, title: str) -> tuple[Path, Path | None]:
