@@ -65,6 +65,18 @@ def make_project(root: Path, files: dict[str, str] | None = None, content: bool 
 APPROVER = "Bernd Prüfer"
 
 
+def damage(path: Path, how: str) -> None:
+    """A file a build wrote, damaged by hand: »gelöscht« (deleted) or »überschrieben«
+    (overwritten in place: same inode, same size, only the times say so); anything else
+    leaves it as it is."""
+    if how == "gelöscht":
+        path.unlink()
+    elif how == "überschrieben":
+        data = path.read_bytes()
+        with open(path, "r+b") as file:
+            file.write(data[:-8] + b"%%kaputt")
+
+
 def approve(root: Path, *names: str, by: str = APPROVER) -> None:
     """Approve content files (all that can be, without `names`) as `briefing freigeben`
     does: a release goes on the public web only approved."""

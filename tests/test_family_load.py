@@ -23,6 +23,7 @@ from briefing.paths import Paths
 from briefing.project import load_project
 
 from .conftest import RELEASE, approve, make_project
+from .conftest import damage as damage_by_hand
 from .pdftext import structure_text
 from .test_build import BRIEFING, RELEASE_WITH_PRIORITIES
 from .test_editions import ORIGINAL, fixture, translation
@@ -756,13 +757,7 @@ def test_the_setting_process_finds_the_output_by_the_quick_file(built, twins, da
     file the last build wrote; a PDF deleted (or overwritten) by hand is made again with
     the changed release's files."""
     assert (built / "output" / ".briefing-quick").is_file()  # written by the first build
-    pdf = built / "output" / "b3.pdf"
-    if damage == "gelöscht":
-        pdf.unlink()
-    else:
-        data = pdf.read_bytes()
-        with open(pdf, "r+b") as file:  # same inode, same size: only the times say so
-            file.write(data[:-8] + b"%%kaputt")
+    damage_by_hand(built / "output" / "b3.pdf", damage)
     _briefing_text(built)
     # What the setting process finds: from the quick file, the file not as written.
     from briefing.quick import outputs_checked

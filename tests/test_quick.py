@@ -13,6 +13,7 @@ from briefing.paths import Paths
 from briefing.quick import Quick
 
 from .conftest import RELEASE, approve
+from .conftest import damage as damage_by_hand
 from .test_lifecycle import EMBARGOED
 
 
@@ -202,13 +203,7 @@ def test_a_no_op_build_takes_the_setting_process_check(project, damage):
                     "content/b.md": RELEASE.replace("Testmitteilung", "Zweite")})
     assert build(root, channels=True).exit_code() == 0
     assert build(root, channels=True).noop  # the quick file of this state is written
-    pdf = root / "output" / "b.pdf"
-    if damage == "gelöscht":
-        pdf.unlink()
-    elif damage == "überschrieben":
-        data = pdf.read_bytes()
-        with open(pdf, "r+b") as file:  # same inode, same size: only the times say so
-            file.write(data[:-8] + b"%%kaputt")
+    damage_by_hand(root / "output" / "b.pdf", damage)
     run = subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root)], capture_output=True,
                          text=True, timeout=300, check=True)
     assert run.stdout.strip() == ("True []" if damage == "keiner" else "False ['b.pdf']")
@@ -224,13 +219,7 @@ def test_status_finds_a_damaged_output_through_the_quick_file(project, damage):
                     "content/b.md": RELEASE.replace("Testmitteilung", "Zweite")})
     assert build(root, channels=True).exit_code() == 0
     assert (root / "output" / ".briefing-quick").is_file()
-    pdf = root / "output" / "b.pdf"
-    if damage == "gelöscht":
-        pdf.unlink()
-    else:
-        data = pdf.read_bytes()
-        with open(pdf, "r+b") as file:  # same inode, same size: only the times say so
-            file.write(data[:-8] + b"%%kaputt")
+    damage_by_hand(root / "output" / "b.pdf", damage)
     states = {s.path: (s.state, s.why) for s in project_status(Paths(root))}
     assert states["content/a.md"][0] == "aktuell"
     assert states["content/b.md"] == ("veraltet", "output/b.pdf, output/b-pressemappe.pdf: "
