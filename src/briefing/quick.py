@@ -219,12 +219,6 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
            (written, manifest.problems, manifest.failed, made))
 
 
-def _written(entries, record, prefix: str) -> tuple[list[str], bytes] | None:
-    """The names and packed records of the files of these units; None if one has none."""
-    return _written_files([name for entry in entries for name in entry.files], record,
-                          prefix)
-
-
 def _written_files(names: list[str], record, prefix: str) -> tuple[list[str], bytes] | None:
     """The names and packed records of these files; None if one has none."""
     packed = []
@@ -259,7 +253,8 @@ def _changed_since(staleness: Staleness, before: tuple, record,
     for name in again & position.keys():
         index = position[name]
         kept[index * size:(index + 1) * size] = _WRITTEN.pack(*record(prefix + name)[:4])
-    added = _written(new, record, prefix)
+    added = _written_files([name for entry in new for name in entry.files], record,
+                           prefix)
     if added is None:
         return None
     leaving = sorted(position[name] for name in gone)

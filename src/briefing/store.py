@@ -325,30 +325,6 @@ class Table(MutableMapping):
         self.gone.add(key)
         self.dirty.add(key)
 
-    def pop(self, key, *default):
-        if key in self:
-            value = self.cache[key]
-            del self[key]
-            return value
-        if default:
-            return default[0]
-        raise KeyError(key)
-
-    def update(self, other=(), /, **more) -> None:
-        for key, value in (other.items() if hasattr(other, "items") else other):
-            self[key] = value
-        for key, value in more.items():
-            self[key] = value
-
-    def replace_all(self, values: dict) -> None:
-        """Make the table hold `values` (what is the same object as its row is not
-        compared)."""
-        current = self.load()
-        for key in [k for k in current if k not in values]:
-            del self[key]
-        for key, value in values.items():
-            self[key] = value
-
     def saved(self) -> None:
         """What was changed is in the database now."""
         self.dirty.clear()
