@@ -226,6 +226,32 @@ def test_lock_of_a_process_that_died_does_not_block(project, capsys):
     assert code == 0 and "erstellt  output/a.pdf" in out
 
 
+def test_builds_leave_nothing_in_the_temporary_folder(project, tmp_path):
+    """WeasyPrint writes the fonts of every process that sets pages into a folder of the
+    system's temporary folder and never removed it when a process ended: 2 MB per build,
+    until the disk was full. A folder of a process that was killed is removed by the next
+    process that sets pages, once it is an hour old."""
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE})
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    killed = temp / "briefing-schriften-999999999-x1"  # no process has this number
+    (killed / "sub").mkdir(parents=True)
+    os.utime(killed, (0, 0))
+    recent = temp / "briefing-schriften-999999998-x2"  # perhaps another machine's, in use
+    recent.mkdir()
+    foreign = temp / "weasyprint-x3"
+    foreign.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temp)}
+    for args in (["--jobs", "2"], ["--jobs", "1", "--force"]):
+        result = subprocess.run([sys.executable, "-m", "briefing.cli", "build", "--alle",
+                                 "--root", str(root), *args],
+                                capture_output=True, text=True, env=environment)
+        assert result.returncode == 0, result.stderr
+        assert "4 PDF erstellt" in result.stdout
+        assert sorted(p.name for p in temp.iterdir()) == [
+            "briefing-schriften-999999998-x2", "weasyprint-x3"]
+
+
 def _mount_tmpfs(target: Path, size: str) -> bool:
     if os.geteuid() != 0 or not shutil.which("mount"):
         return False

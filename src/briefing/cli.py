@@ -322,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         # Not while a child process of this one lives on (it is waited for then).
         if "multiprocessing" not in sys.modules or \
                 not sys.modules["multiprocessing"].active_children():
+            files.remove_temp_folders()
             os._exit(code)
         return code
     try:

@@ -13,6 +13,7 @@ import fcntl
 import gc
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +83,70 @@ def write_all_atomically(files: dict[Path, bytes], mode: int = 0o644) -> None:
         raise
     for temp_name, target in zip(names, targets, strict=True):
         os.replace(temp_name, target)
+
+
+#: Folders of ours in the system's temporary folder: `briefing-<kind>-<process id>-…`.
+TEMP_FOLDER_PREFIX = "briefing-"
+#: A folder of a process that is gone (killed, so it could not remove it) is removed by
+#: the next process that ends, once it is this old: a process of another machine or
+#: container sharing the folder, whose id means nothing here, has long made its folder.
+ORPHAN_SECONDS = 3600
+#: (process id, folder) made by `temp_folder`: a forked child inherits its parent's.
+_OWN_FOLDERS: list[tuple[int, Path]] = []
+
+
+def temp_folder(kind: str) -> Path:
+    """A new folder in the system's temporary folder, removed when this process ends
+    (`remove_temp_folders`), also in a worker process, which ends without Python's own
+    clean-up. A process killed outright leaves it; the next one to end sweeps it."""
+    import multiprocessing.util
+
+    pid = os.getpid()
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_FOLDER_PREFIX}{kind}-{pid}-"))
+    if all(owner != pid for owner, _ in _OWN_FOLDERS):
+        # Run at the end of a multiprocessing child and at the interpreter's exit.
+        multiprocessing.util.Finalize(None, remove_temp_folders, exitpriority=0)
+    _OWN_FOLDERS.append((pid, folder))
+    return folder
+
+
+def remove_temp_folders(pid: int | None = None) -> None:
+    """Remove this process's `temp_folder`s (not its parent's), or those of the child
+    process `pid`, which was killed; and then those of processes that were killed and
+    nobody cleaned up after."""
+    import shutil
+
+    if pid is None:
+        own = [e for e in _OWN_FOLDERS if e[0] == os.getpid()]
+        if not own:
+            return
+        for entry in own:
+            shutil.rmtree(entry[1], ignore_errors=True)
+            _OWN_FOLDERS.remove(entry)
+    old = time.time() - ORPHAN_SECONDS
+    with contextlib.suppress(OSError), os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            if entry.name.startswith(TEMP_FOLDER_PREFIX) and _orphan(entry, pid, old):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _orphan(entry: os.DirEntry, killed: int | None, old: float) -> bool:
+    """A folder of the process `killed`, or of a process that is gone, made before `old`."""
+    parts = entry.name.split("-")
+    if len(parts) < 4 or not parts[2].isdigit() or not entry.is_dir(follow_symlinks=False):
+        return False
+    if int(parts[2]) == killed:
+        return True
+    try:
+        os.kill(int(parts[2]), 0)  # no signal sent: only asks whether the process lives
+        return False
+    except ProcessLookupError:
+        pass
+    except (PermissionError, OverflowError):  # alive, another user's; no such number
+        return False
+    with contextlib.suppress(OSError):
+        return entry.stat(follow_symlinks=False).st_mtime < old
+    return False
 
 
 #: A command that ends when it is done (not the preview): what it reads in bulk may be

@@ -16,7 +16,6 @@ import hashlib
 import os
 import re
 import struct
-import tempfile
 import time
 import unicodedata
 from functools import cache
@@ -24,7 +23,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
 from .errors import Problem, Severity
-from .files import cache_dir, write_atomically
+from .files import cache_dir, temp_folder, write_atomically
 from .reader import SourceFile, front_matter_texts
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
@@ -53,7 +52,7 @@ def confine(fonts_dir: Path) -> None:
             write_atomically(path, text.encode())
             _prune(cache_dir())
         except OSError:  # no writable cache folder: a temporary one for this process
-            path = Path(tempfile.mkdtemp(prefix="briefing-fonts-")) / name
+            path = temp_folder("fonts") / name
             path.write_text(text, encoding="utf-8")
     os.environ["FONTCONFIG_FILE"] = str(path)
 

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from .errors import MachineError, Problem
-from .files import cause_of
+from .files import cause_of, remove_temp_folders
 from .paths import Paths
 
 STYLESHEET = "print.css"
@@ -192,6 +192,8 @@ class Worker:
 
     def _restart(self) -> None:
         self.process.join(timeout=1)
+        if self.process.pid is not None and not self.process.is_alive():
+            remove_temp_folders(self.process.pid)  # killed: it could not remove them
         self._start("spawn")  # the caller has threads now: no fork
         self._pending = self._checking = False
 
@@ -199,13 +201,15 @@ class Worker:
         self.connection.close()
         self.process.join(timeout=2)
         if self.process.is_alive():
-            self.process.kill()
+            self.stop()
 
     def stop(self) -> None:
         """End the process now, whatever it is doing (it writes nothing)."""
         self.process.kill()
         self.process.join()
         self.connection.close()
+        if self.process.pid is not None:  # killed: it cannot remove its folders
+            remove_temp_folders(self.process.pid)
 
 
 #: The signals that end a process (the caller's handlers, until the child has its own).
