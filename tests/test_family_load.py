@@ -939,13 +939,10 @@ def test_a_briefing_refused_because_of_another_is_reported_once(project, twins):
     assert outcomes(root, partial) == outcomes(twin, full)
 
 
-@pytest.mark.xfail(strict=True, reason="a build with nothing to do counts the PDF of a "
-                   "release whose press kit failed as failed (quick.report_unchanged, "
-                   "manifest.failed holds the content file of a failed kit)")
 def test_a_build_with_nothing_to_do_counts_what_the_last_one_made(project):
     """The release's PDF is made, its press kit is not (a priority without briefing): the
     next build, with nothing to do, says the same as the one before — not that the
-    release failed. (Not new with the family load.)"""
+    release failed."""
     root = project({"content/pm.md": RELEASE_WITH_PRIORITIES,
                     "content/b1.md": BRIEFING.format(key="eins")})
     first = build(root, channels=True)
@@ -953,7 +950,26 @@ def test_a_build_with_nothing_to_do_counts_what_the_last_one_made(project):
     assert again.noop
     assert problems(again) == problems(first)
     assert first.count("failed") == 0
-    assert again.count("failed") == 0  # fails: 1 (content/pm.md, without its PDF)
+    assert again.count("failed") == 0
+    assert again.count("unchanged") == first.count("built") == 2  # the two PDFs
+
+
+def test_a_build_with_nothing_to_do_counts_a_failed_document_as_the_last_one(project):
+    """A release made once, then broken: its PDF of before is out of date. The next
+    build, with nothing to do, reports it failed again, and the other release's PDF and
+    press kit unchanged, as many as the build before made or kept."""
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE})
+    build(root, channels=True)
+    (root / "content" / "b.md").write_text(RELEASE.replace("datum: 2025-10-29",
+                                                           "datum: 2025-13-45"),
+                                           encoding="utf-8")
+    broken = build(root, channels=True)
+    again = build(root, channels=True)
+    assert again.noop
+    assert broken.count("failed") == again.count("failed") == 1
+    assert [o.display_path for o in again.outcomes if not o.ok] == ["content/b.md"]
+    assert broken.count("unchanged") + broken.count("built") == again.count("unchanged") == 2
+    assert problems(again) == problems(broken)
 
 
 # --- the publication log -----------------------------------------------------------------

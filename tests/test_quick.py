@@ -168,10 +168,10 @@ def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does
 
     def read() -> tuple:
         head, rest = [record for record, _ in read_records(path.read_bytes())]
-        (names, packed), problems, failed, made = rest
+        (names, packed), problems, failed, failures, made = rest
         size = len(packed) // len(names)
         files = {name: packed[i * size:(i + 1) * size] for i, name in enumerate(names)}
-        return head, files, problems, failed, made
+        return head, files, problems, failed, failures, made
 
     made_from_the_last = read()
     staleness = Staleness(Paths(root))

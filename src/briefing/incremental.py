@@ -40,7 +40,7 @@ from .paths import Paths
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = 10
+FORMAT = 11
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "pymdown_extensions",
@@ -279,7 +279,7 @@ class Row:
 
 
 #: The manifest's single values (besides the tables), stored by these names.
-_META = ("project", "problems", "failed", "expires", "basis", "log")
+_META = ("project", "problems", "failed", "failures", "expires", "basis", "log")
 
 
 @dataclass
@@ -295,6 +295,10 @@ class Manifest:
     #: Content files that failed in the last build (their files above are out of date),
     #: with the digest of the content file then: a changed file may be fixed.
     failed: dict[str, str] = field(default_factory=dict)
+    #: [content file, whether its press kit] of each PDF the last build reported failed:
+    #: what a build with nothing to do reports again (a release whose PDF was made and
+    #: whose press kit was not is in `failed`, but its PDF did not fail).
+    failures: list[list] = field(default_factory=list)
     #: When the earliest held-back embargo ends (ISO time): from then on, a build has
     #: something to do even if no file changed (the release goes on the web).
     expires: str | None = None
@@ -402,7 +406,7 @@ class Manifest:
     def _forget_all(self) -> None:
         """Nothing of the last builds: every table empty, nothing vouched for."""
         self.project = self.basis = self.log = self.expires = None
-        self.problems, self.failed = [], {}
+        self.problems, self.failed, self.failures = [], {}, []
         for name, table in zip(("units", "stats", "published", "listed"), self.tables,
                                strict=True):
             setattr(self, name, store.Table(None, table.name, table.decode))
@@ -919,10 +923,12 @@ class Staleness:
         self.changed = True
 
     def save(self, problems: list[Problem], failed: set[str], handled: set[str],
-             vouch: bool, channels: bool = False) -> None:
+             vouch: bool, channels: bool = False,
+             failures: Iterable[tuple[str, bool]] = ()) -> None:
         """Write the manifest. Only a complete, plain, full build vouches for every
         document (allowing the no-op path next time). `failed` of the `handled` content
-        files failed in this run; failures of files it did not handle are kept."""
+        files failed in this run, and `failures` are the PDFs it reported failed (content
+        file, whether a press kit); those of files it did not handle are kept."""
         self.manifest.project = f"{self.project()}:{'alle' if channels else 'pdf'}" \
             if vouch else None
         self.manifest.basis = self.basis() if vouch else None
@@ -930,6 +936,8 @@ class Staleness:
         kept = {p: d for p, d in self.manifest.failed.items() if p not in handled}
         self.manifest.failed = dict(sorted((kept | {
             path: self.digests.file(self.paths.root / path) for path in failed}).items()))
+        self.manifest.failures = [f for f in self.manifest.failures if f[0] not in handled] \
+            + [[path, kit] for path, kit in failures]
         self.manifest.problems = [[p.path, p.line, p.message, p.severity.value]
                                   for p in problems]
         # What this run hashed, and what it did not look at (a partial build, a build of

@@ -24,7 +24,7 @@ from .paths import Paths
 from .report import Outcome, Report
 
 #: Changes whenever what the file holds changes.
-QUICK_FORMAT = 3
+QUICK_FORMAT = 4
 #: A written file's size, times and inode (`files.stat_key`), packed: the records of
 #: 45,000 files read as one object (a list each took 45–65 ms to read at 5,000 releases).
 _WRITTEN = struct.Struct("<qqqQ")
@@ -62,7 +62,7 @@ class Quick:
         or None when it cannot be read."""
         if self._rest_record is None:
             rest = next(self._rest, (None,))[0]
-            self._rest_record = rest if isinstance(rest, tuple) and len(rest) == 4 else ()
+            self._rest_record = rest if isinstance(rest, tuple) and len(rest) == 5 else ()
             self._rest = iter(())  # (it holds the file's bytes: 8 MB at 5,000 releases)
         return self._rest_record or None
 
@@ -83,7 +83,7 @@ class Quick:
         rest = self.rest()
         if rest is None or stat_key(self.paths.manifest) != self.mark:
             return None
-        (names, records), problems, failed, made = rest
+        (names, records), problems, failed, failures, made = rest
         answer = checked() if checked is not None else None
         if answer is not None and answer[0] == self.mark and answer[1] is None:
             intact = not answer[3]
@@ -92,7 +92,7 @@ class Quick:
         if not intact:
             return None  # (a file touched but the same: the manifest's way finds out)
         self._remember_rehashed(rest)
-        return Manifest(problems=problems, failed=failed), made
+        return Manifest(problems=problems, failed=failed, failures=failures), made
 
     def _intact(self, names: list[str], records: bytes) -> bool:
         """Every file written is as recorded."""
@@ -157,12 +157,16 @@ def outputs_checked(paths: Paths) -> tuple:
 
 def report_unchanged(paths: Paths, manifest: Manifest, made: list[tuple],
                      on_outcome: Callable[[Outcome], None]) -> Report:
-    """The last build's report: its problems, its failures and (`made_of`) its PDFs."""
+    """The last build's report: its problems, its failures and (`made_of`) its PDFs: not
+    the PDF of a document that failed (out of date), nor the press kit of a release that
+    failed in any way (out of date, or its PDF was made and its press kit not)."""
     report = Report(manifest.stored_problems(), noop=True)
-    report.outcomes = [Outcome(path) for path in manifest.failed]
+    report.outcomes = [Outcome(path, kit=kit) for path, kit in manifest.failures]
+    documents = {path for path, kit in manifest.failures if not kit}
     report.outcomes += [Outcome(source, paths.output_dir / name, pages, unchanged=True,
                                 kit=kit)
-                        for source, name, pages, kit in made if source not in manifest.failed]
+                        for source, name, pages, kit in made
+                        if source not in documents and not (kit and source in manifest.failed)]
     for outcome in report.outcomes:
         if outcome.ok:  # the failures were reported by the run that had them
             on_outcome(outcome)
@@ -214,9 +218,9 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
     else:
         inputs = {name: found for name, found in {**known, **seen}.items()
                   if not name.startswith(prefix)}
-    made = _made_since(staleness, before[0][3]) if before else made_of(manifest)
+    made = _made_since(staleness, before[0][4]) if before else made_of(manifest)
     _write(paths, mark, manifest.project, manifest.expires, inputs,
-           (written, manifest.problems, manifest.failed, made))
+           (written, manifest.problems, manifest.failed, manifest.failures, made))
 
 
 def _written_files(names: list[str], record, prefix: str) -> tuple[list[str], bytes] | None:

@@ -915,7 +915,8 @@ class Run:
             self.staleness.save(self.report.problems, {o.display_path for o in outcomes
                                                        if not o.ok and not o.kit} |
                                 {k for k in failed_units if k.startswith(self.content_prefix)},
-                                {o.display_path for o in outcomes}, complete, self.channels)
+                                {o.display_path for o in outcomes}, complete, self.channels,
+                                [(o.display_path, o.kit) for o in outcomes if not o.ok])
         except OSError as exc:
             self.report.add([Problem(
                 self.config.show(self.config.manifest), None,
