@@ -424,6 +424,75 @@ def test_deleting_a_published_release_is_refused_and_loses_nothing(project, cloc
     assert listed(root) == (["pm"], ["pm"], ["pm"])
 
 
+MERGED = "; eine Markierung aus dem Zusammenführen zweier Fassungen (git): behalten Sie die " \
+    "Zeilen beider Seiten und löschen Sie nur die Zeilen mit <<<<<<<, ======= und >>>>>>>"
+BY_HAND = "; das Protokoll hält fest, was wann veröffentlicht wurde, und wird nur von " \
+    "briefing geschrieben: stellen Sie die Zeile aus der Versionsverwaltung wieder her " \
+    "(»git diff protokoll/protokoll.jsonl« zeigt, was sich geändert hat)"
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda lines: ["<<<<<<< HEAD", *lines, "=======", *lines, ">>>>>>> andere"],
+     ":1: diese Zeile des Veröffentlichungsprotokolls ist kein Eintrag, wie briefing ihn "
+     "schreibt: »<<<<<<< HEAD«; 2 weitere Zeilen ebenso" + MERGED),
+    (lambda lines: [*lines, lines[0][:30]],
+     ":2: diese Zeile des Veröffentlichungsprotokolls ist kein Eintrag, wie briefing ihn "
+     "schreibt: »{\"aktion\": \"veröffentlicht\", \"«" + BY_HAND),
+    (lambda lines: [lines[0].replace('"aktion": "', '"aktion": "x, "')],
+     ":1: diese Zeile des Veröffentlichungsprotokolls ist kein gültiger Eintrag (fehlerhaft "
+     "ab Spalte 17): »{\"aktion\": \"x, \"veröffentlicht\", \"datei\"…«" + BY_HAND),
+    (lambda lines: [lines[0].replace('"zeit"', '"Zeit"')],
+     ":1: diese Zeile des Veröffentlichungsprotokolls ist kein vollständiger Eintrag "
+     "(»aktion«, »datei« und »zeit« gehören zu jedem): »{\"aktion\": \"veröffentlicht\", "
+     "\"datei\": \"c…«" + BY_HAND),
+], ids=["merge", "cut-short", "by-hand", "field-renamed"])
+def test_a_damaged_publication_log_stops_every_command_with_one_message(
+        project, clock, capsys, damage, message):
+    """The log says what was published when: a damaged line (a merge of two branches, a
+    line cut short, a hand edit) is named with its line and how to mend it, once, by
+    every command that reads the log; nothing is built or published meanwhile."""
+    root = project({"content/pm.md": PM})
+    approve(root)
+    clock("2025-10-30 12:00")
+    assert build(root, channels=True).errors == []
+    log = root / "protokoll" / "protokoll.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines()
+    log.write_text("\n".join(damage(lines)) + "\n", encoding="utf-8")
+    (root / "content" / "pm.md").write_text(PM.replace("Ein kurzer Text.", "Ein neuer."),
+                                             encoding="utf-8")
+    out = root / "output"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    for command in (["build", "--alle"], ["check"], ["liste"], ["build", "--final"]):
+        assert main([*command, "--root", str(root)]) == 1
+        captured = capsys.readouterr()
+        assert captured.err.splitlines() == [
+            f"protokoll/protokoll.jsonl{message}; bis dahin wird nichts gebaut oder "
+            "veröffentlicht"], command
+        assert "Traceback" not in captured.out
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["build", "--alle", "--root", str(root)]) == 0
+
+
+def test_check_reads_every_line_of_the_publication_log(project, clock, capsys):
+    """A build reads the lines of the releases it makes; `check` (in CI) reads them all:
+    a line of another release damaged by hand is found before that release is built."""
+    root = project({"content/pm.md": PM})
+    approve(root)
+    clock("2025-10-30 12:00")
+    assert build(root, channels=True).errors == []
+    log = root / "protokoll" / "protokoll.jsonl"
+    other = json.dumps({"aktion": "veröffentlicht", "datei": "content/alt.md",
+                        "zeitpunkt": "2025-01-02"}, ensure_ascii=False)
+    log.write_text(log.read_text(encoding="utf-8") + other + "\n", encoding="utf-8")
+    assert main(["liste", "--root", str(root)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--root", str(root)]) == 1
+    assert capsys.readouterr().err.startswith(
+        "protokoll/protokoll.jsonl:2: diese Zeile des Veröffentlichungsprotokolls ist kein "
+        "vollständiger Eintrag (»aktion«, »datei« und »zeit« gehören zu jedem): ")
+
+
 def test_a_failed_publication_leaves_the_published_package_byte_identical(project, clock,
                                                                            monkeypatch):
     import errno

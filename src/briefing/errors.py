@@ -65,6 +65,11 @@ class ContentError(Exception):
         self.problems = problems
 
 
+class RecordError(ContentError):
+    """A record the project keeps of itself (the publication log) is damaged: every
+    decision to publish rests on it, so the whole run stops, not one document."""
+
+
 class UsageError(Exception):
     """The command line or the project set-up is wrong (exit code 2)."""
 

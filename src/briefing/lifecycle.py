@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import clock
+from .errors import Problem, RecordError
 from .files import write_atomically
 from .i18n import gettext
 from .model import Document, evolve
@@ -199,7 +200,7 @@ class Register:
     def _entry(self, index: int) -> dict:
         found = self._parsed.get(index)
         if found is None:
-            found = self._parsed[index] = json.loads(self._lines[index])
+            found = self._parsed[index] = self._lines.entry(index)
         return found
 
     def _index(self) -> dict[str, list[int]]:
@@ -331,9 +332,12 @@ _HEAD = re.compile(rb'\{"aktion": "[^"\\]*", "datei": "((?:[^"\\]|\\.)*)"')
 class _LogLines:
     """The log's lines: the file's bytes and where each line begins and ends (megabytes at
     thousands of releases; as one list of lines they cost a fifth more, and twice that
-    while it is made; as text, typographic quotes would double them)."""
+    while it is made; as text, typographic quotes would double them). A line that is
+    not an entry as briefing writes it stops the run with a message naming it: every
+    decision to publish rests on this file."""
 
     def __init__(self, paths: Paths):
+        self.shown = paths.show(paths.log_dir / LOG_FILE)
         try:
             data = (paths.log_dir / LOG_FILE).read_bytes()
         except OSError:
@@ -343,14 +347,21 @@ class _LogLines:
         # Lines end with "\n" only: JSON escapes it in texts (not U+2028, which
         # `splitlines` would split at).
         start, find, spans = 0, data.find, self.spans
+        damaged: list[int] = []  # where lines begin that cannot be entries
         while start < len(data):
             end = find(b"\n", start)
             if end < 0:
                 end = len(data)
-            if end > start and not data[start:end].isspace():
+            line = data[start:end].strip()
+            if line:
+                if line[:1] != b"{" or line[-1:] != b"}":  # cut short, a merge's marks
+                    damaged.append(start)
                 spans.append(start)
                 spans.append(end)
             start = end + 1
+        if damaged:
+            raise self._damaged(damaged[0], "ist kein Eintrag, wie briefing ihn schreibt",
+                                len(damaged) - 1)
 
     def __len__(self) -> int:
         return len(self.spans) // 2
@@ -361,10 +372,49 @@ class _LogLines:
     def head(self, index: int) -> re.Match | None:
         return _HEAD.match(self.data, self.spans[2 * index], self.spans[2 * index + 1])
 
+    def entry(self, index: int) -> dict:
+        """The line's entry; a line that is not one stops the run (`_damaged`)."""
+        try:
+            found = json.loads(self[index])
+        except ValueError as exc:  # (UnicodeDecodeError is one)
+            raise self._damaged(self.spans[2 * index], f"ist kein gültiger Eintrag "
+                                f"({_json_error(exc)})") from None
+        if not isinstance(found, dict) or not all(
+                isinstance(found.get(key), str) for key in ("aktion", "datei", "zeit")):
+            raise self._damaged(self.spans[2 * index], "ist kein vollständiger Eintrag "
+                                "(»aktion«, »datei« und »zeit« gehören zu jedem)")
+        return found
+
+    def _damaged(self, start: int, what: str, more: int = 0) -> RecordError:
+        line = self.data.count(b"\n", 0, start) + 1
+        text = self.data[start:self.data.find(b"\n", start) % (len(self.data) + 1)]
+        text = text.decode("utf-8", errors="replace").strip()
+        shown = text if len(text) <= 40 else f"{text[:40]}…"
+        conflict = text[:7] in ("<<<<<<<", "=======", ">>>>>>>")
+        also = "" if not more else \
+            f"; {'eine weitere Zeile' if more == 1 else f'{more} weitere Zeilen'} ebenso"
+        fix = ("eine Markierung aus dem Zusammenführen zweier Fassungen (git): behalten Sie "
+               "die Zeilen beider Seiten und löschen Sie nur die Zeilen mit <<<<<<<, ======= "
+               "und >>>>>>>") if conflict else (
+            "das Protokoll hält fest, was wann veröffentlicht wurde, und wird nur von briefing "
+            "geschrieben: stellen Sie die Zeile aus der Versionsverwaltung wieder her (»git "
+            f"diff {self.shown}« zeigt, was sich geändert hat)")
+        return RecordError([Problem(self.shown, line, (
+            f"diese Zeile des Veröffentlichungsprotokolls {what}: »{shown}«{also}; "
+            f"{fix}; bis dahin wird nichts gebaut oder veröffentlicht"))])
+
+
+def _json_error(exc: ValueError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "nicht UTF-8-kodiert"
+    if isinstance(exc, json.JSONDecodeError):  # (its own words are English)
+        return f"fehlerhaft ab Spalte {exc.colno}"
+    return "fehlerhaft"
+
 
 def read_log(paths: Paths) -> list[dict]:
     lines = _LogLines(paths)
-    return [json.loads(lines[index]) for index in range(len(lines))]
+    return [lines.entry(index) for index in range(len(lines))]
 
 
 def append_log(paths: Paths, entries: list[dict]) -> None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import clock
-from .errors import ContentError, MachineError, UsageError
+from .errors import ContentError, MachineError, RecordError, UsageError
 from .files import cause_of, locked, write_atomically
 from .incremental import Staleness
 from .paths import CONFIG_NAME, Paths
@@ -342,6 +342,8 @@ class Preview:
                 saves.get_nowait()
             try:
                 self.refresh()
+            except RecordError as exc:  # the log, read on the way: the last good pages stay
+                self._publish([str(p) for p in exc.problems])
             except Exception as exc:  # a bug: named with its report, the last good pages stay
                 from . import bugs
 

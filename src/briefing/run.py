@@ -22,7 +22,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from . import bugs, clock
-from .errors import MachineError, Problem, problem_order
+from .errors import MachineError, Problem, RecordError, problem_order
 from .files import cause_of, write_atomically
 from .incremental import Entry, Staleness, digest, unit_key
 from .lifecycle import CORRECTED, PUBLISHED, with_numbers
@@ -570,7 +570,7 @@ class Run:
             return Made(problems=[Problem(self.paths_show(getattr(exc, "filename", None)),
                                           None, f"kann nicht gelesen werden: {cause_of(exc)}",
                                           fault=True)])
-        except (MachineError, KeyboardInterrupt):
+        except (MachineError, RecordError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: reported with its report file, the others go on
             return Made(problems=[bugs.problem(key or "output/", exc,
