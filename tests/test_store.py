@@ -35,6 +35,10 @@ def test_a_table_is_the_dict_it_stands_for(tmp_path, seed):
             elif roll < 0.5 and key in expected:
                 del expected[key]
                 del table[key]
+            elif roll < 0.6:  # as a build sets what it looked at: most of it as it was
+                items = {k: [rng.randint(0, 3)] for k in rng.sample(KEYS, 3)}
+                expected.update(items)
+                table.merge(items)
             else:
                 expected[key] = value = [rng.randint(0, 3)]
                 table[key] = value

@@ -947,7 +947,7 @@ class Staleness:
         # seen is gone.
         inputs = (str(self.paths.content_dir) + os.sep, str(self.paths.approvals_dir) + os.sep)
         stats = digests.known  # changed in place: tens of thousands at a large archive
-        stats.update(digests.seen)
+        stats.merge(digests.seen)
         for name in digests.gone:
             stats.pop(name, None)
         seen = digests.seen

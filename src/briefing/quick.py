@@ -212,9 +212,11 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
         return
     if written is None:
         return
-    if before:  # the inputs as recorded then, with what this build hashed
-        inputs = {name: found for name in before[1] if (found := record(name)) is not None}
-        inputs |= {name: found for name, found in seen.items() if not name.startswith(prefix)}
+    if before:  # what this build hashed, and the inputs recorded then it did not look at
+        inputs = {name: found for name, found in seen.items() if not name.startswith(prefix)}
+        for name in before[1].keys() - inputs.keys():
+            if (found := known.get(name)) is not None:
+                inputs[name] = found
     else:
         inputs = {name: found for name, found in {**known, **seen}.items()
                   if not name.startswith(prefix)}

@@ -325,6 +325,16 @@ class Table(MutableMapping):
         self.gone.add(key)
         self.dirty.add(key)
 
+    def merge(self, items: dict) -> None:
+        """`update` with `items`, skipping each value that this key has already (as read):
+        a build sets the records of the tens of thousands of files it looked at, nearly
+        all as it found them."""
+        cache = self.cache
+        for key, value in items.items():
+            found = cache.get(key, _MISSING)
+            if found is not value and found != value:
+                self[key] = value
+
     def saved(self) -> None:
         """What was changed is in the database now."""
         self.dirty.clear()
