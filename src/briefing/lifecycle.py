@@ -387,8 +387,9 @@ class _LogLines:
 
     def _damaged(self, start: int, what: str, more: int = 0) -> RecordError:
         line = self.data.count(b"\n", 0, start) + 1
-        text = self.data[start:self.data.find(b"\n", start) % (len(self.data) + 1)]
-        text = text.decode("utf-8", errors="replace").strip()
+        end = self.data.find(b"\n", start)
+        text = self.data[start:end if end >= 0 else None].decode("utf-8", errors="replace")
+        text = text.strip()
         shown = text if len(text) <= 40 else f"{text[:40]}…"
         conflict = text[:7] in ("<<<<<<<", "=======", ">>>>>>>")
         also = "" if not more else \
