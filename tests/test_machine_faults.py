@@ -231,7 +231,7 @@ def test_builds_leave_nothing_in_the_temporary_folder(project, tmp_path):
     system's temporary folder and never removed it when a process ended: 2 MB per build,
     until the disk was full. A folder of a process that was killed is removed by the next
     process that sets pages, once it is an hour old."""
-    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE})
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE, "content/c.md": RELEASE})
     temp = tmp_path / "temp"
     temp.mkdir()
     killed = temp / "briefing-schriften-999999999-x1"  # no process has this number
@@ -242,12 +242,17 @@ def test_builds_leave_nothing_in_the_temporary_folder(project, tmp_path):
     foreign = temp / "weasyprint-x3"
     foreign.mkdir()
     environment = {**os.environ, "TMPDIR": str(temp)}
-    for args in (["--jobs", "2"], ["--jobs", "1", "--force"]):
+    # Six pages in a pool of processes; two on the setting process, which the build
+    # kills when done; six in this process.
+    for args, made in ((["--jobs", "2"], 6), ([], 2), (["--jobs", "1", "--force"], 6)):
+        if not args:
+            (root / "content" / "a.md").write_text(RELEASE + "Noch ein Satz.\n",
+                                                   encoding="utf-8")
         result = subprocess.run([sys.executable, "-m", "briefing.cli", "build", "--alle",
                                  "--root", str(root), *args],
                                 capture_output=True, text=True, env=environment)
         assert result.returncode == 0, result.stderr
-        assert "4 PDF erstellt" in result.stdout
+        assert f"Fertig: {made} PDF erstellt" in result.stdout
         assert sorted(p.name for p in temp.iterdir()) == [
             "briefing-schriften-999999998-x2", "weasyprint-x3"]
 
