@@ -32,13 +32,12 @@ def check(root: Path, final: bool = False) -> Report:
     """Validate everything, make every page of every output in memory (Markdown and
     templates, with stand-ins for the PDFs), write nothing. Every line of the publication
     log too (a build reads only those of the releases it makes)."""
-    from .lifecycle import read_log
     from .project import load_project
     from .run import Run
 
     start = time.perf_counter()
     project = load_project(root, final, cached=True)
-    read_log(project.config)  # raises RecordError at a damaged line
+    project.register.check_log()
     report = Report(list(project.problems))
     run = Run(project, Staleness(project.config), report, channels=True, final=final,
               dry=True)
