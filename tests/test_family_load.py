@@ -16,6 +16,7 @@ import pytest
 
 import briefing.project
 import briefing.reader
+from briefing import lifecycle
 from briefing.build import build, check
 from briefing.incremental import Staleness
 from briefing.lifecycle import LOG_FILE, Register, append_log, read_log
@@ -974,7 +975,11 @@ def test_a_build_with_nothing_to_do_counts_a_failed_document_as_the_last_one(pro
 
 # --- the publication log -----------------------------------------------------------------
 
-def test_the_register_finds_every_line_of_the_log(tmp_path):
+@pytest.mark.parametrize("part", [None, 7, 100])
+def test_the_register_finds_every_line_of_the_log(tmp_path, monkeypatch, part):
+    """`part`: the log read in parts this small (lines cut across parts)."""
+    if part:
+        monkeypatch.setattr(lifecycle._LogLines, "PART", part)
     root = make_project(tmp_path)
     odd = ['content/mit "Anführung".md', "content/mit\\rückstrich.md", "content/grüße.md",
            "content/mit\u2028zeilentrenner.md"]

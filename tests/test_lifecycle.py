@@ -18,6 +18,7 @@ import pytest
 
 import briefing.clock
 import briefing.formatting
+from briefing import lifecycle
 from briefing.build import build
 from briefing.cli import main
 
@@ -446,11 +447,15 @@ BY_HAND = "; das Protokoll hält fest, was wann veröffentlicht wurde, und wird 
      "(»aktion«, »datei« und »zeit« gehören zu jedem): »{\"aktion\": \"veröffentlicht\", "
      "\"datei\": \"c…«" + BY_HAND),
 ], ids=["merge", "cut-short", "by-hand", "field-renamed"])
+@pytest.mark.parametrize("part", [None, 5])
 def test_a_damaged_publication_log_stops_every_command_with_one_message(
-        project, clock, capsys, damage, message):
+        project, clock, capsys, monkeypatch, damage, message, part):
     """The log says what was published when: a damaged line (a merge of two branches, a
     line cut short, a hand edit) is named with its line and how to mend it, once, by
-    every command that reads the log; nothing is built or published meanwhile."""
+    every command that reads the log; nothing is built or published meanwhile. (`part`:
+    the log read in parts this small.)"""
+    if part:
+        monkeypatch.setattr(lifecycle._LogLines, "PART", part)
     root = project({"content/pm.md": PM})
     approve(root)
     clock("2025-10-30 12:00")

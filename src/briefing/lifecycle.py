@@ -18,6 +18,7 @@ cannot approve it (Vier-Augen-Prinzip).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import difflib
@@ -25,13 +26,14 @@ import hashlib
 import json
 import os
 import re
+import weakref
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import clock
-from .errors import Problem, RecordError
-from .files import write_atomically
+from .errors import MachineError, Problem, RecordError
+from .files import cause_of, write_atomically
 from .i18n import gettext
 from .model import Document, evolve
 from .paths import Paths
@@ -186,7 +188,8 @@ class Register:
     def log(self) -> list[dict]:
         """Every entry of the log, oldest first."""
         if self._log is None:
-            self._log = [self._entry(i) for i in range(len(self._lines))]
+            lines = self._lines.every()
+            self._log = [self._entry(i, line) for i, line in enumerate(lines)]
         return self._log + self._added
 
     def check_log(self) -> None:
@@ -202,23 +205,19 @@ class Register:
         """The packages the log has entries of."""
         return set(self._index()) | {entry["datei"] for entry in self._added}
 
-    def _entry(self, index: int) -> dict:
+    def _entry(self, index: int, line: bytes | None = None) -> dict:
         found = self._parsed.get(index)
         if found is None:
-            found = self._parsed[index] = self._lines.entry(index)
+            found = self._parsed[index] = self._lines.entry(index, line)
         return found
 
     def _index(self) -> dict[str, list[int]]:
         """Package key → the numbers of its lines; the key read from the line's head as
-        `append_log` writes it, any other line parsed whole."""
+        `append_log` writes it (`_LogLines.keys`), any other line parsed whole."""
         if self._by_key is None:
-            self._by_key = {}
-            for index in range(len(self._lines)):
-                head = self._lines.head(index)
-                key = self._entry(index)["datei"] if head is None else \
-                    head[1].decode() if b"\\" not in head[1] else \
-                    json.loads(b'"' + head[1] + b'"')
-                self._by_key.setdefault(key, []).append(index)
+            self._by_key = self._lines.keys
+            for index in self._lines.unkeyed:
+                bisect.insort(self._by_key.setdefault(self._entry(index)["datei"], []), index)
         return self._by_key
 
     def approval(self, document: Document) -> Approval | None:
@@ -335,52 +334,102 @@ _HEAD = re.compile(rb'\{"aktion": "[^"\\]*", "datei": "((?:[^"\\]|\\.)*)"')
 
 
 class _LogLines:
-    """The log's lines: the file's bytes and where each line begins and ends (megabytes at
-    thousands of releases; as one list of lines they cost a fifth more, and twice that
-    while it is made; as text, typographic quotes would double them). A line that is
-    not an entry as briefing writes it stops the run with a message naming it: every
-    decision to publish rests on this file."""
+    """The log's lines: where each begins and ends in the file, and the package each is of
+    (read from the line's head), found in one pass over the file in parts; a line's bytes
+    are read again when it is parsed. At thousands of releases the file is megabytes of
+    JSON, and a correction parses the lines of one package: held whole, it was the
+    largest thing a build kept. The file stays open, so that every line is read from the
+    file as scanned (one replaced meanwhile, as by `git checkout`, is not mixed in). A
+    line that is not an entry as briefing writes it stops the run with a message naming
+    it: every decision to publish rests on this file."""
+
+    #: How much of the file is scanned at once.
+    PART = 1 << 20
 
     def __init__(self, paths: Paths):
-        self.shown = paths.show(paths.log_dir / LOG_FILE)
-        try:
-            data = (paths.log_dir / LOG_FILE).read_bytes()
-        except OSError:
-            data = b""
-        self.data = data
+        path = paths.log_dir / LOG_FILE
+        self.shown = paths.show(path)
         self.spans = array("Q")
-        # Lines end with "\n" only: JSON escapes it in texts (not U+2028, which
-        # `splitlines` would split at).
-        start, find, spans = 0, data.find, self.spans
+        #: Package key → its lines, for lines whose head is as `append_log` writes it;
+        #: `unkeyed`: the others (parsed whole for their key, `Register._index`).
+        self.keys: dict[str, list[int]] = {}
+        self.unkeyed: list[int] = []
+        try:
+            self._fd: int | None = os.open(path, os.O_RDONLY)
+        except OSError:
+            self._fd = None
+            return
+        weakref.finalize(self, os.close, self._fd)
         damaged: list[int] = []  # where lines begin that cannot be entries
-        while start < len(data):
-            end = find(b"\n", start)
-            if end < 0:
-                end = len(data)
-            line = data[start:end].strip()
-            if line:
-                if line[:1] != b"{" or line[-1:] != b"}":  # cut short, a merge's marks
-                    damaged.append(start)
-                spans.append(start)
-                spans.append(end)
-            start = end + 1
+        offset, rest = 0, b""  # where `rest` (a line not yet ended) begins in the file
+        while True:
+            try:
+                part = os.read(self._fd, self.PART)
+            except OSError as exc:
+                raise MachineError(f"{self.shown} kann nicht gelesen werden: "
+                                   f"{cause_of(exc)}") from None
+            data = rest + part if rest else part
+            # Lines end with "\n" only: JSON escapes it in texts (not U+2028, which
+            # `splitlines` would split at). At the end of the file, the last line ends.
+            last = data.rfind(b"\n") + 1 if part else len(data)
+            self._scan(data, last, offset, damaged)
+            offset, rest = offset + last, data[last:]
+            if not part:
+                break
         if damaged:
             raise self._damaged(damaged[0], "ist kein Eintrag, wie briefing ihn schreibt",
                                 len(damaged) - 1)
+
+    def _scan(self, data: bytes, stop: int, offset: int, damaged: list[int]) -> None:
+        """The lines of `data` up to `stop` (`data` begins at `offset` in the file)."""
+        start, find, spans, keys, match = 0, data.find, self.spans, self.keys, _HEAD.match
+        while start < stop:
+            end = find(b"\n", start, stop)
+            if end < 0:
+                end = stop
+            line = data[start:end].strip()
+            if line:
+                if line[:1] != b"{" or line[-1:] != b"}":  # cut short, a merge's marks
+                    damaged.append(offset + start)
+                index = len(spans) // 2
+                spans.append(offset + start)
+                spans.append(offset + end)
+                head = match(data, start, end)
+                if head is None:
+                    self.unkeyed.append(index)
+                else:
+                    key = head[1].decode() if b"\\" not in head[1] else \
+                        json.loads(b'"' + head[1] + b'"')
+                    keys.setdefault(key, []).append(index)
+            start = end + 1
 
     def __len__(self) -> int:
         return len(self.spans) // 2
 
     def __getitem__(self, index: int) -> bytes:
-        return self.data[self.spans[2 * index]:self.spans[2 * index + 1]]
+        start, end = self.spans[2 * index], self.spans[2 * index + 1]
+        return self._read(start, end - start)
 
-    def head(self, index: int) -> re.Match | None:
-        return _HEAD.match(self.data, self.spans[2 * index], self.spans[2 * index + 1])
-
-    def entry(self, index: int) -> dict:
-        """The line's entry; a line that is not one stops the run (`_damaged`)."""
+    def _read(self, start: int, size: int) -> bytes:
         try:
-            found = json.loads(self[index])
+            return os.pread(self._fd, size, start)
+        except OSError as exc:
+            raise MachineError(f"{self.shown} kann nicht gelesen werden: "
+                               f"{cause_of(exc)}") from None
+
+    def every(self) -> list[bytes]:
+        """Every line (read at once: the whole log is asked for)."""
+        if not self.spans:
+            return []
+        spans, first = self.spans, self.spans[0]
+        data = self._read(first, spans[-1] - first)
+        return [data[spans[i] - first:spans[i + 1] - first] for i in range(0, len(spans), 2)]
+
+    def entry(self, index: int, line: bytes | None = None) -> dict:
+        """The line's entry (`line`: its bytes, if read already); a line that is not one
+        stops the run (`_damaged`)."""
+        try:
+            found = json.loads(self[index] if line is None else line)
         except ValueError as exc:  # (UnicodeDecodeError is one)
             raise self._damaged(self.spans[2 * index], f"ist kein gültiger Eintrag "
                                 f"({_json_error(exc)})") from None
@@ -390,10 +439,15 @@ class _LogLines:
                                 "(»aktion«, »datei« und »zeit« gehören zu jedem)")
         return found
 
+    def entries(self) -> list[dict]:
+        return [self.entry(index, line) for index, line in enumerate(self.every())]
+
     def _damaged(self, start: int, what: str, more: int = 0) -> RecordError:
-        line = self.data.count(b"\n", 0, start) + 1
-        end = self.data.find(b"\n", start)
-        text = self.data[start:end if end >= 0 else None].decode("utf-8", errors="replace")
+        before = self._read(0, start)
+        line = before.count(b"\n") + 1
+        after = self._read(start, 4096)
+        end = after.find(b"\n")
+        text = after[:end if end >= 0 else None].decode("utf-8", errors="replace")
         text = text.strip()
         shown = text if len(text) <= 40 else f"{text[:40]}…"
         conflict = text[:7] in ("<<<<<<<", "=======", ">>>>>>>")
@@ -419,8 +473,7 @@ def _json_error(exc: ValueError) -> str:
 
 
 def read_log(paths: Paths) -> list[dict]:
-    lines = _LogLines(paths)
-    return [lines.entry(index) for index in range(len(lines))]
+    return _LogLines(paths).entries()
 
 
 def append_log(paths: Paths, entries: list[dict]) -> None:
