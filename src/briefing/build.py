@@ -91,7 +91,8 @@ def build(
             return report
         staleness = Staleness(paths)
         if quick is not None:
-            staleness.take_over(quick.staleness)
+            staleness.take_over(quick.staleness,
+                                records=quick.mark == staleness.manifest.loaded)
         staleness.project()
         if plain and staleness.unchanged_project(channels):
             report = report_unchanged(paths, staleness.manifest, made_of(staleness.manifest),

@@ -258,6 +258,18 @@ class Table(MutableMapping):
         return found + [key for key in self.dirty if key in cache and key not in stored
                         and key.startswith(prefixes)]
 
+    def seed(self, prefix: str, rows: dict) -> None:
+        """The rows of every key beginning with `prefix`, known to be as the database has
+        them (read from elsewhere: the quick file, made with it): `under` takes them
+        instead of reading them again."""
+        if self.whole or prefix in self._under:
+            return
+        cache, gone = self.cache, self.gone
+        self._under[prefix] = list(rows)
+        for key, value in rows.items():
+            if key not in cache and key not in gone:
+                cache[key] = value
+
     def names(self) -> list:
         """Every key, without reading the rows' values."""
         if self.whole:
