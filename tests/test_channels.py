@@ -604,3 +604,24 @@ def test_a_new_year_is_linked_from_every_year_page(tmp_path):
     approve(root, "content/c.md")
     assert build(root, channels=True).exit_code() == 0
     assert 'href="2026.html">2026</a>' in (archive / "2025.html").read_text(encoding="utf-8")
+
+
+def test_press_kits_set_before_their_documents_wait_on_disk_and_come_out_the_same(
+        tmp_path, monkeypatch):
+    """A full re-render sets every press kit before the documents; beyond a few, the kits
+    wait in a temporary file, not in memory. They come out as they would from memory."""
+    import briefing.run
+
+    files = {f"content/pm{n}.md": RELEASE.replace("Testmitteilung", f"Mitteilung {n}")
+             for n in range(3)}
+    kept = make_project(tmp_path / "memory", files)
+    spooled = make_project(tmp_path / "disk", files)
+    assert build(kept, channels=True, jobs=2).exit_code() == 0
+    monkeypatch.setattr(briefing.run._Waiting, "IN_MEMORY", 0)
+    report = build(spooled, channels=True, jobs=2)
+    assert report.exit_code() == 0
+    assert not [p for p in report.problems if p.fault]
+    for n in range(3):
+        name = f"pm{n}-pressemappe.pdf"
+        assert (spooled / "output" / name).read_bytes() == (kept / "output" / name).read_bytes()
+        assert f"Mitteilung {n}" in PdfReader(spooled / "output" / name).pages[0].extract_text()

@@ -132,6 +132,49 @@ def test_a_dying_worker_does_not_crash_the_build(project, monkeypatch, capsys):
         == BOOKKEEPING
 
 
+def _square(n: int) -> int:
+    """A worker task: n², or the worker dies at 3 (as if the kernel had killed it)."""
+    if n == DIES:
+        os._exit(9)
+    time.sleep(0.01)
+    return n * n
+
+
+DIES = -1
+
+
+def _numbers(drawn: list[int], count: int):
+    for n in range(count):
+        drawn.append(n)
+        yield n, n
+
+
+def test_the_pool_takes_tasks_as_its_workers_have_room(monkeypatch):
+    """Thousands of pages are not all made first and held in memory: the next is made as
+    a worker has room. A worker that dies loses its task and those still to come, each
+    reported, none twice."""
+    from briefing import pool
+
+    drawn: list[int] = []
+    when_first = []
+    results = {}
+    for key, result in pool.run(_numbers(drawn, 60), 2, int, (), _square, lambda n: "lost"):
+        when_first.append(len(drawn))
+        assert key not in results
+        results[key] = result
+    assert results == {n: n * n for n in range(60)}
+    assert when_first[0] <= 2 * pool.IN_FLIGHT + 2 < 60
+
+    monkeypatch.setattr(sys.modules[__name__], "DIES", 3)
+    results = {}
+    for key, result in pool.run(_numbers([], 60), 2, int, (), _square, lambda n: "lost"):
+        assert key not in results
+        results[key] = result
+    assert sorted(results) == list(range(60))
+    assert results[3] == "lost"
+    assert all(result in (n * n, "lost") for n, result in results.items())
+
+
 def test_an_interrupted_full_re_render_goes_on_where_it_stopped(tmp_path):
     """`build --force` (a new corporate design for every document) stopped halfway: the
     next plain build sets only what the forced run had not reached."""
