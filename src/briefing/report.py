@@ -13,7 +13,7 @@ from .errors import Problem
 OK, CONTENT, USAGE, MACHINE, BUG, INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What became of one PDF (a document's own, or a release's press kit) in a build."""
 

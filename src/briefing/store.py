@@ -181,10 +181,16 @@ class Table(MutableMapping):
     # --- reading --------------------------------------------------------------------------
 
     def _query(self, sql: str, parameters: Iterable = ()) -> list[tuple]:
+        return list(self.each(sql, parameters))
+
+    def each(self, sql: str, parameters: Iterable = ()) -> Iterator[tuple]:
+        """The rows of a query one after another (thousands are not held at once)."""
         import sqlite3  # (imported by `connect` already)
 
         try:
-            return self.connection.execute(sql, tuple(parameters)).fetchall()
+            cursor = self.connection.execute(sql, tuple(parameters))
+            while rows := cursor.fetchmany(500):
+                yield from rows
         except sqlite3.OperationalError as exc:  # the machine: a read error, a long lock
             why = "ein anderer Lauf schreibt sie seit einer Minute" if "locked" in str(exc) \
                 else f"Lesefehler ({exc})"
@@ -192,7 +198,6 @@ class Table(MutableMapping):
                                "versuchen Sie es erneut") from exc
         except sqlite3.DatabaseError:  # the file is damaged: the manifest is made anew
             self.damaged = True
-            return []
 
     def _row(self, key):
         rows = self._query(f"SELECT value FROM {self.name} WHERE key = ?", (key,))
