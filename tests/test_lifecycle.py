@@ -479,6 +479,51 @@ def test_a_damaged_publication_log_stops_every_command_with_one_message(
     assert main(["build", "--alle", "--root", str(root)]) == 0
 
 
+def test_the_publication_log_is_followed_by_its_lines(project, clock):
+    """A build that publishes appends to the log, and extends its fingerprint by those
+    lines without reading the rest (10 MB at 5,000 releases); the fingerprint is that
+    of the whole file. A copy of the log (a project restored) is the same log; a line
+    changed (a merge, a hand edit) is a change: then every unit is looked at."""
+    import shutil
+
+    from briefing.files import stat_key
+    from briefing.incremental import Manifest, Staleness, log_chain
+    from briefing.paths import Paths
+
+    root = project({"content/pm.md": PM, "content/zwei.md": PM.replace("titel:", "titel: Zweite")})
+    approve(root)
+    clock("2025-10-30 12:00")
+    log = root / "protokoll" / "protokoll.jsonl"
+
+    def recorded() -> list:
+        return Manifest.load(root / "output" / ".briefing-manifest").log
+
+    def changed() -> set[str] | None:
+        staleness = Staleness(Paths(root))
+        staleness.project()
+        return staleness.changed_files(outputs=False)
+
+    assert build(root, channels=True).errors == []
+    assert recorded() == [stat_key(log), log_chain(log)] and log_chain(log)
+    first = log_chain(log)
+    (root / "content" / "pm.md").write_text(PM.replace("titel:", "korrekturen:\n  "
+                                                       "2025-10-30: Ein Wort.\ntitel:")
+                                             .replace("Ein kurzer Text.", "Ein Text."),
+                                             encoding="utf-8")
+    approve(root)
+    assert build(root, channels=True).errors == []
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 3  # corrected: appended
+    assert recorded() == [stat_key(log), log_chain(log)] and log_chain(log) != first
+    assert changed() == set()
+    shutil.copy(log, root / "kopie")
+    (root / "kopie").replace(log)  # the same lines, another file
+    assert changed() == set()
+    text = log.read_text(encoding="utf-8")
+    log.write_text(text.replace('"aktion": "korrigiert"', '"aktion": "korrigierT"'),
+                   encoding="utf-8")
+    assert changed() is None
+
+
 def test_check_reads_every_line_of_the_publication_log(project, clock, capsys):
     """A build reads the lines of the releases it makes; `check` (in CI) reads them all:
     a line of another release damaged by hand is found before that release is built."""

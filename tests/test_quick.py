@@ -168,7 +168,8 @@ def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does
 
     def read() -> tuple:
         head, rest = [record for record, _ in read_records(path.read_bytes())]
-        (names, packed), problems, failed, failures, made = rest
+        assert rest[:3] == head[:3]  # (format and manifest: the second is read alone)
+        (names, packed), problems, failed, failures, made = rest[3:]
         size = len(packed) // len(names)
         files = {name: packed[i * size:(i + 1) * size] for i, name in enumerate(names)}
         return head, files, problems, failed, failures, made
@@ -242,6 +243,38 @@ def test_a_no_op_build_takes_the_setting_process_check(project, damage):
     run = subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root)], capture_output=True,
                          text=True, timeout=300, check=True)
     assert run.stdout.strip() == ("True []" if damage == "keiner" else "False ['b.pdf']")
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["nothing-else", "another-edited"])
+@pytest.mark.parametrize("end", ["first", "last"])
+def test_the_build_and_its_setting_process_share_the_check(project, end, edited):
+    """The build checks the first files written itself (`quick.OWN_SHARE`) while its
+    setting process checks the others: a file deleted in either share is made again, in
+    a build of nothing else and in a build of another release's change."""
+    import subprocess
+    import sys
+
+    from briefing import quick
+
+    root = project({f"content/{name}.md": RELEASE.replace("Testmitteilung", name)
+                    for name in ("a", "b", "c", "d")})
+    assert build(root, channels=True).exit_code() == 0
+    assert build(root, channels=True).noop  # the quick file of this state is written
+    names = Quick.load(Paths(root)).rest()[0][0]
+    assert 0 < quick._own(len(names)) < len(names)
+    target = names[0] if end == "first" else names[-1]
+    owner = next(n for n in "abcd" if f"{n}." in target or f"{n}/" in target
+                 or f"{n}-" in target)
+    (root / "output" / target).unlink()
+    if edited:
+        other = next(n for n in "abcd" if n != owner)
+        (root / "content" / f"{other}.md").write_text(
+            RELEASE.replace("Testmitteilung", other).replace("Ein kurzer", "Ein neuer"),
+            encoding="utf-8")
+    subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root)], capture_output=True,
+                   text=True, timeout=300, check=True)
+    assert (root / "output" / target).is_file()
+    assert build(root, channels=True).noop
 
 
 @pytest.mark.parametrize("damage", ["gelöscht", "überschrieben"])

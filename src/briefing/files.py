@@ -25,9 +25,11 @@ from .paths import Paths
 TEMP_PREFIX, TEMP_SUFFIX = ".", ".tmp"
 
 
-def _temporary(target: Path, data: bytes | list[bytes], mode: int, names: list[str]) -> str:
-    """`data` in a temporary file beside `target`, on disk; its name is added to `names`
-    before anything is written (so the caller can remove it whatever happens)."""
+def _temporary(target: Path, data: bytes | list[bytes], mode: int, names: list[str],
+               durable: bool = True) -> str:
+    """`data` in a temporary file beside `target`, on disk (`durable`: flushed to the disk
+    itself); its name is added to `names` before anything is written (so the caller can
+    remove it whatever happens)."""
     handle, temp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.",
                                          suffix=TEMP_SUFFIX, dir=target.parent)
     names.append(temp_name)
@@ -37,18 +39,23 @@ def _temporary(target: Path, data: bytes | list[bytes], mode: int, names: list[s
         else:
             temp.write(data)
         temp.flush()
-        os.fsync(temp.fileno())
+        if durable:
+            os.fsync(temp.fileno())
     os.chmod(temp_name, mode)
     return temp_name
 
 
-def write_atomically(target: Path, data: bytes | list[bytes], mode: int = 0o644) -> None:
+def write_atomically(target: Path, data: bytes | list[bytes], mode: int = 0o644,
+                     durable: bool = True) -> None:
     """Write `data` (or its parts, in order) to `target` completely or not at all. Raises
-    OSError (with the temporary file removed) when the machine refuses."""
+    OSError (with the temporary file removed) when the machine refuses. `durable`: False
+    for a file that only saves work (briefing's own caches, which check what they read):
+    not flushed to the disk before it replaces the old one, so a power cut may leave it
+    empty or cut short."""
     target.parent.mkdir(parents=True, exist_ok=True)
     names: list[str] = []
     try:
-        os.replace(_temporary(target, data, mode, names), target)
+        os.replace(_temporary(target, data, mode, names, durable), target)
     except BaseException:
         for name in names:
             Path(name).unlink(missing_ok=True)

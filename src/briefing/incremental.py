@@ -40,7 +40,7 @@ from .paths import Paths
 if TYPE_CHECKING:
     import sqlite3
 
-FORMAT = 11
+FORMAT = 12
 #: Libraries whose version can change the bytes of an output.
 SHAPING_LIBRARIES = ("weasyprint", "pyphen", "pydyf", "tinycss2", "fonttools", "markdown",
                      "pymdown_extensions",
@@ -176,6 +176,27 @@ def library_versions() -> list[str]:
     return [f"{name}=={found.get(name, 'fehlt')}" for name in sorted(wanted)]
 
 
+def log_chain(path: Path, size: int = 0, chain: str = "") -> str:
+    """The fingerprint of the publication log: each line (with its end) hashed with the
+    fingerprint of the lines before it, so that lines appended extend it without reading
+    the others. `size`, `chain`: the file's size and fingerprint when it was looked at
+    last (this run appended to it since); taken from the start when that size does not
+    end a line."""
+    try:
+        with open(path, "rb") as file:
+            if size:
+                file.seek(size - 1)
+                if file.read(1) != b"\n":
+                    size, chain = 0, ""
+            file.seek(size)
+            data = file.read()
+    except OSError:
+        return ""
+    for line in data.splitlines(keepends=True):
+        chain = hashlib.sha256(chain.encode() + line).hexdigest()
+    return chain
+
+
 def _files_under(folder: Path) -> list[str]:
     """Every file under `folder`, as absolute paths in text, sorted (symbolic links to
     folders are not followed)."""
@@ -234,9 +255,14 @@ def framed(record: tuple) -> list[bytes]:
     return [_FRAME.pack(len(data), zlib.crc32(data)), data]
 
 
-def read_records(data: bytes) -> Iterator[tuple[tuple, int]]:
-    """Each whole record in `data` and where it ends; a record cut short ends them."""
+def read_records(data: bytes, skip: int = 0) -> Iterator[tuple[tuple, int]]:
+    """Each whole record in `data` and where it ends; a record cut short ends them.
+    `skip`: so many records first passed over unread (a reader that needs a later one)."""
     view, position = memoryview(data), 0
+    for _ in range(skip):
+        if position + _FRAME.size > len(data):
+            return
+        position += _FRAME.size + _FRAME.unpack_from(data, position)[0]
     while position + _FRAME.size <= len(data):
         length, crc = _FRAME.unpack_from(data, position)
         start, end = position + _FRAME.size, position + _FRAME.size + length
@@ -626,6 +652,8 @@ class Staleness:
         self.digests = Digests(self.manifest.stats)
         self._code: str | None = None
         self._project: str | None = None
+        #: The publication log's record as this run found or extended it (`log_record`).
+        self._log: list | None = None
         #: Template closures; a long-lived caller (the preview) keeps them between runs.
         self._templates: dict[str, list[str]] = {} if templates is None else templates
         self._assets: str | None = None
@@ -689,12 +717,32 @@ class Staleness:
             self.digests.file(paths.hyphenation_file))
 
     def log(self) -> str:
-        """The publication log as it is now (the build appends to it: looked at afresh,
-        but read only when its size, times or inode differ from its record: 8 MB at
-        5,000 releases)."""
+        """The publication log's fingerprint (`log_chain`), taken from the last build's
+        record while the file's size, times and inode are as that build left them, and
+        extended by the lines this run appended (the build appends to it: a hash of the
+        whole would read it after every publication, 10 MB at 5,000 releases). Any other
+        change (a merge, a checkout, a copy of the project) reads it whole."""
+        return self.log_record()[1]
+
+    def log_record(self) -> list:
+        """[`files.stat_key` of the log, its fingerprint], as the manifest keeps it."""
         from .lifecycle import LOG_FILE
 
-        return self.digests._hash(os.fspath(self.paths.log_dir / LOG_FILE))
+        path = self.paths.log_dir / LOG_FILE
+        now = stat_key(path)
+        known = self._log
+        if known is None:
+            stored = self.manifest.log
+            if isinstance(stored, list) and len(stored) == 2 and stored[0] == now:
+                self._log = stored
+                return stored
+            found = log_chain(path)
+        elif known[0] == now:
+            return known
+        else:  # this run appended to the log it had looked at
+            found = log_chain(path, known[0][0] if known[0] else 0, known[1])
+        self._log = [now, found]
+        return self._log
 
     def changed_files(self, checked: tuple | None = None,
                       outputs: bool = True) -> set[str] | None:
@@ -707,7 +755,7 @@ class Staleness:
         `outputs`: False for the changed inputs only (the files written not looked at)."""
         manifest, paths, digests = self.manifest, self.paths, self.digests
         if manifest.basis is None or manifest.basis != self.basis() or \
-                manifest.log != self.log() or \
+                (manifest.log or [None, None])[1] != self.log() or \
                 not (manifest.project or "").endswith(":alle") or self.expired():
             return None
         folders = (f"{paths.content_dir}{os.sep}", f"{paths.approvals_dir}{os.sep}")
@@ -720,7 +768,10 @@ class Staleness:
                     if name not in present}
         if not outputs:
             return changed | set(manifest.failed)
-        if checked is not None and checked[0] == manifest.loaded:
+        # (An answer that left some files to the build is taken only when made whole:
+        # `quick.Quick.completed`.)
+        if checked is not None and checked[0] == manifest.loaded and \
+                not (checked[4] if len(checked) > 4 else 0):
             self.digests.seen.update(checked[2])
             damaged = [manifest.units[key] for key in checked[1] if key in manifest.units] \
                 if checked[1] is not None else self._damaged(checked[3])
@@ -946,7 +997,7 @@ class Staleness:
         self.manifest.project = f"{self.project()}:{'alle' if channels else 'pdf'}" \
             if vouch else None
         self.manifest.basis = self.basis() if vouch else None
-        self.manifest.log = self.log() if vouch else None
+        self.manifest.log = self.log_record() if vouch else None
         kept = {p: d for p, d in self.manifest.failed.items() if p not in handled}
         self.manifest.failed = dict(sorted((kept | {
             path: self.digests.file(self.paths.root / path) for path in failed}).items()))

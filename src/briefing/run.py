@@ -239,6 +239,10 @@ class Run:
         #: Output name → (the `published` version, its parts): the shared pages' units
         #: are asked for several times a run; at thousands of releases each costs a sort.
         self._parts: dict[str, tuple[int, list]] = {}
+        #: Work that does not change what is made (reporting what this run does not look
+        #: at): done while the setting process sets the first page, which this process
+        #: waits for anyway (`Worker.render(meanwhile=…)`), or after the engine.
+        self._later: list[Callable[[], None]] = []
 
     def _scope(self, changed: set[str]) -> set[str]:
         """The content files changed, and every document of each family they touch (a
@@ -420,10 +424,11 @@ class Run:
         for display_path in failed:
             self.finish(Outcome(display_path))
         if self.scope is not None:
-            self.report_out_of_scope()
+            self._later.append(self.report_out_of_scope)
         complete = faulted = False
         try:
             self.engine(workers, [o for o in self.outputs if o.engine and not o.needs])
+            self._catch_up()
             if whole:
                 self.remove_orphans(self.outputs[:1])
             if self.channels:
@@ -449,6 +454,11 @@ class Run:
             self.report.problems.sort(key=problem_order)
             if not self.dry and (not faulted or self.staleness.changed):
                 self.save(complete)
+
+    def _catch_up(self) -> None:
+        """Do the work that waited for pages being set (`_later`)."""
+        while self._later:
+            self._later.pop(0)()
 
     def units(self, output: Output) -> list[tuple[str, object]]:
         """(key, unit) of every unit of `output` in this run."""
@@ -563,7 +573,8 @@ class Run:
             if len(few) <= FEW_PAGES:
                 if worker.settings != settings:
                     worker.setup(settings)
-                return ((job, worker.render(page)) for job, page in few)
+                return ((job, worker.render(page, meanwhile=self._catch_up))
+                        for job, page in few)
             worker.stop()  # the pool's processes need its core
             self.engine_process = None
             pages = chain(few, pages)

@@ -160,17 +160,25 @@ class Worker:
             _raise_failure(self.connection.recv())
 
     def render(self, page: tuple[str, str],
-               shown: Callable[[Produced], None] | None = None) -> Produced:
+               shown: Callable[[Produced], None] | None = None,
+               meanwhile: Callable[[], None] | None = None) -> Produced:
         """The finished PDF; `shown` gets the pages first, as soon as they are laid out
-        (`pdf.Renderer.render`), and runs here while the worker finishes the PDF."""
-        produced = self._ask("render", page, shown)
+        (`pdf.Renderer.render`), and runs here while the worker finishes the PDF;
+        `meanwhile` runs here while the worker sets the page."""
+        produced = self._ask("render", page, shown, meanwhile)
         return produced if produced is not None else _lost(page)
 
-    def _ask(self, kind: str, payload, shown: Callable[[Produced], None] | None = None):
+    def _ask(self, kind: str, payload, shown: Callable[[Produced], None] | None = None,
+             meanwhile: Callable[[], None] | None = None):
         failure: BaseException | None = None
         try:
             self._answer_setup()
             self.connection.send((kind, payload, shown is not None))
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except BaseException as exc:  # raised once the worker has answered
+                    failure = exc
             answer = _raise_failure(self.connection.recv())
             while isinstance(answer, tuple) and answer[0] == SHOWN:
                 if failure is None:
@@ -183,6 +191,8 @@ class Worker:
             self._restart()
             if self.settings is not None and kind == "render":
                 self._ask("setup", self.settings)
+            if failure is not None:
+                raise failure from None
             return None
         except _Failed as failed:  # the engine could not be imported or set up there
             raise failed.args[0] from None
@@ -249,7 +259,7 @@ def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
         from .quick import outputs_checked
 
         try:
-            answer = outputs_checked(check)
+            answer = outputs_checked(check, share=True)
         except Exception:  # a fault or a bug here: the build checks for itself
             answer = None
         try:
