@@ -144,14 +144,9 @@ def test_a_page_in_a_folder_of_output_deleted_after_a_no_op_build(project, count
     assert page.read_bytes() == written
 
 
-def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does(project):
-    """After a build with changes, the quick file is made from the one before and what the
-    build changed (not from every unit of thousands); it holds what one made from the
-    whole manifest holds: the same files with the same records, the same PDFs in the
-    same order, and the next build of nothing reads no manifest."""
-    from briefing import quick
-    from briefing.incremental import Staleness, read_records
-
+def changed_after_a_no_op(project) -> Path:
+    """Three releases built, with the quick file of that manifest; then b.md edited, c.md
+    deleted and d.md new."""
     root = project({"content/a.md": RELEASE, "content/b.md": RELEASE,
                     "content/c.md": RELEASE})
     build(root, channels=True)
@@ -161,6 +156,18 @@ def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does
                                            encoding="utf-8")
     (root / "content" / "c.md").unlink()
     (root / "content" / "d.md").write_text(RELEASE, encoding="utf-8")
+    return root
+
+
+def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does(project):
+    """After a build with changes, the quick file is made from the one before and what the
+    build changed (not from every unit of thousands); it holds what one made from the
+    whole manifest holds: the same files with the same records, the same PDFs in the
+    same order, and the next build of nothing reads no manifest."""
+    from briefing import quick
+    from briefing.incremental import Staleness, read_records
+
+    root = changed_after_a_no_op(project)
     same_bytes_touched(root / "output" / "a-pressemappe.pdf")  # hashed again, same bytes
     assert built(build(root, channels=True)) == ["b-pressemappe.pdf", "b.pdf",
                                                  "d-pressemappe.pdf", "d.pdf"]
@@ -190,15 +197,7 @@ def test_a_build_with_changes_takes_the_input_records_from_the_quick_file(projec
     from the database again, and still sees a file changed, gone or new."""
     from briefing import store
 
-    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE,
-                    "content/c.md": RELEASE})
-    build(root, channels=True)
-    assert build(root, channels=True).noop  # the quick file of this manifest
-    (root / "content" / "b.md").write_text(RELEASE.replace("Ein kurzer Text.",
-                                                           "Ein anderer Text."),
-                                           encoding="utf-8")
-    (root / "content" / "c.md").unlink()
-    (root / "content" / "d.md").write_text(RELEASE, encoding="utf-8")
+    root = changed_after_a_no_op(project)
     asked = []
     query = store.Table._query
 
