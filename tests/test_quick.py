@@ -246,21 +246,18 @@ def test_a_no_op_build_takes_the_setting_process_check(project, damage):
 
 @pytest.mark.parametrize("edited", [False, True], ids=["nothing-else", "another-edited"])
 @pytest.mark.parametrize("end", ["first", "last"])
-def test_the_build_and_its_setting_process_share_the_check(project, end, edited):
-    """The build checks the first files written itself (`quick.OWN_SHARE`) while its
-    setting process checks the others: a file deleted in either share is made again, in
-    a build of nothing else and in a build of another release's change."""
+def test_a_file_written_deleted_is_made_again_by_a_warm_build(project, end, edited):
+    """`build(warm=True)` (the command line's) takes its setting process's check of the
+    files written: the first or the last of them deleted is made again, in a build of
+    nothing else and in a build of another release's change."""
     import subprocess
     import sys
-
-    from briefing import quick
 
     root = project({f"content/{name}.md": RELEASE.replace("Testmitteilung", name)
                     for name in ("a", "b", "c", "d")})
     assert build(root, channels=True).exit_code() == 0
     assert build(root, channels=True).noop  # the quick file of this state is written
     names = Quick.load(Paths(root)).rest()[0][0]
-    assert 0 < quick._own(len(names)) < len(names)
     target = names[0] if end == "first" else names[-1]
     owner = next(n for n in "abcd" if f"{n}." in target or f"{n}/" in target
                  or f"{n}-" in target)

@@ -84,8 +84,6 @@ def build(
     try:
         quick = Quick.load(paths) if plain else None
         checked = engine.checked if engine is not None and channels and plain else None
-        if quick is not None and checked is not None:
-            quick.check_own_share()  # while the setting process checks the others
         if quick is not None and (unchanged := quick.unchanged(channels, checked)) \
                 is not None:
             report = report_unchanged(paths, *unchanged, on_outcome)
@@ -105,8 +103,7 @@ def build(
             before = quick.last() if quick is not None and \
                 quick.mark == staleness.manifest.loaded else None
             report = _make(paths, staleness, files, on_outcome, jobs, force, final, on_wait,
-                           channels, on_progress, engine, before,
-                           quick.completed if quick is not None else None)
+                           channels, on_progress, engine, before)
     finally:
         if engine is not None:
             engine.stop()
@@ -123,8 +120,7 @@ def _setting_process(check: Paths | None) -> Worker | None:
 
 def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, jobs, force: bool,
           final: bool, on_wait, channels: bool, on_progress, engine: Worker | None,
-          before: tuple | None = None,
-          completed: Callable[[tuple | None], tuple | None] | None = None) -> Report:
+          before: tuple | None = None) -> Report:
     from .project import load_project
     from .run import Run
 
@@ -157,10 +153,7 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
         # Only files changed since the last complete build: only what they touch.
         # The setting process checked the files before this build held output/: not after
         # waiting for another build (which may have changed them).
-        # (With the share this process checked itself, `Quick.completed`.)
         checked = engine.checked() if engine is not None else None
-        if completed is not None:
-            checked = completed(checked)
         changed = staleness.changed_files(None if waited else checked) \
             if channels and not (files or final) else None
         if project.family is not None and (

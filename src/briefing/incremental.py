@@ -768,10 +768,7 @@ class Staleness:
                     if name not in present}
         if not outputs:
             return changed | set(manifest.failed)
-        # (An answer that left some files to the build is taken only when made whole:
-        # `quick.Quick.completed`.)
-        if checked is not None and checked[0] == manifest.loaded and \
-                not (checked[4] if len(checked) > 4 else 0):
+        if checked is not None and checked[0] == manifest.loaded:
             self.digests.seen.update(checked[2])
             damaged = [manifest.units[key] for key in checked[1] if key in manifest.units] \
                 if checked[1] is not None else self._damaged(checked[3])

@@ -28,17 +28,6 @@ QUICK_FORMAT = 5
 #: A written file's size, times and inode (`files.stat_key`), packed: the records of
 #: 45,000 files read as one object (a list each took 45–65 ms to read at 5,000 releases).
 _WRITTEN = struct.Struct("<qqqQ")
-#: The share of the files written that a build checks itself while its setting process
-#: checks the rest (`Quick.check_own_share`, `outputs_checked(share=True)`): the setting
-#: process checks, then imports the engine and sets up, and the pages wait for it; the
-#: build, reading the project meanwhile, sent its first page about 70 ms before the
-#: setting process could take it (at 5,000 releases, 45,000 files: 0.1 s to check all).
-OWN_SHARE = 0.75
-
-
-def _own(count: int) -> int:
-    """How many of `count` files written the build checks itself (the first ones)."""
-    return int(count * OWN_SHARE)
 
 
 class Quick:
@@ -50,8 +39,6 @@ class Quick:
         (_, _, self.mark, project, expires, inputs) = head
         self.paths, self._rest = paths, rest
         self._rest_record: tuple | None = None
-        #: (how many, the names not as recorded) of the files this process checked itself.
-        self._own: tuple[int, list[str]] | None = None
         #: A staleness with the last build's fingerprint, expiry and input records only.
         self.staleness = Staleness(paths, Manifest(project=project, expires=expires,
                                                    stats=inputs))
@@ -98,7 +85,7 @@ class Quick:
         if rest is None or stat_key(self.paths.manifest) != self.mark:
             return None
         (names, records), problems, failed, failures, made = rest
-        answer = self.completed(checked()) if checked is not None else None
+        answer = checked() if checked is not None else None
         if answer is not None and answer[0] == self.mark and answer[1] is None:
             intact = not answer[3]
         else:
@@ -107,33 +94,6 @@ class Quick:
             return None  # (a file touched but the same: the manifest's way finds out)
         self._remember_rehashed(rest)
         return Manifest(problems=problems, failed=failed, failures=failures), made
-
-    def check_own_share(self) -> None:
-        """Check this process's share of the files written (`OWN_SHARE`, the first ones),
-        while the setting process checks the rest (`outputs_checked(share=True)`)."""
-        rest = self.rest()
-        if rest is not None:
-            names, records = rest[0]
-            count = _own(len(names))
-            self._own = (count, list(_not_as_recorded(
-                self.paths, names[:count], records[:count * _WRITTEN.size])))
-
-    def completed(self, answer: tuple | None) -> tuple | None:
-        """The setting process's answer (`outputs_checked`) with this process's share
-        added, checked now if not before: as if it had checked every file. An answer of
-        another file or of the manifest is as it was."""
-        if answer is None or answer[0] != self.mark or answer[1] is not None or \
-                not answer[4]:
-            return answer
-        count = answer[4]
-        if self._own is None or self._own[0] != count:
-            rest = self.rest()
-            if rest is None:
-                return None
-            names, records = rest[0]
-            self._own = (count, list(_not_as_recorded(
-                self.paths, names[:count], records[:count * _WRITTEN.size])))
-        return (answer[0], None, answer[2], self._own[1] + answer[3], 0)
 
     def _intact(self, names: list[str], records: bytes) -> bool:
         """Every file written is as recorded."""
@@ -176,12 +136,10 @@ def _not_as_recorded(paths: Paths, names: list[str], records: bytes) -> Iterator
         os.close(folder)
 
 
-def outputs_checked(paths: Paths, share: bool = False) -> tuple:
+def outputs_checked(paths: Paths) -> tuple:
     """`incremental.outputs_checked`, from this file when it was made from the manifest
     as it is (the last build wrote both): the names of the files not as recorded instead
-    of the units, without reading the manifest (at 5,000 releases, 0.2 s of 0.4 s); and
-    last, how many of the first files were left to the build (`share`: its own share,
-    `Quick.completed`; else none)."""
+    of the units, without reading the manifest (at 5,000 releases, 0.2 s of 0.4 s)."""
     from .incremental import outputs_checked as by_manifest
 
     try:
@@ -192,14 +150,10 @@ def outputs_checked(paths: Paths, share: bool = False) -> tuple:
         mark = stat_key(paths.manifest)
         if rest[:3] == ("schnell", QUICK_FORMAT, mark) and mark is not None:
             names, packed = rest[3]
-            if len(packed) != len(names) * _WRITTEN.size:
-                raise ValueError("not the records of these names")
-            left = _own(len(names)) if share else 0
-            return mark, None, {}, list(_not_as_recorded(
-                paths, names[left:], packed[left * _WRITTEN.size:])), left
+            return mark, None, {}, list(_not_as_recorded(paths, names, packed))
     except (OSError, StopIteration, TypeError, ValueError, IndexError):
         pass
-    return (*by_manifest(paths), 0)
+    return by_manifest(paths)
 
 
 def report_unchanged(paths: Paths, manifest: Manifest, made: list[tuple],

@@ -259,7 +259,7 @@ def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
         from .quick import outputs_checked
 
         try:
-            answer = outputs_checked(check, share=True)
+            answer = outputs_checked(check)
         except Exception:  # a fault or a bug here: the build checks for itself
             answer = None
         try:
