@@ -625,3 +625,27 @@ def test_press_kits_set_before_their_documents_wait_on_disk_and_come_out_the_sam
         name = f"pm{n}-pressemappe.pdf"
         assert (spooled / "output" / name).read_bytes() == (kept / "output" / name).read_bytes()
         assert f"Mitteilung {n}" in PdfReader(spooled / "output" / name).pages[0].extract_text()
+
+
+def test_a_press_kit_that_cannot_be_read_back_fails_alone_with_its_reason(
+        tmp_path, monkeypatch):
+    """A kit whose bytes waited in the temporary file and cannot be read back (a disk
+    error) fails as a fault of the machine, with its reason; its documents' PDFs stand."""
+    import briefing.run
+
+    root = make_project(tmp_path, {"content/pm.md": RELEASE})
+    monkeypatch.setattr(briefing.run._Waiting, "IN_MEMORY", 0)
+    every = briefing.run._Waiting.__iter__
+
+    def damaged(self):
+        if self._file is not None:
+            self._file.truncate(0)
+        yield from every(self)
+
+    monkeypatch.setattr(briefing.run._Waiting, "__iter__", damaged)
+    report = build(root, channels=True, jobs=2)
+    assert [p.message for p in report.problems if p.fault] == [
+        "Pressemappe kann nicht aus der temporären Datei gelesen werden: "
+        "Ein-/Ausgabefehler des Datenträgers; bitte erneut bauen"]
+    assert (root / "output" / "pm.pdf").is_file()
+    assert not (root / "output" / "pm-pressemappe.pdf").exists()

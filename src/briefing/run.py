@@ -111,11 +111,13 @@ class _Waiting:
                         produced.data = os.pread(self._file.fileno(), where[1], where[0])
                         if len(produced.data) != where[1]:
                             raise OSError(errno.EIO, "kurz gelesen")
-                    except OSError as exc:
+                    except OSError as exc:  # (reported with the kit, which fails)
                         produced.data = b""
-                        produced.problems.append(Problem(job.key, None, (
+                        fault = Problem(job.key, None, (
                             "Pressemappe kann nicht aus der temporären Datei gelesen werden: "
-                            f"{cause_of(exc)}; bitte erneut bauen"), fault=True))
+                            f"{cause_of(exc)}; bitte erneut bauen"), fault=True)
+                        produced.problems.append(fault)
+                        job.outcome.problems.append(fault)
                 yield job, produced
         finally:
             if self._file is not None:
