@@ -366,8 +366,7 @@ class _LogLines:
             try:
                 part = os.read(self._fd, self.PART)
             except OSError as exc:
-                raise MachineError(f"{self.shown} kann nicht gelesen werden: "
-                                   f"{cause_of(exc)}") from None
+                raise self._unreadable(exc) from None
             data = rest + part if rest else part
             # Lines end with "\n" only: JSON escapes it in texts (not U+2028, which
             # `splitlines` would split at). At the end of the file, the last line ends.
@@ -414,8 +413,10 @@ class _LogLines:
         try:
             return os.pread(self._fd, size, start)
         except OSError as exc:
-            raise MachineError(f"{self.shown} kann nicht gelesen werden: "
-                               f"{cause_of(exc)}") from None
+            raise self._unreadable(exc) from None
+
+    def _unreadable(self, exc: OSError) -> MachineError:
+        return MachineError(f"{self.shown} kann nicht gelesen werden: {cause_of(exc)}")
 
     def every(self) -> list[bytes]:
         """Every line (read at once: the whole log is asked for)."""

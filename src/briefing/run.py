@@ -103,11 +103,12 @@ class _Waiting:
     def __iter__(self) -> Iterator[tuple[_Job, Produced]]:
         """Each kit with its bytes (read back one at a time, released once written)."""
         try:
+            if self._file is not None:
+                self._file.flush()  # (every kit is in it now: read back below)
             while self._kits:
                 job, produced, where = self._kits.popleft()
                 if where is not None:
                     try:
-                        self._file.flush()
                         produced.data = os.pread(self._file.fileno(), where[1], where[0])
                         if len(produced.data) != where[1]:
                             raise OSError(errno.EIO, "kurz gelesen")
