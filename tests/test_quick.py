@@ -220,14 +220,19 @@ def test_a_build_with_changes_takes_the_input_records_from_the_quick_file(projec
 NO_OP_WARM = """
 import sys
 from pathlib import Path
+import briefing.quick
 from briefing.build import build
+# The files written checked one at a time by each side (`quick.Split`): the setting
+# process and this build each check a part, whatever the project's size.
+briefing.quick.CHUNK = int(sys.argv[2]) if len(sys.argv) > 2 else briefing.quick.CHUNK
 report = build(Path(sys.argv[1]), channels=True, warm=True)
 print(report.noop, sorted(o.output.name for o in report.outcomes if o.ok and not o.unchanged))
 """
 
 
+@pytest.mark.parametrize("chunk", ["1", "1000"])
 @pytest.mark.parametrize("damage", ["keiner", "gelöscht", "überschrieben"])
-def test_a_no_op_build_takes_the_setting_process_check(project, damage):
+def test_a_no_op_build_takes_the_setting_process_check(project, damage, chunk):
     """`build(warm=True)` (the command line's): with no input changed, the build takes the
     setting process's check of the files written (made meanwhile, on the other core):
     nothing changed is a no-op; a PDF deleted or overwritten by hand is made again."""
@@ -239,17 +244,19 @@ def test_a_no_op_build_takes_the_setting_process_check(project, damage):
     assert build(root, channels=True).exit_code() == 0
     assert build(root, channels=True).noop  # the quick file of this state is written
     damage_by_hand(root / "output" / "b.pdf", damage)
-    run = subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root)], capture_output=True,
-                         text=True, timeout=300, check=True)
+    run = subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root), chunk],
+                         capture_output=True, text=True, timeout=300, check=True)
     assert run.stdout.strip() == ("True []" if damage == "keiner" else "False ['b.pdf']")
 
 
 @pytest.mark.parametrize("edited", [False, True], ids=["nothing-else", "another-edited"])
-@pytest.mark.parametrize("end", ["first", "last"])
+@pytest.mark.parametrize("end", ["first", "middle", "last"])
 def test_a_file_written_deleted_is_made_again_by_a_warm_build(project, end, edited):
     """`build(warm=True)` (the command line's) takes its setting process's check of the
-    files written: the first or the last of them deleted is made again, in a build of
-    nothing else and in a build of another release's change."""
+    files written, shared with it a file at a time (`quick.Split`): the first, a middle or
+    the last of them deleted is made again, in a build of nothing else (both check) and in
+    a build of another release's change (the setting process is stopped, the build checks
+    the rest)."""
     import subprocess
     import sys
 
@@ -258,7 +265,7 @@ def test_a_file_written_deleted_is_made_again_by_a_warm_build(project, end, edit
     assert build(root, channels=True).exit_code() == 0
     assert build(root, channels=True).noop  # the quick file of this state is written
     names = Quick.load(Paths(root)).rest()[0][0]
-    target = names[0] if end == "first" else names[-1]
+    target = names[{"first": 0, "middle": len(names) // 2, "last": -1}[end]]
     owner = next(n for n in "abcd" if f"{n}." in target or f"{n}/" in target
                  or f"{n}-" in target)
     (root / "output" / target).unlink()
@@ -267,7 +274,7 @@ def test_a_file_written_deleted_is_made_again_by_a_warm_build(project, end, edit
         (root / "content" / f"{other}.md").write_text(
             RELEASE.replace("Testmitteilung", other).replace("Ein kurzer", "Ein neuer"),
             encoding="utf-8")
-    subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root)], capture_output=True,
+    subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root), "1"], capture_output=True,
                    text=True, timeout=300, check=True)
     assert (root / "output" / target).is_file()
     assert build(root, channels=True).noop
@@ -289,3 +296,107 @@ def test_status_finds_a_damaged_output_through_the_quick_file(project, damage):
     assert states["content/b.md"] == ("veraltet", "output/b.pdf, output/b-pressemappe.pdf: "
                                       "Ausgabedatei fehlt oder wurde verändert")
     assert built(build(root, channels=True)) == ["b.pdf"]  # (made again)
+
+
+def _split_check(damaged_at: set[int], log: list[int], stop=None, at: int | None = None):
+    """A check of files 0, 1, …: the names of those damaged; each index checked is logged,
+    and `stop` is called when file `at` is checked."""
+    def check(start: int, end: int):
+        for index in range(start, end):
+            log.append(index)
+            if index == at:
+                stop()
+            if index in damaged_at:
+                yield f"f{index}"
+    return check
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1000])
+def test_a_split_check_leaves_no_file_out(monkeypatch, chunk):
+    """The setting process checks from the first file (`Split.front`), the build from the
+    last back (`Split.back`), at the same time, a chunk at a time: together they check
+    every file, and find every damaged one; told to stop, the setting process leaves the
+    rest to the build."""
+    import multiprocessing
+    import threading
+    import time
+
+    from briefing import quick
+
+    monkeypatch.setattr(quick, "CHUNK", chunk)
+    context = multiprocessing.get_context("fork")
+    damaged_at = {0, 17, 18, 49}
+    # At the same time (two threads, each slowed down between files).
+    split, front_log, back_log, answers = quick.Split(context), [], [], {}
+
+    def slow(check):
+        def checked(start, end):
+            yield from check(start, end)
+            time.sleep(0.001)
+        return checked
+
+    front = threading.Thread(target=lambda: answers.update(front=split.front(
+        slow(_split_check(damaged_at, front_log)), 50)))
+    front.start()
+    back_found, back_start = split.back(slow(_split_check(damaged_at, back_log)), 50)
+    front.join()
+    front_found, upto = answers["front"]
+    assert upto >= back_start
+    assert set(front_log) | set(back_log) == set(range(50))
+    assert {*front_found, *back_found} == {"f0", "f17", "f18", "f49"}
+    # Stopped after file 10: the setting process stops after that chunk, the build checks
+    # all that is left.
+    split, front_log, back_log = quick.Split(context), [], []
+    front_found, upto = split.front(
+        _split_check(damaged_at, front_log, split.stop, at=10), 50)
+    assert upto == max(front_log) + 1
+    assert upto < 50 or chunk == 1000  # (one chunk of all: stopped after it)
+    back_found, back_start = split.back(_split_check(damaged_at, back_log), 50)
+    assert back_start == upto
+    assert sorted(front_log + back_log) == list(range(50))  # each file once
+    assert {*front_found, *back_found} == {"f0", "f17", "f18", "f49"}
+
+
+class _Checking:
+    """A setting process as `quick.damaged` sees it: its `split` and its answer."""
+
+    def __init__(self, split, answer):
+        self.split, self.answer = split, answer
+
+    def checked(self):
+        return self.answer
+
+
+@pytest.mark.parametrize("answer", ["a part", "of another manifest", "none"])
+def test_the_build_checks_what_the_setting_process_did_not(project, monkeypatch, answer):
+    """`quick.damaged`: the setting process's answer covers the files it checked; the build
+    checks the rest (from the last file back, then what the setting process left between);
+    an answer of another manifest, or none, and the build checks every file itself."""
+    import multiprocessing
+
+    from briefing import quick
+
+    monkeypatch.setattr(quick, "CHUNK", 1)
+    root = project({f"content/{name}.md": RELEASE.replace("Testmitteilung", name)
+                    for name in ("a", "b", "c")})
+    assert build(root, channels=True).exit_code() == 0
+    paths = Paths(root)
+    fast = Quick.load(paths)
+    names = fast.rest()[0][0]
+    first, last = names[0], names[-1]
+    (root / "output" / first).unlink()
+    (root / "output" / last).unlink()
+    split = quick.Split(multiprocessing.get_context("fork"))
+    # The setting process checked the first two files (and found the first damaged), then
+    # was stopped.
+    split._shared[0] = 2
+    split.stop()
+    mark = fast.mark if answer != "of another manifest" else [0, 0, 0, 0]
+    given = None if answer == "none" else (mark, None, {}, [first], 2)
+    assert sorted(quick.damaged(paths, fast.mark, fast.rest()[0],
+                                _Checking(split, given))) == sorted([first, last])
+    # What it found is taken as found: a file it said was damaged is not looked at again.
+    if answer == "a part":
+        (root / "output" / names[1]).unlink()  # (it checked this one: not looked at)
+        assert sorted(quick.damaged(paths, fast.mark, fast.rest()[0],
+                                    _Checking(split, given))) == sorted([first, last])

@@ -20,7 +20,7 @@ from .errors import MachineError, UsageError, problem_order
 from .files import locked
 from .incremental import Staleness
 from .paths import Paths
-from .quick import Quick, made_of, report_unchanged
+from .quick import Quick, damaged, made_of, report_unchanged
 from .quick import write as quick_file
 from .report import Outcome, Progress, Report
 from .setting import Worker
@@ -83,12 +83,15 @@ def build(
     engine = _setting_process(paths if channels and plain else None) if warm else None
     try:
         quick = Quick.load(paths) if plain else None
-        checked = engine.checked if engine is not None and channels and plain else None
-        if quick is not None and (unchanged := quick.unchanged(channels, checked)) \
+        if quick is not None and (unchanged := quick.unchanged(channels, engine)) \
                 is not None:
             report = report_unchanged(paths, *unchanged, on_outcome)
             report.seconds = time.perf_counter() - start
             return report
+        if engine is not None and engine.split is not None:
+            # Not a no-op: the setting process imports the engine now, and this build
+            # checks the rest of the files written (`quick.damaged`).
+            engine.split.stop()
         staleness = Staleness(paths)
         if quick is not None:
             staleness.take_over(quick.staleness,
@@ -153,8 +156,8 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
         # Only files changed since the last complete build: only what they touch.
         # The setting process checked the files before this build held output/: not after
         # waiting for another build (which may have changed them).
-        checked = engine.checked() if engine is not None else None
-        changed = staleness.changed_files(None if waited else checked) \
+        changed = staleness.changed_files(
+            None if waited else _checked(staleness, engine, before)) \
             if channels and not (files or final) else None
         if project.family is not None and (
                 waited or changed is None or not project.covers(changed, staleness.related)):
@@ -173,6 +176,21 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
         if channels and not (files or final):
             quick_file(staleness, before)  # the next build's, if this one vouched for all
         return run.report
+
+
+def _checked(staleness: Staleness, engine: Worker | None, before: tuple | None
+             ) -> tuple | None:
+    """`incremental.outputs_checked` of the manifest as loaded, from what the setting
+    process checked and, with the quick file of this manifest (`before`), the rest checked
+    here (`quick.damaged`); None if there is no answer (the manifest's way)."""
+    if engine is None:
+        return None
+    if before is not None:
+        mark = staleness.manifest.loaded
+        return mark, None, {}, damaged(staleness.paths, mark, before[0][0], engine)
+    answer = engine.checked()
+    # (Of the manifest: one of a quick file may be a part of the files.)
+    return answer if answer is not None and answer[1] is not None else None
 
 
 def _select(project, files: list[Path]) -> tuple[list, list[str]]:

@@ -26,7 +26,7 @@ import os
 import struct
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -93,6 +93,8 @@ class Digests:
         self.gone: set[str] = set()
         #: Files this run read to hash (not known by their record, or changed since).
         self.read: set[str] = set()
+        #: Called when this run first reads a file to hash it (a change, most likely).
+        self.first_read: Callable[[], None] | None = None
 
     def file(self, path: str | Path) -> str:
         name = os.fspath(path)
@@ -111,6 +113,9 @@ class Digests:
             self.seen[name] = known
             return known[4]
         key = key_of(found)
+        if self.first_read is not None:
+            self.first_read, first_read = None, self.first_read
+            first_read()
         try:
             with open(name, "rb") as file:
                 sha = digest(file.read())

@@ -91,7 +91,9 @@ class Worker:
     def __init__(self, check: Paths | None = None):
         """`check`: a build's project: before anything else the process reads its manifest
         and checks the files it lists (`quick.outputs_checked`), on its own core
-        while the build reads the content; `checked` has the answer."""
+        while the build reads the content; `checked` has the answer. `split`: how the
+        build shares that check with it (`quick.Split`)."""
+        self.split = None
         self._start("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn",
                     check)
         self.settings: Settings | None = None
@@ -103,12 +105,16 @@ class Worker:
 
     def _start(self, method: str, check: Paths | None = None) -> None:
         context = multiprocessing.get_context(method)
+        if check is not None:
+            from .quick import Split
+
+            self.split = Split(context)
         self.connection, child = context.Pipe()
         # A forked child holds a copy of this end too: it closes it, so that it sees the
         # end of the pipe when this process closes its own.
         ours = self.connection if method == "fork" else None
-        self.process = context.Process(target=_serve, args=(child, ours, check), daemon=True,
-                                       name="briefing-setzen")
+        self.process = context.Process(target=_serve, args=(child, ours, check, self.split),
+                                       daemon=True, name="briefing-setzen")
         # Ctrl-C and `kill` wait until the child has its own handlers (`_serve`); one that
         # came meanwhile is raised here, after the start, and the child ended with it.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
@@ -244,7 +250,7 @@ def _failure(exc: Exception) -> Exception:
     return exc if isinstance(exc, MachineError) else RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
+def _serve(connection, parents_end=None, check: Paths | None = None, split=None) -> None:
     """The worker's loop: check the build's files (`check`), set up, then render page
     after page."""
     if parents_end is not None:
@@ -259,7 +265,7 @@ def _serve(connection, parents_end=None, check: Paths | None = None) -> None:
         from .quick import outputs_checked
 
         try:
-            answer = outputs_checked(check)
+            answer = outputs_checked(check, split)
         except Exception:  # a fault or a bug here: the build checks for itself
             answer = None
         try:
