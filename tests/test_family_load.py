@@ -723,6 +723,19 @@ def test_a_deleted_output_inside_the_family_read(built, twins, loads):
     assert (built / "output" / "b2.pdf").is_file()
 
 
+def test_a_deleted_output_alone_reads_its_family(built, twins, loads):
+    """Nothing changed but a PDF deleted by hand: the quick file's check names it, and the
+    build reads only the family it belongs to (the manifest's way found it only once
+    output/ was held, and then read everything)."""
+    assert build(built, channels=True).noop  # (the quick file of this state is there)
+    (built / "output" / "other.pdf").unlink()
+    partial, twin, full = both_ways(built, twins, loads)
+    assert len(loads) == 1 and loads[0] is not None and loads[0] >= OTHER_FAMILY
+    assert "content/pm.md" not in loads[0]
+    assert_same(built, partial, twin, full)
+    assert (built / "output" / "other.pdf").is_file()
+
+
 def test_after_a_build_of_a_family_the_quick_file_answers(built, counted):
     """A build of a family vouched for every output: it leaves the quick file, and the
     next build with nothing to do answers from it (the manifest not read) with what it

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, problem_order
 
 #: Exit codes (cli.py, README).
 OK, CONTENT, USAGE, MACHINE, BUG, INTERRUPTED = 0, 1, 2, 3, 4, 130
@@ -90,6 +90,21 @@ class Report:
     progress: Progress = field(default_factory=Progress)
     _seen: set = field(default_factory=set, repr=False, compare=False)
     _counted: int = field(default=-1, repr=False, compare=False)
+
+    def merged(self, earlier: Report) -> Report:
+        """This report of a build right after `earlier` (of the same project) with what
+        that one did: the PDFs either made, the problems of both (each once)."""
+        made = {(o.display_path, o.kit): o for o in earlier.outcomes if not o.unchanged}
+        self.outcomes = [made.pop((o.display_path, o.kit), o) if o.unchanged else o
+                         for o in self.outcomes] + list(made.values())
+        self.add(earlier.problems)
+        self.problems.sort(key=problem_order)
+        self.removed = earlier.removed + self.removed
+        self.published = earlier.published + self.published
+        self.channel_written = earlier.channel_written + self.channel_written
+        for worker, peak in earlier.peak_rss_kb.items():
+            self.peak_rss_kb[worker] = max(peak, self.peak_rss_kb.get(worker, 0))
+        return self
 
     @property
     def errors(self) -> list[Problem]:

@@ -458,6 +458,11 @@ class Run:
             if not self.dry and (not faulted or self.staleness.changed):
                 self.save(complete)
 
+    def later(self, task: Callable[[], None]) -> None:
+        """Do `task` while the setting process sets the first page (or, in a pool, after
+        the pages)."""
+        self._later.append(task)
+
     def _catch_up(self) -> None:
         """Do the work that waited for pages being set (`_later`)."""
         while self._later:
