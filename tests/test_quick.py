@@ -408,3 +408,33 @@ def test_the_build_checks_what_the_setting_process_did_not(project, monkeypatch,
         (root / "output" / names[1]).unlink()  # (it checked this one: not looked at)
         assert sorted(quick.damaged(paths, fast.mark, fast.rest()[0],
                                     _Checking(split, given))) == sorted([first, last])
+
+
+PDFS_WARM = """
+import sys
+from pathlib import Path
+import briefing.build
+from briefing.build import build
+calls = []
+original = briefing.build.damaged
+briefing.build.damaged = lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs)
+report = build(Path(sys.argv[1]), warm=True)
+print(len(calls), sorted(o.output.name for o in report.outcomes if o.ok and not o.unchanged))
+"""
+
+
+def test_a_build_of_the_pdfs_alone_does_not_check_the_files_written(project):
+    """`make pdf` (the command line's build of the PDFs alone) after a change does not
+    check the files every channel wrote: it would not use the answer (45,000 files at
+    5,000 releases)."""
+    import subprocess
+    import sys
+
+    root = project({"content/a.md": RELEASE,
+                    "content/b.md": RELEASE.replace("Testmitteilung", "Zweite")})
+    assert build(root, channels=True).exit_code() == 0
+    (root / "content" / "a.md").write_text(
+        RELEASE.replace("Ein kurzer Text.", "Ein anderer Text."), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", PDFS_WARM, str(root)], capture_output=True,
+                         text=True, timeout=300, check=True)
+    assert run.stdout.strip() == "0 ['a.pdf']"

@@ -99,7 +99,7 @@ def build(
         staleness.project()
         # The files written that the quick file's check found not as recorded (it is of
         # this manifest): the rest need not be looked at again, nor these, if only touched.
-        found = quick.damaged if quick is not None and \
+        found = quick.not_as_recorded if quick is not None and \
             quick.mark == staleness.manifest.loaded else None
         intact = (lambda: not staleness.damaged_units(found)) if found else None
         if plain and staleness.unchanged_project(channels, intact):
@@ -176,15 +176,15 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
         # Only files changed since the last complete build: only what they touch.
         # The setting process checked the files before this build held output/: not after
         # waiting for another build (which may have changed them).
-        checked, later = None, None
-        if found and not waited:  # (the quick file's check, or the last build's, found these)
-            checked = known
-        elif before is not None and channels and engine is not None and not waited:
-            later = _LaterCheck(staleness, before[0][0], engine)
-        elif not waited:
-            checked = _checked(staleness, engine, before)
-        changed = staleness.changed_files(checked, outputs=later is None) \
-            if channels and not (files or final) else None
+        checked, later, changed = None, None, None
+        if channels and not (files or final):
+            if found and not waited:  # (the quick file's check, or the last build's)
+                checked = known
+            elif before is not None and engine is not None and not waited:
+                later = _LaterCheck(staleness, before[0][0], engine)
+            elif not waited:
+                checked = _checked(staleness, engine, before)
+            changed = staleness.changed_files(checked, outputs=later is None)
         if project.family is not None and (
                 waited or changed is None or not project.covers(changed, staleness.related)):
             # Another build ran meanwhile, or a file written is damaged: every document.

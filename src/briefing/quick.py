@@ -40,7 +40,7 @@ class Quick:
         self.paths, self._rest = paths, rest
         self._rest_record: tuple | None = None
         #: The files written not as recorded, when `unchanged` checked them.
-        self.damaged: list[str] | None = None
+        self.not_as_recorded: list[str] | None = None
         #: A staleness with the last build's fingerprint, expiry and input records only.
         self.staleness = Staleness(paths, Manifest(project=project, expires=expires,
                                                    stats=inputs))
@@ -88,8 +88,8 @@ class Quick:
         if rest is None or stat_key(self.paths.manifest) != self.mark:
             return None
         _, problems, failed, failures, made = rest
-        self.damaged = damaged(self.paths, self.mark, rest[0], checking)
-        if self.damaged:
+        self.not_as_recorded = damaged(self.paths, self.mark, rest[0], checking)
+        if self.not_as_recorded:
             return None  # (a file touched but the same: the build hashes these)
         self._remember_rehashed(rest)
         return Manifest(problems=problems, failed=failed, failures=failures), made
