@@ -169,21 +169,16 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
         staleness.reload()  # as the build we may have waited for left it
         if staleness.manifest is not loaded:
             # The quick file was of the manifest another build replaced.
-            before = found = None
+            before = known = None
         if force and not files:  # resumable: an interrupted run leaves the rest marked
             staleness.force_all()
             force, before = False, None
         # Only files changed since the last complete build: only what they touch.
         # The setting process checked the files before this build held output/: not after
         # waiting for another build (which may have changed them).
-        checked, later, changed = None, None, None
+        changed, later = None, None
         if channels and not (files or final):
-            if found and not waited:  # (the quick file's check, or the last build's)
-                checked = known
-            elif before is not None and engine is not None and not waited:
-                later = _LaterCheck(staleness, before[0][0], engine)
-            elif not waited:
-                checked = _checked(staleness, engine, before)
+            checked, later = _outputs_checked(staleness, engine, before, known, bool(waited))
             changed = staleness.changed_files(checked, outputs=later is None)
         if project.family is not None and (
                 waited or changed is None or not project.covers(changed, staleness.related)):
@@ -234,19 +229,23 @@ class _LaterCheck:
                 if prefix + name not in digests.written and prefix + name not in digests.gone]
 
 
-def _checked(staleness: Staleness, engine: Worker | None, before: tuple | None
-             ) -> tuple | None:
-    """`incremental.outputs_checked` of the manifest as loaded, from what the setting
-    process checked and, with the quick file of this manifest (`before`), the rest checked
-    here (`quick.damaged`); None if there is no answer (the manifest's way)."""
-    if engine is None:
-        return None
-    if before is not None:
-        mark = staleness.manifest.loaded
-        return mark, None, {}, damaged(staleness.paths, mark, before[0][0], engine)
-    answer = engine.checked()
-    # (Of the manifest: one of a quick file may be a part of the files.)
-    return answer if answer is not None and answer[1] is not None else None
+def _outputs_checked(staleness: Staleness, engine: Worker | None, before: tuple | None,
+                     known: tuple | None, waited: bool
+                     ) -> tuple[tuple | None, _LaterCheck | None]:
+    """How a build of what changed learns which files written are not as written:
+    `incremental.outputs_checked` of the manifest as loaded (`known`: as the quick file's
+    check, or the build just before, found them; else the setting process's, if of the
+    manifest: one of a quick file may be a part of the files), or a check while the
+    first page is set; neither after waiting for another build (which may have changed
+    them), nor without an answer: then the manifest's way."""
+    if waited:
+        return None, None
+    if known is not None:
+        return known, None
+    if before is not None and engine is not None:
+        return None, _LaterCheck(staleness, before[0][0], engine)
+    answer = engine.checked() if engine is not None else None
+    return (answer if answer is not None and answer[1] is not None else None), None
 
 
 def _select(project, files: list[Path]) -> tuple[list, list[str]]:
