@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from .files import stat_key, write_atomically
 from .incremental import Manifest, Staleness, framed, read_records, unit_key
 from .paths import Paths
-from .report import Outcome, Report
+from .report import Current, Outcome, Report
 
 #: Changes whenever what the file holds changes.
 QUICK_FORMAT = 5
@@ -239,8 +239,7 @@ def report_unchanged(paths: Paths, manifest: Manifest, made: list[tuple],
     report = Report(manifest.stored_problems(), noop=True)
     report.outcomes = [Outcome(path, kit=kit) for path, kit in manifest.failures]
     documents = {path for path, kit in manifest.failures if not kit}
-    report.outcomes += [Outcome(source, paths.output_dir / name, pages, unchanged=True,
-                                kit=kit)
+    report.outcomes += [Current(source, paths.output_dir, name, pages, kit)
                         for source, name, pages, kit in made
                         if source not in documents and not (kit and source in manifest.failed)]
     for outcome in report.outcomes:

@@ -45,7 +45,7 @@ from .outputs import (
 )
 from .packages import VERSION_FOLDER, Package, State, families, packages, unclaimed
 from .publication import KEEP, REVIEW, Decision, candidates, decide
-from .report import Outcome, Progress, Report
+from .report import Current, Outcome, Progress, Report
 from .setting import Produced
 from .staging import Staging
 
@@ -292,8 +292,8 @@ class Run:
             if self.in_scope(row.source):
                 continue
             for name in row.names:
-                outcome = Outcome(row.source, self.config.output_dir / name, row.pages,
-                                  unchanged=True, kit=row.output != "pdf")
+                outcome = Current(row.source, self.config.output_dir, name, row.pages,
+                                  kit=row.output != "pdf")
                 self.report.outcomes.append(outcome)
                 self.on_outcome(outcome)
 
