@@ -159,35 +159,178 @@ def changed_after_a_no_op(project) -> Path:
     return root
 
 
+def quick_state(root: Path) -> tuple:
+    """What the quick file holds, its appended records applied: the manifest it names,
+    the fingerprint, expiry and input records, the files written by name, the problems,
+    failures and PDFs."""
+    from briefing import quick
+
+    loaded = quick.Quick.load(Paths(root))
+    mark, rest = quick._rest_of((root / "output" / ".briefing-quick").read_bytes())
+    assert mark == loaded.mark  # (the second record and those after it, read alone)
+    (names, packed), problems, failed, failures, made = rest
+    size = len(packed) // len(names)
+    files = {name: packed[i * size:(i + 1) * size] for i, name in enumerate(names)}
+    assert len(files) == len(names)
+    manifest = loaded.staleness.manifest
+    return (mark, manifest.project, manifest.expires, dict(manifest.stats)), files, \
+        problems, failed, failures, made
+
+
+def records_in(path: Path) -> int:
+    from briefing.incremental import read_records
+
+    return len(list(read_records(path.read_bytes())))
+
+
 def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does(project):
     """After a build with changes, the quick file is made from the one before and what the
     build changed (not from every unit of thousands); it holds what one made from the
     whole manifest holds: the same files with the same records, the same PDFs in the
     same order, and the next build of nothing reads no manifest."""
     from briefing import quick
-    from briefing.incremental import Staleness, read_records
+    from briefing.incremental import Staleness
 
     root = changed_after_a_no_op(project)
     same_bytes_touched(root / "output" / "a-pressemappe.pdf")  # hashed again, same bytes
     assert built(build(root, channels=True)) == ["b-pressemappe.pdf", "b.pdf",
                                                  "d-pressemappe.pdf", "d.pdf"]
     path = root / "output" / ".briefing-quick"
-
-    def read() -> tuple:
-        head, rest = [record for record, _ in read_records(path.read_bytes())]
-        assert rest[:3] == head[:3]  # (format and manifest: the second is read alone)
-        (names, packed), problems, failed, failures, made = rest[3:]
-        size = len(packed) // len(names)
-        files = {name: packed[i * size:(i + 1) * size] for i, name in enumerate(names)}
-        return head, files, problems, failed, failures, made
-
-    made_from_the_last = read()
+    # What the build changed was appended to the quick file it read.
+    assert records_in(path) == 3
+    made_from_the_last = quick_state(root)
     staleness = Staleness(Paths(root))
     staleness.project()
     quick.write(staleness)  # from every unit
-    assert made_from_the_last == read()
+    assert records_in(path) == 2
+    assert made_from_the_last == quick_state(root)
     assert "output/c.pdf" not in str(made_from_the_last[1])
     assert build(root, channels=True).noop
+
+
+def test_changes_one_after_another_are_appended_to_the_quick_file(project, counted,
+                                                                   monkeypatch):
+    """Each build with changes appends what it changed to the quick file (a few kilobytes,
+    where the file is megabytes at thousands of releases): the no-op build after each
+    answers from the file alone, the setting process checks the files written as the
+    appended records left them, and the file holds what one written whole holds."""
+    import subprocess
+    import sys
+
+    from briefing import quick
+    from briefing.incremental import Staleness
+
+    monkeypatch.setattr(quick, "_DELTA_SHARE", 1)  # (the first two are small here)
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE,
+                    "content/c.md": RELEASE})
+    build(root, channels=True)
+    assert build(root, channels=True).noop
+    path = root / "output" / ".briefing-quick"
+    assert records_in(path) == 2
+    steps = [
+        lambda: (root / "content" / "b.md").write_text(
+            RELEASE.replace("Ein kurzer Text.", "Ein anderer Text."), encoding="utf-8"),
+        lambda: (root / "content" / "c.md").unlink(),
+        lambda: (root / "content" / "d.md").write_text(RELEASE, encoding="utf-8"),
+        lambda: (same_bytes_touched(root / "output" / "b-pressemappe.pdf"),
+                 (root / "content" / "a.md").write_text(RELEASE.replace(
+                     "Testmitteilung", "Erste"), encoding="utf-8")),
+    ]
+    for records, step in enumerate(steps, start=3):
+        step()
+        assert not build(root, channels=True).noop
+        assert records_in(path) == records
+        counted.clear()
+        assert build(root, channels=True).noop and counted == []
+    appended, data = quick_state(root), path.read_bytes()
+    assert records_in(path) == 6
+    assert [entry[1] for entry in appended[5]] == [
+        "a.pdf", "b.pdf", "a-pressemappe.pdf", "b-pressemappe.pdf", "d.pdf",
+        "d-pressemappe.pdf"]
+    staleness = Staleness(Paths(root))
+    staleness.project()
+    quick.write(staleness)  # from every unit
+    assert records_in(path) == 2
+    assert appended == quick_state(root)
+    path.write_bytes(data)
+    (root / "output" / "d.pdf").unlink()
+    run = subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root), "1"],
+                         capture_output=True, text=True, timeout=300, check=True)
+    assert run.stdout.strip() == "False ['d.pdf']"
+
+
+def test_the_quick_file_is_written_whole_again_past_its_appended_share(project,
+                                                                       monkeypatch):
+    from briefing import quick
+
+    monkeypatch.setattr(quick, "_DELTA_SHARE", 1)
+    monkeypatch.setattr(quick, "_MOST_DELTAS", 2)
+    root = project({"content/a.md": RELEASE})
+    build(root, channels=True)
+    assert build(root, channels=True).noop
+    path = root / "output" / ".briefing-quick"
+    for records, text in zip([3, 4, 2], ["Eins.", "Zwei.", "Drei."], strict=True):
+        (root / "content" / "a.md").write_text(RELEASE.replace("Ein kurzer Text.", text),
+                                               encoding="utf-8")
+        assert not build(root, channels=True).noop
+        assert records_in(path) == records
+        assert build(root, channels=True).noop
+    monkeypatch.setattr(quick, "_DELTA_SHARE", 10**6)  # the file's size in millionths
+    (root / "content" / "a.md").write_text(RELEASE, encoding="utf-8")
+    assert not build(root, channels=True).noop
+    assert records_in(path) == 2
+
+
+def test_a_quick_file_replaced_meanwhile_is_not_appended_to(project, monkeypatch, counted):
+    """A build appends only to the quick file it read, as it read it (another may have
+    replaced it meanwhile): else it writes the file whole."""
+    from briefing import quick
+
+    monkeypatch.setattr(quick, "_DELTA_SHARE", 1)
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE})
+    build(root, channels=True)
+    assert build(root, channels=True).noop
+    load = Quick.load.__func__
+
+    def loaded_then_replaced(cls, paths):
+        found = load(cls, paths)
+        same_bytes_touched(paths.quick)
+        return found
+
+    monkeypatch.setattr(Quick, "load", classmethod(loaded_then_replaced))
+    (root / "content" / "b.md").write_text(RELEASE.replace("Ein kurzer Text.", "Anders."),
+                                           encoding="utf-8")
+    assert built(build(root, channels=True)) == ["b-pressemappe.pdf", "b.pdf"]
+    assert records_in(root / "output" / ".briefing-quick") == 2
+    monkeypatch.setattr(Quick, "load", classmethod(load))
+    counted.clear()
+    assert build(root, channels=True).noop and counted == []
+
+
+@pytest.mark.parametrize("cut", ["the last record", "the file, after the first two"])
+def test_an_appended_record_cut_short_is_not_taken(project, counted, cut):
+    """A record cut short (a full disk, a power cut while it was appended) fails its
+    checksum: the records before it name the manifest before this one, so the next build
+    reads the manifest, and is still a no-op."""
+    from briefing.incremental import passed_over
+
+    root = project({"content/a.md": RELEASE, "content/b.md": RELEASE})
+    build(root, channels=True)
+    assert build(root, channels=True).noop
+    (root / "content" / "b.md").write_text(RELEASE.replace("Ein kurzer Text.", "Anders."),
+                                           encoding="utf-8")
+    assert built(build(root, channels=True)) == ["b-pressemappe.pdf", "b.pdf"]
+    path = root / "output" / ".briefing-quick"
+    data = path.read_bytes()
+    assert records_in(path) == 3
+    path.write_bytes(data[:-5] if cut == "the last record" else
+                     data[:passed_over(data, 2) + 3])
+    counted.clear()
+    report = build(root, channels=True)
+    assert report.noop and built(report) == [] and counted != []
+    assert records_in(path) == 2  # written whole by that build
+    counted.clear()
+    assert build(root, channels=True).noop and counted == []
 
 
 def test_a_build_with_changes_takes_the_input_records_from_the_quick_file(project,

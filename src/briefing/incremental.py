@@ -279,14 +279,20 @@ def framed(record: tuple) -> list[bytes]:
     return [_FRAME.pack(len(data), zlib.crc32(data)), data]
 
 
+def passed_over(data: bytes, count: int) -> int:
+    """Where the first `count` records in `data` end, unread (past its end: cut short)."""
+    position = 0
+    for _ in range(count):
+        if position + _FRAME.size > len(data):
+            return len(data) + 1
+        position += _FRAME.size + _FRAME.unpack_from(data, position)[0]
+    return position
+
+
 def read_records(data: bytes, skip: int = 0) -> Iterator[tuple[tuple, int]]:
     """Each whole record in `data` and where it ends; a record cut short ends them.
     `skip`: so many records first passed over unread (a reader that needs a later one)."""
-    view, position = memoryview(data), 0
-    for _ in range(skip):
-        if position + _FRAME.size > len(data):
-            return
-        position += _FRAME.size + _FRAME.unpack_from(data, position)[0]
+    view, position = memoryview(data), passed_over(data, skip)
     while position + _FRAME.size <= len(data):
         length, crc = _FRAME.unpack_from(data, position)
         start, end = position + _FRAME.size, position + _FRAME.size + length
