@@ -504,3 +504,28 @@ def test_what_is_saved_is_what_the_build_holds(project, monkeypatch):
         assert state.problems == problems and state.project == fingerprint
     assert "pdf:content/b.md" not in state.units and "pdf:content/z.md" in state.units
     assert build(root, channels=True).noop
+
+
+def test_the_site_orders_its_entries_once_per_list():
+    """The site's parts and pages ask for the same orders of the same entries several
+    times a build (`Context.records` gives the same list while none changes): made once
+    per list, again for another list, and the last two lists are remembered (a page asks
+    for all entries and a few in turn)."""
+    from briefing.outputs import once_per_list
+
+    asked = []
+
+    @once_per_list
+    def newest_first(records: list) -> list:
+        asked.append(records)
+        return sorted(records, reverse=True)
+
+    every, few, other = [1, 3, 2], [3], [1, 3, 2]
+    assert newest_first(every) == [3, 2, 1] and newest_first(every) == [3, 2, 1]
+    assert newest_first(few) == [3] and newest_first(every) == [3, 2, 1]
+    assert asked == [every, few] and asked[0] is every
+    assert newest_first(other) == [3, 2, 1]  # equal, but another list: made again
+    assert asked[-1] is other
+    newest_first(every)  # `few` was the last but one: forgotten
+    newest_first(few)
+    assert len(asked) == 4

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 from . import site
-from .outputs import Made, Part
+from .outputs import Made, Part, once_per_list
 from .packages import PUBLIC
 
 FILE = f"{PUBLIC}/pressemitteilungen.json"
@@ -32,6 +32,7 @@ def year_file(year: int, month: int | None = None) -> str:
         f"pressemitteilungen-{year}.json"
 
 
+@once_per_list
 def _groups(records: list[dict]) -> dict[str, list[dict]]:
     """Release slug → its entry and its editions' (a translation or Leichte-Sprache edition
     is a language version of its original; one whose original is not public stands on
@@ -46,11 +47,17 @@ def _groups(records: list[dict]) -> dict[str, list[dict]]:
         groups, key=lambda s: (by_slug[s]["datum"], s), reverse=True)}
 
 
+def _head(slug: str, found: list[dict]) -> dict:
+    """The release's own entry of its group (`_groups`), most often the first."""
+    return found[0] if found[0]["slug"] == slug else next(r for r in found
+                                                          if r["slug"] == slug)
+
+
+@once_per_list
 def _years(groups: dict[str, list[dict]]) -> dict[int, list[str]]:
     years: dict[int, list[str]] = {}
     for slug, found in groups.items():
-        head = next(r for r in found if r["slug"] == slug)
-        years.setdefault(int(head["datum"][:4]), []).append(slug)
+        years.setdefault(int(_head(slug, found)["datum"][:4]), []).append(slug)
     return years
 
 
@@ -77,8 +84,7 @@ def _months(groups: dict[str, list[dict]], slugs: list[str]) -> dict[int, list[s
     """Month → the slugs of its releases (by the date of the release, not its editions)."""
     months: dict[int, list[str]] = {}
     for slug in slugs:
-        head = next(r for r in groups[slug] if r["slug"] == slug)
-        months.setdefault(int(head["datum"][5:7]), []).append(slug)
+        months.setdefault(int(_head(slug, groups[slug])["datum"][5:7]), []).append(slug)
     return months
 
 
@@ -119,7 +125,7 @@ def _entries(records, context) -> list[dict]:
     base = context.config.web_address or ""
     entries = []
     for slug, editions in _groups(list(records)).items():
-        record = next(r for r in editions if r["slug"] == slug)
+        record = _head(slug, editions)
         editions = sorted(editions, key=lambda r: r["slug"] != slug)
         entries.append({
             "kennung": record["slug"], "nummer": record["nummer"], "datum": record["datum"],

@@ -28,15 +28,18 @@ on in memory (`Context.files`). A new output is a module and one row in `OUTPUTS
 
 from __future__ import annotations
 
+import functools
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .errors import Problem
 
 DOCUMENT, PACKAGE, SITE = "dokument", "paket", "website"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,27 @@ class Context(Protocol):
     def state(self, package): ...
     def has(self, output: str, package) -> bool: ...
     def languages(self, package) -> list: ...
-    #: Every public package's entry as `listed`; `whole`: the whole entries of some.
+    #: Every public package's entry as `listed` (the same list while none changes);
+    #: `whole`: the whole entries of some.
     def records(self) -> list[dict]: ...
     def whole(self, records) -> list[dict]: ...
+
+
+def once_per_list(compute: Callable[[list], T]) -> Callable[[list], T]:
+    """`compute(records)` made once for the same list of entries (`Context.records` gives
+    the same list while no entry changes): the site's parts and pages ask for the same
+    orders and groups several times a build, at 5,000 releases milliseconds each. The
+    last two lists asked for are remembered (a page asks for all entries and for a few
+    in turn). The answer is shared: not to be changed."""
+    last: list[tuple[object, T]] = []
+
+    def once(records: list) -> T:
+        for known, answer in last:
+            if known is records:
+                last.sort(key=lambda pair: pair[0] is not records)  # (the latest first)
+                return answer
+        answer = compute(records)
+        last[:] = [(records, answer), *last[:1]]
+        return answer
+
+    return functools.update_wrapper(once, compute)

@@ -242,6 +242,8 @@ class Run:
         #: Output name → (the `published` version, its parts): the shared pages' units
         #: are asked for several times a run; at thousands of releases each costs a sort.
         self._parts: dict[str, tuple[int, list]] = {}
+        #: (The `published` version, its entries: the same list while none changes.)
+        self._records: tuple[int, list[dict]] = (-1, [])
         #: Work that does not change what is made (reporting what this run does not look
         #: at): done while the setting process sets the first page, which this process
         #: waits for anyway (`Worker.render(meanwhile=…)`), or after the engine.
@@ -361,7 +363,9 @@ class Run:
         return decision.state if decision else State("entwurf")
 
     def records(self) -> list[dict]:
-        return list(self.published.values())
+        if self._records[0] != self.published.version:
+            self._records = (self.published.version, list(self.published.values()))
+        return self._records[1]
 
     def whole(self, records) -> list[dict]:
         return self.published.whole(records)

@@ -24,7 +24,7 @@ from babel import dates
 
 from .doctypes import RELEASE
 from .model import Withdrawal, withdrawal_summary
-from .outputs import Made, Part
+from .outputs import Made, Part, once_per_list
 from .packages import HELD, PUBLIC
 from .templating import render
 from .web import SITE_ROOT, Place, common, shared_files
@@ -44,6 +44,7 @@ def templates(part, context) -> list[str]:
     return [YEAR_TEMPLATE] if part.key else [ARCHIVE_TEMPLATE, FEED_TEMPLATE]
 
 
+@once_per_list
 def _newest_first(records) -> list[dict]:
     return sorted(records, key=lambda r: (r["datum"], r["slug"]), reverse=True)
 
@@ -52,6 +53,12 @@ def _last_changed(record: dict) -> str:
     return max(record.get("aktualisiert") or "", record.get("veroeffentlicht") or "")
 
 
+@once_per_list
+def _last_changed_first(records) -> list[dict]:
+    return sorted(records, key=lambda r: (_last_changed(r), r["slug"]), reverse=True)
+
+
+@once_per_list
 def by_year(records) -> dict[int, list[dict]]:
     """Year → its entries, newest first (the years newest first)."""
     years: dict[int, list[dict]] = {}
@@ -66,9 +73,7 @@ def parts(records: list[dict], config) -> list[Part]:
     from .weekly import weeks
 
     newest = {r["slug"]: r for r in _newest_first(records)[:config.newest]}
-    newest |= {r["slug"]: r for r in sorted(records, key=lambda r: (_last_changed(r),
-                                                                     r["slug"]),
-                                            reverse=True)[:config.newest]}
+    newest |= {r["slug"]: r for r in _last_changed_first(records)[:config.newest]}
     years = by_year(records)
     shape = repr([(year, len(found)) for year, found in years.items()]) + \
         repr(list(weeks(records)))
@@ -211,9 +216,7 @@ def _feed(records: list[dict], context, language: str, publisher, made: Made) ->
                 "published": stamp(r), "updated": stamp(r, "aktualisiert"),
                 "pdf": r["dokumente"][0]["pdf"],
                 "summary": r.get("vorspann") or r["zusammenfassung"]}
-               for r in context.whole(sorted(records, key=lambda r: (_last_changed(r),
-                                                                     r["slug"]),
-                                             reverse=True)[:context.config.newest])]
+               for r in context.whole(_last_changed_first(records)[:context.config.newest])]
     updated = max(e["updated"] for e in entries) if entries else \
         dt.datetime(2000, 1, 1, tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return render(context.env, FEED_TEMPLATE, context.config, made.problems, language,

@@ -12,7 +12,7 @@ import datetime as dt
 from . import formatting
 from .clock import BERLIN
 from .i18n import gettext
-from .outputs import Made, Part
+from .outputs import Made, Part, once_per_list
 from .packages import PUBLIC
 from .templating import render
 from .web import Download, Place, common, download
@@ -27,6 +27,7 @@ def templates(site, context) -> list[str]:
     return [TEMPLATE]
 
 
+@once_per_list
 def weeks(records: list[dict]) -> dict[tuple[int, int], list[dict]]:
     """(ISO year, week) → the public advisories beginning in it, in order."""
     found: dict[tuple[int, int], list[dict]] = {}
