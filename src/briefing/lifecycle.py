@@ -330,7 +330,7 @@ class Register:
 
 
 #: The head of a log line as `append_log` writes it (keys sorted): its package's key.
-_HEAD = re.compile(rb'\{"aktion": "[^"\\]*", "datei": "((?:[^"\\]|\\.)*)"')
+_HEAD = re.compile(rb'\{"aktion": "[^"\\]*", "datei": "([^"\\]*(?:\\.[^"\\]*)*)"')
 
 
 class _LogLines:
@@ -386,10 +386,12 @@ class _LogLines:
             end = find(b"\n", start, stop)
             if end < 0:
                 end = stop
-            line = data[start:end].strip()
+            # A line as written is »{…}«; any other is looked at closer (not copied each).
+            line = data[start:end].strip() if data[start] != 123 or data[end - 1] != 125 \
+                else True
             if line:
-                if line[:1] != b"{" or line[-1:] != b"}":  # cut short, a merge's marks
-                    damaged.append(offset + start)
+                if line is not True and (line[:1] != b"{" or line[-1:] != b"}"):
+                    damaged.append(offset + start)  # cut short, a merge's marks
                 index = len(spans) // 2
                 spans.append(offset + start)
                 spans.append(offset + end)
