@@ -73,6 +73,10 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: The fingerprint of a file that is not there.
+MISSING = "fehlt"
+
+
 class Digests:
     """File hashes, each file read once per run; a file whose size, times and inode are as
     the last run saw them is not read again (`known`, kept in the manifest): with thousands
@@ -92,8 +96,10 @@ class Digests:
         #: Files this run removed, and files it wrote.
         self.gone: set[str] = set()
         self.written: set[str] = set()
-        #: Files this run read to hash (not known by their record, or changed since).
+        #: Files this run read to hash (not known by their record, or changed since), and
+        #: files it found missing.
         self.read: set[str] = set()
+        self.missing: set[str] = set()
         #: Called when this run first reads a file to hash it (a change, most likely).
         self.first_read: Callable[[], None] | None = None
 
@@ -108,7 +114,8 @@ class Digests:
         try:
             found = os.stat(name)
         except OSError:
-            return "fehlt"
+            self.missing.add(name)
+            return MISSING
         known = self.seen.get(name) or self.known.get(name)
         if known is not None and as_recorded(found, known):
             self.seen[name] = known
@@ -121,7 +128,8 @@ class Digests:
             with open(name, "rb") as file:
                 sha = digest(file.read())
         except OSError:
-            return "fehlt"
+            self.missing.add(name)
+            return MISSING
         self.seen[name] = [*key, sha]
         self.read.add(name)
         return sha
@@ -796,11 +804,16 @@ class Staleness:
             folders = (f"{paths.content_dir}{os.sep}", f"{paths.approvals_dir}{os.sep}")
             now = self.under(paths.content_dir) + self.under(paths.approvals_dir)
             root = len(f"{paths.root}{os.sep}")
-            changed = {name[root:] for name in now
-                       if (digests.known.get(name) or [None] * 5)[4] != digests.file(name)}
+            file, known = digests.file, digests.known
+            if self._project is None:  # (a build takes the project's fingerprint first)
+                for name in now:
+                    file(name)
+            # A file as recorded is the same: only one read to hash (or gone since the
+            # walk) can have changed.
             present = set(now)
-            changed |= {name[root:] for name in digests.known.under(folders)
-                        if name not in present}
+            changed = {name[root:] for name in (digests.read | digests.missing) & present
+                       if (known.get(name) or [None] * 5)[4] != file(name)}
+            changed |= {name[root:] for name in known.under(folders) if name not in present}
             self._inputs_changed = manifest, frozenset(changed)
         if not outputs:
             return changed | set(manifest.failed)
@@ -1003,6 +1016,7 @@ class Staleness:
         mine._named.update(theirs._named)
         mine.seen.update(theirs.seen)
         mine.read |= theirs.read
+        mine.missing |= theirs.missing
 
     def expired(self) -> bool:
         """A held-back embargo has ended since the last build."""
