@@ -197,12 +197,12 @@ def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does
                                                  "d-pressemappe.pdf", "d.pdf"]
     path = root / "output" / ".briefing-quick"
     # What the build changed was appended to the quick file it read.
-    assert records_in(path) == 3
+    assert records_in(path) == 4
     made_from_the_last = quick_state(root)
     staleness = Staleness(Paths(root))
     staleness.project()
     quick.write(staleness)  # from every unit
-    assert records_in(path) == 2
+    assert records_in(path) == 3
     assert made_from_the_last == quick_state(root)
     assert "output/c.pdf" not in str(made_from_the_last[1])
     assert build(root, channels=True).noop
@@ -226,7 +226,7 @@ def test_changes_one_after_another_are_appended_to_the_quick_file(project, count
     build(root, channels=True)
     assert build(root, channels=True).noop
     path = root / "output" / ".briefing-quick"
-    assert records_in(path) == 2
+    assert records_in(path) == 3
     steps = [
         lambda: (root / "content" / "b.md").write_text(
             RELEASE.replace("Ein kurzer Text.", "Ein anderer Text."), encoding="utf-8"),
@@ -236,21 +236,21 @@ def test_changes_one_after_another_are_appended_to_the_quick_file(project, count
                  (root / "content" / "a.md").write_text(RELEASE.replace(
                      "Testmitteilung", "Erste"), encoding="utf-8")),
     ]
-    for records, step in enumerate(steps, start=3):
+    for records, step in enumerate(steps, start=4):
         step()
         assert not build(root, channels=True).noop
         assert records_in(path) == records
         counted.clear()
         assert build(root, channels=True).noop and counted == []
     appended, data = quick_state(root), path.read_bytes()
-    assert records_in(path) == 6
+    assert records_in(path) == 7
     assert [entry[1] for entry in appended[5]] == [
         "a.pdf", "b.pdf", "a-pressemappe.pdf", "b-pressemappe.pdf", "d.pdf",
         "d-pressemappe.pdf"]
     staleness = Staleness(Paths(root))
     staleness.project()
     quick.write(staleness)  # from every unit
-    assert records_in(path) == 2
+    assert records_in(path) == 3
     assert appended == quick_state(root)
     path.write_bytes(data)
     (root / "output" / "d.pdf").unlink()
@@ -269,7 +269,7 @@ def test_the_quick_file_is_written_whole_again_past_its_appended_share(project,
     build(root, channels=True)
     assert build(root, channels=True).noop
     path = root / "output" / ".briefing-quick"
-    for records, text in zip([3, 4, 2], ["Eins.", "Zwei.", "Drei."], strict=True):
+    for records, text in zip([4, 5, 3], ["Eins.", "Zwei.", "Drei."], strict=True):
         (root / "content" / "a.md").write_text(RELEASE.replace("Ein kurzer Text.", text),
                                                encoding="utf-8")
         assert not build(root, channels=True).noop
@@ -278,7 +278,7 @@ def test_the_quick_file_is_written_whole_again_past_its_appended_share(project,
     monkeypatch.setattr(quick, "_DELTA_SHARE", 10**6)  # the file's size in millionths
     (root / "content" / "a.md").write_text(RELEASE, encoding="utf-8")
     assert not build(root, channels=True).noop
-    assert records_in(path) == 2
+    assert records_in(path) == 3
 
 
 def test_a_quick_file_replaced_meanwhile_is_not_appended_to(project, monkeypatch, counted):
@@ -303,13 +303,13 @@ def test_a_quick_file_replaced_meanwhile_is_not_appended_to(project, monkeypatch
     (root / "content" / "b.md").write_text(RELEASE.replace("Ein kurzer Text.", "Anders."),
                                            encoding="utf-8")
     assert built(build(root, channels=True)) == ["b-pressemappe.pdf", "b.pdf"]
-    assert records_in(root / "output" / ".briefing-quick") == 2
+    assert records_in(root / "output" / ".briefing-quick") == 3
     monkeypatch.setattr(Quick, "load", classmethod(load))
     counted.clear()
     assert build(root, channels=True).noop and counted == []
 
 
-@pytest.mark.parametrize("cut", ["the last record", "the file, after the first two"])
+@pytest.mark.parametrize("cut", ["the last record", "the file, after the first three"])
 def test_an_appended_record_cut_short_is_not_taken(project, counted, cut):
     """A record cut short (a full disk, a power cut while it was appended) fails its
     checksum: the records before it name the manifest before this one, so the next build
@@ -324,13 +324,13 @@ def test_an_appended_record_cut_short_is_not_taken(project, counted, cut):
     assert built(build(root, channels=True)) == ["b-pressemappe.pdf", "b.pdf"]
     path = root / "output" / ".briefing-quick"
     data = path.read_bytes()
-    assert records_in(path) == 3
+    assert records_in(path) == 4
     path.write_bytes(data[:-5] if cut == "the last record" else
-                     data[:passed_over(data, 2) + 3])
+                     data[:passed_over(data, 3) + 3])
     counted.clear()
     report = build(root, channels=True)
     assert report.noop and built(report) == [] and counted != []
-    assert records_in(path) == 2  # written whole by that build
+    assert records_in(path) == 3  # written whole by that build
     counted.clear()
     assert build(root, channels=True).noop and counted == []
 
@@ -491,7 +491,8 @@ def test_a_split_check_leaves_no_file_out(monkeypatch, chunk):
     front = threading.Thread(target=lambda: answers.update(front=split.front(
         slow(_split_check(damaged_at, front_log)), 50)))
     front.start()
-    back_found, back_start = split.back(slow(_split_check(damaged_at, back_log)), 50)
+    back_found, back_start = quick._done(split.back(slow(_split_check(damaged_at, back_log)),
+                                                    50))
     front.join()
     front_found, upto = answers["front"]
     assert upto >= back_start
@@ -504,7 +505,7 @@ def test_a_split_check_leaves_no_file_out(monkeypatch, chunk):
         _split_check(damaged_at, front_log, split.stop, at=10), 50)
     assert upto == max(front_log) + 1
     assert upto < 50 or chunk == 1000  # (one chunk of all: stopped after it)
-    back_found, back_start = split.back(_split_check(damaged_at, back_log), 50)
+    back_found, back_start = quick._done(split.back(_split_check(damaged_at, back_log), 50))
     assert back_start == upto
     assert sorted(front_log + back_log) == list(range(50))  # each file once
     assert {*front_found, *back_found} == {"f0", "f17", "f18", "f49"}
@@ -561,8 +562,9 @@ from pathlib import Path
 import briefing.build
 from briefing.build import build
 calls = []
-original = briefing.build.damaged
-briefing.build.damaged = lambda *args, **kwargs: calls.append(1) or original(*args, **kwargs)
+original = briefing.build.damaged_in_steps
+briefing.build.damaged_in_steps = lambda *args, **kwargs: calls.append(1) or original(
+    *args, **kwargs)
 report = build(Path(sys.argv[1]), warm=True)
 print(len(calls), sorted(o.output.name for o in report.outcomes if o.ok and not o.unchanged))
 """

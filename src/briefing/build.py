@@ -13,14 +13,14 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import MachineError, UsageError, problem_order
 from .files import locked
 from .incremental import Staleness
 from .paths import Paths
-from .quick import Quick, damaged, made_of, report_unchanged
+from .quick import Quick, damaged_in_steps, made_of, report_unchanged
 from .quick import write as quick_file
 from .report import Outcome, Progress, Report
 from .setting import Worker
@@ -80,7 +80,8 @@ def build(
     # was gone); and it starts checking the files written while this one fingerprints
     # the inputs (at 5,000 releases each takes about 0.1 s). A build of what changed
     # (every channel, plain) has it check the files written.
-    engine = _setting_process(paths if channels and plain else None) if warm else None
+    engine = _setting_process(paths if channels and plain and not _folders_changed(paths)
+                              else None) if warm else None
     try:
         quick = Quick.load(paths) if plain else None
         if quick is not None and (unchanged := quick.unchanged(channels, engine)) \
@@ -124,6 +125,24 @@ def build(
             engine.stop()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _folders_changed(paths: Paths) -> bool:
+    """A file came, went or was replaced in content/, freigaben/ or templates/ since the
+    last build wrote its quick file (an approval always is): most likely not a no-op.
+    Then the setting process imports the engine at once, not after its part of the
+    check of the files written (at 5,000 releases it would check until this build found
+    the change, 40–60 ms later); this build checks them, while the first page is set
+    (`_LaterCheck`), or, if it was a no-op after all, itself."""
+    try:
+        since = os.stat(paths.quick).st_mtime_ns
+    except OSError:
+        return False  # (no quick file: the setting process's check reads the manifest)
+    for folder in (paths.content_dir, paths.approvals_dir, paths.templates_dir):
+        with contextlib.suppress(OSError):
+            if os.stat(folder).st_mtime_ns > since:
+                return True
+    return False
 
 
 def _setting_process(check: Paths | None) -> Worker | None:
@@ -189,7 +208,7 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
                   documents=selected, channels=channels, final=final, force=force,
                   on_progress=on_progress, changed=changed, engine=engine)
         if later is not None:
-            run.later(later)
+            run.later(later.steps())
         # A partial or a publication build does not vouch for what a plain build would say.
         whole = len(selected) + len(failed) == \
             len(project.documents) + len(project.blocked)
@@ -204,9 +223,10 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
 
 class _LaterCheck:
     """The check of the files written (`quick.damaged`) for a build of what changed that
-    sets its pages on the setting process: done while that process sets the first page,
-    when this build would only wait, not before it decides what to make (at 5,000
-    releases, 45,000 files: 90 ms before the first page could be set). A file found
+    sets its pages on the setting process: done while that process sets the pages, when
+    this build would only wait (a part at a time: each page is taken and the next asked
+    for as soon as it is set), not before it decides what to make (at 5,000 releases,
+    45,000 files: 90 ms before the first page could be set). A file found
     changed or deleted by hand is made by a build of what is left, right after this one
     (`build`); this one leaves no quick file."""
 
@@ -217,8 +237,10 @@ class _LaterCheck:
         self.mark = staleness.manifest.loaded
         self.names: list[str] = []
 
-    def __call__(self) -> None:
-        self.names = damaged(self.staleness.paths, self.mark, self.written, self.engine)
+    def steps(self) -> Iterator[None]:
+        """The check, a part at a time (`Run.later`)."""
+        self.names = yield from damaged_in_steps(self.staleness.paths, self.mark,
+                                                 self.written, self.engine)
 
     def found(self) -> list[str]:
         """The files found not as written, but those this build wrote or removed since

@@ -21,15 +21,20 @@ from __future__ import annotations
 import contextlib
 import os
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from typing import TypeVar
 
 from .files import key_of, stat_key, write_atomically
 from .incremental import Manifest, Staleness, framed, passed_over, read_records, unit_key
 from .paths import Paths
 from .report import Current, Outcome, Report
 
+T = TypeVar("T")
 #: Changes whenever what the file holds changes.
-QUICK_FORMAT = 6
+QUICK_FORMAT = 7
+#: Its records, before those appended: the inputs' (the first), the files written, the rest
+#: (the setting process reads only the files written).
+_WHOLE = 3
 #: The first word of a record appended by a build with changes (`_delta`).
 _DELTA = "nachtrag"
 #: Records appended before the file is written whole again, at most (each is read by
@@ -68,8 +73,8 @@ class Quick:
                                                                           QUICK_FORMAT):
             return None
         mark, project, expires, inputs = head[2:]
-        # (The second record, the files written, is passed over: read when needed.)
-        base, count = passed_over(data, 2), 0
+        # (The files written and the rest are passed over: read when needed.)
+        base, count = passed_over(data, _WHOLE), 0
         for delta, _ in _deltas(data, mark):
             mark, project, expires, changed, gone = delta[3:8]
             inputs.update(changed)
@@ -132,15 +137,42 @@ def damaged(paths: Paths, mark: list, written: tuple[list[str], bytes], checking
     (`setting.Worker`) that checks them too (`outputs_checked`): what it found where it
     checked them against the same file, and the rest checked here, from the last file back
     (`Split.back`) until the two meet or where it stopped."""
+    return _done(damaged_in_steps(paths, mark, written, checking))
+
+
+def damaged_in_steps(paths: Paths, mark: list, written: tuple[list[str], bytes],
+                     checking=None) -> Generator[None, None, list[str]]:
+    """`damaged`, yielding after each `CHUNK` of files (`Run.later`: between pages)."""
     names, records = written
     split = getattr(checking, "split", None)
     with _output_folder(paths, names, records) as check:
-        found, start = split.back(check, len(names)) if split is not None else \
-            ([], len(names))
+        found, start = (yield from split.back(check, len(names))) if split is not None \
+            else ([], len(names))
         answer = checking.checked() if checking is not None else None
         if answer is None or answer[0] != mark or answer[1] is not None:
-            return [*check(0, start), *found]  # (it checked another file, or failed)
-        return list(dict.fromkeys([*answer[3], *check(answer[4], start), *found]))
+            # (It checked another file, or failed.)
+            return [*(yield from _in_chunks(check, 0, start)), *found]
+        return list(dict.fromkeys([*answer[3], *(yield from _in_chunks(check, answer[4],
+                                                                       start)), *found]))
+
+
+def _in_chunks(check: Callable[[int, int], Iterator[str]], start: int, end: int
+               ) -> Generator[None, None, list[str]]:
+    """`check(start, end)`, a `CHUNK` at a time, yielding after each."""
+    found: list[str] = []
+    for at in range(start, end, CHUNK):
+        found += check(at, min(at + CHUNK, end))
+        yield
+    return found
+
+
+def _done(steps: Generator[None, None, T]) -> T:
+    """What `steps` return, all done at once."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
 
 
 @contextlib.contextmanager
@@ -215,8 +247,9 @@ class Split:
         return found, end
 
     def back(self, check: Callable[[int, int], Iterator[str]], count: int
-             ) -> tuple[list[str], int]:
-        """The build's part: the files not as recorded, and from where on it checked."""
+             ) -> Generator[None, None, tuple[list[str], int]]:
+        """The build's part: the files not as recorded, and from where on it checked
+        (yielding after each chunk: `damaged_in_steps`)."""
         shared, found, start = self._shared, [], count
         while True:
             end, start = start, max(start - CHUNK, shared[0])
@@ -224,6 +257,7 @@ class Split:
                 return found, end
             shared[1] = start
             found += check(start, end)
+            yield
 
 
 def outputs_checked(paths: Paths, split: Split | None = None) -> tuple:
@@ -237,7 +271,7 @@ def outputs_checked(paths: Paths, split: Split | None = None) -> tuple:
     try:
         with open(paths.quick, "rb") as file:
             data = file.read()
-        found = _rest_of(data)
+        found = _rest_of(data, whole=False)
         mark = stat_key(paths.manifest)
         if found is not None and found[0] == mark and mark is not None:
             names, packed = found[1][0]
@@ -430,7 +464,7 @@ def _made_applied(made: list[tuple], changes: list[dict]) -> list[tuple]:
 def _deltas(data: bytes, mark: list) -> Iterator[tuple[tuple, int]]:
     """The records appended to a quick file (`data`) made with the manifest `mark`, as far
     as each continues the one before it."""
-    for delta, end in read_records(data, skip=2):
+    for delta, end in read_records(data, skip=_WHOLE):
         if not isinstance(delta, tuple) or len(delta) != 13 or \
                 delta[:3] != (_DELTA, QUICK_FORMAT, mark):
             return
@@ -438,20 +472,29 @@ def _deltas(data: bytes, mark: list) -> Iterator[tuple[tuple, int]]:
         mark = delta[3]
 
 
-def _rest_of(data: bytes) -> tuple[list, tuple] | None:
-    """The manifest the file's last record was made with, and its second record with the
-    appended ones applied: (the files written, the problems, failed, failures, PDFs)."""
-    rest = next(read_records(data, skip=1), (None,))[0]
-    if not isinstance(rest, tuple) or len(rest) != 8 or rest[:2] != ("schnell",
-                                                                      QUICK_FORMAT):
+def _rest_of(data: bytes, whole: bool = True) -> tuple[list, tuple] | None:
+    """The manifest the file's last record was made with, and its records after the first
+    with the appended ones applied: (the files written, the problems, failed, failures,
+    PDFs); not `whole`: (the files written,) alone (the rest is not read: 10,000 PDFs
+    at 5,000 releases)."""
+    records = read_records(data, skip=1)
+    written = next(records, (None,))[0]
+    if not isinstance(written, tuple) or len(written) != 4 or \
+            written[:2] != ("schnell", QUICK_FORMAT):
         return None
-    mark, (written, problems, failed, failures, made) = rest[2], rest[3:]
+    mark, written = written[2:]
+    rest = next(records, (None,))[0] if whole else ("schnell", QUICK_FORMAT, mark)
+    if not isinstance(rest, tuple) or rest[:3] != ("schnell", QUICK_FORMAT, mark) or \
+            len(rest) != (7 if whole else 3):
+        return None
+    rest = rest[3:]
     deltas = [delta for delta, _ in _deltas(data, mark)]
     if deltas:
-        mark, (problems, failed, failures) = deltas[-1][3], deltas[-1][9:12]
+        mark = deltas[-1][3]
         written = _applied(written, [delta[8] for delta in deltas])
-        made = _made_applied(made, [delta[12] for delta in deltas])
-    return mark, (written, problems, failed, failures, made)
+        if whole:
+            rest = (*deltas[-1][9:12], _made_applied(rest[3], [delta[12] for delta in deltas]))
+    return mark, (written, *rest)
 
 
 def _appended(paths: Paths, manifest: Manifest, mark: list, before: tuple, delta: tuple,
@@ -481,9 +524,11 @@ def _appended(paths: Paths, manifest: Manifest, mark: list, before: tuple, delta
 
 def _write(paths: Paths, mark: list, project: str, expires: str | None, inputs: dict,
            rest: tuple) -> None:
-    # (The second record names the file's format and manifest too: a reader of it alone,
-    # `outputs_checked`, passes over the first.)
+    # (Each record names the file's format and manifest: a reader of the files written
+    # alone, `outputs_checked`, passes over the first.)
+    written, *rest = rest
     data = framed(("schnell", QUICK_FORMAT, mark, project, expires, inputs)) + \
+        framed(("schnell", QUICK_FORMAT, mark, written)) + \
         framed(("schnell", QUICK_FORMAT, mark, *rest))
     # (Not flushed to the disk: one cut short by a power cut fails its checksum, and the
     # next build reads the manifest.)

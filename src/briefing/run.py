@@ -138,6 +138,8 @@ def _documents(unit) -> list:
 #: Measured on 2 cores: importing the engine costs 0.26–0.37 s, a one-page release
 #: 0.09 s and its press kit 0.17–0.19 s; a pool of two sets two pages at a time.
 FEW_PAGES = 4
+#: (A step of later work that was its last: `Run._catch_up`.)
+_DONE = object()
 
 
 class _Records:
@@ -245,9 +247,10 @@ class Run:
         #: (The `published` version, its entries: the same list while none changes.)
         self._records: tuple[int, list[dict]] = (-1, [])
         #: Work that does not change what is made (reporting what this run does not look
-        #: at): done while the setting process sets the first page, which this process
+        #: at, checking the files written): steps (generators that yield between parts of
+        #: their work) done while the setting process sets the pages, which this process
         #: waits for anyway (`Worker.render(meanwhile=…)`), or after the engine.
-        self._later: list[Callable[[], None]] = []
+        self._later: list[Iterator[None]] = []
 
     def _scope(self, changed: set[str]) -> set[str]:
         """The content files changed, and every document of each family they touch (a
@@ -283,14 +286,16 @@ class Run:
     def in_scope(self, key: str) -> bool:
         return self.scope is None or key in self.scope
 
-    def report_out_of_scope(self) -> None:
+    def report_out_of_scope(self) -> Iterator[None]:
         """What a build of everything would say of the files it did not look at: every
         problem the last build reported of them (errors, notes of publication, warnings
-        of their pages), and their PDFs current."""
+        of their pages), and their PDFs current. (Steps of a thousand PDFs: `later`.)"""
         manifest = self.staleness.manifest
         self.report.add(p for p in manifest.stored_problems()
                         if p.path.startswith(self.content_prefix) and not self.in_scope(p.path))
-        for row in manifest.rows(("pdf", "kit", "internkit")):
+        for count, row in enumerate(manifest.rows(("pdf", "kit", "internkit")), start=1):
+            if count % 1000 == 0:
+                yield
             if self.in_scope(row.source):
                 continue
             for name in row.names:
@@ -431,7 +436,7 @@ class Run:
         for display_path in failed:
             self.finish(Outcome(display_path))
         if self.scope is not None:
-            self._later.append(self.report_out_of_scope)
+            self._later.append(self.report_out_of_scope())
         complete = faulted = False
         try:
             self.engine(workers, [o for o in self.outputs if o.engine and not o.needs])
@@ -462,15 +467,20 @@ class Run:
             if not self.dry and (not faulted or self.staleness.changed):
                 self.save(complete)
 
-    def later(self, task: Callable[[], None]) -> None:
-        """Do `task` while the setting process sets the first page (or, in a pool, after
-        the pages)."""
-        self._later.append(task)
+    def later(self, steps: Iterator[None]) -> None:
+        """Do `steps` (a generator that yields between parts of its work) while the
+        setting process sets the pages (or, in a pool, after them)."""
+        self._later.append(steps)
 
-    def _catch_up(self) -> None:
-        """Do the work that waited for pages being set (`_later`)."""
+    def _catch_up(self, ready: Callable[[], bool] = lambda: False) -> None:
+        """Do the work that waited for pages being set (`_later`), a step at a time: until
+        `ready` (the page is set: this process takes it and asks for the next one, and
+        goes on meanwhile), else all of it."""
         while self._later:
-            self._later.pop(0)()
+            if next(self._later[0], _DONE) is _DONE:
+                self._later.pop(0)
+            elif ready():
+                return
 
     def units(self, output: Output) -> list[tuple[str, object]]:
         """(key, unit) of every unit of `output` in this run."""

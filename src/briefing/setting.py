@@ -167,22 +167,23 @@ class Worker:
 
     def render(self, page: tuple[str, str],
                shown: Callable[[Produced], None] | None = None,
-               meanwhile: Callable[[], None] | None = None) -> Produced:
+               meanwhile: Callable[[Callable[[], bool]], None] | None = None) -> Produced:
         """The finished PDF; `shown` gets the pages first, as soon as they are laid out
         (`pdf.Renderer.render`), and runs here while the worker finishes the PDF;
-        `meanwhile` runs here while the worker sets the page."""
+        `meanwhile` runs here while the worker sets the page, with how to tell that the
+        worker has answered (it may leave the rest of its work for later then)."""
         produced = self._ask("render", page, shown, meanwhile)
         return produced if produced is not None else _lost(page)
 
     def _ask(self, kind: str, payload, shown: Callable[[Produced], None] | None = None,
-             meanwhile: Callable[[], None] | None = None):
+             meanwhile: Callable[[Callable[[], bool]], None] | None = None):
         failure: BaseException | None = None
         try:
             self._answer_setup()
             self.connection.send((kind, payload, shown is not None))
             if meanwhile is not None:
                 try:
-                    meanwhile()
+                    meanwhile(self.connection.poll)
                 except BaseException as exc:  # raised once the worker has answered
                     failure = exc
             answer = _raise_failure(self.connection.recv())
