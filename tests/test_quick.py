@@ -585,3 +585,69 @@ def test_a_build_of_the_pdfs_alone_does_not_check_the_files_written(project):
     run = subprocess.run([sys.executable, "-c", PDFS_WARM, str(root)], capture_output=True,
                          text=True, timeout=300, check=True)
     assert run.stdout.strip() == "0 ['a.pdf']"
+
+
+def a_while_ago(root: Path) -> None:
+    """As if the last build wrote its quick file a second ago, and content/, freigaben/ and
+    templates/ last changed a second before (a folder changed in the same tick of the
+    file system's clock as the quick file was written would have its time: not later)."""
+    import os
+
+    quick = root / "output" / ".briefing-quick"
+    now = quick.stat().st_mtime_ns
+    for path, seconds in [(quick, 1), (root / "content", 2), (root / "freigaben", 2),
+                          (root / "templates", 2)]:
+        if path.exists():
+            os.utime(path, ns=(now - seconds * 10**9, now - seconds * 10**9))
+
+
+@pytest.mark.parametrize("then", ["approved", "a folder touched", "edited in place"])
+def test_after_a_folder_changed_the_setting_process_imports_the_engine_first(
+        project, monkeypatch, then):
+    """When content/, freigaben/ or templates/ changed since the last build (an approval
+    writes two files), the build most likely has changes: its setting process does not
+    check the files written first. A file edited in place changes no folder."""
+    from briefing import build as building
+
+    root = project({"content/a.md": RELEASE,
+                    "content/b.md": RELEASE.replace("Testmitteilung", "Zweite")})
+    approve(root)
+    build(root, channels=True)
+    assert build(root, channels=True).noop
+    a_while_ago(root)
+    started = []
+    monkeypatch.setattr(building, "_setting_process", lambda check: started.append(check))
+    if then == "approved":
+        approve(root, "content/a.md")
+    elif then == "a folder touched":
+        (root / "content" / ".a.md.swp").write_text("", encoding="utf-8")
+        (root / "content" / ".a.md.swp").unlink()
+    else:
+        (root / "content" / "a.md").write_text(RELEASE.replace("Ein kurzer Text.", "Neu."),
+                                               encoding="utf-8")
+    build(root, channels=True, warm=True)
+    assert started == [None] if then != "edited in place" else \
+        [started[0]] and started[0].root == root.resolve()
+
+
+@pytest.mark.parametrize("damage", ["keiner", "gelöscht"])
+def test_a_no_op_after_a_folder_changed_still_finds_a_damaged_file(project, damage):
+    """A folder changed but no input (an editor's file came and went): a no-op after all,
+    which checks the files written itself; a PDF deleted by hand is made again."""
+    import subprocess
+    import sys
+
+    from briefing import build as building
+
+    root = project({"content/a.md": RELEASE,
+                    "content/b.md": RELEASE.replace("Testmitteilung", "Zweite")})
+    build(root, channels=True)
+    assert build(root, channels=True).noop
+    a_while_ago(root)
+    (root / "content" / ".a.md.swp").write_text("", encoding="utf-8")
+    (root / "content" / ".a.md.swp").unlink()
+    assert building._folders_changed(Paths(root))
+    damage_by_hand(root / "output" / "b.pdf", damage)
+    run = subprocess.run([sys.executable, "-c", NO_OP_WARM, str(root), "1"],
+                         capture_output=True, text=True, timeout=300, check=True)
+    assert run.stdout.strip() == ("True []" if damage == "keiner" else "False ['b.pdf']")
