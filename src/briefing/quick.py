@@ -397,13 +397,14 @@ def _written_change(staleness: Staleness, written: tuple[list[str], bytes], reco
     gone = {name for old in staleness.touched.values() if old is not None
             for name in old.files}
     new = [name for key in staleness.touched if key in units for name in units[key].files]
+    # (A file hashed again that its unit no longer writes leaves: it was removed.)
     again = {name[len(prefix):] for name in staleness.digests.read
-             if name.startswith(prefix)}
+             if name.startswith(prefix)} - (gone - set(new))
     position = {name: index for index, name in enumerate(names) if name in gone or
                 name in again}
     if not gone <= position.keys():
         return None  # not the record of this manifest
-    staying = set(new) & position.keys() | (again & position.keys())
+    staying = (set(new) | again) & position.keys()
     kept = _written_files(sorted(staying), record, prefix)
     added = _written_files([name for name in new if name not in position], record, prefix)
     if kept is None or added is None:
@@ -505,11 +506,11 @@ def _appended(paths: Paths, manifest: Manifest, mark: list, before: tuple, delta
     fails its checksum: the records before it name another manifest, and the next build
     reads the manifest.)"""
     key, base, count, last = before[2]
+    if count >= _MOST_DELTAS:
+        return False
     changed, gone, written, made = delta
     data = b"".join(framed((_DELTA, QUICK_FORMAT, last, mark, manifest.project,
                             manifest.expires, changed, gone, written, *rest, made)))
-    if count >= _MOST_DELTAS:
-        return False
     try:
         with open(paths.quick, "ab") as file:
             found = os.fstat(file.fileno())
