@@ -43,7 +43,7 @@ class Outcome:
 
 class Current(Outcome):
     """A PDF an earlier build made and this one found current, its path made only when
-    asked: a build at 5,000 releases reports 10,000 of them, and a `Path` each cost
+    asked: a build at 5,000 releases reports 10,000 of them, and a `Path` for each cost
     20 ms (most are only counted)."""
 
     __slots__ = ("folder", "name")
