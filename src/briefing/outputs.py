@@ -179,9 +179,9 @@ def once_per_list(compute: Callable[[list], T]) -> Callable[[list], T]:
     last: list[tuple[object, T]] = []
 
     def once(records: list) -> T:
-        for known, answer in last:
+        for index, (known, answer) in enumerate(last):
             if known is records:
-                last.sort(key=lambda pair: pair[0] is not records)  # (the latest first)
+                last.insert(0, last.pop(index))  # (the latest first)
                 return answer
         answer = compute(records)
         last[:] = [(records, answer), *last[:1]]

@@ -76,10 +76,8 @@ class Quick:
         # (The files written and the rest are passed over: read when needed.)
         base, count = passed_over(data, _WHOLE), 0
         for delta, _ in _deltas(data, mark):
-            mark, project, expires, changed, gone = delta[3:8]
-            inputs.update(changed)
-            for name in gone:
-                inputs.pop(name, None)
+            mark, project, expires = delta[3:6]
+            _inputs_applied(inputs, *delta[6:8])
             count += 1
         return cls(paths, data, (mark, project, expires, inputs), (key, base, count, mark))
 
@@ -337,10 +335,8 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
         if before and (delta := _delta(staleness, before, record, prefix)) is not None:
             if _appended(paths, manifest, mark, before, delta, rest):
                 return
-            written, inputs = _applied(before[0][0], [delta[2]]), dict(before[1])
-            inputs.update(delta[0])
-            for name in delta[1]:
-                inputs.pop(name, None)
+            written = _applied(before[0][0], [delta[2]])
+            inputs = _inputs_applied(dict(before[1]), *delta[:2])
             made = _made_applied(before[0][4], [delta[3]])
         else:
             known.under([prefix])
@@ -380,6 +376,14 @@ def _delta(staleness: Staleness, before: tuple, record, prefix: str) -> tuple | 
     gone = [name for name in inputs if name not in seen and known.get(name) is None]
     written = _written_change(staleness, before[0][0], record, prefix)
     return None if written is None else (changed, gone, written, _made_change(staleness))
+
+
+def _inputs_applied(inputs: dict, changed: dict, gone: list[str]) -> dict:
+    """`inputs` (the input files' records) with a `_delta`'s records changed and gone."""
+    inputs.update(changed)
+    for name in gone:
+        inputs.pop(name, None)
+    return inputs
 
 
 def _written_change(staleness: Staleness, written: tuple[list[str], bytes], record,
@@ -484,11 +488,13 @@ def _rest_of(data: bytes, whole: bool = True) -> tuple[list, tuple] | None:
             written[:2] != ("schnell", QUICK_FORMAT):
         return None
     mark, written = written[2:]
-    rest = next(records, (None,))[0] if whole else ("schnell", QUICK_FORMAT, mark)
-    if not isinstance(rest, tuple) or rest[:3] != ("schnell", QUICK_FORMAT, mark) or \
-            len(rest) != (7 if whole else 3):
-        return None
-    rest = rest[3:]
+    rest: tuple = ()
+    if whole:
+        rest = next(records, (None,))[0]
+        if not isinstance(rest, tuple) or len(rest) != 7 or \
+                rest[:3] != ("schnell", QUICK_FORMAT, mark):
+            return None
+        rest = rest[3:]
     deltas = [delta for delta, _ in _deltas(data, mark)]
     if deltas:
         mark = deltas[-1][3]
