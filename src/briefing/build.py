@@ -265,7 +265,7 @@ def _outputs_checked(staleness: Staleness, engine: Worker | None, before: tuple 
     if known is not None:
         return known, None
     if before is not None and engine is not None:
-        return None, _LaterCheck(staleness, before[0][0], engine)
+        return None, _LaterCheck(staleness, before[0], engine)
     answer = engine.checked() if engine is not None else None
     return (answer if answer is not None and answer[1] is not None else None), None
 

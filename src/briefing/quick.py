@@ -92,11 +92,20 @@ class Quick:
         return self._rest_record or None
 
     def last(self) -> tuple | None:
-        """`rest` with the input files' records, and where the file was (`place`: its
-        `stat_key` as read, where its first two records end, how many were appended, and
-        the manifest its last one was made with), or None."""
-        rest = self.rest()
-        return None if rest is None else (rest, self.staleness.manifest.stats, self.place)
+        """For a build with changes: the files written (names and packed records), the
+        input files' records, and where the file was (`place`: its `stat_key` as read,
+        where its first two records end, how many were appended, and the manifest its
+        last one was made with), or None. (Not the PDFs: 10,000 at 5,000 releases, kept
+        through the build, for a file written whole once in many builds, which takes
+        them from the manifest.)"""
+        if self._rest_record is not None:  # (read whole already)
+            written = self._rest_record[0] if self._rest_record else None
+        else:
+            found = _rest_of(self._data, whole=False)
+            self._data = b""
+            written = found[1][0] if found is not None and found[0] == self.mark else None
+        return None if written is None else \
+            (written, self.staleness.manifest.stats, self.place)
 
     def unchanged(self, channels: bool, checking=None) -> tuple[Manifest, list[tuple]] | None:
         """When nothing at all changed since (as `Staleness.unchanged_project` decides):
@@ -335,9 +344,9 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
         if before and (delta := _delta(staleness, before, record, prefix)) is not None:
             if _appended(paths, manifest, mark, before, delta, rest):
                 return
-            written = _applied(before[0][0], [delta[2]])
+            written = _applied(before[0], [delta[2]])
             inputs = _inputs_applied(dict(before[1]), *delta[:2])
-            made = _made_applied(before[0][4], [delta[3]])
+            made = made_of(manifest)
         else:
             known.under([prefix])
             written = _written_files([name for name, _, _ in manifest.written()], record,
@@ -374,7 +383,7 @@ def _delta(staleness: Staleness, before: tuple, record, prefix: str) -> tuple | 
                and old != found}
     # An input recorded then that this run did not look at keeps its record, if it has one.
     gone = [name for name in inputs if name not in seen and known.get(name) is None]
-    written = _written_change(staleness, before[0][0], record, prefix)
+    written = _written_change(staleness, before[0], record, prefix)
     return None if written is None else (changed, gone, written, _made_change(staleness))
 
 
