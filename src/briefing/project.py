@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import DocumentCache, context
+from .cache import DocumentCache, context, file_key
 from .config import Config, load_config
 from .doctypes import doctype
 from .easy_language import lint
@@ -115,7 +115,7 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
     names = content_entries(config.content_dir)
     files = _markdown_files(config, names)
     present = {shown for _, shown, _ in files}
-    read = _reader(config, final)
+    read = _reader(config, final, cache)
     wanted = _family(files, cache, read, *family, config.show(config.approvals_dir)) \
         if family is not None and not final else None
     if wanted is not None:
@@ -140,13 +140,16 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
                    register, cache, present, wanted)
 
 
-def _reader(config: Config, final: bool
+def _reader(config: Config, final: bool, cache: DocumentCache
             ) -> Callable[[Path, str], tuple[Document | None, list[Problem]]]:
-    """How a content file not in the cache is read: validated, its glyphs checked."""
+    """How a content file not in the cache is read: validated, its glyphs checked (its
+    front matter kept for `liste`: `DocumentCache.read_front_matter`)."""
     drawable: list[frozenset[int]] = []  # the fonts are read only for a file not cached
 
     def read(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
+        key = file_key(path)  # (before it is read: one changed meanwhile is read again)
         source = read_source(path, display)
+        cache.read_front_matter(display, key, source.meta)
         document, found = validate(source, config.defaults, final)
         if not drawable:
             drawable.append(coverage(config.fonts_dir))

@@ -53,7 +53,8 @@ class Current(Outcome):
     def __init__(self, display_path: str, folder: Path, name: str, pages: int,
                  kit: bool = False) -> None:
         self.display_path, self.folder, self.name, self.pages = display_path, folder, name, pages
-        self.seconds, self.problems, self.unchanged = 0.0, [], True
+        # (None of its own: one empty tuple for all of them, not a list each.)
+        self.seconds, self.problems, self.unchanged = 0.0, (), True
         self.stale = self.withdrawn = None
         self.kit = kit
 
