@@ -85,7 +85,7 @@ class Names(Sequence):
     def _start(self, index: int) -> int:
         """Where the name `index` begins in the text (`len(self)`: one past its end)."""
         if self._starts is None:  # (once: 45,000 lengths added up in 1 ms)
-            self._starts = array("Q", accumulate(self.lengths, initial=0))
+            self._starts = array("I", accumulate(self.lengths, initial=0))
         return self._starts[index] + index
 
     def __len__(self) -> int:

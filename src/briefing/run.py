@@ -293,13 +293,16 @@ class Run:
         manifest = self.staleness.manifest
         self.report.add(p for p in manifest.stored_problems()
                         if p.path.startswith(self.content_prefix) and not self.in_scope(p.path))
+        # (A release's PDF and press kit name one content file: one text for both.)
+        sources: dict[str, str] = {}
         for count, row in enumerate(manifest.rows(("pdf", "kit", "internkit")), start=1):
             if count % 1000 == 0:
                 yield
             if self.in_scope(row.source):
                 continue
+            source = sources.setdefault(row.source, row.source)
             for name in row.names:
-                outcome = Current(row.source, self.config.output_dir, name, row.pages,
+                outcome = Current(source, self.config.output_dir, name, row.pages,
                                   kit=row.output != "pdf")
                 self.report.outcomes.append(outcome)
                 self.on_outcome(outcome)
