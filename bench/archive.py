@@ -123,7 +123,8 @@ def measure(folder: Path, sizes, row) -> None:
             changes.append(wall)
             rss = max(rss, peak)
         change = sorted(changes)[1]
-        # The first after the builds, and the best of 3 (this machine's speed varies).
+        # The first of each, and the best of 3 (this machine's speed varies). (The first
+        # `status` is the first to read the front matter after the builds.)
         status, listing = ([run([*BRIEFING, command, "--root", str(root)])[0]
                             for _ in range(3)] for command in ("status", "liste"))
         results[count] = change

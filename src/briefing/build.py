@@ -20,7 +20,7 @@ from .errors import MachineError, UsageError, problem_order
 from .files import locked
 from .incremental import Staleness
 from .paths import Paths
-from .quick import Quick, damaged_in_steps, made_of, report_unchanged
+from .quick import Names, Quick, damaged_in_steps, made_of, report_unchanged
 from .quick import write as quick_file
 from .report import Outcome, Progress, Report
 from .setting import Worker
@@ -230,7 +230,7 @@ class _LaterCheck:
     changed or deleted by hand is made by a build of what is left, right after this one
     (`build`); this one leaves no quick file."""
 
-    def __init__(self, staleness: Staleness, written: tuple[list[str], bytes],
+    def __init__(self, staleness: Staleness, written: tuple[Names, bytes],
                  engine: Worker) -> None:
         self.staleness, self.written, self.engine = staleness, written, engine
         #: The manifest the files were recorded with, as loaded.

@@ -47,13 +47,13 @@ def context(config, final: bool) -> str:
     package = Path(__file__).resolve().parent
     parts = [f"{FORMAT}", f"final={final}", *library_versions()]
     for path in sorted([*package.rglob("*.py"), *package.rglob("*.po")]):
-        parts.append(f"{path.relative_to(package)}:{file_key(path)}")
+        parts.append(f"{path.relative_to(package)}:{_key(path)}")
     parts.append(f"briefing.toml:{_file_sha(config.config_file)}")
-    parts += [f"{path.name}:{file_key(path)}" for path in font_files(config.fonts_dir)]
+    parts += [f"{path.name}:{_key(path)}" for path in font_files(config.fonts_dir)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def file_key(path: Path) -> tuple | None:
+def _key(path: Path) -> tuple | None:
     """`files.stat_key`, as a tuple (it is compared and kept in pickles)."""
     found = stat_key(path)
     return tuple(found) if found is not None else None
@@ -110,8 +110,8 @@ class DocumentCache:
         self.typeset = store.Table(None, "typeset")
         self._used: dict[str, tuple] = {}
         self._typeset_used: dict[bytes, str] = {}
-        #: display path → (stat key, front matter) of the content files read anew.
-        self._front_matters: dict[str, tuple] = {}
+        #: Content files read anew (not from the cache) since the last save.
+        self.read_anew = 0
         self._connection = None
         if path is not None:
             self._load()
@@ -150,7 +150,7 @@ class DocumentCache:
     def read(self, path: Path, display: str, make):
         """The (document, problems) of a content file: from the cache when the file is the
         same, else `make(path, display)` (which may raise ContentError: not cached)."""
-        key = file_key(path)
+        key = _key(path)
         found = self._used.get(display) or self.documents.get(display)
         if found is not None and found[0] == key:
             self._used[display] = found
@@ -160,18 +160,10 @@ class DocumentCache:
             result, kept = pickle.loads(found[2]), found[2]
         else:
             result = make(path, display)
+            self.read_anew += 1
             kept = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         self._used[display] = (key, sha, kept)
         return result
-
-    def read_front_matter(self, display: str, key: tuple | None, meta: dict) -> None:
-        """A content file's front matter as read anew (`key`: its `file_key` before it was
-        read), for `front_matters` too: after a build that read thousands of files (the
-        first, a new version of briefing), `liste` would parse them all again (at 5,000
-        releases 0.6 s). Kept by `save` when there are `FRONT_MATTERS_KEPT` or more; fewer
-        cost `liste` little."""
-        if key is not None:
-            self._front_matters[display] = (key, meta)
 
     def typeset_with(self, typeset):
         """`typeset` remembered across builds."""
@@ -203,11 +195,6 @@ class DocumentCache:
         rows that changed are written."""
         if self.path is None:
             return
-        if len(self._front_matters) >= FRONT_MATTERS_KEPT:
-            path, version = self.path.with_suffix(".metas.pickle"), _metas_version()
-            _write(path, {**(_read(path, version) or {"version": version}),
-                          **self._front_matters})
-        self._front_matters = {}
         documents, typeset = self.documents, self.typeset
         keep = present if present is not None else self._used.keys()
         for name in [n for n in documents.names() if n not in keep]:
@@ -267,25 +254,21 @@ def _remove_unused(folder: Path) -> None:
                 path.unlink()
 
 
-def _metas_version() -> str:
-    """The front matters' cache is of this version of the reader and of PyYAML."""
-    from . import reader
-    from .incremental import library_versions
-
-    return repr((FORMAT, file_key(Path(reader.__file__)), library_versions()))
-
-
 def front_matters(root: Path, sources: list[str], read) -> dict[str, dict]:
     """The front matter of each content file (`read(path)`, e.g. `reader.read_meta`), for
     `liste` and `status` over thousands of files: a file whose size, times and inode are as
     last time is not parsed again (a cache per project beside the documents', which a
-    build that read many content files fills too: `DocumentCache.read_front_matter`)."""
+    build that read many content files fills too: `front_matters_after_build`)."""
+    from . import reader
+    from .incremental import library_versions
+
     path = _place(root).with_suffix(".metas.pickle")
-    version = _metas_version()
+    # Read by this version of the reader and of PyYAML.
+    version = repr((FORMAT, _key(Path(reader.__file__)), library_versions()))
     known = _read(path, version)
     found, kept, changed = {}, {"version": version}, False
     for source in sources:
-        key = file_key(root / source)
+        key = _key(root / source)
         was = known.get(source)
         if was is not None and was[0] == key:
             meta = was[1]
@@ -295,3 +278,15 @@ def front_matters(root: Path, sources: list[str], read) -> dict[str, dict]:
     if changed or len(kept) != len(known):
         _write(path, kept)
     return found
+
+
+def front_matters_after_build(root: Path, cache: DocumentCache, sources: list[str]) -> None:
+    """After a build that read `FRONT_MATTERS_KEPT` or more content files anew (the first,
+    or after a new version of briefing), `front_matters` of its content files `sources`
+    (shown paths), for `liste` and `status`, which would parse them all (at 5,000 releases
+    0.6 s of their first run); fewer cost them little."""
+    if cache.path is not None and cache.read_anew >= FRONT_MATTERS_KEPT:
+        from .reader import read_meta
+
+        front_matters(root, sources, read_meta)
+    cache.read_anew = 0

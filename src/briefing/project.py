@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import DocumentCache, context, file_key
+from .cache import DocumentCache, context, front_matters_after_build
 from .config import Config, load_config
 from .doctypes import doctype
 from .easy_language import lint
@@ -50,6 +50,7 @@ class Project:
 
     def save_cache(self) -> None:
         self.cache.save(None if self.family is None else self.present)
+        front_matters_after_build(self.config.root, self.cache, sorted(self.present))
 
     def covers(self, changed: set[str], related: Callable[[Iterable[str]], set[str]]) -> bool:
         """Every family these changed files touch was read."""
@@ -115,7 +116,7 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
     names = content_entries(config.content_dir)
     files = _markdown_files(config, names)
     present = {shown for _, shown, _ in files}
-    read = _reader(config, final, cache)
+    read = _reader(config, final)
     wanted = _family(files, cache, read, *family, config.show(config.approvals_dir)) \
         if family is not None and not final else None
     if wanted is not None:
@@ -140,16 +141,13 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
                    register, cache, present, wanted)
 
 
-def _reader(config: Config, final: bool, cache: DocumentCache
+def _reader(config: Config, final: bool
             ) -> Callable[[Path, str], tuple[Document | None, list[Problem]]]:
-    """How a content file not in the cache is read: validated, its glyphs checked (its
-    front matter kept for `liste`: `DocumentCache.read_front_matter`)."""
+    """How a content file not in the cache is read: validated, its glyphs checked."""
     drawable: list[frozenset[int]] = []  # the fonts are read only for a file not cached
 
     def read(path: Path, display: str) -> tuple[Document | None, list[Problem]]:
-        key = file_key(path)  # (before it is read: one changed meanwhile is read again)
         source = read_source(path, display)
-        cache.read_front_matter(display, key, source.meta)
         document, found = validate(source, config.defaults, final)
         if not drawable:
             drawable.append(coverage(config.fonts_dir))
