@@ -199,6 +199,43 @@ def test_an_interrupted_full_re_render_goes_on_where_it_stopped(tmp_path):
 
 
 
+@pytest.mark.parametrize(("every", "made_again"), [(0.0, 3), (3600.0, 6)])
+def test_a_killed_long_build_goes_on_from_what_it_last_saved(tmp_path, monkeypatch, every,
+                                                             made_again):
+    """A long build saves what it made so far now and then (`run.CHECKPOINT_SECONDS`), as
+    an interrupted one does on its way out: killed (a power cut, no way out), the next
+    build makes only what that run had not saved; without a save, everything."""
+    import briefing.run
+
+    root = make_project(tmp_path, {f"content/dok-{i:02}.md": RELEASE for i in range(6)})
+    monkeypatch.setattr(briefing.run, "CHECKPOINT_SECONDS", every)
+
+    class Killed(BaseException):
+        pass
+
+    made: list = []
+
+    def on_outcome(outcome) -> None:
+        made.append(outcome)
+        if len(made) == 4:  # (before the fourth is saved)
+            raise Killed
+
+    real_save = briefing.run.Run.save
+
+    def save(self, complete: bool) -> None:
+        if sys.exc_info()[0] is not Killed:  # (killed: nothing is saved on the way out)
+            real_save(self, complete)
+
+    monkeypatch.setattr(briefing.run.Run, "save", save)
+    with pytest.raises(Killed):
+        build(root, on_outcome=on_outcome, jobs=1)
+    monkeypatch.undo()
+    report = build(root, jobs=1)
+    assert report.exit_code() == 0
+    assert len(report.outcomes) == 6
+    assert sum(not o.unchanged for o in report.outcomes) == made_again
+
+
 WITHOUT_ENGINE = """
 import sys
 from pathlib import Path

@@ -140,6 +140,10 @@ def _documents(unit) -> list:
 FEW_PAGES = 4
 #: (A step of later work that was its last: `Run._catch_up`.)
 _DONE = object()
+#: A long run (a full re-render: at 5,000 releases, minutes) saves what it made so far at
+#: least this often, as an interrupted one does: killed, or the machine switched off,
+#: the next build goes on from there.
+CHECKPOINT_SECONDS = 60.0
 
 
 class _Records:
@@ -251,6 +255,8 @@ class Run:
         #: their work) done while the setting process sets the pages, which this process
         #: waits for anyway (`Worker.render(meanwhile=…)`), or after the engine.
         self._later: list[Iterator[None]] = []
+        #: When this run last saved what it made (`CHECKPOINT_SECONDS`).
+        self._saved_at = time.perf_counter()
 
     def _scope(self, changed: set[str]) -> set[str]:
         """The content files changed, and every document of each family they touch (a
@@ -710,6 +716,9 @@ class Run:
         self.report.progress.tick(made=not outcome.unchanged)
         self.on_outcome(outcome)
         self.on_progress(self.report.progress)
+        if not self.dry and time.perf_counter() - self._saved_at >= CHECKPOINT_SECONDS:
+            self.save(False)  # (vouching for nothing, as an interrupted run's save)
+            self._saved_at = time.perf_counter()
 
     def earlier_files(self, outcome: Outcome) -> None:
         """A document failed: its PDF from an earlier build is out of date. A publication
