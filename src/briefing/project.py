@@ -50,7 +50,9 @@ class Project:
 
     def save_cache(self) -> None:
         self.cache.save(None if self.family is None else self.present)
-        front_matters_after_build(self.config.root, self.cache, sorted(self.present))
+        # (Not of the files that failed: one may be a link leading out of content/.)
+        front_matters_after_build(self.config.root, self.cache,
+                                  sorted(self.present - self.blocked))
 
     def covers(self, changed: set[str], related: Callable[[Iterable[str]], set[str]]) -> bool:
         """Every family these changed files touch was read."""
