@@ -438,6 +438,32 @@ def test_a_build_that_read_many_files_keeps_their_front_matter_for_liste(
     assert sorted(parsed) == ["b1.md", "b2.md", "pm.md"]
 
 
+def test_status_and_liste_read_nothing_outside_content(project, capsys, tmp_path,
+                                                        monkeypatch):
+    """A content file that is a symbolic link to a file outside content/ is refused by a
+    build, and `status` and `liste` do not read it either: `status` names it, `liste` does
+    not show what it holds. Nor is an edition's original outside content/ read."""
+    import briefing.reader
+
+    outside = tmp_path.parent / f"{tmp_path.name}-draussen.md"
+    outside.write_text(RELEASE.replace("Testmitteilung", "Geheim draussen"), encoding="utf-8")
+    edition = RELEASE.replace("Testmitteilung", "Translated").replace(
+        "typ: pressemitteilung\n", f"typ: pressemitteilung\nsprache: en-GB\nfassung: 0123abcd"
+        f"\noriginal: ../../{outside.stem}\n")
+    root = project({"content/pm.md": RELEASE, "content/pm.en.md": edition})
+    (root / "content" / "link.md").symlink_to(outside)
+    read = []
+    real = briefing.reader.read_source
+    monkeypatch.setattr(briefing.reader, "read_source",
+                        lambda path, shown: read.append(path) or real(path, shown))
+    out = run(root, capsys, "status")[1]
+    assert "fehlerhaft  content/link.md  (verweist auf eine Datei außerhalb von content/; " \
+           "kopieren Sie die Datei stattdessen hierher)" in out
+    listing = run(root, capsys, "liste")[1]
+    assert [line.split()[-1] for line in listing[1:]] == ["Testmitteilung", "Translated"]
+    assert read == []
+
+
 def test_new_briefings_without_a_file_says_what_to_give(project, capsys):
     root = project({"content/pm.md": RELEASE})
     code, _, err = run(root, capsys, "neu", "--hintergruende", "")

@@ -17,7 +17,7 @@ from .doctypes import DOCTYPES
 from .errors import ContentError, UsageError
 from .incremental import REASONS, Staleness
 from .outputs import OUTPUTS_BY_NAME, SITE
-from .paths import Paths, content_names
+from .paths import Paths, content_entries
 from .quick import outputs_checked
 from .reader import read_meta
 
@@ -39,18 +39,30 @@ class State:
     why: str = ""
 
 
-def content_files(paths: Paths) -> list[str]:
-    """The content files as the project reads them (without a Path per file)."""
-    shown = paths.show(paths.content_dir)
-    return sorted(f"{shown}/{inner}" for inner, _ in content_names(paths.content_dir)
-                  if inner.endswith(".md"))
+#: Why a content file that is a symbolic link out of content/ is not read (the build's
+#: message: `project._read_documents`).
+LEADS_OUT = ("verweist auf eine Datei außerhalb von content/; kopieren Sie die Datei "
+             "stattdessen hierher")
+
+
+def content_files(paths: Paths) -> tuple[list[str], set[str]]:
+    """The content files as the project reads them (without a Path per file), and those
+    of them that are symbolic links to a file outside content/: not read (nor by a build)."""
+    shown, inside = paths.show(paths.content_dir), paths.content_dir.resolve()
+    found, leading_out = [], set()
+    for inner, _, link in content_entries(paths.content_dir):
+        if inner.endswith(".md"):
+            found.append(f"{shown}/{inner}")
+            if link and not (paths.content_dir / inner).resolve().is_relative_to(inside):
+                leading_out.add(found[-1])
+    return sorted(found), leading_out
 
 
 def project_status(paths: Paths) -> list[State]:
     """The state of every content file and of every file briefing wrote."""
     staleness = Staleness(paths)
     manifest = staleness.manifest
-    sources = content_files(paths)
+    sources, leading_out = content_files(paths)
     entries: dict[str, list] = {}
     # A document's PDF and a release's press kit: made from content files alone. The
     # other outputs follow from them and the state of the release.
@@ -69,7 +81,9 @@ def project_status(paths: Paths) -> list[State]:
     states = []
     for source in sources:
         failed = manifest.failed.get(source)
-        if failed is not None and failed == staleness.digests.file(paths.root / source):
+        if source in leading_out:
+            states.append(State("fehlerhaft", source, LEADS_OUT))
+        elif failed is not None and failed == staleness.digests.file(paths.root / source):
             states.append(State("fehlerhaft", source, f"beim letzten Lauf "
                                 f"{errors.get(source, 0)} Fehler; Einzelheiten: make check"))
         elif source not in entries:
@@ -143,8 +157,11 @@ def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = N
     from_original = [row.field for row in inherited("from_original")
                      if row.field in ("datum", "nummer", "sperrfrist", "veröffentlichung",
                                       "zurückgezogen", "korrekturen")]
-    states = {s.path: s.state for s in (project_status(paths) if states is None else states)}
-    metas = front_matters(paths.root, [s for s in states if s.endswith(".md")], read_meta)
+    states = project_status(paths) if states is None else states
+    # (Not of a link out of content/: its front matter is not the project's to show.)
+    metas = front_matters(paths.root, [s.path for s in states if s.path.endswith(".md")
+                                       and s.why != LEADS_OUT], read_meta)
+    states = {s.path: s.state for s in states}
     register = Register(paths)
     default_language = _default_language(paths)
     # Each release's briefings (internal documents about it are not part of it), and an
@@ -247,8 +264,9 @@ def _outdated(paths: Paths, edition: str, original: str, metas: dict) -> bool:
     from .reader import read_source
 
     meta = metas.get(edition, {})
-    if not meta.get("fassung") or _flag(meta.get("frühere-fassung")):
-        return False
+    if not meta.get("fassung") or _flag(meta.get("frühere-fassung")) or \
+            not (paths.root / original).resolve().is_relative_to(paths.content_dir.resolve()):
+        return False  # (an original outside content/ is not read: `check` names it)
     try:
         read = read_source(paths.root / original, original)
     except (ContentError, OSError):
