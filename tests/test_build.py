@@ -223,6 +223,24 @@ def test_symlink_out_of_the_project_is_not_read(project, tmp_path, capsys):
     assert (root / "output" / "pm.pdf").exists()
 
 
+def test_a_link_to_a_file_without_end_is_refused_not_read(project):
+    """A content file that is a link to /dev/zero is refused like any link out of
+    content/: nothing reads it, not even the project's fingerprint (which read it until
+    memory ran out, an internal error). In a process whose memory is capped, so that a
+    regression fails and does not take the machine's memory."""
+    root = project({PM: RELEASE})
+    (root / "content" / "null.md").symlink_to("/dev/zero")
+    probe = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 32, 1 << 32));"
+             " from briefing.cli import main;"
+             " sys.exit(main(['build', '--root', sys.argv[1], '--jobs', '1']))")
+    result = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == ("content/null.md: verweist auf eine Datei außerhalb von "
+                                     "content/; kopieren Sie die Datei stattdessen hierher")
+    assert (root / "output" / "pm.pdf").exists()
+
+
 def test_build_named_files_reports_failed_and_unknown(project, capsys):
     root = project({PM: RELEASE, "content/kaputt.md": RELEASE.replace("titel: Testmitteilung\n", "")})
     code, out, _ = run(root, "build", str(root / "content" / "kaputt.md"), capsys=capsys)

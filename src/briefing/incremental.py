@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from . import store
@@ -124,12 +125,17 @@ class Digests:
         if self.first_read is not None:
             self.first_read, first_read = None, self.first_read
             first_read()
-        try:
-            with open(name, "rb") as file:
-                sha = digest(file.read())
-        except OSError:
-            self.missing.add(name)
-            return MISSING
+        if not S_ISREG(found.st_mode):
+            # A device or a pipe (a content file that is a link to /dev/zero): never read,
+            # it need not end; its kind stands for its content (the build refuses it).
+            sha = digest(f"keine Datei: {found.st_mode:o} {found.st_rdev}".encode())
+        else:
+            try:
+                with open(name, "rb") as file:
+                    sha = digest(file.read())
+            except OSError:
+                self.missing.add(name)
+                return MISSING
         self.seen[name] = [*key, sha]
         self.read.add(name)
         return sha
