@@ -157,11 +157,11 @@ def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = N
     from_original = [row.field for row in inherited("from_original")
                      if row.field in ("datum", "nummer", "sperrfrist", "veröffentlichung",
                                       "zurückgezogen", "korrekturen")]
-    states = project_status(paths) if states is None else states
+    found_states = project_status(paths) if states is None else states
     # (Not of a link out of content/: its front matter is not the project's to show.)
-    metas = front_matters(paths.root, [s.path for s in states if s.path.endswith(".md")
+    metas = front_matters(paths.root, [s.path for s in found_states if s.path.endswith(".md")
                                        and s.why != LEADS_OUT], read_meta)
-    states = {s.path: s.state for s in states}
+    state_of = {s.path: s.state for s in found_states}
     register = Register(paths)
     default_language = _default_language(paths)
     # Each release's briefings (internal documents about it are not part of it), and an
@@ -197,7 +197,7 @@ def releases(paths: Paths, month: str | None = None, now: dt.datetime | None = N
             date = None
         if month and (date is None or date.strftime("%Y-%m") != month):
             continue
-        pending = [states.get(s) for s in family if states.get(s) != "aktuell"]
+        pending = [state_of.get(s) for s in family if state_of.get(s) != "aktuell"]
         number = meta.get("nummer") or register.number_of((original and
                                                           f"content/{original}.md") or source)
         language = str(meta.get("sprache") or default_language)
