@@ -222,9 +222,10 @@ def test_a_killed_long_build_goes_on_from_what_it_last_saved(tmp_path, monkeypat
 
     real_save = briefing.run.Run.save
 
-    def save(self, complete: bool) -> None:
+    def save(self, complete: bool) -> bool:
         if sys.exc_info()[0] is not Killed:  # (killed: nothing is saved on the way out)
-            real_save(self, complete)
+            return real_save(self, complete)
+        return False
 
     monkeypatch.setattr(briefing.run.Run, "save", save)
     with pytest.raises(Killed):

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -529,3 +530,59 @@ def test_the_site_orders_its_entries_once_per_list():
     newest_first(every)  # `few` was the last but one: forgotten
     newest_first(few)
     assert len(asked) == 4
+
+
+def _files(output: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def test_a_build_that_saves_and_forgets_as_it_goes_makes_what_one_holding_all_makes(
+        tmp_path, monkeypatch, clock):
+    """A long build saves what it made every `CHECKPOINT_UNITS` units and forgets it (its
+    memory does not grow with the releases it makes): here after every unit. Its files,
+    its record and its report are those of a build that held everything; the next build
+    has nothing to do, and a correction makes its family's units again."""
+    import briefing.incremental
+    import briefing.run
+
+    from .conftest import approve, make_project
+
+    clock("2025-11-02 08:00")
+    files = {f"content/{n}.md": RELEASE.replace("Testmitteilung", f"Nr {n}") for n in "abcdef"}
+    files["content/pm.md"] = RELEASE_WITH_PRIORITIES
+    files |= {f"content/hg-{key}.md": BRIEFING.format(key=key) for key in ("eins", "zwei")}
+    roots = [make_project(tmp_path / name, files) for name in ("ganz", "stueckweise")]
+    for root in roots:
+        approve(root)
+    evicted: list[int] = []
+    evict = briefing.incremental.Staleness.evict
+
+    def evicting(self) -> None:
+        evicted.append(len(self.manifest.units.cache))
+        evict(self)
+
+    monkeypatch.setattr(briefing.incremental.Staleness, "evict", evicting)
+    whole = build(roots[0], channels=True)
+    assert whole.exit_code() == 0 and not evicted  # (a small build holds everything)
+    monkeypatch.setattr(briefing.run, "CHECKPOINT_UNITS", 1)
+    parts = build(roots[1], channels=True)
+    assert parts.exit_code() == 0 and len(evicted) > 20
+    assert _files(roots[1] / "output") == _files(roots[0] / "output")
+    assert parts.problems == whole.problems
+    assert parts.count("built") == whole.count("built") == 9 + 7  # PDFs and press kits
+    assert len(parts.channel_written) == len(whole.channel_written)
+    records = [_manifest(root) for root in roots]
+    assert dict(records[1].units) == dict(records[0].units)
+    assert dict(records[1].published) == dict(records[0].published)
+    assert records[1].project == records[0].project is not None
+    assert build(roots[1], channels=True).noop
+    b = roots[1] / "content" / "b.md"
+    b.write_text(b.read_text(encoding="utf-8").replace("kurzer", "korrigierter").replace(
+        "ort: Dresden\n", "ort: Dresden\nkorrekturen:\n  2025-11-01: Ein Wort.\n"),
+        encoding="utf-8")
+    approve(roots[1], "content/b.md")
+    again = build(roots[1], channels=True)
+    assert again.exit_code() == 0
+    assert [(o.display_path, o.kit) for o in again.outcomes if not o.unchanged] == \
+        [("content/b.md", False), ("content/b.md", True)]

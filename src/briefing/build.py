@@ -233,6 +233,7 @@ class _LaterCheck:
     def __init__(self, staleness: Staleness, written: tuple[Names, bytes],
                  engine: Worker) -> None:
         self.staleness, self.written, self.engine = staleness, written, engine
+        staleness.digests.written = set()  # (what this build writes is not found damaged)
         #: The manifest the files were recorded with, as loaded.
         self.mark = staleness.manifest.loaded
         self.names: list[str] = []

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import store
 from .errors import Problem, Severity
@@ -94,9 +94,11 @@ class Digests:
         self.known = known if known is not None else store.Table(None, "stats")
         #: What this run saw: path → [size, mtime_ns, ctime_ns, inode, SHA-256].
         self.seen: dict[str, list] = {}
-        #: Files this run removed, and files it wrote.
+        #: Files this run removed, and files it wrote, when that is asked for (a check of
+        #: the files written meanwhile: `build._LaterCheck`; a full re-render writes
+        #: tens of thousands).
         self.gone: set[str] = set()
-        self.written: set[str] = set()
+        self.written: set[str] | None = None
         #: Files this run read to hash (not known by their record, or changed since), and
         #: files it found missing.
         self.read: set[str] = set()
@@ -144,7 +146,8 @@ class Digests:
         """briefing itself just wrote `path` with this content."""
         name = os.fspath(path)
         self.gone.discard(name)  # removed earlier in this run, and written again
-        self.written.add(name)
+        if self.written is not None:
+            self.written.add(name)
         self._cache.pop(name, None)
         self._named.pop(name, None)
         key = stat_key(name)
@@ -157,6 +160,13 @@ class Digests:
         self._named.pop(name, None)
         self.seen.pop(name, None)
         self.gone.add(name)
+
+    def evict(self, outputs: str) -> None:
+        """Forget the digests of this run and the records of the files under `outputs`
+        (saved in `known` now: `Staleness.evict`)."""
+        self._cache, self._named = {}, {}
+        self.seen = {name: found for name, found in self.seen.items()
+                     if not name.startswith(outputs)}
 
     def combine(self, *parts: str) -> str:
         return digest("\n".join(parts).encode())
@@ -285,6 +295,19 @@ class Entry:
 
 def unit_key(output: str, source: str) -> str:
     return f"{output}:{source}"
+
+
+class Was(NamedTuple):
+    """A unit as the manifest had it before this run recorded or forgot it: its output
+    and the names of its files (`Staleness.touched`; a full re-render of thousands of
+    releases touches every unit, and kept whole, they were 30 MB at 5,000)."""
+
+    output: str
+    files: tuple[str, ...]
+
+
+def _was(entry: Entry | None) -> Was | None:
+    return None if entry is None else Was(entry.output, tuple(entry.files))
 
 
 #: Records of briefing's own small files (the quick file): each with its length and CRC.
@@ -512,21 +535,24 @@ class Manifest:
             many("DELETE FROM unit_values WHERE key = ?", gone)
             # (In the order they were made: so are they read back, as a dict keeps them.)
             present = [units.cache[key] for key in units.cache if key in units.dirty]
+            # The rows are made as they are written, not held at once: a full re-render
+            # of thousands of releases writes every unit (all at once, at 1,000 releases
+            # 25 MB more at its peak than the build held).
             # (What most questions ask of a unit apart from its fingerprints: a narrow
             # table is read quickly.)
             many("INSERT INTO units (key, output, source, pages, names) "
                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                  "output = excluded.output, source = excluded.source, "
                  "pages = excluded.pages, names = excluded.names",
-                 [(e.key, e.output, e.source, e.pages, "\n".join(e.files)) for e in present])
+                 ((e.key, e.output, e.source, e.pages, "\n".join(e.files)) for e in present))
             many("INSERT INTO unit_values (key, value) VALUES (?, ?) ON CONFLICT (key) "
                  "DO UPDATE SET value = excluded.value",
-                 [(e.key, marshal.dumps(_as_tuple(e))) for e in present])
+                 ((e.key, marshal.dumps(_as_tuple(e))) for e in present))
             many("INSERT INTO refs (file, unit, image) VALUES (?, ?, ?)",
-                 [(name, e.key, 0) for e in present for name in _family(e)] +
-                 [(name, e.key, 1) for e in present for name in e.images])
+                 ((name, e.key, image) for e in present
+                  for image, names in ((0, _family(e)), (1, e.images)) for name in names))
             many("INSERT OR REPLACE INTO written (name, unit, sha) VALUES (?, ?, ?)",
-                 [(name, e.key, sha) for e in present for name, (sha, _) in e.files.items()])
+                 ((name, e.key, sha) for e in present for name, (sha, _) in e.files.items()))
             for table in others:
                 store.write_rows(connection, table)
             store.write_meta(connection, {"format": (FORMAT, store.SCHEMA),
@@ -716,7 +742,7 @@ class Staleness:
         self._inputs_changed: tuple[Manifest, frozenset[str]] | None = None
         #: Unit key → the unit as the manifest had it before this run recorded or forgot it
         #: (None: new), for what changed since it was loaded (`quick.write`).
-        self.touched: dict[str, Entry | None] = {}
+        self.touched: dict[str, Was | None] = {}
 
     # --- fingerprints ---------------------------------------------------------------------
 
@@ -1047,14 +1073,27 @@ class Staleness:
     # --- records --------------------------------------------------------------------------
 
     def record(self, entry: Entry) -> None:
-        self.touched.setdefault(entry.key, self.manifest.units.get(entry.key))
+        self._touch(entry.key)
         self.manifest.units[entry.key] = entry
         self.changed = True
 
     def forget(self, entry: Entry) -> None:
-        self.touched.setdefault(entry.key, self.manifest.units.get(entry.key))
+        self._touch(entry.key)
         self.manifest.units.pop(entry.key, None)
         self.changed = True
+
+    def _touch(self, key: str) -> None:
+        if key not in self.touched:
+            self.touched[key] = _was(self.manifest.units.get(key))
+
+    def evict(self) -> None:
+        """Right after a save in the middle of a long build: forget what the manifest holds
+        now (its rows, the records of the files written), to be read from it again when
+        asked for. The input files' records stay: a save drops those of the files this
+        run did not see."""
+        for table in self.manifest.tables:
+            table.evict()
+        self.digests.evict(f"{self.paths.output_dir}{os.sep}")
 
     def save(self, problems: list[Problem], failed: set[str], handled: set[str],
              vouch: bool, channels: bool = False,

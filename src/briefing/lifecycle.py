@@ -28,6 +28,7 @@ import os
 import re
 import weakref
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,38 +178,54 @@ class Register:
         #: The log's lines, each parsed when asked for (`entries`): at thousands of
         #: releases it is megabytes of JSON, and a correction asks for one package.
         self._lines = _LogLines(paths)
+        #: The entries parsed last (`PARSED_KEPT`): a package's are asked for several
+        #: times in a row; all of them kept, a full re-render at 5,000 releases held
+        #: 22 MB of them.
         self._parsed: dict[int, dict] = {}
-        self._log: list[dict] | None = None
         self._by_key: dict[str, list[int]] | None = None
-        #: Entries this run added (`add`).
-        self._added: list[dict] = []
+        #: Entries this run added (`add`) as their JSON text: in order, and by package.
+        self._added: list[bytes] = []
+        self._added_by_key: dict[str, list[bytes]] = {}
         self._approvals: dict[str, Approval | None] = {}
+
+    #: How many parsed entries of the log are kept.
+    PARSED_KEPT = 256
 
     @property
     def log(self) -> list[dict]:
         """Every entry of the log, oldest first."""
-        if self._log is None:
-            lines = self._lines.every()
-            self._log = [self._entry(i, line) for i, line in enumerate(lines)]
-        return self._log + self._added
+        return list(self.every_entry())
+
+    def every_entry(self) -> Iterator[dict]:
+        """Every entry of the log, oldest first, parsed one after another (not kept)."""
+        for index, line in enumerate(self._lines.every()):
+            yield self._parsed.get(index) or self._lines.entry(index, line)
+        yield from map(json.loads, self._added)
 
     def check_log(self) -> None:
         """Parse every line of the log (a build parses only those of the packages it
-        makes), kept for the run: raises RecordError at a damaged one."""
-        self.log  # noqa: B018 (the property parses)
+        makes): raises RecordError at a damaged one."""
+        for _ in self.every_entry():
+            pass
 
     def add(self, entries: list[dict]) -> None:
         """Entries this run wrote to the log."""
-        self._added += entries
+        for entry in entries:
+            line = json.dumps(entry).encode()
+            self._added.append(line)
+            self._added_by_key.setdefault(entry["datei"], []).append(line)
 
     def keys(self) -> set[str]:
         """The packages the log has entries of."""
-        return set(self._index()) | {entry["datei"] for entry in self._added}
+        return set(self._index()) | set(self._added_by_key)
 
-    def _entry(self, index: int, line: bytes | None = None) -> dict:
-        found = self._parsed.get(index)
+    def _entry(self, index: int) -> dict:
+        parsed = self._parsed
+        found = parsed.get(index)
         if found is None:
-            found = self._parsed[index] = self._lines.entry(index, line)
+            if len(parsed) >= self.PARSED_KEPT:
+                del parsed[next(iter(parsed))]
+            found = parsed[index] = self._lines.entry(index)
         return found
 
     def _index(self) -> dict[str, list[int]]:
@@ -291,7 +308,7 @@ class Register:
         """The log's entries of one package, oldest first (indexed once: with thousands
         of releases, a scan per question would be quadratic)."""
         return [self._entry(i) for i in self._index().get(package_key, ())] + \
-            [entry for entry in self._added if entry["datei"] == package_key]
+            [json.loads(line) for line in self._added_by_key.get(package_key, ())]
 
     def last(self, package_key: str) -> dict | None:
         """The log's last entry of a package."""
@@ -315,7 +332,7 @@ class Register:
         if not releases:
             return {}
         taken: dict[tuple[str, str], int] = {}
-        for entry in self.log:
+        for entry in self.every_entry():
             match = re.search(r"(\d+)/(\d{4})", entry.get("nummer") or "")
             if match:
                 key = (entry.get("herausgeber", ""), match[2])

@@ -144,6 +144,10 @@ _DONE = object()
 #: least this often, as an interrupted one does: killed, or the machine switched off,
 #: the next build goes on from there.
 CHECKPOINT_SECONDS = 60.0
+#: It also saves once it has recorded so many units, and then forgets what it saved
+#: (`Staleness.evict`): its memory does not grow with the number of releases it makes.
+#: (A save of 500 units takes 20–40 ms.)
+CHECKPOINT_UNITS = 500
 
 
 class _Records:
@@ -239,6 +243,9 @@ class Run:
         #: number of releases, and what is needed again is read from disk.
         self.results: dict[str, dict[str, bytes]] = {}
         self.written: dict[str, dict[str, str]] = {}
+        #: The keys of the units written in this run whose digests were saved and
+        #: forgotten since (`checkpoint`): asked for again, they are read from the manifest.
+        self.saved_units: set[str] = set()
         #: Unit keys that are current (not made again) and that failed in this run.
         self.current: set[str] = set()
         self.failed: set[str] = set()
@@ -255,8 +262,10 @@ class Run:
         #: their work) done while the setting process sets the pages, which this process
         #: waits for anyway (`Worker.render(meanwhile=…)`), or after the engine.
         self._later: list[Iterator[None]] = []
-        #: When this run last saved what it made (`CHECKPOINT_SECONDS`).
+        #: When this run last saved what it made (`checkpoint`), and whether it goes on
+        #: doing so (not after a save failed: the last one says why).
         self._saved_at = time.perf_counter()
+        self._checkpoints = not dry
 
     def _scope(self, changed: set[str]) -> set[str]:
         """The content files changed, and every document of each family they touch (a
@@ -295,10 +304,15 @@ class Run:
     def report_out_of_scope(self) -> Iterator[None]:
         """What a build of everything would say of the files it did not look at: every
         problem the last build reported of them (errors, notes of publication, warnings
-        of their pages), and their PDFs current. (Steps of a thousand PDFs: `later`.)"""
+        of their pages; at once: a save on the way replaces them), and their PDFs current.
+        (Steps of a thousand PDFs: `later`.)"""
         manifest = self.staleness.manifest
         self.report.add(p for p in manifest.stored_problems()
                         if p.path.startswith(self.content_prefix) and not self.in_scope(p.path))
+        return self._current_out_of_scope()
+
+    def _current_out_of_scope(self) -> Iterator[None]:
+        manifest = self.staleness.manifest
         # (A release's PDF and press kit name one content file: one text for both.)
         sources: dict[str, str] = {}
         for count, row in enumerate(manifest.rows(("pdf", "kit", "internkit")), start=1):
@@ -579,6 +593,7 @@ class Run:
         settings = settings_for(self.project, self.documents)
         kits = _Waiting()
         for job, produced in self._produce(chain([first], pages), settings, workers):
+            job.made.page = None  # (set: a kit waiting for its documents keeps no HTML)
             job.outcome.problems += produced.problems
             job.outcome.seconds += produced.seconds
             self.report.peak_rss_kb[produced.worker] = max(
@@ -716,9 +731,24 @@ class Run:
         self.report.progress.tick(made=not outcome.unchanged)
         self.on_outcome(outcome)
         self.on_progress(self.report.progress)
-        if not self.dry and time.perf_counter() - self._saved_at >= CHECKPOINT_SECONDS:
-            self.save(False)  # (vouching for nothing, as an interrupted run's save)
-            self._saved_at = time.perf_counter()
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Save what was made so far, as an interrupted run does (vouching for nothing),
+        once a minute or once `CHECKPOINT_UNITS` units are recorded; then forget what was
+        saved. (Not while files of a package wait to be written: `make_packages` asks
+        between families.)"""
+        if not self._checkpoints or (
+                len(self.staleness.manifest.units.dirty) < CHECKPOINT_UNITS and
+                time.perf_counter() - self._saved_at < CHECKPOINT_SECONDS):
+            return
+        self._checkpoints = self.save(False)
+        self._saved_at = time.perf_counter()
+        if not self._checkpoints:
+            return
+        self.staleness.evict()
+        self.saved_units.update(self.written)
+        self.written = {}
 
     def earlier_files(self, outcome: Outcome) -> None:
         """A document failed: its PDF from an earlier build is out of date. A publication
@@ -798,7 +828,8 @@ class Run:
         return why
 
     def ok(self, key: str) -> bool:
-        return key in self.current or key in self.results or key in self.written
+        return key in self.current or key in self.results or key in self.written or \
+            key in self.saved_units
 
     def make_packages(self) -> None:
         """The package outputs (web pages, e-mail, bundle), family by family: each family
@@ -819,6 +850,7 @@ class Run:
                         self.report.progress.tick(made)
                         self.on_progress(self.report.progress)
             self.staging.commit()
+            self.checkpoint()
 
     def make_output(self, output: Output) -> None:
         module = output.load()
@@ -979,17 +1011,20 @@ class Run:
         names = {o.name for o in outputs}
         present = {unit_key(o.name, key) for o in outputs for key, _ in self.units(o)}
         keep = self.project.blocked | self.kept | self.guarded
+        manifest = self.staleness.manifest
+        site = {o.name for o in outputs if getattr(o, "scope", None) == SITE}
+        if self.scope is None:  # (the units' rows: only those left are read whole)
+            gone = [row.key for row in manifest.rows(names) if row.key not in present]
+            manifest.units.many(gone)
+            left = [e for key in gone if (e := manifest.units.get(key)) is not None]
+        else:  # a build of what changed: the units of the files it looked at
+            left = [e for e in manifest.of_sources(self.scope, site)
+                    if e.output in names and e.key not in present]
         # A file a present unit now owns stays (a content file moved to another folder
         # keeps its name, and its outputs theirs).
-        manifest = self.staleness.manifest
-        manifest.units.many(present)
-        owned = {name for key in present if (entry := manifest.units.get(key)) is not None
-                 for name in entry.files}
-        site = {o.name for o in outputs if getattr(o, "scope", None) == SITE}
-        # (In a build of what changed, only the units of the files it looked at.)
-        looked_at = manifest.units.values() if self.scope is None else \
-            manifest.of_sources(self.scope, site)
-        left = [e for e in looked_at if e.output in names and e.key not in present]
+        leaving = {name for entry in left for name in entry.files}
+        owned = {name for row in manifest.rows(names) if row.key in present
+                 for name in row.names if name in leaving} if leaving else set()
         for entry in sorted(left, key=lambda e: e.key):
             if entry.source in keep:
                 continue
@@ -1006,7 +1041,8 @@ class Run:
                 self.staleness.forget(entry)
                 self.published.pop(entry.source, None)
 
-    def save(self, complete: bool) -> None:
+    def save(self, complete: bool) -> bool:
+        """Write the manifest; whether it could be (else a problem says why)."""
         try:
             outcomes = self.report.outcomes
             self.published.save_to(self.staleness.manifest)
@@ -1021,3 +1057,5 @@ class Run:
                 self.config.show(self.config.manifest), None,
                 f"kann nicht gespeichert werden: {cause_of(exc)}; die alte Fassung bleibt, der "
                 "nächste Lauf setzt die betroffenen Dokumente erneut", fault=True)])
+            return False
+        return True

@@ -64,25 +64,32 @@ def create(path: Path, schema: str = _TABLES) -> sqlite3.Connection:
 def replace_file(path: Path, write: Callable[[sqlite3.Connection], None],
                  schema: str = _TABLES) -> sqlite3.Connection:
     """A new database written by `write` in a temporary file beside `path` that then
-    replaces it (a crash leaves the old one); connected."""
+    replaces it (a crash leaves the old one); connected. Ctrl-C and `kill` wait until it
+    is done: one between making the temporary file and knowing its name left it behind."""
+    import signal
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name.lstrip('.')}.", suffix=".tmp",
-                                    dir=path.parent)
-    os.close(handle)
+    ending = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, ending)
     try:
-        connection = create(Path(temp), schema)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name.lstrip('.')}.", suffix=".tmp",
+                                        dir=path.parent)
+        os.close(handle)
         try:
-            write(connection)
-        finally:
-            connection.close()
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(temp)
-        raise
+            connection = create(Path(temp), schema)
+            try:
+                write(connection)
+            finally:
+                connection.close()
+            os.chmod(temp, 0o644)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(temp)
+            raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
     return connect(path)
 
 
@@ -109,8 +116,8 @@ def write_rows(connection: sqlite3.Connection, table: Table) -> None:
          [(key,) for key in table.dirty if key in table.gone or key in table.moved])
     many(f"INSERT INTO {table.name} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
          "SET value = excluded.value",
-         [(key, marshal.dumps(value)) for key, value in table.cache.items()
-          if key in table.dirty])
+         ((key, marshal.dumps(value)) for key, value in table.cache.items()
+          if key in table.dirty))
 
 
 def write_meta(connection: sqlite3.Connection, meta: dict) -> None:
@@ -359,6 +366,15 @@ class Table(MutableMapping):
         self.gone.clear()
         self._order.clear()
         self._under.clear()
+
+    def evict(self) -> None:
+        """Forget the rows read or set, saved since (`saved`): they are read again from
+        the database when asked for. A long build does so after each of its saves, so
+        that it does not hold a row of every unit it made (at 5,000 releases, 15,000)."""
+        if self.connection is None or self.dirty:
+            return
+        self.cache, self.whole = {}, False
+        self._absent = set()
 
 
 _MISSING = object()
