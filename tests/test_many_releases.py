@@ -586,3 +586,34 @@ def test_a_build_that_saves_and_forgets_as_it_goes_makes_what_one_holding_all_ma
     assert again.exit_code() == 0
     assert [(o.display_path, o.kit) for o in again.outcomes if not o.unchanged] == \
         [("content/b.md", False), ("content/b.md", True)]
+
+
+def test_a_large_project_is_set_by_workers_that_are_not_copies_of_the_build(
+        tmp_path, monkeypatch):
+    """From `CLEAN_WORKERS_FROM` documents on (here one), the pool's workers start from a
+    server process that has imported only the engine, not as copies of the build, which
+    holds the whole project: their memory does not grow with it. The PDFs are the same."""
+    import multiprocessing
+
+    import briefing.run
+
+    from .conftest import make_project
+
+    asked: list[str | None] = []
+    real = multiprocessing.get_context
+
+    def get_context(method=None):
+        asked.append(method)
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", get_context)
+    files = {f"content/{n}.md": RELEASE.replace("Testmitteilung", f"Nr {n}") for n in "abcdef"}
+    roots = [make_project(tmp_path / name, files) for name in ("kopien", "sauber")]
+    assert build(roots[0], jobs=2).exit_code() == 0
+    assert "fork" in asked and "forkserver" not in asked
+    asked.clear()
+    monkeypatch.setattr(briefing.run, "CLEAN_WORKERS_FROM", 1)
+    report = build(roots[1], jobs=2)
+    assert report.exit_code() == 0 and report.count("built") == 6
+    assert asked == ["forkserver"] and len(report.peak_rss_kb) == 2
+    assert _files(roots[1] / "output") == _files(roots[0] / "output")

@@ -228,7 +228,9 @@ def render_page(page: tuple[str, str],
 
 def produce(pages: Iterable[tuple[K, tuple[str, str]]], settings: Settings,
             workers: int) -> Iterator[tuple[K, Produced]]:
-    """Render each (key, (display path, HTML)); yield (key, result) as they finish."""
+    """Render each (key, (display path, HTML)); yield (key, result) as they finish (the
+    workers, forked, start with the engine imported here; `setting.produce_clean` is the
+    way of a large project)."""
     return pool.run(pages, workers, start_renderer, (settings,), render_page, _lost)
 
 

@@ -29,6 +29,7 @@ def run(
     setup_args: tuple,
     work: Callable[[Any], R],
     lost: Callable[[Any], R],
+    preload: tuple[str, ...] = (),
 ) -> Iterator[tuple[K, R]]:
     """Yield (key, result) for every (key, payload) as results finish.
 
@@ -37,6 +38,8 @@ def run(
     the workers have room (a few tasks each in flight), so preparing the next payload
     overlaps with the work, and memory does not grow with the number of tasks.
     `lost(payload)` is the result for a task whose worker died (killed, out of memory).
+    `preload`: the workers are forked from a server process that has imported these
+    modules, not from this one (`clean_workers`).
     """
     tasks = iter(tasks)
     first = list(islice(tasks, 2))
@@ -45,13 +48,18 @@ def run(
         for key, payload in chain(first, tasks):
             yield key, work(payload)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    methods = multiprocessing.get_all_start_methods()
+    method = "forkserver" if preload and "forkserver" in methods else \
+        "fork" if "fork" in methods else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(list(preload))
     source = chain(first, tasks)
     # A few tasks per worker in flight, the next made as one finishes: all at once, a full
     # re-render of thousands of pages held every page in memory (at 5,000 releases, most
     # of 430 MB).
     window = workers * IN_FLIGHT
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=setup, initargs=setup_args) as pool:
         futures: dict = {}
 

@@ -75,6 +75,28 @@ SHOWN = "gezeigt"
 CHECKED = "geprüft"
 
 
+def produce_clean(pages: Iterable, settings: Settings, workers: int):
+    """`pdf.produce(clean=True)` without importing the engine in this process: its
+    workers start from a server process that has imported it (`pool.run(preload=…)`),
+    and this one, which holds a large project, does not take its 30 MB on top."""
+    from . import pool
+
+    return pool.run(pages, workers, _start_renderer, (settings,), _render_page, _lost,
+                    preload=("briefing.pdf",))
+
+
+def _start_renderer(settings: Settings) -> None:
+    from .pdf import start_renderer
+
+    start_renderer(settings)
+
+
+def _render_page(page: tuple[str, str]) -> Produced:
+    from .pdf import render_page
+
+    return render_page(page)
+
+
 def _lost(page: tuple[str, str]) -> Produced:
     return Produced(problems=[Problem(page[0], None, (
         "Der Setzprozess wurde beendet, bevor dieses Dokument fertig war (zu wenig Speicher?); "
