@@ -617,3 +617,34 @@ def test_a_large_project_is_set_by_workers_that_are_not_copies_of_the_build(
     assert report.exit_code() == 0 and report.count("built") == 6
     assert asked == ["forkserver"] and len(report.peak_rss_kb) == 2
     assert _files(roots[1] / "output") == _files(roots[0] / "output")
+
+
+@pytest.mark.parametrize("every", [1, 10**6])
+def test_a_file_saved_during_a_long_build_is_made_again_by_the_next(tmp_path, monkeypatch,
+                                                                    every):
+    """An editor saves a content file while a long build, which saves and forgets as it
+    goes (here after every unit, or not at all), makes the others from what it read before:
+    the next build makes that file's PDF again, with the new text."""
+    import briefing.run
+
+    from .conftest import make_project
+
+    files = {f"content/d{i:02}.md": RELEASE.replace("Testmitteilung", f"Nr {i}")
+             for i in range(12)}
+    root = make_project(tmp_path, files)
+    monkeypatch.setattr(briefing.run, "CHECKPOINT_UNITS", every)
+    last = root / "content" / "d11.md"
+    real = briefing.run.Run.finish
+
+    def finish(self, outcome) -> None:
+        real(self, outcome)
+        if outcome.display_path == "content/d00.md":  # (the first: d11 is read already)
+            last.write_text(last.read_text(encoding="utf-8").replace("Nr 11", "Nr elf"),
+                            encoding="utf-8")
+
+    monkeypatch.setattr(briefing.run.Run, "finish", finish)
+    assert build(root, jobs=1).exit_code() == 0
+    monkeypatch.setattr(briefing.run.Run, "finish", real)
+    again = build(root, jobs=1)
+    assert [o.display_path for o in again.outcomes if not o.unchanged] == ["content/d11.md"]
+    assert "Nr elf" in structure_text_of((root / "output" / "d11.pdf").read_bytes())

@@ -162,11 +162,13 @@ class Digests:
         self.gone.add(name)
 
     def evict(self, outputs: str) -> None:
-        """Forget the digests of this run and the records of the files under `outputs`
-        (saved in `known` now: `Staleness.evict`)."""
-        self._cache, self._named = {}, {}
-        self.seen = {name: found for name, found in self.seen.items()
-                     if not name.startswith(outputs)}
+        """Forget the digests and records of the files under `outputs` (saved in `known`
+        now: `Staleness.evict`). Those of the input files stay as this run first took
+        them: the pages were made from the files as read then, and a file saved again
+        meanwhile (an editor, during a long build) must look changed to the next build."""
+        for name in ("_cache", "_named", "seen"):
+            setattr(self, name, {path: found for path, found in getattr(self, name).items()
+                                 if not path.startswith(outputs)})
 
     def combine(self, *parts: str) -> str:
         return digest("\n".join(parts).encode())

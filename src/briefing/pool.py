@@ -39,7 +39,7 @@ def run(
     overlaps with the work, and memory does not grow with the number of tasks.
     `lost(payload)` is the result for a task whose worker died (killed, out of memory).
     `preload`: the workers are forked from a server process that has imported these
-    modules, not from this one (`clean_workers`).
+    modules, not from this one (`setting.produce_clean`).
     """
     tasks = iter(tasks)
     first = list(islice(tasks, 2))

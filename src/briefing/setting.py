@@ -76,9 +76,9 @@ CHECKED = "geprüft"
 
 
 def produce_clean(pages: Iterable, settings: Settings, workers: int):
-    """`pdf.produce(clean=True)` without importing the engine in this process: its
-    workers start from a server process that has imported it (`pool.run(preload=…)`),
-    and this one, which holds a large project, does not take its 30 MB on top."""
+    """`pdf.produce` for a large project: its workers start from a server process that
+    has imported the engine (`pool.run(preload=…)`), not as copies of this one, which
+    holds the project; and this one does not import the engine (30 MB more)."""
     from . import pool
 
     return pool.run(pages, workers, _start_renderer, (settings,), _render_page, _lost,

@@ -64,8 +64,10 @@ def create(path: Path, schema: str = _TABLES) -> sqlite3.Connection:
 def replace_file(path: Path, write: Callable[[sqlite3.Connection], None],
                  schema: str = _TABLES) -> sqlite3.Connection:
     """A new database written by `write` in a temporary file beside `path` that then
-    replaces it (a crash leaves the old one); connected. Ctrl-C and `kill` wait until it
-    is done: one between making the temporary file and knowing its name left it behind."""
+    replaces it (a crash leaves the old one); connected. Ctrl-C and `kill` are held back
+    in this thread meanwhile (one between making the temporary file and knowing its name
+    left it behind); while other threads run (a pool's), one may still come through, and
+    the build's last save writes the manifest again."""
     import signal
     import tempfile
 
