@@ -137,6 +137,12 @@ def content_names(folder: Path) -> list[tuple[str, bool]]:
     return [(inner, is_file) for inner, is_file, _ in content_entries(folder)]
 
 
+#: Why a content file that is a symbolic link out of content/ is not read (by a build,
+#: `status` or `liste`).
+LEADS_OUT = ("verweist auf eine Datei außerhalb von content/; kopieren Sie die Datei "
+             "stattdessen hierher")
+
+
 def content_entries(folder: Path) -> list[tuple[str, bool, bool]]:
     """`content_names`, with whether each is a symbolic link (known from the walk: no
     `lstat` of each of thousands)."""

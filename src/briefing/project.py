@@ -21,7 +21,7 @@ from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
 from .lifecycle import Register, with_numbers
 from .model import Document
-from .paths import content_entries
+from .paths import LEADS_OUT, content_entries
 from .reader import read_source
 from .schema import take_over, validate
 from .typography import typeset, typeset_documents
@@ -217,8 +217,7 @@ def _read_documents(config: Config, problems: list[Problem], cache: DocumentCach
     for name, display, link in files:
         path = Path(name)
         if link and not path.resolve().is_relative_to(content_dir):  # a symlink leading out
-            problems.append(Problem(display, None, "verweist auf eine Datei außerhalb von "
-                                    "content/; kopieren Sie die Datei stattdessen hierher"))
+            problems.append(Problem(display, None, LEADS_OUT))
             blocked.add(display)
             continue
         try:

@@ -17,7 +17,7 @@ from .doctypes import DOCTYPES
 from .errors import ContentError, UsageError
 from .incremental import REASONS, Staleness
 from .outputs import OUTPUTS_BY_NAME, SITE
-from .paths import Paths, content_entries
+from .paths import LEADS_OUT, Paths, content_entries
 from .quick import outputs_checked
 from .reader import read_meta
 
@@ -37,12 +37,6 @@ class State:
     #: The content file, or the output file for an orphan.
     path: str
     why: str = ""
-
-
-#: Why a content file that is a symbolic link out of content/ is not read (the build's
-#: message: `project._read_documents`).
-LEADS_OUT = ("verweist auf eine Datei außerhalb von content/; kopieren Sie die Datei "
-             "stattdessen hierher")
 
 
 def content_files(paths: Paths) -> tuple[list[str], set[str]]:
