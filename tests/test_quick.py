@@ -208,6 +208,32 @@ def test_the_quick_file_after_a_change_holds_what_one_of_the_whole_manifest_does
     assert build(root, channels=True).noop
 
 
+
+def test_the_quick_file_read_from_the_database_is_the_one_of_the_records_held(
+        project, monkeypatch):
+    """A quick file made whole after a save reads the records a row at a time from the
+    manifest's database; it holds what one made from the records in memory holds."""
+    from briefing import quick
+    from briefing.incremental import Manifest, Staleness
+
+    root = changed_after_a_no_op(project)
+    build(root, channels=True)
+    path = root / "output" / ".briefing-quick"
+    staleness = Staleness(Paths(root))
+    staleness.project()
+    assert staleness.manifest.saved_whole()
+    path.unlink()
+    quick.write(staleness)
+    assert records_in(path) == 3
+    from_the_database = quick_state(root)
+    monkeypatch.setattr(Manifest, "saved_whole", lambda self: False)
+    path.unlink()
+    staleness = Staleness(Paths(root))
+    staleness.project()
+    quick.write(staleness)
+    assert quick_state(root) == from_the_database
+    assert records_in(path) == 3 and build(root, channels=True).noop
+
 def test_changes_one_after_another_are_appended_to_the_quick_file(project, counted,
                                                                    monkeypatch):
     """Each build with changes appends what it changed to the quick file (a few kilobytes,

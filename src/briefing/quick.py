@@ -23,7 +23,7 @@ import os
 import struct
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import TypeVar, overload
 
@@ -455,10 +455,18 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
             written = _applied(before[0], [delta[2]])
             inputs = _inputs_applied(dict(before[1]), *delta[:2])
             made = made_of(manifest)
+        elif manifest.saved_whole() and known is manifest.stats:
+            # (As saved a moment ago: read a row at a time, not every record at once.)
+            written = _written_files(((name, seen.get(prefix + name) or found) for
+                                      name, found in manifest.written_records(prefix)))
+            inputs = dict(manifest.records_outside(prefix))
+            inputs.update((name, found) for name, found in seen.items()
+                          if not name.startswith(prefix))
+            made = made_of(manifest)
         else:
             known.under([prefix])
-            written = _written_files([name for name, _, _ in manifest.written()], record,
-                                     prefix)
+            written = _written_files((name, record(prefix + name))
+                                     for name, _, _ in manifest.written())
             inputs = {name: found for name, found in {**known, **seen}.items()
                       if not name.startswith(prefix)}
             made = made_of(manifest)
@@ -469,16 +477,18 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
                (written, *rest, made))
 
 
-def _written_files(names: list[str], record, prefix: str) -> tuple[Names, bytes] | None:
-    """The names and packed records of these files; None if one has none."""
-    packed = []
+def _written_files(records: Iterable[tuple[str, list | None]]
+                   ) -> tuple[Names, bytes] | None:
+    """The names and packed records of these files ((name, record)); None if one has
+    none."""
+    names, packed = [], bytearray()
     pack = _WRITTEN.pack
-    for name in names:
-        found = record(prefix + name)
+    for name, found in records:
         if found is None:
             return None
-        packed.append(pack(*found[:4]))
-    return Names.of(names), b"".join(packed)
+        names.append(name)
+        packed += pack(*found[:4])
+    return Names.of(names), bytes(packed)
 
 
 def _delta(staleness: Staleness, before: tuple, record, prefix: str) -> tuple | None:
@@ -525,8 +535,9 @@ def _written_change(staleness: Staleness, written: tuple[Names, bytes], record,
     if not gone <= position.keys():
         return None  # not the record of this manifest
     staying = (set(new) | again) & position.keys()
-    kept = _written_files(sorted(staying), record, prefix)
-    added = _written_files([name for name in new if name not in position], record, prefix)
+    kept = _written_files((name, record(prefix + name)) for name in sorted(staying))
+    added = _written_files((name, record(prefix + name)) for name in new
+                           if name not in position)
     if kept is None or added is None:
         return None
     leaving = sorted(position[name] for name in gone - staying)

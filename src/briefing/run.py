@@ -859,6 +859,11 @@ class Run:
                         self.report.progress.tick(made)
                         self.on_progress(self.report.progress)
             self.staging.commit()
+            # Its bodies are not asked for again (the site's pages list entries): a build
+            # of thousands does not hold every release's text to its end.
+            for package in family:
+                for document in package.documents:
+                    self._bodies.pop(document.display_path, None)
             self.checkpoint()
 
     def make_output(self, output: Output) -> None:
