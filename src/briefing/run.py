@@ -431,6 +431,10 @@ class Run:
         everything = with_numbers(self.project.documents, numbers)
         by_path = {d.display_path: d for d in everything}
         self.documents = [by_path[d.display_path] for d in self.documents]
+        # The project's too, in place (the build's selection may be the same list): the
+        # documents as read are not kept beside their numbered copies (each document is
+        # copied: it points to the numbered ones).
+        self.project.documents[:] = everything
         self.packages = packages(everything)
 
     def _deleted_but_published(self) -> set[str]:
