@@ -463,6 +463,8 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
             inputs.update((name, found) for name, found in seen.items()
                           if not name.startswith(prefix))
             made = made_of(manifest)
+            if manifest.units.damaged:  # (read as no rows: no quick file of them)
+                return
         else:
             known.under([prefix])
             written = _written_files((name, record(prefix + name))
