@@ -600,7 +600,7 @@ class Manifest:
     def records_outside(self, prefix: str) -> Iterator[tuple[str, list]]:
         """(file, record) of every file in `stats` not beginning with `prefix`, one after
         another (`saved_whole` only)."""
-        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        end = store.prefix_end(prefix)
         for key, value in self.units.each(
                 "SELECT key, value FROM stats WHERE key < ? OR key >= ? ORDER BY rowid",
                 (prefix, end)):

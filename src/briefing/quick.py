@@ -454,7 +454,6 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
                 return
             written = _applied(before[0], [delta[2]])
             inputs = _inputs_applied(dict(before[1]), *delta[:2])
-            made = made_of(manifest)
         elif manifest.saved_whole() and known is manifest.stats:
             # (As saved a moment ago: read a row at a time, not every record at once.)
             written = _written_files(((name, seen.get(prefix + name) or found) for
@@ -462,19 +461,17 @@ def write(staleness: Staleness, before: tuple | None = None) -> None:
             inputs = dict(manifest.records_outside(prefix))
             inputs.update((name, found) for name, found in seen.items()
                           if not name.startswith(prefix))
-            made = made_of(manifest)
-            if manifest.units.damaged:  # (read as no rows: no quick file of them)
-                return
         else:
             known.under([prefix])
             written = _written_files((name, record(prefix + name))
                                      for name, _, _ in manifest.written())
             inputs = {name: found for name, found in {**known, **seen}.items()
                       if not name.startswith(prefix)}
-            made = made_of(manifest)
+        made = made_of(manifest)
     except struct.error:  # a time or size out of range: the manifest's way
         return
-    if written is not None:
+    # (A read that found the manifest damaged counts as no rows: no quick file of them.)
+    if written is not None and not manifest.units.damaged:
         _write(paths, mark, manifest.project, manifest.expires, inputs,
                (written, *rest, made))
 

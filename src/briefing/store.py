@@ -156,6 +156,12 @@ def _open(name: str, shown: Path, uri: bool = False) -> sqlite3.Connection:
     return connection
 
 
+def prefix_end(prefix: str) -> str:
+    """Keys are compared as text: every key beginning with `prefix` sorts from it to this,
+    the prefix with its last character one higher (`key >= prefix AND key < end`)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 class Table(MutableMapping):
     """One table of the database as a mapping of key → value, read lazily: a row is read
     when first asked for, every row when the mapping is iterated (in the order the rows
@@ -259,9 +265,7 @@ class Table(MutableMapping):
             stored = self._under.get(prefix)
             if stored is None:
                 stored = self._under[prefix] = []
-                # Keys are compared as text: every key beginning with the prefix sorts
-                # between it and the prefix with its last character one higher.
-                end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+                end = prefix_end(prefix)
                 for key, value in self._query(f"SELECT key, value FROM {self.name} WHERE "
                                               "key >= ? AND key < ?", (prefix, end)):
                     stored.append(key)
