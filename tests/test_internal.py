@@ -295,3 +295,24 @@ def test_an_internal_briefing_claims_no_priority_and_a_refusal_carries_on(tmp_pa
     shown = [str(p) for p in report.problems]
     assert any(m.startswith("content/eins.en.md: Hinweis: wird nicht gesetzt, solange content/")
                for m in shown), shown
+
+
+def test_a_release_stays_listed_when_its_internal_documents_go(tmp_path):
+    """Deleting a published release's speaking notes removes its internal press kit, not the
+    release's entry in the site's lists: the next time the shared pages are made (here
+    for another release) the release is still on the start page, in the feed and in the
+    JSON export."""
+    root = make_project(tmp_path, {"content/pm.md": RELEASE, "content/rede.md": SPEECH})
+    approve(root)
+    assert build(root, channels=True).exit_code() == 0
+    (root / "content" / "rede.md").unlink()
+    report = build(root, channels=True)
+    assert report.exit_code() == 0 and not list((root / "output").rglob("rede*"))
+    (root / "content" / "neu.md").write_text(RELEASE.replace("Testmitteilung", "Neue"),
+                                             encoding="utf-8")
+    approve(root, "content/neu.md")
+    assert build(root, channels=True).exit_code() == 0
+    web = root / "output" / "web"
+    for name in ("index.html", "feed.atom", "pressemitteilungen.json"):
+        text = (web / name).read_text(encoding="utf-8")
+        assert "pm/index.html" in text and "neu/index.html" in text, name

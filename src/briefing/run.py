@@ -1057,7 +1057,8 @@ class Run:
             self.report.add(problems)
             if all(removed):
                 self.staleness.forget(entry)
-                self.published.pop(entry.source, None)
+                if entry.output == "web":  # (the unit whose entry the site lists)
+                    self.published.pop(entry.source, None)
 
     def save(self, complete: bool) -> bool:
         """Write the manifest; whether it could be (else a problem says why)."""
