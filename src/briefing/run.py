@@ -186,11 +186,12 @@ class _Records:
     def whole(self, records) -> list[dict]:
         """The whole entries of these listed ones."""
         keys = [record[ENTRY] for record in records]
-        self._whole.many(key for key in keys if key not in self.changed)
+        # (Not kept: every archive page of a build of everything asks for its own.)
+        stored = self._whole.fetched(key for key in keys if key not in self.changed)
         # (One the manifest cannot give is left out: it was damaged, and the next build
         # makes everything again.)
         return [found for key in keys
-                if (found := self.changed.get(key) or self._whole.get(key)) is not None]
+                if (found := self.changed.get(key) or stored.get(key)) is not None]
 
     def save_to(self, manifest) -> None:
         for key, record in self.changed.items():

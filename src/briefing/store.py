@@ -246,13 +246,28 @@ class Table(MutableMapping):
                   k not in self._absent]
         if self.whole or not wanted:
             return
-        for start in range(0, len(wanted), 500):
-            part = wanted[start:start + 500]
-            rows = self._query(f"SELECT key, value FROM {self.name} WHERE key IN "
-                               f"({','.join('?' * len(part))})", part)
-            for key, value in rows:
-                self.cache[key] = self.decode(value)
-            self._absent.update(set(part) - self.cache.keys())
+        for key, value in self._rows_of(wanted):
+            self.cache[key] = value
+        self._absent.update(set(wanted) - self.cache.keys())
+
+    def fetched(self, keys: Iterable) -> dict:
+        """Key → value of these keys, as `get` gives them, without keeping the rows read
+        (a site page's entries: thousands, each asked for once)."""
+        keys = list(keys)
+        found = {key: value for key in keys
+                 if (value := self.cache.get(key, _MISSING)) is not _MISSING}
+        if not self.whole:
+            found.update(self._rows_of([k for k in keys if k not in found and
+                                        k not in self.gone and k not in self._absent]))
+        return found
+
+    def _rows_of(self, keys: list) -> Iterator[tuple]:
+        """(key, value) of the rows of these keys there are (read 500 at a time)."""
+        for start in range(0, len(keys), 500):
+            part = keys[start:start + 500]
+            for key, value in self._query(f"SELECT key, value FROM {self.name} WHERE key IN "
+                                          f"({','.join('?' * len(part))})", part):
+                yield key, self.decode(value)
 
     def under(self, prefixes: Iterable[str]) -> list:
         """The keys that begin with one of `prefixes`, their rows read."""
