@@ -30,6 +30,10 @@ def test_a_table_is_the_dict_it_stands_for(tmp_path, seed):
             roll, key = rng.random(), rng.choice(KEYS)
             if roll < 0.15:
                 table.under(["/p/c/"])
+            elif roll < 0.2:  # as the site's pages ask: what is there, nothing kept
+                keys, held = rng.sample(KEYS, 4), dict(table.cache)
+                assert table.fetched(keys) == {k: expected[k] for k in keys if k in expected}
+                assert table.cache == held
             elif roll < 0.25:
                 assert table.get(key) == expected.get(key)
             elif roll < 0.5 and key in expected:
