@@ -109,6 +109,9 @@ LISTED = ("slug", "datum", "aktualisiert", "veroeffentlicht", "original", "termi
           "zurueckgezogen", "fingerprint")
 #: In a listed entry: the key of its package.
 ENTRY = "eintrag"
+#: The output whose unit makes its package's entry in the site's lists (`Made.record`):
+#: the entry comes and goes with that unit, not with the package's other units.
+LISTING = "web"
 
 
 def listed(key: str, record: dict) -> dict:

@@ -33,6 +33,7 @@ from .model import Document
 from .outputs import (
     DOCUMENT,
     ENTRY,
+    LISTING,
     OUTPUTS,
     OUTPUTS_BY_NAME,
     PACKAGE,
@@ -1058,7 +1059,7 @@ class Run:
             self.report.add(problems)
             if all(removed):
                 self.staleness.forget(entry)
-                if entry.output == "web":  # (the unit whose entry the site lists)
+                if entry.output == LISTING:
                     self.published.pop(entry.source, None)
 
     def save(self, complete: bool) -> bool:

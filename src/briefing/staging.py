@@ -25,7 +25,7 @@ from .lifecycle import (
     keep_text,
     publication_time,
 )
-from .outputs import Made, Output
+from .outputs import LISTING, Made, Output
 from .packages import PUBLIC, VERSION_FOLDER, Package
 
 
@@ -144,7 +144,7 @@ class Staging:
             run.staleness.record(Entry(item.output.name, item.key, item.inputs, files, 0,
                                        sources, [run.config.show(i) for i in images], [],
                                        links, item.templates))
-            if item.output.name == "web":
+            if item.output.name == LISTING:
                 self._publish(item)
         self._log(staged)
 
