@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import textwrap
 from pathlib import Path
@@ -113,6 +114,11 @@ def audit_every_pdf(request, tmp_path):
         assert problems == [], problems
 
 
+def _fixed(moment):
+    """The time of a fixed clock (`clock`)."""
+    return moment
+
+
 @pytest.fixture
 def clock(monkeypatch):
     """Set the one clock: `clock("2025-10-29 08:00")` (UTC)."""
@@ -122,7 +128,9 @@ def clock(monkeypatch):
 
     def set_to(moment: str) -> None:
         fixed = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
-        monkeypatch.setattr(briefing.clock, "now", lambda: fixed)
+        # (A function that can be pickled: a build in parts hands it to each part's
+        # process, parts.py.)
+        monkeypatch.setattr(briefing.clock, "now", functools.partial(_fixed, fixed))
 
     set_to("2025-10-28 12:00")
     return set_to

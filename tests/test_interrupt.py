@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import signal
@@ -350,3 +351,83 @@ def test_a_setup_that_fails_in_the_setting_process_is_raised_in_the_build(monkey
     finally:
         worker.stop()
     assert not worker.process.is_alive()
+
+
+IN_PARTS = """
+import sys
+import briefing.build
+from briefing.cli import main
+briefing.build.PART_FILES = 2
+sys.argv = ["briefing", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def start_in_parts(root: Path) -> subprocess.Popen:
+    """`briefing build --alle` of an archive made two content files a part (parts.py)."""
+    return subprocess.Popen([sys.executable, "-c", IN_PARTS, "build", "--alle", "--jobs", "1",
+                             "--root", str(root)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=as_in_a_terminal)
+
+
+def part_process(build: subprocess.Popen) -> int:
+    """The process of the part the build is making now."""
+    children = Path(f"/proc/{build.pid}/task/{build.pid}/children")
+    while build.poll() is None:
+        for pid in children.read_text().split():
+            with contextlib.suppress(OSError):
+                if b"briefing.parts" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return int(pid)
+        time.sleep(0.01)
+    raise AssertionError("the build ended before a part's process was found")
+
+
+def test_a_build_in_parts_stopped_or_a_part_killed_goes_on_where_it_stopped(tmp_path):
+    """A build of everything in an archive of thousands makes a part at a time, each in a
+    process of its own. `kill` (or Ctrl-C) stops it as it stops any build: exit 130, one
+    German line, no process left, what was made recorded and nothing half-written. A
+    part's process killed (out of memory) stops it with a German line. Each time the next
+    build makes only what is left."""
+    root = make_project(tmp_path, {f"content/dok-{i:02}.md": LONG for i in range(8)})
+    output = root / "output"
+
+    def pdfs() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in output.glob("*.pdf")}
+
+    build = start_in_parts(root)
+    assert build.stdout.readline().startswith("erstellt  ")
+    build.send_signal(signal.SIGTERM)
+    _, err = build.communicate(timeout=120)
+    assert (build.returncode, err.strip()) == (130, "briefing: abgebrochen")
+    assert no_process_left(build.pid)
+    stopped = pdfs()
+    assert 1 <= len(stopped) < 16  # (a release and its press kit each)
+    manifest = Manifest.load(output / ".briefing-manifest")
+    assert sorted(n for n in manifest.file_names() if "/" not in n and n.endswith(".pdf")) \
+        == sorted(stopped)
+    assert manifest.project is None  # an interrupted build vouches for nothing
+    assert not [p for p in output.rglob("*") if p.name.endswith(".tmp")]
+
+    build = start_in_parts(root)
+    assert build.stdout.readline().startswith("erstellt  ")
+    os.kill(part_process(build), signal.SIGKILL)
+    _, err = build.communicate(timeout=120)
+    assert (build.returncode, err.strip()) == (3, (
+        "briefing: Der Prozess eines Teils des Builds wurde beendet (Signal 9; zu wenig "
+        "Speicher?). Was er bis dahin gespeichert hat, bleibt: starten Sie den Build "
+        "erneut, er setzt dort fort"))
+    assert no_process_left(build.pid)
+    killed = pdfs()
+    assert all(killed[name] == made for name, made in stopped.items())  # not made again
+
+    build = start_in_parts(root)
+    out, err = build.communicate(timeout=300)
+    assert build.returncode == 0, err
+    done = pdfs()
+    assert len(done) == 16
+    made = [name for name, when in done.items() if killed.get(name) != when]
+    assert f"Fertig: {len(made)} PDF erstellt, 0 fehlgeschlagen, {16 - len(made)} " \
+           "unverändert;" in out
+    for name in done:
+        assert len(PdfReader(output / name).pages) >= 1

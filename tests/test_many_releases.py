@@ -4,6 +4,7 @@ recorded (incremental.Digests) — and that every input of a document still coun
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -648,3 +649,108 @@ def test_a_file_saved_during_a_long_build_is_made_again_by_the_next(tmp_path, mo
     again = build(root, jobs=1)
     assert [o.display_path for o in again.outcomes if not o.unchanged] == ["content/d11.md"]
     assert "Nr elf" in structure_text_of((root / "output" / "d11.pdf").read_bytes())
+
+
+SPEECH = """\
+---
+typ: sprechzettel
+titel: Rede
+datum: 2025-10-29
+redner: Ministerpräsident
+anlass: Pressekonferenz
+pressemitteilung: pm
+---
+
+Text.
+"""
+
+
+def test_a_build_of_everything_in_parts_makes_and_says_what_one_build_makes(
+        tmp_path, monkeypatch, clock, counted):
+    """A build of everything in a project of more than `PART_FILES` content files reads and
+    makes them a part at a time (its memory does not grow with an archive of thousands):
+    here two content files a part. A family is never split, and the parts go in the order
+    of publication, so every release gets the number one build of all gives it. Its
+    files, publication log, record and report are those of one build of all; the next
+    build has nothing to do (its quick file says so); a file deleted before the next build
+    of everything (after a change of a template) loses its PDF in both alike."""
+    import briefing.build
+    import briefing.parts
+
+    from .conftest import approve, make_project
+
+    clock("2025-11-02 08:00")
+    days = {"a": 27, "b": 21, "c": 25, "d": 23, "e": 22, "f": 24}  # not in the files' order
+    files = {f"content/{n}.md": RELEASE.replace("Testmitteilung", f"Nr {n}").replace(
+        "2025-10-29", f"2025-10-{day}").replace("29. Oktober", f"{day}. Oktober")
+        for n, day in days.items()}
+    files["content/pm.md"] = RELEASE_WITH_PRIORITIES
+    files |= {f"content/hg-{key}.md": BRIEFING.format(key=key) for key in ("eins", "zwei")}
+    files["content/rede.md"] = SPEECH
+    files["content/kaputt.md"] = RELEASE.replace("2025-10-29", "2025-13-01")
+    roots = [make_project(tmp_path / name, files) for name in ("ganz", "in-teilen")]
+    for root in roots:
+        approve(root)
+    parts: list[set[str]] = []
+    in_own_process = briefing.parts.in_own_process
+
+    def recording(work, *args, **kwargs):
+        made = in_own_process(work, *args, **kwargs)
+        if work is briefing.parts.make_part:
+            parts.append(made.files)
+        return made
+
+    monkeypatch.setattr(briefing.parts, "in_own_process", recording)
+
+    def both() -> list:
+        reports = [build(roots[0], channels=True)]
+        assert not parts
+        monkeypatch.setattr(briefing.build, "PART_FILES", 2)
+        reports.append(build(roots[1], channels=True))
+        monkeypatch.setattr(briefing.build, "PART_FILES", 1000)
+        assert _files(roots[1] / "output") == _files(roots[0] / "output")
+        whole, in_parts = reports
+        assert in_parts.problems == whole.problems
+        said = [sorted((o.display_path, o.kit, o.ok, o.unchanged, o.pages, o.output and o.output.name,
+                        o.problems) for o in report.outcomes) for report in reports]
+        assert said[1] == said[0]
+        assert in_parts.removed == whole.removed
+        assert len(in_parts.channel_written) == len(whole.channel_written)
+        records = [_manifest(root) for root in roots]
+        assert dict(records[1].units) == dict(records[0].units)
+        assert dict(records[1].published) == dict(records[0].published)
+        assert records[1].project == records[0].project is not None
+        # (In the order the parts were made: a build of all writes family by family.)
+        logs = [sorted((root / "protokoll" / "protokoll.jsonl").read_bytes().splitlines())
+                for root in roots]
+        assert logs[1] == logs[0]
+        return reports
+
+    whole, in_parts = both()
+    # (`build -v` says how much memory each process of the build in parts took at most.)
+    assert [named for named, _ in in_parts.part_peaks_kb] == [
+        "Familien", *(f"Teil {n}" for n in range(1, 6)), "Schnelldatei"]
+    assert all(kb > 10_000 for _, kb in in_parts.part_peaks_kb) and not whole.part_peaks_kb
+    assert whole.exit_code() == 1 and [str(p) for p in whole.errors] == [
+        "content/kaputt.md:4: Feld »datum« »2025-13-01« ist kein gültiges Datum (diesen Tag "
+        "gibt es nicht)"]
+    assert parts == [{"content/b.md", "content/e.md"}, {"content/d.md", "content/f.md"},
+                     {"content/c.md", "content/a.md"},
+                     {"content/pm.md", "content/hg-eins.md", "content/hg-zwei.md",
+                      "content/rede.md"}, {"content/kaputt.md"}]
+    log = (roots[1] / "protokoll" / "protokoll.jsonl").read_text(encoding="utf-8")
+    numbers = {entry["datei"]: entry["nummer"] for entry in map(json.loads, log.splitlines())}
+    assert numbers == {f"content/{slug}.md": f"Nr.\u00a0{number}/2025" for number, slug
+                       in enumerate(["b", "e", "d", "f", "c", "a", "pm"], start=1)}
+    counted.clear()
+    assert build(roots[1], channels=True).noop
+    assert not counted  # (answered from the quick file the build in parts wrote)
+    for root in roots:
+        (root / "content" / "rede.md").unlink()
+        partial = root / "templates" / "partials" / "contact.html.j2"
+        partial.write_text(partial.read_text(encoding="utf-8") + "{# neu #}\n",
+                           encoding="utf-8")
+    parts.clear()
+    both()
+    assert not list((roots[1] / "output").rglob("rede*.pdf"))
+    assert parts[0] >= {"content/pm.md", "content/hg-eins.md"}  # with the file gone

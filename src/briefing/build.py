@@ -27,6 +27,11 @@ from .setting import Worker
 
 __all__ = ["Outcome", "Report", "build", "check"]
 
+#: A build of everything in a project of more content files than this reads and makes
+#: them a part of about this many at a time, family by family, each part in a process of
+#: its own (parts.py): its memory does not grow with an archive of thousands.
+PART_FILES = 500
+
 
 def check(root: Path, final: bool = False) -> Report:
     """Validate everything, make every page of every output in memory (Markdown and
@@ -160,6 +165,7 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
     deleted by hand (made by another build). `before`: the quick file of the manifest as
     loaded (`Quick.last`); `found`: the files written found not as recorded in it (by its
     check, or by the build that just wrote it)."""
+    from .parts import families
     from .project import load_project
     from .run import Run
 
@@ -168,9 +174,18 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
     known = (staleness.manifest.loaded, None, {}, found) if found else None
     changed = staleness.changed_files(known, outputs=known is not None) \
         if channels and not (files or final or force) else None
-    project = load_project(paths.root, final, cached=True,
-                           family=None if changed is None else (changed, staleness.related))
-    selected, failed = _select(project, files)
+    # A build of everything (and every channel) in an archive of thousands: in parts.
+    parts = families(paths.root, PART_FILES) \
+        if channels and changed is None and not (files or final) else None
+    if parts is not None:
+        project = selected = failed = None
+        if engine is not None:  # (for a build of a few pages)
+            engine.stop()
+            engine = None
+    else:
+        project = load_project(paths.root, final, cached=True,
+                               family=None if changed is None else (changed, staleness.related))
+        selected, failed = _select(project, files)
     if engine is not None:  # it sets up and warms up while this process goes on
         from .setting import settings_for
 
@@ -199,6 +214,11 @@ def _make(paths: Paths, staleness: Staleness, files: list[Path], on_outcome, job
         if channels and not (files or final):
             checked, later = _outputs_checked(staleness, engine, before, known, bool(waited))
             changed = staleness.changed_files(checked, outputs=later is None)
+        if parts is not None:
+            from .parts import in_parts
+
+            return in_parts(paths, staleness, parts, PART_FILES, on_outcome, on_progress,
+                            jobs or os.cpu_count() or 1), []
         if project.family is not None and (
                 waited or changed is None or not project.covers(changed, staleness.related)):
             # Another build ran meanwhile, or a file written is damaged: every document.

@@ -140,11 +140,11 @@ class DocumentCache:
         self.documents = store.Table(connection, "documents")
         self.typeset = store.Table(connection, "typeset")
 
-    def expect(self, displays: list[str]) -> None:
-        """These content files are read next: their rows at once (and, for many, every
-        typeset text)."""
+    def expect(self, displays: list[str], every: bool = True) -> None:
+        """These content files are read next: their rows at once (and, for many of
+        `every` content file, every typeset text; not for a part of thousands)."""
         self.documents.many(displays)
-        if len(displays) > _MANY:
+        if every and len(displays) > _MANY:
             self.typeset.load()
 
     def read(self, path: Path, display: str, make):
@@ -187,6 +187,13 @@ class DocumentCache:
         self.documents = store.Table(None, "documents", values=self._used)
         self.typeset = store.Table(None, "typeset", values=self._typeset_used)
         self._used, self._typeset_used = {}, {}
+
+    def save_part(self, present: set[str]) -> None:
+        """`save` what was read so far (of the content files `present`), and forget it:
+        a pass over thousands of files holds a part of them at a time."""
+        self.save(present)
+        self._used = {}
+        self.documents.evict()
 
     def save(self, present: set[str] | None = None) -> None:
         """Keep what this run used: the documents of the content files there are (`present`:

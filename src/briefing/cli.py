@@ -469,6 +469,13 @@ def _print_report(report, args) -> None:
     if args.verbose and report.peak_rss_kb:
         peaks = ", ".join(f"{kb // 1024} MB" for kb in report.peak_rss_kb.values())
         print(f"Speicher je setzendem Prozess (Spitze): {peaks}")
+    if args.verbose and report.part_peaks_kb:
+        import resource
+
+        parts = ", ".join(f"{named} {kb // 1024} MB" for named, kb in report.part_peaks_kb)
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"Speicher je Prozess des Builds in Teilen (Spitze): {parts}; der Build "
+              f"selbst {own} MB")
     stale = sum(1 for o in report.outcomes if o.stale)
     stale_note = f" ({stale} PDF veraltet)" if stale else ""
     if report.channel_written or report.channel_unchanged:

@@ -64,6 +64,9 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
 
+    def __reduce__(self):  # (raised in the process of a part: parts.py)
+        return type(self), (self.problems,)
+
 
 class RecordError(ContentError):
     """A record the project keeps of itself (the publication log) is damaged: every

@@ -227,11 +227,12 @@ def log_chain(path: Path, size: int = 0, chain: str = "") -> str:
                 if file.read(1) != b"\n":
                     size, chain = 0, ""
             file.seek(size)
-            data = file.read()
+            # (A line at a time: at 5,000 releases the log is 8 MB, read whole by the
+            # first build of a copy of the project, or the last part of a build in parts.)
+            for line in file:
+                chain = hashlib.sha256(chain.encode() + line).hexdigest()
     except OSError:
         return ""
-    for line in data.splitlines(keepends=True):
-        chain = hashlib.sha256(chain.encode() + line).hexdigest()
     return chain
 
 
@@ -769,6 +770,8 @@ class Staleness:
         #: Unit key → the unit as the manifest had it before this run recorded or forgot it
         #: (None: new), for what changed since it was loaded (`quick.write`).
         self.touched: dict[str, Was | None] = {}
+        #: A part of a build in parts (parts.py): every input file is hashed by one part.
+        self.in_parts = False
 
     # --- fingerprints ---------------------------------------------------------------------
 
@@ -1089,6 +1092,19 @@ class Staleness:
         mine.read |= theirs.read
         mine.missing |= theirs.missing
 
+    def handed_on(self) -> tuple[str, str]:
+        """The fingerprints this run took first (briefing's code, the whole project), for a
+        process that goes on with it (`parts.py`: `take_over_fingerprints`)."""
+        return self.code(), self.project()
+
+    def take_over_fingerprints(self, taken: tuple[str, str]) -> None:
+        """Go on with the fingerprints another process of this run took (`handed_on`): the
+        last part of a build in parts vouches for the project as the build found it
+        first. The input files are hashed where they are read, each by one part, which
+        saves their records; files gone are forgotten by the last (`save`)."""
+        self._code, self._project = taken
+        self.in_parts = True
+
     def expired(self) -> bool:
         """A held-back embargo has ended since the last build."""
         from .clock import now
@@ -1150,7 +1166,12 @@ class Staleness:
         for name in digests.gone:
             stats.pop(name, None)
         seen = digests.seen
-        for name in [n for n in stats.under(inputs) if n not in seen]:
-            del stats[name]
+        if not self.in_parts:
+            for name in [n for n in stats.under(inputs) if n not in seen]:
+                del stats[name]
+        elif vouch:  # the last part of a build in parts: the others saw the rest
+            for name in [n for n in stats.under(inputs) if n not in seen
+                         and not os.path.lexists(n)]:
+                del stats[name]
         self.manifest.stats = stats
         self.manifest.save(self.paths.manifest)

@@ -19,7 +19,7 @@ from .editions import link_editions
 from .errors import ContentError, Problem, Severity, UsageError, problem_order
 from .fonts import coverage, missing_glyphs
 from .hyphenation import read_exceptions
-from .lifecycle import Register, with_numbers
+from .lifecycle import Register, publication_time, with_numbers
 from .model import Document
 from .paths import LEADS_OUT, content_entries
 from .reader import read_source
@@ -123,7 +123,8 @@ def load_project(root: Path, final: bool = False, cached: bool = False,
         if family is not None and not final else None
     if wanted is not None:
         files = [file for file in files if file[1] in wanted]
-    documents, blocked = _read_documents(config, problems, cache, files, read)
+    documents, blocked = _read_documents(config, problems, cache, files, read,
+                                         family=wanted is not None)
     problems += _ignored_files(config, names)
     broken = {Path(b).stem: b for b in blocked}
     documents, edition_problems, edition_blocked = link_editions(documents, broken)
@@ -170,12 +171,9 @@ def _family(files: list[tuple[str, str, bool]], cache: DocumentCache, read,
     `original`), until nothing is added. None when that is not enough to give the messages
     a build of everything would: two files of one name (their outputs collide), a name
     that is no file (the message suggests among all), a symbolic link."""
-    by_slug: dict[str, str] = {}
-    for _path, shown, link in files:
-        slug = os.path.basename(shown)[:-3]  # without ».md«
-        if link or slug in by_slug:
-            return None
-        by_slug[slug] = shown
+    by_slug = _by_slug(files)
+    if by_slug is None:
+        return None
     file_of = {shown: path for path, shown, _ in files}
     start = _as_content(changed, by_slug, approvals)
     wanted: set[str] = set()
@@ -200,6 +198,81 @@ def _family(files: list[tuple[str, str, bool]], cache: DocumentCache, read,
     return wanted
 
 
+def _by_slug(files: list[tuple[str, str, bool]]) -> dict[str, str] | None:
+    """Each content file by its name without ».md« (what `pressemitteilung` and `original`
+    name); None when two have one name or one is a symbolic link: which file is meant
+    then is told by reading the project whole."""
+    by_slug: dict[str, str] = {}
+    for _path, shown, link in files:
+        slug = os.path.basename(shown)[:-3]  # without ».md«
+        if link or slug in by_slug:
+            return None
+        by_slug[slug] = shown
+    return by_slug
+
+
+def content_files(root: Path) -> list[tuple[str, str, bool]]:
+    """Every content file (`_markdown_files`)."""
+    config = load_config(root.resolve())
+    return _markdown_files(config, content_entries(config.content_dir))
+
+
+def families_in_order(root: Path, size: int) -> list[set[str]] | None:
+    """Every content file in families (a release with its briefings, editions and the
+    documents about it: what `load_project(family=…)` reads together), in the order they
+    are first published (`publication.candidates` numbers them in that order): a build
+    of everything in parts, each holding a few hundred documents in memory, not
+    thousands. Every file is read (through the document cache, which is saved) and not
+    kept. None when there are no more than `size` content files, or the families cannot
+    be told apart without reading the project whole (as `_family`: two files of one name,
+    a name that is no file, a symbolic link)."""
+    config = load_config(root.resolve())
+    files = _markdown_files(config, content_entries(config.content_dir))
+    if len(files) <= size:
+        return None
+    by_slug = _by_slug(files)
+    if by_slug is None:
+        return None
+    head = {shown: shown for _, shown, _ in files}
+
+    def find(name: str) -> str:
+        while head[name] != name:
+            head[name] = head[head[name]]
+            name = head[name]
+        return name
+
+    cache = DocumentCache.for_project(config, False)
+    read = _reader(config, False)
+    first: dict[str, tuple] = {}  # original release → (when it is published, its path)
+    failed = set()
+    for start in range(0, len(files), size):
+        part = files[start:start + size]
+        cache.expect([shown for _, shown, _ in part], every=False)
+        for path, shown, _ in part:
+            try:
+                document, _ = cache.read(Path(path), shown, read)
+            except ContentError:
+                document = None
+            if document is None:
+                failed.add(shown)  # its own errors: a family of its own
+                continue
+            for slug in (document.release_ref, document.original_ref):
+                if slug is not None:
+                    if slug not in by_slug:
+                        return None
+                    head[find(shown)] = find(by_slug[slug])
+            if document.type.heads_package and document.original_ref is None:
+                when = publication_time(document)
+                first[shown] = (0, when.timestamp(), shown) if when else (1, 0, shown)
+        cache.save_part(set(head))
+    front_matters_after_build(config.root, cache, sorted(set(head) - failed))
+    families: dict[str, set[str]] = {}
+    for shown in head:
+        families.setdefault(find(shown), set()).add(shown)
+    return sorted(families.values(), key=lambda family: min(
+        (first[name] for name in family if name in first), default=(2, 0, min(family))))
+
+
 def _as_content(changed: set[str], by_slug: dict[str, str], approvals: str) -> set[str]:
     """Changed files as the content files they stand for: an approval for its document
     (found by its name, `by_slug`), any other file for itself."""
@@ -208,12 +281,13 @@ def _as_content(changed: set[str], by_slug: dict[str, str], approvals: str) -> s
 
 
 def _read_documents(config: Config, problems: list[Problem], cache: DocumentCache,
-                    files: list[tuple[str, str, bool]], read,
+                    files: list[tuple[str, str, bool]], read, family: bool = False,
                     ) -> tuple[list[Document], set[str]]:
-    """The content files `files`, validated; the files that failed are `blocked`."""
+    """The content files `files` (`family`: of some families only), validated; the files
+    that failed are `blocked`."""
     documents, blocked = [], set()
     content_dir = config.content_dir.resolve()
-    cache.expect([display for _, display, _ in files])
+    cache.expect([display for _, display, _ in files], every=not family)
     for name, display, link in files:
         path = Path(name)
         if link and not path.resolve().is_relative_to(content_dir):  # a symlink leading out

@@ -62,6 +62,9 @@ class Current(Outcome):
     def output(self) -> Path:
         return self.folder / self.name
 
+    def __reduce__(self):  # (from the process of a part: parts.py)
+        return Current, (self.display_path, self.folder, self.name, self.pages, self.kit)
+
 
 @dataclass
 class Progress:
@@ -74,6 +77,8 @@ class Progress:
     made: int = 0
     started: float = 0.0
     first_made: float | None = None
+    #: Of a build in parts: the units the parts still to come are expected to have.
+    ahead: int = 0
 
     def tick(self, made: bool) -> None:
         import time
@@ -104,6 +109,8 @@ class Report:
     published: list[tuple[str, str]] = field(default_factory=list)
     #: Peak memory (kB) of each process that rendered, by process id.
     peak_rss_kb: dict[int, int] = field(default_factory=dict)
+    #: Of a build in parts (parts.py): (what each of its processes did, its peak in kB).
+    part_peaks_kb: list[tuple[str, int]] = field(default_factory=list)
     #: Nothing changed: answered from the manifest, with the last run's problems.
     noop: bool = False
     #: Files of the other outputs (web, e-mail, bundle, site) written, and left as they were.
@@ -124,6 +131,7 @@ class Report:
         self.removed = earlier.removed + self.removed
         self.published = earlier.published + self.published
         self.channel_written = earlier.channel_written + self.channel_written
+        self.part_peaks_kb = earlier.part_peaks_kb + self.part_peaks_kb
         for worker, peak in earlier.peak_rss_kb.items():
             self.peak_rss_kb[worker] = max(peak, self.peak_rss_kb.get(worker, 0))
         return self

@@ -165,21 +165,40 @@ class _Records:
 
     def __init__(self, manifest) -> None:
         self.version = 0
-        self._whole = manifest.published
-        self.light: dict[str, dict] = dict(manifest.listed.load())
+        self._whole, self._listed = manifest.published, manifest.listed
+        self._light: dict[str, dict] | None = None
         #: Key → the new entry, or None when it left.
         self.changed: dict[str, dict | None] = {}
+
+    @property
+    def light(self) -> dict[str, dict]:
+        """Every entry as listed, read when first asked for: a part of a build in parts
+        that makes no page of the site reads none (parts.py)."""
+        if self._light is None:
+            light = dict(self._listed.load())
+            for key, record in self.changed.items():
+                if record is None:
+                    light.pop(key, None)
+                else:
+                    light[key] = listed(key, record)
+            self._light = light
+        return self._light
 
     def __setitem__(self, key: str, record: dict) -> None:
         self.version += 1
         self.changed[key] = record
-        self.light[key] = listed(key, record)
+        if self._light is not None:
+            self._light[key] = listed(key, record)
 
-    def pop(self, key: str, default=None):
+    def pop(self, key: str) -> None:
         self.version += 1
-        if key in self.light:
+        if self._light is not None:
+            listed_now = self._light.pop(key, None) is not None
+        else:
+            listed_now = self.changed[key] is not None if key in self.changed \
+                else key in self._listed
+        if listed_now:
             self.changed[key] = None
-        return self.light.pop(key, default)
 
     def values(self):
         return self.light.values()
@@ -201,7 +220,7 @@ class _Records:
                 manifest.listed.pop(key, None)
             else:
                 manifest.published[key] = record
-                manifest.listed[key] = self.light[key]
+                manifest.listed[key] = listed(key, record)
         self.changed = {}
 
 
@@ -213,7 +232,8 @@ class Run:
                  documents: list | None = None, channels: bool = False, final: bool = False,
                  force: bool = False, dry: bool = False,
                  on_progress: Callable[[Progress], None] = lambda p: None,
-                 changed: set[str] | None = None, engine=None):
+                 changed: set[str] | None = None, engine=None, part: bool = False,
+                 site: bool = True):
         from .templating import make_environment
 
         self.project, self.staleness, self.report = project, staleness, report
@@ -226,7 +246,12 @@ class Run:
         self.env = make_environment(self.config.templates_dir)
         self.now = clock.now()
         self.documents = project.documents if documents is None else documents
-        self.outputs = [o for o in OUTPUTS if channels or o.scope == DOCUMENT]
+        #: One part of a build of everything in parts (parts.py): the files
+        #: outside its scope are another part's, and the site's pages are made with the
+        #: last part (`site`), from every part's entries.
+        self.part = part
+        self.outputs = [o for o in OUTPUTS if (channels or o.scope == DOCUMENT)
+                        and (site or o.scope != SITE)]
         self.packages = packages(project.documents) if channels else []
         self.channels = channels
         #: What happens to each package's public outputs in this run (publication.py).
@@ -464,12 +489,13 @@ class Run:
         """`failed`: content files that failed before rendering; `whole`: every document is
         in this run, so the files of deleted ones go."""
         progress = self.report.progress
-        progress.started = time.perf_counter()
-        progress.total = len(failed) + sum(len(self.units(o)) for o in self.outputs
-                                           if o.scope != SITE)
+        progress.started = progress.started or time.perf_counter()
+        # (`ahead`: what the parts still to come of a build in parts are expected to make.)
+        progress.total = progress.done + len(failed) + progress.ahead + sum(
+            len(self.units(o)) for o in self.outputs if o.scope != SITE)
         for display_path in failed:
             self.finish(Outcome(display_path))
-        if self.scope is not None:
+        if self.scope is not None and not self.part:
             self._later.append(self.report_out_of_scope())
         complete = faulted = False
         try:
@@ -1060,7 +1086,7 @@ class Run:
             if all(removed):
                 self.staleness.forget(entry)
                 if entry.output == LISTING:
-                    self.published.pop(entry.source, None)
+                    self.published.pop(entry.source)
 
     def save(self, complete: bool) -> bool:
         """Write the manifest; whether it could be (else a problem says why)."""

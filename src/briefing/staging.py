@@ -152,7 +152,7 @@ class Staging:
         """The site's list of public packages, and what the run says it published."""
         run, package = self.run, item.package
         if item.made.record is None:
-            run.published.pop(package.key, None)
+            run.published.pop(package.key)
             return
         run.published[package.key] = item.made.record
         decision = run.decisions.get(package.key)
