@@ -720,6 +720,11 @@ def test_a_build_of_everything_in_parts_makes_and_says_what_one_build_makes(
         assert dict(records[1].units) == dict(records[0].units)
         assert dict(records[1].published) == dict(records[0].published)
         assert records[1].project == records[0].project is not None
+        # Every input file has its record (the quick file's next build reads none of them).
+        inputs = [sorted(os.path.relpath(name, root) for name in record.stats.load()
+                         if os.path.relpath(name, root).startswith(("content", "freigaben")))
+                  for record, root in zip(records, roots, strict=True)]
+        assert inputs[1] == inputs[0] and "freigaben/pm.toml" in inputs[0]
         # (In the order the parts were made: a build of all writes family by family.)
         logs = [sorted((root / "protokoll" / "protokoll.jsonl").read_bytes().splitlines())
                 for root in roots]

@@ -1105,6 +1105,21 @@ class Staleness:
         self._code, self._project = taken
         self.in_parts = True
 
+    def keep_first_records(self) -> None:
+        """After a build in parts (`parts.py`), whose parts hash and record the input
+        files they read: the records this run took first of the content and approval files
+        no part recorded (an approval no unit reads), saved to the manifest the last part
+        left, as a build in one process saves them."""
+        self.reload()
+        stats = self.manifest.stats
+        inputs = (f"{self.paths.content_dir}{os.sep}", f"{self.paths.approvals_dir}{os.sep}")
+        recorded = set(stats.under(inputs))
+        first = {name: found for name, found in self.digests.seen.items()
+                 if name.startswith(inputs) and name not in recorded}
+        if first and self.manifest.project is not None:
+            stats.merge(first)
+            self.manifest.save(self.paths.manifest)
+
     def expired(self) -> bool:
         """A held-back embargo has ended since the last build."""
         from .clock import now

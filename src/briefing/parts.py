@@ -129,6 +129,7 @@ def in_parts(paths: Paths, staleness: Staleness, families: Families, size: int,
             # The next build's quick file, if this one vouched for all: the records of every
             # file (at 5,000 releases, 60,000), read from the manifest the last part saved,
             # by a process of its own (in the last part's, they added 9 MB to its peak).
+            staleness.keep_first_records()
             in_own_process(_quick_file, paths.root, report, named="Schnelldatei")
             return report
         start = set()
