@@ -153,9 +153,10 @@ def _take(report: Report, made: Made, part: Report | None = None) -> None:
 def families(root: Path, size: int) -> Families | None:
     """`project.families_in_order`, in a process of its own when there are more than
     `size` content files: it reads every one of them, and what it took stays there."""
+    from .config import load_config
     from .project import content_files
 
-    if len(content_files(root)) <= size:
+    if len(content_files(load_config(root.resolve()))) <= size:
         return None
     report = Report([])
     groups = in_own_process(_families, (root, size), report, named="Familien")

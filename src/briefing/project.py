@@ -211,9 +211,8 @@ def _by_slug(files: list[tuple[str, str, bool]]) -> dict[str, str] | None:
     return by_slug
 
 
-def content_files(root: Path) -> list[tuple[str, str, bool]]:
+def content_files(config: Config) -> list[tuple[str, str, bool]]:
     """Every content file (`_markdown_files`)."""
-    config = load_config(root.resolve())
     return _markdown_files(config, content_entries(config.content_dir))
 
 
@@ -227,7 +226,7 @@ def families_in_order(root: Path, size: int) -> list[set[str]] | None:
     be told apart without reading the project whole (as `_family`: two files of one name,
     a name that is no file, a symbolic link)."""
     config = load_config(root.resolve())
-    files = _markdown_files(config, content_entries(config.content_dir))
+    files = content_files(config)
     if len(files) <= size:
         return None
     by_slug = _by_slug(files)
